@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* conninfo: reads a target the way libpq reads a connection: host, host:port,
+ * [ipv6]:port, postgresql:// URIs and key=value strings; the PG* environment;
+ * libpq's defaults. It resolves what libpq would use (host, port, user, dbname,
+ * the root-certificate file and where that came from, SNI). It knows nothing of
+ * sockets and never prints. */
+#ifndef PGI_CONNINFO_H
+#define PGI_CONNINFO_H
+#include <stdbool.h>
+
+/* Where a value came from, lowest precedence first. A higher source replaces
+ * a lower one: option > target > environment > default. */
+enum ci_source {
+	CI_SRC_NONE = 0, /* unset */
+	CI_SRC_DEFAULT,  /* libpq's compiled-in default or ~/.postgresql file */
+	CI_SRC_ENV,      /* a PG* environment variable */
+	CI_SRC_TARGET,   /* the TARGET argument (URI, key=value, host:port) */
+	CI_SRC_OPTION,   /* a --host/--port/... command-line option */
+};
+
+struct ci_value {
+	char *value;          /* heap string, NULL when unset */
+	enum ci_source source;
+};
+
+/* Opaque keyword table index; use conninfo_get()/conninfo_set() by name. */
+struct conninfo {
+	struct ci_value *values; /* one per keyword of libpq's table */
+	char **warnings;         /* NULL-terminated, e.g. "password ignored" */
+	int nwarnings;
+};
+
+/* Where the root certificate file libpq would load comes from. */
+enum rootcert_source {
+	ROOTCERT_NONE,    /* no file: verify-* fail, other modes do not verify */
+	ROOTCERT_PARAM,   /* sslrootcert from the target or --sslrootcert */
+	ROOTCERT_ENV,     /* PGSSLROOTCERT */
+	ROOTCERT_DEFAULT, /* ~/.postgresql/root.crt */
+	ROOTCERT_SYSTEM,  /* sslrootcert=system (libpq 16+) */
+};
+
+/* What the probes and the reports need, resolved. Strings are heap copies
+ * owned by the struct; conninfo_target_free() frees them. */
+struct conn_target {
+	char *host;        /* first entry of the host list; NULL if only hostaddr */
+	char *hostaddr;    /* first entry of hostaddr list, or NULL */
+	char *connect_to;  /* what to resolve and connect to: hostaddr, else host */
+	char **hosts;      /* the whole host list, NULL-terminated */
+	int nhosts;
+	int port;          /* the port for the first host */
+	char *user;
+	char *dbname;
+	char *sslmode;     /* as given or defaulted: disable..verify-full */
+	char *sslnegotiation; /* postgres | direct */
+	char *sslrootcert; /* path libpq would try (even if absent), or "system" */
+	enum rootcert_source rootcert_source;
+	bool rootcert_exists;  /* stat() succeeded on that path */
+	char *sslcert;     /* path libpq would try for the client certificate */
+	bool sslcert_exists;
+	char *sslkey;
+	char *sslcrl;
+	bool sslsni;       /* sslsni=1 (default) */
+	char *sni;         /* the SNI libpq would send, or NULL (see conninfo.c) */
+	int connect_timeout; /* seconds, 0 = none */
+	char *ssl_min_protocol_version;
+	char *ssl_max_protocol_version;
+	char *application_name;
+};
+
+void conninfo_init(struct conninfo *ci);
+void conninfo_free(struct conninfo *ci);
+
+/* Parse TARGET: "host", "host:port", "[v6]:port", "postgresql://..." or
+ * "postgres://...", or a libpq "key=value ..." string. Values take source
+ * CI_SRC_TARGET. On error returns -1 and sets *err to a one-line heap message
+ * (e.g. `invalid connection option "foo"`, `invalid port number: "x"`). */
+int conninfo_parse_target(struct conninfo *ci, const char *target, char **err);
+
+/* Set one libpq keyword from a command-line option (CI_SRC_OPTION). An
+ * unknown keyword is an error, as in libpq. */
+int conninfo_set(struct conninfo *ci, const char *keyword, const char *value,
+		 enum ci_source source, char **err);
+
+/* The value of a keyword, or NULL. */
+const char *conninfo_get(const struct conninfo *ci, const char *keyword);
+enum ci_source conninfo_source(const struct conninfo *ci, const char *keyword);
+
+/* Fill unset keywords from the environment (using getenv) and libpq's
+ * defaults (HOME for ~/.postgresql, the login name for user), validate values
+ * as libpq's connectOptions2 does (sslmode, port, connect_timeout, list
+ * lengths, ssl_*_protocol_version) and fill *t. -1 with *err on bad input. */
+int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err);
+void conninfo_target_free(struct conn_target *t);
+
+/* libpq's keyword table, for listing: returns NULL past the end. */
+const char *conninfo_keyword(int i);
+/* The environment variable libpq reads for a keyword, or NULL. */
+const char *conninfo_envvar(const char *keyword);
+const char *ci_source_name(enum ci_source s);
+const char *rootcert_source_name(enum rootcert_source s);
+
+#endif

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* sanitize: escape untrusted text before any terminal or report sees it. */
+#include "config.h"
+#include "util/sanitize.h"
+#include "util/strbuf.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not valid
+ * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
+static size_t utf8_len(const uint8_t *p, size_t n)
+{
+	uint32_t cp;
+	size_t len;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 controls (U+0080..U+009F) are terminal escapes too */
+	if (cp >= 0x80 && cp <= 0x9f)
+		return 0;
+	return len;
+}
+
+char *sanitize_bytes(const void *data, size_t n)
+{
+	const uint8_t *p = data;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i = 0;
+	sb_add(&sb, "", 0);
+	while (i < n) {
+		uint8_t c = p[i];
+		if (c == '\\') {
+			sb_adds(&sb, "\\\\");
+			i++;
+		} else if (c == '\n') {
+			sb_adds(&sb, "\\n");
+			i++;
+		} else if (c == '\r') {
+			sb_adds(&sb, "\\r");
+			i++;
+		} else if (c == '\t') {
+			sb_adds(&sb, "\\t");
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			sb_addf(&sb, "\\x%02x", c);
+			i++;
+		} else {
+			size_t len = utf8_len(p + i, n - i);
+			if (len == 0) {
+				/* bad UTF-8, or a C1 control encoded as UTF-8 */
+				sb_addf(&sb, "\\x%02x", c);
+				i++;
+			} else {
+				sb_add(&sb, p + i, len);
+				i += len;
+			}
+		}
+	}
+	return sb_detach(&sb);
+}
+
+char *sanitize(const char *s)
+{
+	return sanitize_bytes(s ? s : "", s ? strlen(s) : 0);
+}
+
+int sanitize_is_clean(const char *s)
+{
+	char *t = sanitize(s);
+	int same = strcmp(s, t) == 0;
+	free(t);
+	return same;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* sanitize: makes untrusted bytes (anything a server sent) safe to show on a
+ * terminal or in a report: control characters, DEL, C1 controls and invalid
+ * UTF-8 become visible escapes. Valid printable UTF-8 passes unchanged. */
+#ifndef PGI_SANITIZE_H
+#define PGI_SANITIZE_H
+#include <stddef.h>
+
+/* A fresh heap string: \n \r \t \\ as C escapes, other controls and bad
+ * UTF-8 bytes as \xNN. A backslash is doubled so the escape is unambiguous. */
+char *sanitize_bytes(const void *p, size_t n);
+char *sanitize(const char *s);
+/* true if s would pass sanitize() unchanged */
+int sanitize_is_clean(const char *s);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for util/sanitize: hostile bytes never reach a terminal raw. */
+#include "config.h"
+#include "util/sanitize.h"
+#include "check.h"
+#include <stdlib.h>
+
+static void same(const char *in, size_t n, const char *want)
+{
+	char *got = sanitize_bytes(in, n);
+	CHECK_STR(got, want);
+	free(got);
+}
+
+int main(void)
+{
+	same("plain text", 10, "plain text");
+	same("a\nb\tc\rd", 7, "a\\nb\\tc\\rd");
+	same("\x1b[2J", 4, "\\x1b[2J");
+	same("back\\slash", 10, "back\\\\slash");
+	same("nul\0x", 5, "nul\\x00x");
+	same("del\x7f", 4, "del\\x7f");
+	/* valid UTF-8 passes: é, €, 😀 */
+	same("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9,
+	     "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+	/* C1 control CSI (U+009B) encoded as UTF-8 is escaped */
+	same("\xc2\x9b" "31m", 5, "\\xc2\\x9b31m");
+	/* invalid: lone continuation, overlong, truncated, surrogate */
+	same("\x80", 1, "\\x80");
+	same("\xc0\xaf", 2, "\\xc0\\xaf");
+	same("\xe2\x82", 2, "\\xe2\\x82");
+	same("\xed\xa0\x80", 3, "\\xed\\xa0\\x80");
+	CHECK(sanitize_is_clean("hello"));
+	CHECK(!sanitize_is_clean("a\x1b"));
+	char *n = sanitize(NULL);
+	CHECK_STR(n, "");
+	free(n);
+	return check_status("test-sanitize");
+}
