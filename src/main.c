@@ -1,2 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/* main: options, the choice of mode (probe or replay) and of sink (text
+ * report or JSON), exit codes. The only place besides the TUI that prints
+ * to the terminal or exits. */
 #include "config.h"
-int main(void) { return 0; }
+#include "engine/conninfo.h"
+#include "engine/inspection.h"
+#include "engine/probe.h"
+#include "output/report.h"
+#include "util/sanitize.h"
+#include "util/xalloc.h"
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum exit_code {
+	EXIT_DONE = 0,
+	EXIT_CHECK_FAILS = 1,
+	EXIT_USAGE = 2,
+	EXIT_UNREACHABLE = 3,
+	EXIT_INTERNAL = 4,
+};
+
+enum sink { SINK_DEFAULT, SINK_TEXT, SINK_JSON };
+
+static void usage(FILE *out)
+{
+	fputs("Usage: pgtls-inspect [OPTIONS] [TARGET]\n"
+	      "Show how a PostgreSQL client negotiates TLS with a server, byte by byte.\n"
+	      "\n"
+	      "TARGET is host, host:port, [ipv6]:port, a postgresql:// URI or a libpq\n"
+	      "\"key=value ...\" string. libpq's PG* environment variables and defaults apply.\n"
+	      "\n"
+	      "Output:\n"
+	      "  --report              write the text report (the default without a terminal)\n"
+	      "  --json                write the JSON report\n"
+	      "  --save-events FILE    also save the event log (JSON) to FILE\n"
+	      "  --replay FILE         render a saved event log; no network\n"
+	      "Connection (as libpq's keywords of the same name):\n"
+	      "  --host HOST  --hostaddr ADDR  --port PORT  --user USER  --dbname DB\n"
+	      "  --sslmode MODE  --sslrootcert FILE  --sslcert FILE  --sslkey FILE\n"
+	      "  --timeout SECONDS     bound every network wait (libpq's connect_timeout;\n"
+	      "                        default 10)\n"
+	      "  --help  --version\n"
+	      "\n"
+	      "Exit status: 0 inspection done, 2 usage or input error, 3 server not\n"
+	      "reachable, 4 internal error.\n",
+	      out);
+}
+
+static void die_usage(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("pgtls-inspect: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+static int write_sink(enum sink sink, const struct inspection *ins)
+{
+	int rc = sink == SINK_JSON ? report_json_write(stdout, ins) :
+				     report_text_write(stdout, ins);
+	if (fflush(stdout) != 0)
+		rc = -1;
+	return rc;
+}
+
+static int save_events(const char *path, const struct inspection *ins)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	int rc = report_json_write(f, ins);
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
+	       O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
+	       O_SAVE, O_REPLAY, O_HELP, O_VERSION };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, O_JSON },
+		{ "report", no_argument, NULL, O_REPORT },
+		{ "host", required_argument, NULL, O_HOST },
+		{ "hostaddr", required_argument, NULL, O_HOSTADDR },
+		{ "port", required_argument, NULL, O_PORT },
+		{ "user", required_argument, NULL, O_USER },
+		{ "dbname", required_argument, NULL, O_DBNAME },
+		{ "sslmode", required_argument, NULL, O_SSLMODE },
+		{ "sslrootcert", required_argument, NULL, O_ROOTCERT },
+		{ "sslcert", required_argument, NULL, O_CERT },
+		{ "sslkey", required_argument, NULL, O_KEY },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "save-events", required_argument, NULL, O_SAVE },
+		{ "replay", required_argument, NULL, O_REPLAY },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	/* option -> libpq keyword */
+	static const char *const keyword_of[] = {
+		[O_HOST - O_JSON] = "host",	   [O_HOSTADDR - O_JSON] = "hostaddr",
+		[O_PORT - O_JSON] = "port",	   [O_USER - O_JSON] = "user",
+		[O_DBNAME - O_JSON] = "dbname",	   [O_SSLMODE - O_JSON] = "sslmode",
+		[O_ROOTCERT - O_JSON] = "sslrootcert", [O_CERT - O_JSON] = "sslcert",
+		[O_KEY - O_JSON] = "sslkey",	   [O_TIMEOUT - O_JSON] = "connect_timeout",
+	};
+	struct {
+		const char *keyword, *value;
+	} sets[32];
+	int nsets = 0;
+	enum sink sink = SINK_DEFAULT;
+	const char *save = NULL, *replay = NULL;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_JSON:
+		case O_REPORT:
+			if (sink != SINK_DEFAULT)
+				die_usage("%s", "give only one of --json and --report");
+			sink = c == O_JSON ? SINK_JSON : SINK_TEXT;
+			break;
+		case O_SAVE:
+			save = optarg;
+			break;
+		case O_REPLAY:
+			replay = optarg;
+			break;
+		case O_HELP:
+			usage(stdout);
+			return EXIT_DONE;
+		case O_VERSION:
+			printf("pgtls-inspect %s\n", PACKAGE_VERSION);
+			return EXIT_DONE;
+		case O_TIMEOUT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || v <= 0 || v > 3600)
+				die_usage("--timeout wants whole seconds from 1 to 3600, not \"%s\"",
+					  optarg);
+		}
+			/* fall through */
+		case O_HOST:
+		case O_HOSTADDR:
+		case O_PORT:
+		case O_USER:
+		case O_DBNAME:
+		case O_SSLMODE:
+		case O_ROOTCERT:
+		case O_CERT:
+		case O_KEY:
+			if (nsets == (int)(sizeof(sets) / sizeof(*sets)))
+				die_usage("%s", "too many options");
+			sets[nsets].keyword = keyword_of[c - O_JSON];
+			sets[nsets++].value = optarg;
+			break;
+		case '?':
+		default: {
+			const char *bad = argv[optind - 1];
+			if (optopt > 0 && optopt < 256)
+				die_usage("unknown option -%c (see --help)", optopt);
+			if (optopt >= O_JSON)
+				die_usage("option %s needs a value (see --help)", bad);
+			die_usage("unknown option %s (see --help)", bad);
+		}
+		}
+	}
+	if (argc - optind > 1)
+		die_usage("one TARGET only; \"%s\" is one too many", argv[optind + 1]);
+	const char *target = optind < argc ? argv[optind] : NULL;
+
+	struct inspection ins;
+	inspection_init(&ins);
+	char *err = NULL;
+
+	if (replay) {
+		if (target || nsets)
+			die_usage("%s", "--replay takes no TARGET or connection options");
+		if (save)
+			die_usage("%s", "--replay and --save-events do not go together");
+		if (report_json_load(replay, &ins, &err) < 0) {
+			char *e = sanitize(err);
+			fprintf(stderr, "pgtls-inspect: %s\n", e);
+			return EXIT_USAGE;
+		}
+	} else {
+		struct conninfo ci;
+		conninfo_init(&ci);
+		if (target && conninfo_parse_target(&ci, target, &err) < 0)
+			goto bad_input;
+		for (int i = 0; i < nsets; i++)
+			if (conninfo_set(&ci, sets[i].keyword, sets[i].value,
+					 CI_SRC_OPTION, &err) < 0)
+				goto bad_input;
+		if (conninfo_resolve(&ci, &ins.target, &err) < 0)
+			goto bad_input;
+		for (int i = 0; i < ci.nwarnings; i++) {
+			char *w = sanitize(ci.warnings[i]);
+			fprintf(stderr, "pgtls-inspect: warning: %s\n", w);
+			free(w);
+		}
+		conninfo_free(&ci);
+
+		struct probe_opts po = {
+			.timeout_ms = ins.target.probe_timeout * 1000,
+			.tls = true,
+			.plaintext = true,
+		};
+		if (probe_run(&ins, &po, &err) < 0) {
+			fprintf(stderr, "pgtls-inspect: internal error: %s\n", err);
+			return EXIT_INTERNAL;
+		}
+		if (save && save_events(save, &ins) < 0) {
+			fprintf(stderr, "pgtls-inspect: could not write %s\n", save);
+			return EXIT_INTERNAL;
+		}
+		goto render;
+bad_input:
+		{
+			char *e = sanitize(err);
+			fprintf(stderr, "pgtls-inspect: %s\n", e);
+			free(e);
+			free(err);
+			conninfo_free(&ci);
+			inspection_free(&ins);
+			return EXIT_USAGE;
+		}
+	}
+render:
+	if (write_sink(sink, &ins) < 0) {
+		fprintf(stderr, "pgtls-inspect: could not write the report\n");
+		inspection_free(&ins);
+		return EXIT_INTERNAL;
+	}
+	int code = ins.reachable == 0 ? EXIT_UNREACHABLE : EXIT_DONE;
+	inspection_free(&ins);
+	return code;
+}

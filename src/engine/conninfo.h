@@ -65,7 +65,27 @@ struct conn_target {
 	char *ssl_min_protocol_version;
 	char *ssl_max_protocol_version;
 	char *application_name;
+
+	/* Per host slot, nhosts entries each, NULL-terminated (ports: plain
+	 * array). A slot libpq fills from hostaddr only has "" in hosts[]; a
+	 * slot without hostaddr has "" in hostaddrs[]. */
+	char **hostaddrs;
+	int *ports;
+	/* Where sslmode came from: CI_SRC_DEFAULT means libpq chose it
+	 * (prefer; verify-full with sslrootcert=system, as libpq 16+ does;
+	 * libpq 15 would use prefer there). PGREQUIRESSL counts as CI_SRC_ENV. */
+	enum ci_source sslmode_source;
+	char *sslcrldir;   /* as given, or NULL */
+	char *sslcertmode; /* disable | allow | require (libpq 16+) */
+	char *channel_binding; /* disable | prefer | require */
+	char *gssencmode;  /* disable | prefer | require */
+	/* The seconds the probes wait: connect_timeout when libpq has one,
+	 * else CONNINFO_DEFAULT_TIMEOUT (libpq would wait forever). */
+	int probe_timeout;
 };
+
+/* The tool's own timeout when connect_timeout is unset or 0. */
+#define CONNINFO_DEFAULT_TIMEOUT 10
 
 void conninfo_init(struct conninfo *ci);
 void conninfo_free(struct conninfo *ci);
@@ -96,6 +116,11 @@ void conninfo_target_free(struct conn_target *t);
 const char *conninfo_keyword(int i);
 /* The environment variable libpq reads for a keyword, or NULL. */
 const char *conninfo_envvar(const char *keyword);
+/* The first libpq major release that knows the keyword (15 for "15 or
+ * older"), or 0 for an unknown keyword. */
+int conninfo_keyword_since(const char *keyword);
+/* A secret (password, sslpassword, ...): never show its value. */
+bool conninfo_keyword_secret(const char *keyword);
 const char *ci_source_name(enum ci_source s);
 const char *rootcert_source_name(enum rootcert_source s);
 

@@ -1,0 +1,16 @@
+#!/bin/sh
+# setup-debian.sh: install what pgtls-inspect needs to build and test on
+# Debian 12 (bookworm). Runs apt-get as root, through sudo when not root.
+set -eu
+packages="build-essential autoconf automake pkg-config
+  libgnutls28-dev libjansson-dev libncurses-dev libreadline-dev
+  gnutls-bin postgresql-15 postgresql-client-15 jq tmux procps iproute2 ca-certificates"
+as_root=""
+[ "$(id -u)" -eq 0 ] || as_root="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$as_root apt-get update -qq
+# shellcheck disable=SC2086
+$as_root apt-get install -y -qq --no-install-recommends $packages >/dev/null
+# Debian's postgresql package may start a cluster of its own; the tests
+# start their own servers on free ports and never touch it.
+echo "setup-debian: installed $(echo $packages | wc -w) packages"

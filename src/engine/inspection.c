@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* inspection: lifetime of the result model. No I/O. */
+#include "config.h"
+#include "engine/inspection.h"
+#include "util/xalloc.h"
+#include <stdlib.h>
+#include <string.h>
+
+void strlist_add(char ***list, int *n, const char *s)
+{
+	*list = xrealloc(*list, (size_t)(*n + 2) * sizeof(char *));
+	(*list)[(*n)++] = xstrdup(s);
+	(*list)[*n] = NULL;
+}
+
+void strlist_free(char **list)
+{
+	if (!list)
+		return;
+	for (char **p = list; *p; p++)
+		free(*p);
+	free(list);
+}
+
+void inspection_init(struct inspection *ins)
+{
+	memset(ins, 0, sizeof(*ins));
+	ins->tool_version = xstrdup(PACKAGE_VERSION);
+	ins->server.plain.accepted = -1;
+	ins->server.tls.accepted = -1;
+	ins->server.ssl_error.accepted = -1;
+	ins->server.plain.npv_minor = -1;
+	ins->server.tls.npv_minor = -1;
+	ins->server.ssl_error.npv_minor = -1;
+	ins->trust.chain_ok = -1;
+	ins->trust.name_ok = -1;
+	ins->trust.rootcert_certs = -1;
+	ins->reachable = -1;
+}
+
+void startup_answer_free(struct startup_answer *a)
+{
+	free(a->auth);
+	strlist_free(a->sasl_mechanisms);
+	free(a->severity);
+	free(a->sqlstate);
+	free(a->message);
+	free(a->detail);
+	free(a->hint);
+	free(a->failure);
+	free(a->server_version);
+	memset(a, 0, sizeof(*a));
+	a->accepted = -1;
+	a->npv_minor = -1;
+}
+
+void cert_facts_free(struct cert_facts *c)
+{
+	free(c->subject);
+	free(c->issuer);
+	free(c->serial);
+	strlist_free(c->cn);
+	strlist_free(c->san_dns);
+	strlist_free(c->san_ip);
+	free(c->key);
+	free(c->signature);
+	strlist_free(c->key_usage);
+	strlist_free(c->ext_key_usage);
+	free(c->sha256);
+	free(c->der);
+	memset(c, 0, sizeof(*c));
+}
+
+static void connect_fact_free(struct connect_fact *c)
+{
+	free(c->address);
+	free(c->error);
+}
+
+void inspection_free(struct inspection *ins)
+{
+	free(ins->tool_version);
+	conninfo_target_free(&ins->target);
+	event_log_free(&ins->log);
+	connect_fact_free(&ins->server.tls_connect);
+	connect_fact_free(&ins->server.plain_connect);
+	startup_answer_free(&ins->server.ssl_error);
+	startup_answer_free(&ins->server.plain);
+	startup_answer_free(&ins->server.tls);
+	free(ins->server.bytes_after_reply);
+	struct tls_facts *t = &ins->tls;
+	free(t->error);
+	free(t->alert);
+	free(t->version);
+	free(t->cipher);
+	free(t->group);
+	free(t->alpn);
+	free(t->sni);
+	free(t->kx);
+	free(t->mac);
+	free(t->description);
+	strlist_free(t->client_ca_names);
+	free(t->client_cert_error);
+	for (size_t i = 0; i < ins->nchain; i++)
+		cert_facts_free(&ins->chain[i]);
+	free(ins->chain);
+	free(ins->trust.rootcert);
+	free(ins->trust.rootcert_error);
+	free(ins->trust.chain_error);
+	free(ins->trust.name_error);
+	memset(ins, 0, sizeof(*ins));
+}
+
+static const char *const reply_names[] = {
+	[REPLY_NONE] = "none", [REPLY_S] = "S",	    [REPLY_N] = "N",
+	[REPLY_E] = "E",       [REPLY_OTHER] = "other", [REPLY_CLOSED] = "closed",
+	[REPLY_TIMEOUT] = "timeout",
+};
+
+const char *ssl_reply_name(enum ssl_reply r)
+{
+	return reply_names[r];
+}
+
+int ssl_reply_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof(reply_names) / sizeof(*reply_names); i++)
+		if (!strcmp(reply_names[i], s))
+			return (int)i;
+	return -1;
+}

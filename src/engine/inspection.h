@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* inspection: the one result model every sink renders (TUI, text report,
+ * JSON). It holds the resolved target, the event log and the facts the probes
+ * established. Strings here are raw (server text included); sinks sanitize.
+ * Unknown facts stay NULL / -1, never invented. */
+#ifndef PGI_INSPECTION_H
+#define PGI_INSPECTION_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "engine/conninfo.h"
+#include "engine/event.h"
+
+/* The server's answer to the SSLRequest. */
+enum ssl_reply {
+	REPLY_NONE = 0, /* not asked (no TCP connection) */
+	REPLY_S,
+	REPLY_N,
+	REPLY_E,        /* an ErrorResponse instead of one byte */
+	REPLY_OTHER,    /* any other byte */
+	REPLY_CLOSED,   /* EOF or reset before a reply */
+	REPLY_TIMEOUT,
+};
+
+/* A TCP connection attempt. */
+struct connect_fact {
+	bool attempted;
+	bool ok;
+	char *address;  /* "127.0.0.1:5432" */
+	char *error;    /* "Connection refused", "timeout expired", ... */
+	double ms;      /* time to connect */
+};
+
+/* What the server answered to a StartupMessage (or, for the SSLRequest's E
+ * reply, the ErrorResponse it sent). */
+struct startup_answer {
+	bool attempted;
+	int accepted;          /* 1 auth request or ok, 0 ErrorResponse, -1 unknown */
+	char *auth;            /* "ok","cleartext","md5","sasl","gss","sspi",... */
+	char **sasl_mechanisms; /* NULL-terminated */
+	int nsasl;
+	char *severity, *sqlstate, *message, *detail, *hint;
+	int npv_minor;         /* NegotiateProtocolVersion newest minor, -1 none */
+	char *failure;         /* transport failure: "server closed the connection", ... */
+	char *server_version;  /* ParameterStatus server_version after AuthOk */
+};
+
+struct server_facts {
+	struct connect_fact tls_connect, plain_connect;
+	enum ssl_reply sslrequest_reply;
+	uint8_t reply_byte;            /* for REPLY_OTHER (and S/N/E) */
+	struct startup_answer ssl_error; /* for REPLY_E */
+	uint8_t *bytes_after_reply;    /* sent after 'S' before our ClientHello */
+	size_t n_after_reply;
+	struct startup_answer plain, tls;
+};
+
+struct tls_facts {
+	bool attempted;        /* a handshake was started */
+	bool ok;               /* it completed */
+	char *error;           /* GnuTLS's reason when it did not */
+	char *alert;           /* alert name received, or NULL */
+	char *version, *cipher, *group, *alpn, *sni;
+	char *kx, *mac, *description;
+	bool client_cert_requested;
+	char **client_ca_names; /* NULL-terminated DN strings */
+	int nclient_ca;
+	bool client_cert_sent;
+	char *client_cert_error; /* loading sslcert/sslkey failed */
+};
+
+struct cert_facts {
+	char *subject, *issuer, *serial;
+	char **cn;   int ncn;
+	char **san_dns; int nsan_dns;
+	char **san_ip;  int nsan_ip;
+	time_t not_before, not_after;
+	char *key;        /* "RSA 2048", "ECDSA P-256 (256)", "Ed25519" */
+	char *signature;  /* "RSA-SHA256" */
+	int version;
+	int ca;           /* basicConstraints CA: 1, 0, -1 absent */
+	bool self_signed;
+	char **key_usage; int nkey_usage;
+	char **ext_key_usage; int next_key_usage;
+	char *sha256;     /* lowercase hex */
+	uint8_t *der;
+	size_t der_len;
+};
+
+struct trust_facts {
+	char *rootcert;            /* path libpq would load, or NULL */
+	enum rootcert_source source;
+	bool rootcert_exists;
+	int rootcert_certs;        /* certificates read from it, -1 unreadable */
+	char *rootcert_error;      /* why it could not be read */
+	int chain_ok;              /* 1, 0, -1 not checked */
+	char *chain_error;
+	int name_checked;          /* 1 when a host name was compared */
+	int name_ok;               /* 1, 0, -1 not checked */
+	char *name_error;          /* libpq's message for a mismatch */
+};
+
+struct inspection {
+	char *tool_version;
+	time_t started;            /* wall clock, UTC */
+	struct conn_target target;
+	struct event_log log;
+	struct server_facts server;
+	struct tls_facts tls;
+	struct cert_facts *chain;
+	size_t nchain;
+	struct trust_facts trust;
+	int reachable;             /* 1 a TCP connection was made, 0 none, -1 unknown */
+};
+
+void inspection_init(struct inspection *ins);
+void inspection_free(struct inspection *ins);
+void startup_answer_free(struct startup_answer *a);
+void cert_facts_free(struct cert_facts *c);
+const char *ssl_reply_name(enum ssl_reply r);
+int ssl_reply_parse(const char *s);
+/* Helpers for NULL-terminated string lists. */
+void strlist_add(char ***list, int *n, const char *s);
+void strlist_free(char **list);
+
+#endif

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: MIT */
+/* tls: the GnuTLS client session of the TLS probe. It mirrors libpq's
+ * fe-secure-openssl.c initialize_SSL for what goes on the wire: SNI from
+ * the host keyword, ssl_min/max_protocol_version (default TLSv1.2 and up),
+ * ALPN "postgresql" (libpq 17+), and the client certificate libpq would
+ * load. Verification is left to x509.c, after the handshake. */
+#include "config.h"
+#include "engine/tls.h"
+#include "engine/x509.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include <ctype.h>
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
+#include <gnutls/x509.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct tls_client {
+	gnutls_session_t session;
+	gnutls_certificate_credentials_t cred;
+	struct tls_facts *facts;
+	tls_event_fn fn;
+	void *ctx;
+	gnutls_pcert_st *pcerts;
+	unsigned npcerts;
+	gnutls_privkey_t key;
+	bool have_client_cert;
+	bool handshake_done;
+};
+
+/* "CLIENT HELLO" -> "ClientHello" */
+static char *camel(const char *name)
+{
+	char *out = xmalloc(strlen(name) + 1), *o = out;
+	bool up = true;
+	for (const char *p = name; *p; p++) {
+		if (*p == ' ' || *p == '_') {
+			up = true;
+			continue;
+		}
+		*o++ = up ? (char)toupper((unsigned char)*p) :
+			    (char)tolower((unsigned char)*p);
+		up = false;
+	}
+	*o = '\0';
+	return out;
+}
+
+static int hs_hook(gnutls_session_t s, unsigned htype, unsigned when,
+		   unsigned incoming, const gnutls_datum_t *msg)
+{
+	struct tls_client *c = gnutls_session_get_ptr(s);
+	const char *name = gnutls_handshake_description_get_name(htype);
+	char *kind = camel(name ? name : "Handshake");
+	char *summary = xasprintf("%s (%u bytes)", kind, msg ? msg->size : 0);
+	c->fn(c->ctx, incoming ? EV_RECV : EV_SEND, kind, msg ? msg->data : NULL,
+	      msg ? msg->size : 0, summary);
+	free(summary);
+	free(kind);
+	(void)when;
+	return 0;
+}
+
+/* Called by GnuTLS when the server sends a CertificateRequest. Record the
+ * CA names, then offer the certificate libpq would have loaded. */
+static int cert_cb(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn,
+		   int nreqs, const gnutls_pk_algorithm_t *algos, int nalgos,
+		   gnutls_pcert_st **pcert, unsigned *npcert,
+		   gnutls_privkey_t *key)
+{
+	struct tls_client *c = gnutls_session_get_ptr(s);
+	struct tls_facts *f = c->facts;
+	f->client_cert_requested = true;
+	for (int i = 0; i < nreqs; i++) {
+		gnutls_datum_t str;
+		if (gnutls_x509_rdn_get2(&req_ca_rdn[i], &str, 0) >= 0) {
+			char *dn = xstrndup((char *)str.data, str.size);
+			strlist_add(&f->client_ca_names, &f->nclient_ca, dn);
+			free(dn);
+			gnutls_free(str.data);
+		}
+	}
+	char *summary = xasprintf("server asks for a client certificate (%d CA name%s)",
+				  nreqs, nreqs == 1 ? "" : "s");
+	c->fn(c->ctx, EV_NOTE, "ClientCertificateRequested", NULL, 0, summary);
+	free(summary);
+	if (c->have_client_cert) {
+		*pcert = c->pcerts;
+		*npcert = c->npcerts;
+		*key = c->key;
+		f->client_cert_sent = true;
+	} else {
+		*pcert = NULL;
+		*npcert = 0;
+		*key = NULL;
+	}
+	(void)algos;
+	(void)nalgos;
+	return 0;
+}
+
+/* libpq loads sslcert when the file exists, then sslkey (PEM, then DER). */
+static void load_client_cert(struct tls_client *c, const struct conn_target *t)
+{
+	gnutls_datum_t cd = { 0 }, kd = { 0 };
+	int rc;
+	if (!t->sslcert || !t->sslcert_exists)
+		return;
+	rc = gnutls_load_file(t->sslcert, &cd);
+	if (rc < 0) {
+		c->facts->client_cert_error = xasprintf(
+			"could not read certificate file \"%s\": %s", t->sslcert,
+			gnutls_strerror(rc));
+		return;
+	}
+	c->npcerts = 16;
+	c->pcerts = xcalloc(c->npcerts, sizeof(*c->pcerts));
+	rc = gnutls_pcert_list_import_x509_raw(c->pcerts, &c->npcerts, &cd,
+					       GNUTLS_X509_FMT_PEM, 0);
+	if (rc < 0) {
+		c->npcerts = 1;
+		rc = gnutls_pcert_import_x509_raw(c->pcerts, &cd,
+						  GNUTLS_X509_FMT_DER, 0);
+	}
+	gnutls_free(cd.data);
+	if (rc < 0) {
+		c->npcerts = 0;
+		c->facts->client_cert_error = xasprintf(
+			"could not read certificate file \"%s\": %s", t->sslcert,
+			gnutls_strerror(rc));
+		return;
+	}
+	rc = t->sslkey ? gnutls_load_file(t->sslkey, &kd) : GNUTLS_E_FILE_ERROR;
+	if (rc < 0) {
+		c->facts->client_cert_error = xasprintf(
+			"certificate present, but not private key file \"%s\"",
+			t->sslkey ? t->sslkey : "");
+		return;
+	}
+	gnutls_privkey_init(&c->key);
+	rc = gnutls_privkey_import_x509_raw(c->key, &kd, GNUTLS_X509_FMT_PEM,
+					    NULL, 0);
+	if (rc < 0)
+		rc = gnutls_privkey_import_x509_raw(c->key, &kd,
+						    GNUTLS_X509_FMT_DER, NULL, 0);
+	gnutls_free(kd.data);
+	if (rc < 0) {
+		c->facts->client_cert_error = xasprintf(
+			"could not load private key file \"%s\": %s", t->sslkey,
+			gnutls_strerror(rc));
+		gnutls_privkey_deinit(c->key);
+		c->key = NULL;
+		return;
+	}
+	c->have_client_cert = true;
+}
+
+/* libpq's TLSv1..TLSv1.3 names as GnuTLS priority tokens. */
+static int version_rank(const char *v, int dflt)
+{
+	static const char *const names[] = { "TLSv1", "TLSv1.1", "TLSv1.2",
+					     "TLSv1.3" };
+	if (!v || !*v)
+		return dflt;
+	for (int i = 0; i < 4; i++)
+		if (!strcasecmp(v, names[i]))
+			return i;
+	return dflt;
+}
+
+int tls_client_new(struct tls_client **out, int fd,
+		   const struct conn_target *t, struct tls_facts *facts,
+		   tls_event_fn fn, void *ctx, char **err)
+{
+	static const char *const tokens[] = { "+VERS-TLS1.0", "+VERS-TLS1.1",
+					      "+VERS-TLS1.2", "+VERS-TLS1.3" };
+	struct tls_client *c = xcalloc(1, sizeof(*c));
+	const char *where = NULL;
+	int rc;
+
+	c->facts = facts;
+	c->fn = fn;
+	c->ctx = ctx;
+	facts->attempted = true;
+	gnutls_certificate_allocate_credentials(&c->cred);
+	load_client_cert(c, t);
+	gnutls_certificate_set_retrieve_function2(c->cred, cert_cb);
+	gnutls_init(&c->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
+	gnutls_session_set_ptr(c->session, c);
+
+	/* libpq: ssl_min_protocol_version defaults to TLSv1.2, max unbounded */
+	int lo = version_rank(t->ssl_min_protocol_version, 2);
+	int hi = version_rank(t->ssl_max_protocol_version, 3);
+	struct strbuf prio = STRBUF_INIT;
+	sb_adds(&prio, "NORMAL:-VERS-ALL");
+	for (int i = lo; i <= hi; i++) {
+		sb_addc(&prio, ':');
+		sb_adds(&prio, tokens[i]);
+	}
+	rc = gnutls_priority_set_direct(c->session, sb_str(&prio), &where);
+	if (rc < 0) {
+		*err = xasprintf("GnuTLS refused the priority \"%s\": %s",
+				 sb_str(&prio), gnutls_strerror(rc));
+		sb_free(&prio);
+		tls_client_free(c);
+		return -1;
+	}
+	sb_free(&prio);
+	gnutls_credentials_set(c->session, GNUTLS_CRD_CERTIFICATE, c->cred);
+	if (t->sni) {
+		gnutls_server_name_set(c->session, GNUTLS_NAME_DNS, t->sni,
+				       strlen(t->sni));
+		facts->sni = xstrdup(t->sni);
+	}
+	/* libpq 17+ always offers ALPN "postgresql" (PG_ALPN_PROTOCOL) */
+	gnutls_datum_t alpn = { (unsigned char *)"postgresql", 10 };
+	gnutls_alpn_set_protocols(c->session, &alpn, 1, 0);
+	gnutls_handshake_set_hook_function(c->session, GNUTLS_HANDSHAKE_ANY,
+					   GNUTLS_HOOK_POST, hs_hook);
+	gnutls_transport_set_int(c->session, fd);
+	*out = c;
+	return 0;
+}
+
+static void record_failure(struct tls_client *c, int rc)
+{
+	struct tls_facts *f = c->facts;
+	free(f->error);
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
+	    rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+		const char *name = gnutls_alert_get_name(gnutls_alert_get(c->session));
+		free(f->alert);
+		f->alert = xstrdup(name ? name : "unknown alert");
+		f->error = xasprintf("%s: %s", gnutls_strerror(rc), f->alert);
+		c->fn(c->ctx, EV_RECV, "Alert", NULL, 0, f->error);
+	} else {
+		f->error = xstrdup(gnutls_strerror(rc));
+		c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);
+	}
+}
+
+int tls_client_handshake(struct tls_client *c)
+{
+	int rc = gnutls_handshake(c->session);
+	if (rc == GNUTLS_E_SUCCESS) {
+		c->handshake_done = true;
+		c->facts->ok = true;
+		return 1;
+	}
+	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED ||
+	    !gnutls_error_is_fatal(rc))
+		return 0;
+	record_failure(c, rc);
+	return -1;
+}
+
+bool tls_client_wants_write(struct tls_client *c)
+{
+	return gnutls_record_get_direction(c->session) == 1;
+}
+
+ssize_t tls_client_send(struct tls_client *c, const void *p, size_t n,
+			const char **why)
+{
+	ssize_t rc = gnutls_record_send(c->session, p, n);
+	if (rc >= 0)
+		return rc;
+	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+		return 0;
+	*why = gnutls_strerror((int)rc);
+	return -1;
+}
+
+ssize_t tls_client_recv(struct tls_client *c, void *p, size_t n, bool *eof,
+			const char **why)
+{
+	*eof = false;
+	ssize_t rc = gnutls_record_recv(c->session, p, n);
+	if (rc > 0)
+		return rc;
+	if (rc == 0) {
+		*eof = true;
+		return 0;
+	}
+	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+		return 0;
+	if (rc == GNUTLS_E_PREMATURE_TERMINATION) {
+		*eof = true;
+		return 0;
+	}
+	*why = gnutls_strerror((int)rc);
+	return -1;
+}
+
+static char *name_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void tls_client_collect(struct tls_client *c, struct inspection *ins)
+{
+	struct tls_facts *f = c->facts;
+	gnutls_session_t s = c->session;
+	gnutls_datum_t alpn;
+
+	f->version = name_or_null(gnutls_protocol_get_name(gnutls_protocol_get_version(s)));
+#ifdef HAVE_GNUTLS_CIPHERSUITE_GET
+	f->cipher = name_or_null(gnutls_ciphersuite_get(s));
+#endif
+	if (!f->cipher)
+		f->cipher = name_or_null(gnutls_cipher_suite_get_name(
+			gnutls_kx_get(s), gnutls_cipher_get(s), gnutls_mac_get(s)));
+	f->group = name_or_null(gnutls_group_get_name(gnutls_group_get(s)));
+	f->kx = name_or_null(gnutls_kx_get_name(gnutls_kx_get(s)));
+	f->mac = name_or_null(gnutls_mac_get_name(gnutls_mac_get(s)));
+	char *desc = gnutls_session_get_desc(s);
+	f->description = name_or_null(desc);
+	gnutls_free(desc);
+	if (gnutls_alpn_get_selected_protocol(s, &alpn) == 0)
+		f->alpn = xstrndup((char *)alpn.data, alpn.size);
+
+	unsigned n = 0;
+	const gnutls_datum_t *peers = gnutls_certificate_get_peers(s, &n);
+	ins->chain = xcalloc(n ? n : 1, sizeof(*ins->chain));
+	ins->nchain = 0;
+	for (unsigned i = 0; i < n; i++) {
+		char *err = NULL;
+		struct cert_facts *cf = &ins->chain[ins->nchain];
+		if (x509_cert_facts(peers[i].data, peers[i].size, cf, &err) < 0) {
+			c->fn(c->ctx, EV_NOTE, "CertificateUnparsable", peers[i].data,
+			      peers[i].size, err);
+			free(err);
+			cert_facts_free(cf);
+			continue;
+		}
+		ins->nchain++;
+	}
+}
+
+void tls_client_free(struct tls_client *c)
+{
+	if (!c)
+		return;
+	if (c->session) {
+		if (c->handshake_done)
+			gnutls_bye(c->session, GNUTLS_SHUT_WR);
+		gnutls_deinit(c->session);
+	}
+	if (c->cred)
+		gnutls_certificate_free_credentials(c->cred);
+	for (unsigned i = 0; i < c->npcerts; i++)
+		gnutls_pcert_deinit(&c->pcerts[i]);
+	free(c->pcerts);
+	if (c->key)
+		gnutls_privkey_deinit(c->key);
+	free(c);
+}

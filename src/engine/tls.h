@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* tls: one GnuTLS client session on a non-blocking socket, set up the way
+ * libpq sets up its OpenSSL session (SNI, protocol range, ALPN, client
+ * certificate), reporting every handshake message as an event and the
+ * session's facts when done. It does not verify the chain during the
+ * handshake: the facts are wanted even when a check fails (x509 judges). */
+#ifndef PGI_TLS_H
+#define PGI_TLS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "engine/inspection.h"
+
+struct tls_client;
+
+/* Called for each handshake message and alert. */
+typedef void (*tls_event_fn)(void *ctx, enum ev_dir dir, const char *kind,
+			     const void *raw, size_t len, const char *summary);
+
+/* Set up a session on fd for target t; facts are written to *facts as
+ * they become known. -1 with *err when GnuTLS refuses the setup (for
+ * example a bad priority string). */
+int tls_client_new(struct tls_client **out, int fd,
+		   const struct conn_target *t, struct tls_facts *facts,
+		   tls_event_fn fn, void *ctx, char **err);
+/* Drive the handshake: 1 done, 0 call again when the socket is ready
+ * (tls_client_wants_write says for what), -1 failed (facts->error set). */
+int tls_client_handshake(struct tls_client *c);
+bool tls_client_wants_write(struct tls_client *c);
+/* >0 bytes moved, 0 would block (or EOF for recv: see *eof), -1 error with
+ * a static GnuTLS reason in *why. */
+ssize_t tls_client_send(struct tls_client *c, const void *p, size_t n,
+			const char **why);
+ssize_t tls_client_recv(struct tls_client *c, void *p, size_t n, bool *eof,
+			const char **why);
+/* After a completed handshake: session facts and the peer chain (as DER,
+ * facts filled through x509) into ins. */
+void tls_client_collect(struct tls_client *c, struct inspection *ins);
+/* Send close_notify without waiting, then free. The fd is not closed. */
+void tls_client_free(struct tls_client *c);
+
+#endif

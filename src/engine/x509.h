@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* x509: certificate facts through GnuTLS's X.509 API, chain verification
+ * configured to agree with libpq's OpenSSL check, and libpq's host-name
+ * rules. No sockets, no printing. */
+#ifndef PGI_X509_H
+#define PGI_X509_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "engine/inspection.h"
+
+/* Fill *out from one DER certificate. -1 with *err when GnuTLS cannot
+ * parse it. */
+int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
+		    char **err);
+
+/* Verify ins->chain against ins->trust.rootcert (a PEM file, as libpq's
+ * SSL_CTX_load_verify_locations reads it) at time now, and fill
+ * ins->trust.chain_ok / chain_error / rootcert_certs / rootcert_error. */
+void x509_verify_chain(struct inspection *ins, time_t now);
+
+/* libpq's host-name check (fe-secure-common.c
+ * pq_verify_peer_name_matches_certificate): 1 match, 0 mismatch, -1 error.
+ * For 0 and -1, *msg is the heap message libpq would print. */
+int x509_name_check(const uint8_t *der, size_t len, const char *host,
+		    char **msg);
+
+/* libpq's IP-literal test for host names (fe-secure-openssl.c
+ * is_ip_address): inet_aton or inet_pton(AF_INET6). */
+int x509_host_is_ip(const char *host);
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* report: the text and JSON sinks, and the JSON reader that turns a saved
+ * event log back into the same model (replay). Sinks read struct
+ * inspection only; they never touch the network. */
+#ifndef PGI_REPORT_H
+#define PGI_REPORT_H
+#include <stdio.h>
+#include "engine/inspection.h"
+
+/* The JSON document of DESIGN.md section 3 (and --save-events). */
+int report_json_write(FILE *out, const struct inspection *ins);
+/* Read a document written by report_json_write into ins (initialised by
+ * the caller). The chain is rebuilt from the PeerCertificate events' bytes.
+ * -1 with a one-line *err on a missing file or a malformed document. */
+int report_json_load(const char *path, struct inspection *ins, char **err);
+
+/* The human report: target, timeline with hex, TLS, chain, trust, answers. */
+int report_text_write(FILE *out, const struct inspection *ins);
+
+/* ISO 8601 UTC ("2026-11-28T19:55:00Z") into buf of at least 21 bytes. */
+void report_iso_time(time_t t, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: MIT */
+/* report_json: the JSON contract of DESIGN.md section 3, written and read
+ * with jansson. Keys are stable: add, never rename. Every string that may
+ * hold server text is sanitized first (jansson also needs valid UTF-8). */
+#include "config.h"
+#include "output/report.h"
+#include "engine/x509.h"
+#include "util/sanitize.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+void report_iso_time(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_t *js(const char *s)
+{
+	if (!s)
+		return json_null();
+	char *c = sanitize(s);
+	json_t *j = json_string(c);
+	free(c);
+	return j ? j : json_null();
+}
+
+static json_t *jtri(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v);
+}
+
+static json_t *jlist(char **list)
+{
+	json_t *a = json_array();
+	for (char **p = list; p && *p; p++)
+		json_array_append_new(a, js(*p));
+	return a;
+}
+
+static json_t *jtime(time_t t)
+{
+	char buf[32];
+	if (t == (time_t)-1)
+		return json_null();
+	report_iso_time(t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+static json_t *jhex(const uint8_t *p, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_addhex(&sb, p, n, 0);
+	json_t *j = json_string(sb_str(&sb));
+	sb_free(&sb);
+	return j;
+}
+
+static json_t *answer_json(const struct startup_answer *a)
+{
+	if (!a->attempted)
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "accepted", jtri(a->accepted));
+	json_object_set_new(o, "auth", js(a->auth));
+	json_object_set_new(o, "sasl_mechanisms", jlist(a->sasl_mechanisms));
+	json_object_set_new(o, "severity", js(a->severity));
+	json_object_set_new(o, "sqlstate", js(a->sqlstate));
+	json_object_set_new(o, "message", js(a->message));
+	json_object_set_new(o, "detail", js(a->detail));
+	json_object_set_new(o, "hint", js(a->hint));
+	json_object_set_new(o, "negotiate_protocol_minor",
+			    a->npv_minor < 0 ? json_null() : json_integer(a->npv_minor));
+	json_object_set_new(o, "failure", js(a->failure));
+	json_object_set_new(o, "server_version", js(a->server_version));
+	return o;
+}
+
+static json_t *connect_json(const struct connect_fact *c)
+{
+	if (!c->attempted)
+		return json_null();
+	return json_pack("{s:b, s:o, s:o, s:o}", "ok", c->ok, "address",
+			 js(c->address), "error", js(c->error), "ms",
+			 c->ok ? json_real(c->ms) : json_null());
+}
+
+static json_t *target_json(const struct conn_target *t)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "host", js(t->host));
+	json_object_set_new(o, "hostaddr", js(t->hostaddr));
+	json_object_set_new(o, "port", t->port ? json_integer(t->port) : json_null());
+	json_object_set_new(o, "user", js(t->user));
+	json_object_set_new(o, "dbname", js(t->dbname));
+	json_object_set_new(o, "sslmode", js(t->sslmode));
+	json_object_set_new(o, "sslrootcert", js(t->sslrootcert));
+	json_object_set_new(o, "rootcert_source",
+			    json_string(rootcert_source_name(t->rootcert_source)));
+	json_object_set_new(o, "rootcert_exists", json_boolean(t->rootcert_exists));
+	json_object_set_new(o, "sslcert", js(t->sslcert));
+	json_object_set_new(o, "sslkey", js(t->sslkey));
+	json_object_set_new(o, "sslnegotiation", js(t->sslnegotiation));
+	json_object_set_new(o, "sni", js(t->sni));
+	json_object_set_new(o, "hosts", jlist(t->hosts));
+	json_object_set_new(o, "connect_timeout", json_integer(t->connect_timeout));
+	json_object_set_new(o, "libpq_version", json_null());
+	return o;
+}
+
+static json_t *cert_json(const struct cert_facts *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "subject", js(c->subject));
+	json_object_set_new(o, "issuer", js(c->issuer));
+	json_object_set_new(o, "serial", js(c->serial));
+	json_object_set_new(o, "cn", jlist(c->cn));
+	json_object_set_new(o, "san_dns", jlist(c->san_dns));
+	json_object_set_new(o, "san_ip", jlist(c->san_ip));
+	json_object_set_new(o, "not_before", jtime(c->not_before));
+	json_object_set_new(o, "not_after", jtime(c->not_after));
+	json_object_set_new(o, "key", js(c->key));
+	json_object_set_new(o, "signature", js(c->signature));
+	json_object_set_new(o, "version", json_integer(c->version));
+	json_object_set_new(o, "ca", jtri(c->ca));
+	json_object_set_new(o, "self_signed", json_boolean(c->self_signed));
+	json_object_set_new(o, "key_usage", jlist(c->key_usage));
+	json_object_set_new(o, "ext_key_usage", jlist(c->ext_key_usage));
+	json_object_set_new(o, "sha256", js(c->sha256));
+	return o;
+}
+
+static json_t *tls_json(const struct tls_facts *f)
+{
+	if (!f->attempted)
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "handshake_ok", json_boolean(f->ok));
+	json_object_set_new(o, "error", js(f->error));
+	json_object_set_new(o, "alert", js(f->alert));
+	json_object_set_new(o, "version", js(f->version));
+	json_object_set_new(o, "cipher", js(f->cipher));
+	json_object_set_new(o, "group", js(f->group));
+	json_object_set_new(o, "alpn", js(f->alpn));
+	json_object_set_new(o, "sni", js(f->sni));
+	json_object_set_new(o, "kx", js(f->kx));
+	json_object_set_new(o, "mac", js(f->mac));
+	json_object_set_new(o, "description", js(f->description));
+	json_object_set_new(o, "client_cert_requested",
+			    json_boolean(f->client_cert_requested));
+	json_object_set_new(o, "client_ca_names", jlist(f->client_ca_names));
+	json_object_set_new(o, "client_cert_sent", json_boolean(f->client_cert_sent));
+	json_object_set_new(o, "client_cert_error", js(f->client_cert_error));
+	return o;
+}
+
+static json_t *trust_json(const struct trust_facts *t)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "rootcert", js(t->rootcert));
+	json_object_set_new(o, "rootcert_source",
+			    json_string(rootcert_source_name(t->source)));
+	json_object_set_new(o, "rootcert_exists", json_boolean(t->rootcert_exists));
+	json_object_set_new(o, "rootcert_certs", t->rootcert_certs < 0 ?
+							 json_null() :
+							 json_integer(t->rootcert_certs));
+	json_object_set_new(o, "rootcert_error", js(t->rootcert_error));
+	json_object_set_new(o, "chain_ok", jtri(t->chain_ok));
+	json_object_set_new(o, "chain_error", js(t->chain_error));
+	json_object_set_new(o, "name_checked", json_boolean(t->name_checked > 0));
+	json_object_set_new(o, "name_ok", jtri(t->name_ok));
+	json_object_set_new(o, "name_error", js(t->name_error));
+	return o;
+}
+
+static json_t *build(const struct inspection *ins)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "tool", json_pack("{s:s, s:o}", "name", PACKAGE_NAME,
+						    "version", js(ins->tool_version)));
+	json_object_set_new(root, "started", ins->started ? jtime(ins->started) : json_null());
+	json_object_set_new(root, "target", target_json(&ins->target));
+
+	json_t *evs = json_array();
+	for (size_t i = 0; i < ins->log.n; i++) {
+		const struct event *e = &ins->log.ev[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "t_ms", json_real((double)(long long)(e->t_ms * 1000.0) / 1000.0));
+		json_object_set_new(o, "probe", js(e->probe));
+		json_object_set_new(o, "dir", json_string(event_dir_name(e->dir)));
+		json_object_set_new(o, "kind", js(e->kind));
+		json_object_set_new(o, "summary", js(e->summary));
+		json_object_set_new(o, "hex", e->raw ? jhex(e->raw, e->rawlen) : json_null());
+		json_array_append_new(evs, o);
+	}
+	json_object_set_new(root, "events", evs);
+
+	const struct server_facts *sf = &ins->server;
+	json_t *srv = json_object();
+	json_object_set_new(srv, "reachable", jtri(ins->reachable));
+	json_object_set_new(srv, "connect",
+			    json_pack("{s:o, s:o}", "tls", connect_json(&sf->tls_connect),
+				      "plain", connect_json(&sf->plain_connect)));
+	json_object_set_new(srv, "sslrequest_reply",
+			    sf->sslrequest_reply == REPLY_NONE ?
+				    json_null() :
+				    json_string(ssl_reply_name(sf->sslrequest_reply)));
+	json_object_set_new(srv, "sslrequest_reply_byte",
+			    sf->sslrequest_reply == REPLY_NONE ||
+					    sf->sslrequest_reply == REPLY_CLOSED ||
+					    sf->sslrequest_reply == REPLY_TIMEOUT ?
+				    json_null() :
+				    json_integer(sf->reply_byte));
+	json_object_set_new(srv, "sslrequest_error", answer_json(&sf->ssl_error));
+	json_object_set_new(srv, "bytes_after_reply", json_integer((json_int_t)sf->n_after_reply));
+	json_object_set_new(srv, "bytes_after_reply_hex",
+			    sf->n_after_reply ? jhex(sf->bytes_after_reply, sf->n_after_reply) :
+						json_null());
+	json_object_set_new(srv, "plaintext_startup", answer_json(&sf->plain));
+	json_object_set_new(srv, "tls_startup", answer_json(&sf->tls));
+	json_object_set_new(root, "server", srv);
+
+	json_object_set_new(root, "tls", tls_json(&ins->tls));
+	json_t *chain = json_array();
+	for (size_t i = 0; i < ins->nchain; i++)
+		json_array_append_new(chain, cert_json(&ins->chain[i]));
+	json_object_set_new(root, "chain", chain);
+	json_object_set_new(root, "trust", trust_json(&ins->trust));
+	/* filled by later stages (verdicts, diagnosis); present and empty */
+	json_object_set_new(root, "modes", json_object());
+	json_object_set_new(root, "findings", json_array());
+	json_object_set_new(root, "provider", json_null());
+	return root;
+}
+
+int report_json_write(FILE *out, const struct inspection *ins)
+{
+	json_t *root = build(ins);
+	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (rc == 0)
+		fputc('\n', out);
+	return rc == 0 && !ferror(out) ? 0 : -1;
+}
+
+/* ---- reading it back (replay) ---- */
+
+static char *rs(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+}
+
+static int rtri(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_boolean(v) ? json_is_true(v) : -1;
+}
+
+static char **rlist(json_t *o, const char *key, int *n)
+{
+	char **list = NULL;
+	int count = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(o, key), i, v)
+		if (json_is_string(v))
+			strlist_add(&list, &count, json_string_value(v));
+	if (n)
+		*n = count;
+	return list;
+}
+
+static uint8_t *unhex(const char *s, size_t *n)
+{
+	size_t len = strlen(s);
+	if (len % 2)
+		return NULL;
+	uint8_t *out = xmalloc(len / 2 + 1);
+	for (size_t i = 0; i < len / 2; i++) {
+		unsigned v;
+		if (sscanf(s + 2 * i, "%2x", &v) != 1) {
+			free(out);
+			return NULL;
+		}
+		out[i] = (uint8_t)v;
+	}
+	*n = len / 2;
+	return out;
+}
+
+static void load_answer(json_t *o, struct startup_answer *a)
+{
+	if (!json_is_object(o))
+		return;
+	a->attempted = true;
+	a->accepted = rtri(o, "accepted");
+	a->auth = rs(o, "auth");
+	a->sasl_mechanisms = rlist(o, "sasl_mechanisms", &a->nsasl);
+	a->severity = rs(o, "severity");
+	a->sqlstate = rs(o, "sqlstate");
+	a->message = rs(o, "message");
+	a->detail = rs(o, "detail");
+	a->hint = rs(o, "hint");
+	json_t *npv = json_object_get(o, "negotiate_protocol_minor");
+	a->npv_minor = json_is_integer(npv) ? (int)json_integer_value(npv) : -1;
+	a->failure = rs(o, "failure");
+	a->server_version = rs(o, "server_version");
+}
+
+static void load_connect(json_t *o, struct connect_fact *c)
+{
+	if (!json_is_object(o))
+		return;
+	c->attempted = true;
+	c->ok = json_is_true(json_object_get(o, "ok"));
+	c->address = rs(o, "address");
+	c->error = rs(o, "error");
+	c->ms = json_number_value(json_object_get(o, "ms"));
+}
+
+static time_t parse_time(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	struct tm tm = { 0 };
+	if (!s || !strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return (time_t)-1;
+	return timegm(&tm);
+}
+
+int report_json_load(const char *path, struct inspection *ins, char **err)
+{
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	if (!root) {
+		*err = je.line > 0 ? xasprintf("%s:%d: %s", path, je.line, je.text) :
+				     xasprintf("%s: %s", path, je.text);
+		return -1;
+	}
+	json_t *events = json_object_get(root, "events");
+	json_t *target = json_object_get(root, "target");
+	if (!json_is_object(root) || !json_is_array(events) || !json_is_object(target)) {
+		*err = xasprintf("%s: not a pgtls-inspect event log (no target and events)",
+				 path);
+		json_decref(root);
+		return -1;
+	}
+	const char *ver = json_string_value(json_object_get(json_object_get(root, "tool"), "version"));
+	if (ver) {
+		free(ins->tool_version);
+		ins->tool_version = xstrdup(ver);
+	}
+	ins->started = parse_time(root, "started");
+	if (ins->started == (time_t)-1)
+		ins->started = 0;
+	struct conn_target *t = &ins->target;
+	t->host = rs(target, "host");
+	t->hostaddr = rs(target, "hostaddr");
+	t->connect_to = xstrdup(t->hostaddr ? t->hostaddr : t->host ? t->host : "");
+	t->hosts = rlist(target, "hosts", &t->nhosts);
+	t->port = (int)json_integer_value(json_object_get(target, "port"));
+	t->user = rs(target, "user");
+	t->dbname = rs(target, "dbname");
+	t->sslmode = rs(target, "sslmode");
+	t->sslnegotiation = rs(target, "sslnegotiation");
+	t->sslrootcert = rs(target, "sslrootcert");
+	t->rootcert_exists = json_is_true(json_object_get(target, "rootcert_exists"));
+	const char *src = json_string_value(json_object_get(target, "rootcert_source"));
+	for (int i = ROOTCERT_NONE; i <= ROOTCERT_SYSTEM; i++)
+		if (src && !strcmp(src, rootcert_source_name(i)))
+			t->rootcert_source = i;
+	t->sslcert = rs(target, "sslcert");
+	t->sslkey = rs(target, "sslkey");
+	t->sni = rs(target, "sni");
+	t->connect_timeout = (int)json_integer_value(json_object_get(target, "connect_timeout"));
+
+	size_t i;
+	json_t *e;
+	json_array_foreach(events, i, e) {
+		const char *dir = json_string_value(json_object_get(e, "dir"));
+		const char *hex = json_string_value(json_object_get(e, "hex"));
+		const char *kind = json_string_value(json_object_get(e, "kind"));
+		const char *probe = json_string_value(json_object_get(e, "probe"));
+		const char *summary = json_string_value(json_object_get(e, "summary"));
+		int d = dir ? event_dir_parse(dir) : -1;
+		size_t rawlen = 0;
+		uint8_t *raw = hex ? unhex(hex, &rawlen) : NULL;
+		if (d < 0 || !kind || !probe || !summary || (hex && !raw)) {
+			*err = xasprintf("%s: event %zu is malformed", path, i);
+			free(raw);
+			json_decref(root);
+			return -1;
+		}
+		/* summaries were sanitized when written: keep them as they are */
+		event_add(&ins->log, json_number_value(json_object_get(e, "t_ms")),
+			  probe, (enum ev_dir)d, kind, raw, rawlen, "%s", summary);
+		free(ins->log.ev[ins->log.n - 1].summary);
+		ins->log.ev[ins->log.n - 1].summary = xstrdup(summary);
+		if (raw && !strcmp(kind, "PeerCertificate")) {
+			char *cerr = NULL;
+			ins->chain = xrealloc(ins->chain, (ins->nchain + 1) * sizeof(*ins->chain));
+			if (x509_cert_facts(raw, rawlen, &ins->chain[ins->nchain], &cerr) == 0)
+				ins->nchain++;
+			else
+				cert_facts_free(&ins->chain[ins->nchain]);
+			free(cerr);
+		}
+		free(raw);
+	}
+
+	json_t *srv = json_object_get(root, "server");
+	struct server_facts *sf = &ins->server;
+	int r = rtri(srv, "reachable");
+	ins->reachable = r;
+	json_t *conn = json_object_get(srv, "connect");
+	load_connect(json_object_get(conn, "tls"), &sf->tls_connect);
+	load_connect(json_object_get(conn, "plain"), &sf->plain_connect);
+	const char *reply = json_string_value(json_object_get(srv, "sslrequest_reply"));
+	int rp = reply ? ssl_reply_parse(reply) : REPLY_NONE;
+	sf->sslrequest_reply = rp < 0 ? REPLY_NONE : (enum ssl_reply)rp;
+	sf->reply_byte = (uint8_t)json_integer_value(json_object_get(srv, "sslrequest_reply_byte"));
+	load_answer(json_object_get(srv, "sslrequest_error"), &sf->ssl_error);
+	const char *after = json_string_value(json_object_get(srv, "bytes_after_reply_hex"));
+	if (after)
+		sf->bytes_after_reply = unhex(after, &sf->n_after_reply);
+	load_answer(json_object_get(srv, "plaintext_startup"), &sf->plain);
+	load_answer(json_object_get(srv, "tls_startup"), &sf->tls);
+
+	json_t *tl = json_object_get(root, "tls");
+	if (json_is_object(tl)) {
+		struct tls_facts *f = &ins->tls;
+		f->attempted = true;
+		f->ok = json_is_true(json_object_get(tl, "handshake_ok"));
+		f->error = rs(tl, "error");
+		f->alert = rs(tl, "alert");
+		f->version = rs(tl, "version");
+		f->cipher = rs(tl, "cipher");
+		f->group = rs(tl, "group");
+		f->alpn = rs(tl, "alpn");
+		f->sni = rs(tl, "sni");
+		f->kx = rs(tl, "kx");
+		f->mac = rs(tl, "mac");
+		f->description = rs(tl, "description");
+		f->client_cert_requested = json_is_true(json_object_get(tl, "client_cert_requested"));
+		f->client_ca_names = rlist(tl, "client_ca_names", &f->nclient_ca);
+		f->client_cert_sent = json_is_true(json_object_get(tl, "client_cert_sent"));
+		f->client_cert_error = rs(tl, "client_cert_error");
+	}
+	json_t *tr = json_object_get(root, "trust");
+	if (json_is_object(tr)) {
+		struct trust_facts *f = &ins->trust;
+		f->rootcert = rs(tr, "rootcert");
+		f->source = t->rootcert_source;
+		f->rootcert_exists = json_is_true(json_object_get(tr, "rootcert_exists"));
+		json_t *nc = json_object_get(tr, "rootcert_certs");
+		f->rootcert_certs = json_is_integer(nc) ? (int)json_integer_value(nc) : -1;
+		f->rootcert_error = rs(tr, "rootcert_error");
+		f->chain_ok = rtri(tr, "chain_ok");
+		f->chain_error = rs(tr, "chain_error");
+		f->name_checked = json_is_true(json_object_get(tr, "name_checked"));
+		f->name_ok = rtri(tr, "name_ok");
+		f->name_error = rs(tr, "name_error");
+	}
+	json_decref(root);
+	return 0;
+}

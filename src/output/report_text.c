@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/* report_text: the human report. Reads struct inspection only; every
+ * string that may hold server text goes through sanitize before printing
+ * (event summaries were sanitized when they were logged). */
+#include "config.h"
+#include "output/report.h"
+#include "util/sanitize.h"
+#include "util/xalloc.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Hex dumps of longer messages stop here; --json has every byte. */
+#define HEX_LIMIT 512
+
+static void put(FILE *out, const char *label, const char *value)
+{
+	char *v = sanitize(value ? value : "-");
+	fprintf(out, "  %-22s %s\n", label, v);
+	free(v);
+}
+
+static void put_list(FILE *out, const char *label, char **list)
+{
+	if (!list || !*list) {
+		put(out, label, "-");
+		return;
+	}
+	fprintf(out, "  %-22s ", label);
+	for (char **p = list; *p; p++) {
+		char *v = sanitize(*p);
+		fprintf(out, "%s%s", p == list ? "" : ", ", v);
+		free(v);
+	}
+	fputc('\n', out);
+}
+
+static const char *tri(int v, const char *yes, const char *no)
+{
+	return v < 0 ? "unknown" : v ? yes : no;
+}
+
+static void hexdump(FILE *out, const uint8_t *p, size_t n)
+{
+	size_t shown = n > HEX_LIMIT ? HEX_LIMIT : n;
+	for (size_t off = 0; off < shown; off += 16) {
+		fprintf(out, "      %04zx  ", off);
+		for (size_t i = 0; i < 16; i++) {
+			if (off + i < shown)
+				fprintf(out, "%02x ", p[off + i]);
+			else
+				fputs("   ", out);
+			if (i == 7)
+				fputc(' ', out);
+		}
+		fputs(" |", out);
+		for (size_t i = 0; i < 16 && off + i < shown; i++) {
+			uint8_t c = p[off + i];
+			fputc(c >= 0x20 && c < 0x7f ? c : '.', out);
+		}
+		fputs("|\n", out);
+	}
+	if (shown < n)
+		fprintf(out, "      ... %zu more bytes (--json has them all)\n",
+			n - shown);
+}
+
+static const char *arrow(enum ev_dir d)
+{
+	return d == EV_SEND ? "->" : d == EV_RECV ? "<-" : "..";
+}
+
+static void answer(FILE *out, const char *title, const struct startup_answer *a)
+{
+	fprintf(out, "\n%s\n", title);
+	if (!a->attempted) {
+		put(out, "asked", "no (not reached)");
+		return;
+	}
+	put(out, "accepted", a->accepted < 0 ? "unknown" :
+			     a->accepted ? "yes (the server went on to authentication)" :
+					   "no (ErrorResponse)");
+	if (a->auth)
+		put(out, "authentication", a->auth);
+	if (a->nsasl)
+		put_list(out, "SASL mechanisms", a->sasl_mechanisms);
+	if (a->sqlstate || a->message) {
+		put(out, "severity", a->severity);
+		put(out, "SQLSTATE", a->sqlstate);
+		put(out, "message", a->message);
+		if (a->detail)
+			put(out, "detail", a->detail);
+		if (a->hint)
+			put(out, "hint", a->hint);
+	}
+	if (a->npv_minor >= 0) {
+		char buf[32];
+		snprintf(buf, sizeof(buf), "3.%d", a->npv_minor);
+		put(out, "protocol negotiated", buf);
+	}
+	if (a->server_version)
+		put(out, "server_version", a->server_version);
+	if (a->failure)
+		put(out, "failure", a->failure);
+}
+
+int report_text_write(FILE *out, const struct inspection *ins)
+{
+	const struct conn_target *t = &ins->target;
+	char when[32] = "-";
+	char port[16];
+
+	if (ins->started)
+		report_iso_time(ins->started, when, sizeof(when));
+	snprintf(port, sizeof(port), "%d", t->port);
+	fprintf(out, "pgtls-inspect %s report, started %s\n",
+		ins->tool_version ? ins->tool_version : PACKAGE_VERSION, when);
+
+	fputs("\nTarget\n", out);
+	put(out, "host", t->host);
+	put(out, "hostaddr", t->hostaddr);
+	put(out, "port", port);
+	put(out, "user", t->user);
+	put(out, "dbname", t->dbname);
+	put(out, "sslmode", t->sslmode);
+	put(out, "sslrootcert", t->sslrootcert);
+	put(out, "root cert source", rootcert_source_name(t->rootcert_source));
+	put(out, "root cert exists", t->rootcert_exists ? "yes" : "no");
+	put(out, "sslcert", t->sslcert);
+	put(out, "sslkey", t->sslkey);
+	put(out, "SNI sent", t->sni ? t->sni : "none");
+
+	fputs("\nNegotiation\n", out);
+	for (size_t i = 0; i < ins->log.n; i++) {
+		const struct event *e = &ins->log.ev[i];
+		fprintf(out, "  %9.3f ms  %-5s %s %-24s %s\n", e->t_ms, e->probe,
+			arrow(e->dir), e->kind, e->summary);
+		/* PeerCertificate bytes are the chain below; skip them here */
+		if (e->raw && strcmp(e->kind, "PeerCertificate") != 0)
+			hexdump(out, e->raw, e->rawlen);
+	}
+
+	const struct server_facts *sf = &ins->server;
+	fputs("\nServer\n", out);
+	put(out, "reachable", tri(ins->reachable, "yes", "no"));
+	if (sf->tls_connect.error)
+		put(out, "TLS probe connect", sf->tls_connect.error);
+	if (sf->plain_connect.error)
+		put(out, "plain probe connect", sf->plain_connect.error);
+	put(out, "SSLRequest reply", sf->sslrequest_reply == REPLY_NONE ?
+					     "-" :
+					     ssl_reply_name(sf->sslrequest_reply));
+	if (sf->sslrequest_reply == REPLY_OTHER) {
+		char b[16];
+		snprintf(b, sizeof(b), "0x%02x", sf->reply_byte);
+		put(out, "reply byte", b);
+	}
+	if (sf->n_after_reply) {
+		char b[64];
+		snprintf(b, sizeof(b), "%zu (libpq refuses them)", sf->n_after_reply);
+		put(out, "bytes after reply", b);
+	}
+	if (sf->sslrequest_reply == REPLY_E)
+		answer(out, "ErrorResponse to the SSLRequest", &sf->ssl_error);
+
+	const struct tls_facts *f = &ins->tls;
+	fputs("\nTLS session\n", out);
+	if (!f->attempted) {
+		put(out, "handshake", "not attempted");
+	} else {
+		put(out, "handshake", f->ok ? "completed" : "failed");
+		if (f->error)
+			put(out, "error", f->error);
+		if (f->ok) {
+			put(out, "version", f->version);
+			put(out, "cipher suite", f->cipher);
+			put(out, "key exchange group", f->group);
+			put(out, "ALPN", f->alpn ? f->alpn : "none selected");
+		}
+		put(out, "SNI", f->sni ? f->sni : "none");
+		put(out, "client cert requested", f->client_cert_requested ? "yes" : "no");
+		if (f->client_cert_requested)
+			put_list(out, "accepted CA names", f->client_ca_names);
+		put(out, "client cert sent", f->client_cert_sent ? "yes" : "no");
+		if (f->client_cert_error)
+			put(out, "client cert problem", f->client_cert_error);
+	}
+
+	fprintf(out, "\nCertificate chain (%zu as sent by the server)\n", ins->nchain);
+	for (size_t i = 0; i < ins->nchain; i++) {
+		const struct cert_facts *c = &ins->chain[i];
+		char nb[32] = "-", na[32] = "-";
+		report_iso_time(c->not_before, nb, sizeof(nb));
+		report_iso_time(c->not_after, na, sizeof(na));
+		fprintf(out, "  [%zu]\n", i);
+		put(out, "  subject", c->subject);
+		put(out, "  issuer", c->issuer);
+		put_list(out, "  CN", c->cn);
+		put_list(out, "  SAN DNS", c->san_dns);
+		put_list(out, "  SAN IP", c->san_ip);
+		put(out, "  not before", nb);
+		put(out, "  not after", na);
+		put(out, "  key", c->key);
+		put(out, "  signature", c->signature);
+		put(out, "  CA", tri(c->ca, "yes", "no"));
+		put(out, "  self-signed", c->self_signed ? "yes" : "no");
+		put_list(out, "  key usage", c->key_usage);
+		put_list(out, "  extended key usage", c->ext_key_usage);
+		put(out, "  SHA-256", c->sha256);
+	}
+
+	const struct trust_facts *tr = &ins->trust;
+	fputs("\nTrust\n", out);
+	put(out, "root file", tr->rootcert);
+	put(out, "root file source", rootcert_source_name(tr->source));
+	put(out, "root file exists", tr->rootcert_exists ? "yes" : "no");
+	if (tr->rootcert_error)
+		put(out, "root file problem", tr->rootcert_error);
+	put(out, "chain verifies", tr->chain_ok < 0 ? "not checked" :
+				   tr->chain_ok ? "yes" : "no");
+	if (tr->chain_error)
+		put(out, "chain error", tr->chain_error);
+	put(out, "host name matches", tr->name_ok < 0 ? "not checked" :
+				      tr->name_ok ? "yes" : "no");
+	if (tr->name_error)
+		put(out, "name error", tr->name_error);
+
+	answer(out, "Answer to a plaintext StartupMessage", &sf->plain);
+	answer(out, "Answer to a StartupMessage over TLS", &sf->tls);
+	return ferror(out) ? -1 : 0;
+}

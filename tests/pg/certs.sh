@@ -1,0 +1,136 @@
+# tests/pg/certs.sh: the test PKI, made with GnuTLS certtool only (sourced).
+#
+# make_certs DIR writes into DIR:
+#   root.crt/.key            CA "CN=pgtls test root"
+#   intermediate.crt/.key    CA "CN=pgtls test intermediate", signed by root
+#   server.crt/.key          leaf CN=localhost, SAN DNS:localhost IP:127.0.0.1,
+#                            EKU serverAuth, signed by the intermediate
+#   server.chain.pem         server.crt + intermediate.crt (what the server sends)
+#   other-root.crt/.key      an unrelated CA "CN=pgtls test other root"
+#   client-ca.crt/.key       CA "CN=pgtls test client CA"
+#   client.crt/.key          CN=postgres, EKU clientAuth, signed by the client CA
+#   selfsigned.crt/.key      self-signed leaf CN=localhost, SAN DNS:localhost
+# Server keys (server.key, selfsigned.key) belong to the postgres user, mode
+# 0600, as the server demands; the others stay with the caller, mode 0600.
+# Needs lib.sh (die, CERTTOOL).  Keys are ECDSA P-256 unless CERT_KEY_TYPE=rsa.
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	echo "$0 is a library for the pg tests: source it, do not run it" >&2
+	exit 99
+fi
+
+CERT_DAYS=3650
+
+# _certtool LOG ARGS...: run certtool quietly, show its output when it fails.
+_certtool() {
+	local log=$1
+	shift
+	if ! "$CERTTOOL" "$@" >>"$log" 2>&1; then
+		tail -n 30 "$log" >&2
+		die "certtool $* failed"
+	fi
+}
+
+_mkkey() {
+	local dir=$1 name=$2
+	if [ "${CERT_KEY_TYPE:-ecdsa}" = rsa ]; then
+		_certtool "$dir/certtool.log" --generate-privkey --key-type=rsa \
+			--bits=2048 --outfile "$dir/$name.key"
+	else
+		_certtool "$dir/certtool.log" --generate-privkey --key-type=ecdsa \
+			--curve=secp256r1 --outfile "$dir/$name.key"
+	fi
+	chmod 0600 "$dir/$name.key"
+}
+
+# _ca_template CN: a CA template (no path-length limit, 10 years).
+_ca_template() {
+	cat <<EOF
+cn = "$1"
+ca
+cert_signing_key
+crl_signing_key
+expiration_days = $CERT_DAYS
+EOF
+}
+
+_selfsigned() {
+	local dir=$1 name=$2 tmpl=$3
+	_mkkey "$dir" "$name"
+	printf '%s\n' "$tmpl" >"$dir/$name.tmpl"
+	_certtool "$dir/certtool.log" --generate-self-signed \
+		--load-privkey "$dir/$name.key" --template "$dir/$name.tmpl" \
+		--outfile "$dir/$name.crt"
+}
+
+# _signed DIR NAME CA TEMPLATE: NAME.crt signed by CA.crt/CA.key.
+_signed() {
+	local dir=$1 name=$2 ca=$3 tmpl=$4
+	_mkkey "$dir" "$name"
+	printf '%s\n' "$tmpl" >"$dir/$name.tmpl"
+	_certtool "$dir/certtool.log" --generate-certificate \
+		--load-privkey "$dir/$name.key" \
+		--load-ca-certificate "$dir/$ca.crt" --load-ca-privkey "$dir/$ca.key" \
+		--template "$dir/$name.tmpl" --outfile "$dir/$name.crt"
+}
+
+# Give a server key to the user the server runs as (postgres when we are root).
+_server_key_owner() {
+	chmod 0600 "$1"
+	if [ "$(id -u)" = 0 ]; then
+		chown postgres:postgres "$1" || die "chown postgres $1"
+	fi
+}
+
+make_certs() {
+	local dir=$1
+	mkdir -p "$dir" || die "mkdir $dir"
+	chmod 0755 "$dir"
+	: >"$dir/certtool.log"
+
+	_selfsigned "$dir" root "$(_ca_template "pgtls test root")"
+	_signed "$dir" intermediate root "$(_ca_template "pgtls test intermediate")"
+	_signed "$dir" server intermediate "$(
+		cat <<EOF
+cn = "localhost"
+dns_name = "localhost"
+ip_address = "127.0.0.1"
+tls_www_server
+signing_key
+expiration_days = $CERT_DAYS
+EOF
+	)"
+	cat "$dir/server.crt" "$dir/intermediate.crt" >"$dir/server.chain.pem"
+
+	_selfsigned "$dir" other-root "$(_ca_template "pgtls test other root")"
+
+	_selfsigned "$dir" client-ca "$(_ca_template "pgtls test client CA")"
+	_signed "$dir" client client-ca "$(
+		cat <<EOF
+cn = "postgres"
+tls_www_client
+signing_key
+expiration_days = $CERT_DAYS
+EOF
+	)"
+
+	_selfsigned "$dir" selfsigned "$(
+		cat <<EOF
+cn = "localhost"
+dns_name = "localhost"
+tls_www_server
+signing_key
+expiration_days = $CERT_DAYS
+EOF
+	)"
+
+	chmod 0644 "$dir"/*.crt "$dir/server.chain.pem"
+	_server_key_owner "$dir/server.key"
+	_server_key_owner "$dir/selfsigned.key"
+}
+
+# cert_sha256 FILE: lowercase hex SHA-256 of the first certificate's DER.
+cert_sha256() {
+	"$CERTTOOL" --fingerprint --hash=sha256 --infile "$1" 2>/dev/null |
+		tr -d ':\n' | tr 'A-F' 'a-f'
+}
