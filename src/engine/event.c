@@ -27,13 +27,25 @@ void event_add(struct event_log *log, double t_ms, const char *probe,
 		text = NULL;
 	va_end(ap);
 	e->t_ms = t_ms;
-	e->probe = xstrdup(probe);
+	/* probe and kind are ours when probing, but a replayed file is
+	 * untrusted: every string of an event is clean once stored */
+	e->probe = sanitize_keep_clean(probe);
 	e->dir = dir;
-	e->kind = xstrdup(kind);
+	e->kind = sanitize_keep_clean(kind);
 	e->summary = sanitize(text ? text : "");
 	free(text);
 	e->raw = raw && rawlen ? xmemdup(raw, rawlen) : NULL;
 	e->rawlen = raw ? rawlen : 0;
+}
+
+void event_add_clean(struct event_log *log, double t_ms, const char *probe,
+		     enum ev_dir dir, const char *kind, const void *raw,
+		     size_t rawlen, const char *summary)
+{
+	event_add(log, t_ms, probe, dir, kind, raw, rawlen, "%s", "");
+	struct event *e = &log->ev[log->n - 1];
+	free(e->summary);
+	e->summary = sanitize_keep_clean(summary);
 }
 
 void event_log_free(struct event_log *log)

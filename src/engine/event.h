@@ -30,6 +30,11 @@ void event_add(struct event_log *log, double t_ms, const char *probe,
 	       enum ev_dir dir, const char *kind, const void *raw,
 	       size_t rawlen, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
+/* Append an event whose summary is already escaped text (a replayed log):
+ * kept as is when it holds no control character, escaped otherwise. */
+void event_add_clean(struct event_log *log, double t_ms, const char *probe,
+		     enum ev_dir dir, const char *kind, const void *raw,
+		     size_t rawlen, const char *summary);
 void event_log_free(struct event_log *log);
 const char *event_dir_name(enum ev_dir d);
 /* "send" | "recv" | "note" -> dir; -1 when unknown */

@@ -29,6 +29,14 @@ static json_t *js(const char *s)
 	return j ? j : json_null();
 }
 
+/* Event strings were sanitized when logged: escaping again would double
+ * their backslashes. */
+static json_t *jclean(const char *s)
+{
+	json_t *j = s ? json_string(s) : NULL;
+	return j ? j : json_null();
+}
+
 static json_t *jtri(int v)
 {
 	return v < 0 ? json_null() : json_boolean(v);
@@ -190,10 +198,10 @@ static json_t *build(const struct inspection *ins)
 		const struct event *e = &ins->log.ev[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "t_ms", json_real((double)(long long)(e->t_ms * 1000.0) / 1000.0));
-		json_object_set_new(o, "probe", js(e->probe));
+		json_object_set_new(o, "probe", jclean(e->probe));
 		json_object_set_new(o, "dir", json_string(event_dir_name(e->dir)));
-		json_object_set_new(o, "kind", js(e->kind));
-		json_object_set_new(o, "summary", js(e->summary));
+		json_object_set_new(o, "kind", jclean(e->kind));
+		json_object_set_new(o, "summary", jclean(e->summary));
 		json_object_set_new(o, "hex", e->raw ? jhex(e->raw, e->rawlen) : json_null());
 		json_array_append_new(evs, o);
 	}
@@ -395,11 +403,8 @@ int report_json_load(const char *path, struct inspection *ins, char **err)
 			json_decref(root);
 			return -1;
 		}
-		/* summaries were sanitized when written: keep them as they are */
-		event_add(&ins->log, json_number_value(json_object_get(e, "t_ms")),
-			  probe, (enum ev_dir)d, kind, raw, rawlen, "%s", summary);
-		free(ins->log.ev[ins->log.n - 1].summary);
-		ins->log.ev[ins->log.n - 1].summary = xstrdup(summary);
+		event_add_clean(&ins->log, json_number_value(json_object_get(e, "t_ms")),
+				probe, (enum ev_dir)d, kind, raw, rawlen, summary);
 		if (raw && !strcmp(kind, "PeerCertificate")) {
 			char *cerr = NULL;
 			ins->chain = xrealloc(ins->chain, (ins->nchain + 1) * sizeof(*ins->chain));

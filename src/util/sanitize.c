@@ -3,6 +3,7 @@
 #include "config.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +89,20 @@ char *sanitize(const char *s)
 
 int sanitize_is_clean(const char *s)
 {
-	char *t = sanitize(s);
-	int same = strcmp(s, t) == 0;
-	free(t);
-	return same;
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s), i = 0;
+	while (i < n) {
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return 0;
+		size_t len = utf8_len(p + i, n - i);
+		if (len == 0)
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+char *sanitize_keep_clean(const char *s)
+{
+	return sanitize_is_clean(s) ? xstrdup(s) : sanitize(s);
 }

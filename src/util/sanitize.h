@@ -10,7 +10,11 @@
  * UTF-8 bytes as \xNN. A backslash is doubled so the escape is unambiguous. */
 char *sanitize_bytes(const void *p, size_t n);
 char *sanitize(const char *s);
-/* true if s would pass sanitize() unchanged */
+/* true if s holds no control character and no invalid UTF-8, i.e. it is
+ * safe to print as is (text that was sanitized once is clean) */
 int sanitize_is_clean(const char *s);
+/* s itself (copied) when clean, else sanitize(s): for text that is either
+ * ours and escaped already, or untrusted, without escaping twice */
+char *sanitize_keep_clean(const char *s);
 
 #endif

@@ -32,6 +32,16 @@ int main(void)
 	same("\xed\xa0\x80", 3, "\\xed\\xa0\\x80");
 	CHECK(sanitize_is_clean("hello"));
 	CHECK(!sanitize_is_clean("a\x1b"));
+	CHECK(!sanitize_is_clean("bad \xff utf8"));
+	CHECK(!sanitize_is_clean("c1 \xc2\x9b"));
+	/* escaped text is clean: keeping it must not double its backslashes */
+	CHECK(sanitize_is_clean("already \\x1b escaped"));
+	char *k = sanitize_keep_clean("already \\x1b escaped");
+	CHECK_STR(k, "already \\x1b escaped");
+	free(k);
+	k = sanitize_keep_clean("raw \x1b");
+	CHECK_STR(k, "raw \\x1b");
+	free(k);
 	char *n = sanitize(NULL);
 	CHECK_STR(n, "");
 	free(n);

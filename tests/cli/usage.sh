@@ -1,0 +1,57 @@
+#!/bin/bash
+# Bad input gets one clear line on stderr and exit 2, never a crash or a
+# hang; --help and --version answer on stdout.
+. "$(cd "$(dirname "$0")" && pwd)/../lib.sh"
+need_pgi
+need_tool timeout
+
+# bad DESC WANT_SUBSTRING ARGS...: exit 2, exactly one line on stderr that
+# contains WANT, nothing on stdout.
+bad() {
+	local desc=$1 want=$2 rc=0
+	shift 2
+	timeout 10 "$PGI" "$@" >"$T/out" 2>"$T/err" </dev/null || rc=$?
+	assert_eq "$desc: exit status" "$rc" 2
+	assert_eq "$desc: one line on stderr" "$(wc -l <"$T/err")" 1
+	assert_contains "$desc: message" "$(cat "$T/err")" "$want"
+	assert_eq "$desc: nothing on stdout" "$(wc -c <"$T/out")" 0
+}
+
+bad "unknown keyword" 'invalid connection option "foo"' "host=127.0.0.1 foo=bar"
+bad "bad port" 'invalid port number: "99999"' "127.0.0.1:99999"
+bad "bad port keyword" '"port"' "host=127.0.0.1 port=abc"
+bad "broken URI escape" 'invalid percent-encoded token' "postgresql://127.0.0.1/db%zz"
+bad "unknown URI parameter" 'invalid URI query parameter: "nope"' "postgresql://127.0.0.1/db?nope=1"
+bad "unterminated quote" 'unterminated quoted string' "host='127.0.0.1"
+bad "missing =" 'missing "=" after "port"' "host=127.0.0.1 port"
+bad "bad sslmode" 'invalid sslmode value: "strict"' --sslmode strict 127.0.0.1
+bad "unknown option" 'unknown option --frobnicate' --frobnicate
+bad "option without value" 'needs a value' --port
+bad "two targets" 'one TARGET only' 127.0.0.1 127.0.0.2
+bad "two outputs" 'only one of --json and --report' --json --report 127.0.0.1
+bad "bad timeout" '--timeout wants whole seconds' --timeout 0 127.0.0.1
+bad "Unix socket dir" 'Unix-domain sockets are not supported' "host=/var/run/postgresql"
+bad "replay missing file" "$T/nope.json" --replay "$T/nope.json"
+bad "replay plus target" '--replay takes no TARGET' --replay x.json 127.0.0.1
+
+rc=0
+"$PGI" --help >"$T/out" 2>&1 || rc=$?
+assert_eq "--help exit status" "$rc" 0
+assert_contains "--help text" "$(cat "$T/out")" "Usage: pgtls-inspect"
+rc=0
+"$PGI" --version >"$T/out" 2>&1 || rc=$?
+assert_eq "--version exit status" "$rc" 0
+assert_contains "--version text" "$(cat "$T/out")" "pgtls-inspect "
+
+# A password in the target is never used: a warning says so.
+PORT=$(free_port)
+rc=0
+"$PGI" --json --timeout 2 "postgresql://u:secret@127.0.0.1:$PORT/db" >"$T/out" 2>"$T/err" || rc=$?
+assert_eq "password target: exit status (nothing listens)" "$rc" 3
+assert_contains "password target: warning" "$(cat "$T/err")" "password"
+if grep -q secret "$T/out" "$T/err"; then
+	fail "password target: the password appears in the output"
+else
+	pass "password target: the password appears nowhere"
+fi
+finish

@@ -1,0 +1,47 @@
+#!/bin/bash
+# Server text is untrusted: a saved log whose strings carry terminal escapes
+# (as a hostile server's ErrorResponse or a doctored file would) must come
+# out of the text report and the JSON with every control character escaped.
+. "$(cd "$(dirname "$0")" && pwd)/../lib.sh"
+need_pgi
+need_tool "$JQ"
+src=$abs_top_srcdir/tests/golden/ssl-off-scram.events.json
+evil=$T/evil.events.json
+"$JQ" '.server.plaintext_startup.message = "boom\u001b[2J\u0007 bell"
+	| .server.plaintext_startup.detail = "c1 \u009b31m csi"
+	| .events[0].summary = "title \u001b]0;pwned\u0007 set"
+	| .events[0].kind = "Kind\u001b[1m"
+	| .target.host = "evil\rhost"' "$src" >"$evil" || die "jq"
+
+"$PGI" --replay "$evil" --report >"$T/report" 2>"$T/err"
+assert_eq "replay --report exit status" "$?" 0
+"$PGI" --replay "$evil" --json >"$T/json" 2>"$T/err"
+assert_eq "replay --json exit status" "$?" 0
+
+for out in report json; do
+	if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$T/$out" ||
+		LC_ALL=C grep -q $'\xc2[\x80-\x9f]' "$T/$out"; then
+		fail "$out: raw control characters reached the output"
+		LC_ALL=C grep -n $'[\x01-\x08\x0b-\x1f\x7f]' "$T/$out" | cat -v | head -5 | sed 's/^/# /'
+	else
+		pass "$out: no raw control characters"
+	fi
+done
+assert_contains "report shows the escape escaped" "$(cat "$T/report")" 'boom\x1b[2J\x07 bell'
+assert_contains "report shows the C1 CSI escaped" "$(cat "$T/report")" 'c1 \xc2\x9b31m csi'
+assert_contains "report shows the OSC escaped" "$(cat "$T/report")" 'title \x1b]0;pwned\x07 set'
+assert_contains "report shows the CR escaped" "$(cat "$T/report")" 'evil\rhost'
+assert_jq "$T/json" '.server.plaintext_startup.message' 'boom\x1b[2J\x07 bell'
+assert_jq "$T/json" '.events[0].kind' 'Kind\x1b[1m'
+
+# A file that is not an event log: one line, exit 2, no crash.
+echo '{"hello": 1}' >"$T/notlog.json"
+"$PGI" --replay "$T/notlog.json" >"$T/out" 2>"$T/err"
+assert_eq "not a log: exit status" "$?" 2
+assert_eq "not a log: one line on stderr" "$(wc -l <"$T/err")" 1
+printf '{"target": {}, "events": [' >"$T/trunc.json"
+"$PGI" --replay "$T/trunc.json" >"$T/out" 2>"$T/err"
+assert_eq "truncated log: exit status" "$?" 2
+"$PGI" --replay "$T/missing.json" >"$T/out" 2>"$T/err"
+assert_eq "missing file: exit status" "$?" 2
+finish

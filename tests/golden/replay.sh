@@ -1,0 +1,38 @@
+#!/bin/bash
+# Golden tests: every saved event log under tests/golden replays, with no
+# network, into exactly the expected text report and JSON. The JSON of a
+# replay must also equal the log it came from (the format round-trips).
+. "$(cd "$(dirname "$0")" && pwd)/../lib.sh"
+need_pgi
+need_tool "$JQ"
+G=$abs_top_srcdir/tests/golden
+n=0
+for f in "$G"/*.events.json; do
+	base=${f%.events.json}
+	name=$(basename "$base")
+	n=$((n + 1))
+	"$PGI" --replay "$f" --report >"$T/$name.report.txt" 2>"$T/err" ||
+		fail "$name: --replay --report exited $?: $(cat "$T/err")"
+	if diff -u "$base.report.txt" "$T/$name.report.txt" >"$T/diff"; then
+		pass "$name: report matches"
+	else
+		fail "$name: report differs"
+		sed 's/^/# /' "$T/diff" | head -40
+	fi
+	"$PGI" --replay "$f" --json >"$T/$name.json" 2>"$T/err" ||
+		fail "$name: --replay --json exited $?: $(cat "$T/err")"
+	if diff -u "$base.json" "$T/$name.json" >"$T/diff"; then
+		pass "$name: JSON matches"
+	else
+		fail "$name: JSON differs"
+		sed 's/^/# /' "$T/diff" | head -40
+	fi
+	if "$JQ" -S . "$f" >"$T/a" && "$JQ" -S . "$T/$name.json" >"$T/b" && diff -q "$T/a" "$T/b" >/dev/null; then
+		pass "$name: replayed JSON equals the recorded log"
+	else
+		fail "$name: replayed JSON differs from the recorded log"
+		diff -u "$T/a" "$T/b" | sed 's/^/# /' | head -20
+	fi
+done
+assert_eq "golden logs found" "$([ $n -ge 4 ] && echo yes)" yes
+finish
