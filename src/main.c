@@ -196,6 +196,9 @@ int main(int argc, char **argv)
 		if (report_json_load(replay, &ins, &err) < 0) {
 			char *e = sanitize(err);
 			fprintf(stderr, "pgtls-inspect: %s\n", e);
+			free(e);
+			free(err);
+			inspection_free(&ins);
 			return EXIT_USAGE;
 		}
 	} else {

@@ -2,6 +2,7 @@
 # ssl_ca_file = the client CA and hba "cert": the server asks for a client
 # certificate and names its CA; without one the TLS startup is refused (28000),
 # with client.crt/client.key it is accepted.
+# shellcheck source=tests/pg/common.sh
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 need_pgi
 

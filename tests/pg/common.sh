@@ -14,8 +14,11 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 fi
 
 _pg_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/lib.sh
 . "$_pg_here/../lib.sh"
+# shellcheck source=tests/pg/certs.sh
 . "$_pg_here/certs.sh"
+# shellcheck source=tests/pg/pg.sh
 . "$_pg_here/pg.sh"
 
 # The real psql binary: Debian's /usr/bin/psql is pg_wrapper, a Perl script

@@ -2,6 +2,7 @@
 # pg_hba.conf allows only hostssl: the plaintext startup is refused with
 # 28000, the startup inside TLS is accepted.  Twice: once with no line for
 # plaintext at all, once with an explicit hostnossl ... reject line.
+# shellcheck source=tests/pg/common.sh
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 need_pgi
 

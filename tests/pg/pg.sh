@@ -61,7 +61,9 @@ _pg_chown() {
 _pg_template() {
 	local tpl="$T/pg-template"
 	[ -f "$tpl/PG_VERSION" ] && return 0
-	mkdir "$tpl" && chmod 0700 "$tpl" && _pg_chown "$tpl" || die "mkdir $tpl"
+	mkdir "$tpl" || die "mkdir $tpl"
+	chmod 0700 "$tpl"
+	_pg_chown "$tpl"
 	if ! as_pg "$PG_BINDIR/initdb" -D "$tpl" -U postgres -A trust --no-sync \
 		-E UTF8 --locale=C >"$T/initdb.log" 2>&1; then
 		cat "$T/initdb.log" >&2
@@ -75,7 +77,7 @@ _PG_LAST_NAME=
 pg_start() {
 	local name=$1
 	shift
-	local ssl=off cert= key= ca= hba=() conf=() dir port pid i try ok
+	local ssl=off cert='' key='' ca='' hba=() conf=() dir port pid i ok
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--ssl) ssl=$2 ;;
@@ -101,7 +103,7 @@ pg_start() {
 		"include 'scenario.conf'" >>"$dir/postgresql.conf"
 	_pg_chown "$dir/pg_hba.conf"
 
-	for try in 1 2 3; do
+	for _ in 1 2 3; do
 		port=$(free_port)
 		{
 			echo "# written by tests/pg/pg.sh for scenario $name"

@@ -3,6 +3,7 @@
 # the certificates made by certs.sh and served by pg.sh where it should, and
 # refuses them where it should.  The texts asserted here are what libpq 15
 # prints, word for word; the other pg tests rely on these scenarios.
+# shellcheck source=tests/pg/common.sh
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 need_tool "$PSQL"
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # ssl=off: the server answers N to the SSLRequest; no TLS, no chain, and the
 # plaintext startup is accepted.
+# shellcheck source=tests/pg/common.sh
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 need_pgi
 

@@ -2,6 +2,7 @@
 # ssl=on, the server sends leaf + intermediate: pgtls-inspect must read the
 # whole chain, verify it against the right root, and refuse it against an
 # unrelated root and against a root file holding only the leaf.
+# shellcheck source=tests/pg/common.sh
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 need_pgi
 
@@ -34,9 +35,10 @@ assert_jq "$J" '.chain[1].self_signed' "false"
 assert_jq "$J" '.chain[1].cn' '["pgtls test intermediate"]'
 assert_jq "$J" '.chain[1].subject | contains("pgtls test intermediate")' "true"
 assert_jq "$J" '.chain[1].issuer | contains("pgtls test root")' "true"
-assert_jq "$J" '[.chain[].sha256 | test("^[0-9a-fA-F]{64}$")] | all' "true"
-assert_jq "$J" '.chain[0].sha256 | ascii_downcase' "$(cert_sha256 "$C/server.crt")"
-assert_jq "$J" '.chain[1].sha256 | ascii_downcase' "$(cert_sha256 "$C/intermediate.crt")"
+# SHA-256 of each certificate's DER, lowercase hex, no separators.
+assert_jq "$J" '[.chain[].sha256 | test("^[0-9a-f]{64}$")] | all' "true"
+assert_jq "$J" '.chain[0].sha256' "$(cert_sha256 "$C/server.crt")"
+assert_jq "$J" '.chain[1].sha256' "$(cert_sha256 "$C/intermediate.crt")"
 assert_jq "$J" '.trust.chain_ok' "true"
 assert_jq "$J" '.trust.chain_error' "null"
 assert_jq "$J" '.server.tls_startup.accepted' "true"

@@ -87,7 +87,6 @@ dns_name = "db.example.com"
 ip_address = "127.0.0.1"
 ip_address = "2001:DB8:0:0:0:0:0:1"
 signing_key
-encryption_key
 tls_www_server
 EOF
 selfsigned other-root other <<'EOF'
