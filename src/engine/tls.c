@@ -314,7 +314,10 @@ void tls_client_collect(struct tls_client *c, struct inspection *ins)
 		f->cipher = name_or_null(gnutls_cipher_suite_get_name(
 			gnutls_kx_get(s), gnutls_cipher_get(s), gnutls_mac_get(s)));
 	f->group = name_or_null(gnutls_group_get_name(gnutls_group_get(s)));
-	f->kx = name_or_null(gnutls_kx_get_name(gnutls_kx_get(s)));
+	/* TLS 1.3 has no key-exchange algorithm apart from the group; GnuTLS
+	 * still answers one (ECDHE-RSA even with an ECDSA key): leave it out */
+	if (gnutls_protocol_get_version(s) != GNUTLS_TLS1_3)
+		f->kx = name_or_null(gnutls_kx_get_name(gnutls_kx_get(s)));
 	f->mac = name_or_null(gnutls_mac_get_name(gnutls_mac_get(s)));
 	char *desc = gnutls_session_get_desc(s);
 	f->description = name_or_null(desc);
