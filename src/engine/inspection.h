@@ -76,7 +76,7 @@ struct cert_facts {
 	char **san_dns; int nsan_dns;
 	char **san_ip;  int nsan_ip;
 	time_t not_before, not_after;
-	char *key;        /* "RSA 2048", "ECDSA P-256 (256)", "Ed25519" */
+	char *key;        /* "RSA 2048", "ECDSA SECP256R1 (256 bits)", "EdDSA (Ed25519)" */
 	char *signature;  /* "RSA-SHA256" */
 	int version;
 	int ca;           /* basicConstraints CA: 1, 0, -1 absent */

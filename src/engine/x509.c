@@ -226,6 +226,38 @@ static const char *status_reason(unsigned status)
 	return "certificate verify failed";
 }
 
+/* OpenSSL's SSL-server purpose test of the leaf (v3_purp.c,
+ * check_purpose_ssl_server, xku_reject): an extended key usage, when
+ * present, must list serverAuth or one of the old SGC purposes. GnuTLS
+ * also takes anyExtendedKeyUsage, and the self-signed leaf decided below
+ * never reaches GnuTLS; psql 15 refuses both. */
+static int leaf_purpose_ok(const struct cert_facts *leaf)
+{
+	static const char *const ok[] = {
+		"serverAuth",
+		"2.16.840.1.113730.4.1",  /* Netscape SGC */
+		"1.3.6.1.4.1.311.10.3.3", /* Microsoft SGC */
+	};
+	if (leaf->next_key_usage == 0)
+		return 1;
+	for (int i = 0; i < leaf->next_key_usage; i++)
+		for (size_t k = 0; k < sizeof(ok) / sizeof(*ok); k++)
+			if (!strcmp(leaf->ext_key_usage[i], ok[k]))
+				return 1;
+	return 0;
+}
+
+/* GnuTLS verifies at the time its global clock gives: x509_verify_chain
+ * points that clock here for the one call (the engine is single-threaded). */
+static time_t verify_time;
+
+static time_t verify_clock(time_t *t)
+{
+	if (t)
+		*t = verify_time;
+	return verify_time;
+}
+
 /* Read the PEM root file as SSL_CTX_load_verify_locations would: every
  * certificate in it; none at all is an error. */
 static int load_roots(const char *path, gnutls_x509_crt_t **certs,
@@ -327,10 +359,12 @@ void x509_verify_chain(struct inspection *ins, time_t now)
 	/* A self-signed leaf listed in the root file is its own anchor for
 	 * OpenSSL even without the CA flag; GnuTLS wants a CA, so this one case
 	 * is decided here: the file holds the very certificate, and only its
-	 * validity period is left to check. */
+	 * purpose and validity period are left to check. */
 	if (leaf_listed) {
 		tr->chain_ok = 0;
-		if (now < ins->chain[0].not_before)
+		if (!leaf_purpose_ok(&ins->chain[0]))
+			tr->chain_error = xstrdup("unsupported certificate purpose");
+		else if (now < ins->chain[0].not_before)
 			tr->chain_error = xstrdup("certificate is not yet valid");
 		else if (now > ins->chain[0].not_after)
 			tr->chain_error = xstrdup("certificate has expired");
@@ -347,13 +381,19 @@ void x509_verify_chain(struct inspection *ins, time_t now)
 	/* DO_NOT_ALLOW_SAME: a leaf that merely appears in the root file is
 	 * not trusted unless a path leads to a self-signed anchor (OpenSSL). */
 	unsigned flags = GNUTLS_VERIFY_DO_NOT_ALLOW_SAME;
+	verify_time = now;
+	gnutls_global_set_time_function(verify_clock);
 	int rc = gnutls_x509_trust_list_verify_crt2(tl, list, (unsigned)nlist,
 						    &vdata, 1, flags, &status,
 						    NULL);
+	gnutls_global_set_time_function(time); /* GnuTLS's default */
 	if (rc < 0) {
 		tr->chain_ok = 0;
 		tr->chain_error = xasprintf("verification could not run: %s",
 					    gnutls_strerror(rc));
+	} else if (status == 0 && !leaf_purpose_ok(&ins->chain[0])) {
+		tr->chain_ok = 0;
+		tr->chain_error = xstrdup("unsupported certificate purpose");
 	} else if (status == 0) {
 		tr->chain_ok = 1;
 	} else {
@@ -396,7 +436,7 @@ int x509_host_is_ip(const char *host)
 }
 
 /* fe-secure-common.c: wildcard_certificate_match. The pattern must begin
- * with "*." and "*" stands for one or more characters other than '.'. */
+ * with "*." and "*" stands for one or more characters. */
 static int wildcard_match(const char *pattern, const char *host)
 {
 	size_t lp = strlen(pattern), lh = strlen(host);
@@ -407,9 +447,10 @@ static int wildcard_match(const char *pattern, const char *host)
 	const char *tail = host + (lh - (lp - 1));
 	if (strcasecmp(pattern + 1, tail) != 0)
 		return 0;
-	/* the part the star covers holds no dot */
-	const char *dot = strchr(host, '.');
-	return dot && dot >= tail;
+	/* libpq rejects a dot only before the last character the star covers,
+	 * so "*.example.com" matches "a..example.com" (checked with psql 15).
+	 * tail holds a dot, so strchr finds one. */
+	return strchr(host, '.') >= tail - 1;
 }
 
 /* fe-secure-common.c: pq_verify_peer_name_matches_certificate_name */
@@ -473,8 +514,12 @@ int x509_name_check(const uint8_t *der, size_t len, const char *host,
 		*msg = xstrdup("host name must be specified for a verified SSL connection");
 		return -1;
 	}
-	if (gnutls_x509_crt_init(&crt) < 0 ||
-	    gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) < 0) {
+	if (gnutls_x509_crt_init(&crt) < 0) {
+		*msg = xstrdup("could not get server certificate");
+		return -1;
+	}
+	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) < 0) {
+		gnutls_x509_crt_deinit(crt);
 		*msg = xstrdup("could not get server certificate");
 		return -1;
 	}

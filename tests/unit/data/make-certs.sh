@@ -129,6 +129,22 @@ dns_name = "localhost"
 signing_key
 tls_www_client
 EOF
+# OpenSSL takes neither anyExtendedKeyUsage nor, for a self-signed leaf
+# listed in the root file, clientAuth alone as a server's purpose.
+signed anyeku leaf intermediate inter <<'EOF'
+cn = "localhost"
+serial = 22
+dns_name = "localhost"
+signing_key
+key_purpose_oid = 2.5.29.37.0
+EOF
+selfsigned selfsigned-clientauth leaf <<'EOF'
+cn = "localhost"
+serial = 23
+dns_name = "localhost"
+signing_key
+tls_www_client
+EOF
 # X.509 v1: no extensions at all, so no basicConstraints.
 selfsigned v1 ed --v1 <<'EOF'
 cn = "v1.example"
