@@ -13,6 +13,7 @@
 #include "config.h"
 #include "engine/conninfo.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
@@ -1250,22 +1251,13 @@ int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err)
 	return 0;
 }
 
-static void free_list(char **list)
-{
-	if (!list)
-		return;
-	for (char **p = list; *p; p++)
-		free(*p);
-	free(list);
-}
-
 void conninfo_target_free(struct conn_target *t)
 {
 	free(t->host);
 	free(t->hostaddr);
 	free(t->connect_to);
-	free_list(t->hosts);
-	free_list(t->hostaddrs);
+	strlist_free(t->hosts);
+	strlist_free(t->hostaddrs);
 	free(t->ports);
 	free(t->user);
 	free(t->dbname);

@@ -6,22 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void strlist_add(char ***list, int *n, const char *s)
-{
-	*list = xrealloc(*list, (size_t)(*n + 2) * sizeof(char *));
-	(*list)[(*n)++] = xstrdup(s);
-	(*list)[*n] = NULL;
-}
-
-void strlist_free(char **list)
-{
-	if (!list)
-		return;
-	for (char **p = list; *p; p++)
-		free(*p);
-	free(list);
-}
-
 void inspection_init(struct inspection *ins)
 {
 	memset(ins, 0, sizeof(*ins));

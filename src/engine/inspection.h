@@ -11,6 +11,7 @@
 #include <time.h>
 #include "engine/conninfo.h"
 #include "engine/event.h"
+#include "util/strlist.h"
 
 /* The server's answer to the SSLRequest. */
 enum ssl_reply {
@@ -120,8 +121,5 @@ void startup_answer_free(struct startup_answer *a);
 void cert_facts_free(struct cert_facts *c);
 const char *ssl_reply_name(enum ssl_reply r);
 int ssl_reply_parse(const char *s);
-/* Helpers for NULL-terminated string lists. */
-void strlist_add(char ***list, int *n, const char *s);
-void strlist_free(char **list);
 
 #endif
