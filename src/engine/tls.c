@@ -236,6 +236,15 @@ static void record_failure(struct tls_client *c, int rc)
 		f->alert = xstrdup(name ? name : "unknown alert");
 		f->error = xasprintf("%s: %s", gnutls_strerror(rc), f->alert);
 		c->fn(c->ctx, EV_RECV, "Alert", NULL, 0, f->error);
+	} else if (rc == GNUTLS_E_PREMATURE_TERMINATION ||
+		   (rc == GNUTLS_E_PULL_ERROR && errno == 0)) {
+		f->error = xasprintf("the server closed the connection during the TLS handshake (GnuTLS: %s)",
+				     gnutls_strerror(rc));
+		c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);
+	} else if (rc == GNUTLS_E_PULL_ERROR || rc == GNUTLS_E_PUSH_ERROR) {
+		f->error = xasprintf("%s during the TLS handshake (GnuTLS: %s)",
+				     strerror(errno), gnutls_strerror(rc));
+		c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);
 	} else {
 		f->error = xstrdup(gnutls_strerror(rc));
 		c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);
@@ -244,6 +253,7 @@ static void record_failure(struct tls_client *c, int rc)
 
 int tls_client_handshake(struct tls_client *c)
 {
+	errno = 0;
 	int rc = gnutls_handshake(c->session);
 	if (rc == GNUTLS_E_SUCCESS) {
 		c->handshake_done = true;

@@ -61,6 +61,7 @@ assert_jq "$T/extra.json" '.server.bytes_after_reply' "7"
 assert_jq "$T/extra.json" '.server.bytes_after_reply_hex' "67617262616765"
 assert_jq "$T/extra.json" '[.events[] | select(.kind == "DataAfterSSLResponse")] | length' "1"
 assert_jq "$T/extra.json" '.tls.handshake_ok' "false"
+assert_jq "$T/extra.json" '.tls.error | test("during the TLS handshake")' "true"
 
 fake close
 rc=$(inspect "$T/close.json")
