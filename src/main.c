@@ -9,6 +9,8 @@
 #include "output/report.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
+#include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,17 +75,15 @@ static int write_sink(enum sink sink, const struct inspection *ins)
 	return rc;
 }
 
-static int save_events(const char *path, const struct inspection *ins)
+/* Write the event log to an already opened file. */
+static int save_events(FILE *f, const char *path, const struct inspection *ins)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		perror(path);
+	int rc = report_json_write(f, ins);
+	if (fclose(f) != 0 || rc < 0) {
+		fprintf(stderr, "pgtls-inspect: could not write %s\n", path);
 		return -1;
 	}
-	int rc = report_json_write(f, ins);
-	if (fclose(f) != 0)
-		rc = -1;
-	return rc;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -174,6 +174,8 @@ int main(int argc, char **argv)
 			const char *bad = argv[optind - 1];
 			if (optopt > 0 && optopt < 256)
 				die_usage("unknown option -%c (see --help)", optopt);
+			if (optopt >= O_JSON && strchr(bad, '='))
+				die_usage("option %s takes no value (see --help)", bad);
 			if (optopt >= O_JSON)
 				die_usage("option %s needs a value (see --help)", bad);
 			die_usage("unknown option %s (see --help)", bad);
@@ -219,8 +221,37 @@ int main(int argc, char **argv)
 		}
 		conninfo_free(&ci);
 
+		/* libpq's hostaddr is a numeric address, never looked up
+		 * (fe-connect.c: "could not parse network address") */
+		if (ins.target.hostaddr && *ins.target.hostaddr) {
+			unsigned char buf[sizeof(struct in6_addr)];
+			if (inet_pton(AF_INET, ins.target.hostaddr, buf) != 1 &&
+			    inet_pton(AF_INET6, ins.target.hostaddr, buf) != 1) {
+				char *h = sanitize(ins.target.hostaddr);
+				fprintf(stderr, "pgtls-inspect: could not parse network address \"%s\"\n", h);
+				free(h);
+				inspection_free(&ins);
+				return EXIT_USAGE;
+			}
+		}
+		/* open the log file first: a bad path is an input error, found
+		 * before any network traffic */
+		FILE *savef = NULL;
+		if (save && !(savef = fopen(save, "w"))) {
+			char *pth = sanitize(save);
+			fprintf(stderr, "pgtls-inspect: cannot write %s: %s\n", pth,
+				strerror(errno));
+			free(pth);
+			inspection_free(&ins);
+			return EXIT_USAGE;
+		}
+		/* connect_timeout has no upper bound in libpq; a day is plenty
+		 * and keeps the milliseconds within an int */
+		int secs = ins.target.probe_timeout;
+		if (secs > 86400)
+			secs = 86400;
 		struct probe_opts po = {
-			.timeout_ms = ins.target.probe_timeout * 1000,
+			.timeout_ms = secs * 1000,
 			.tls = true,
 			.plaintext = true,
 		};
@@ -228,8 +259,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "pgtls-inspect: internal error: %s\n", err);
 			return EXIT_INTERNAL;
 		}
-		if (save && save_events(save, &ins) < 0) {
-			fprintf(stderr, "pgtls-inspect: could not write %s\n", save);
+		if (savef && save_events(savef, save, &ins) < 0) {
+			inspection_free(&ins);
 			return EXIT_INTERNAL;
 		}
 		goto render;

@@ -53,6 +53,7 @@ struct probe {
 	struct inspection *ins;
 	const struct timespec *t0;
 	double connect_start;
+	const struct addrinfo *ai; /* the address being tried; ai_next next */
 };
 
 static double elapsed_ms(const struct timespec *t0)
@@ -146,21 +147,35 @@ static void on_connected(struct probe *p)
 	}
 }
 
+static void start_connect(struct probe *p, const struct addrinfo *ai);
+
+/* fe-connect.c PQconnectPoll (try_next_addr): a failed connect moves on to
+ * the host's next address; the last failure is the one reported. */
 static void fail_connect(struct probe *p, const char *why)
 {
 	free(p->conn->error);
 	p->conn->error = xstrdup(why);
 	EV(p, EV_NOTE, "ConnectFailed", NULL, 0, "could not connect to %s: %s",
 	   p->conn->address, why);
+	if (p->fd >= 0) {
+		close(p->fd);
+		p->fd = -1;
+	}
+	if (p->ai && p->ai->ai_next) {
+		start_connect(p, p->ai->ai_next);
+		return;
+	}
 	finish(p);
 }
 
 static void start_connect(struct probe *p, const struct addrinfo *ai)
 {
 	char host[NI_MAXHOST], serv[NI_MAXSERV];
+	p->ai = ai;
 	p->conn->attempted = true;
 	getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), serv,
 		    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV);
+	free(p->conn->address);
 	p->conn->address = ai->ai_family == AF_INET6 ?
 				   xasprintf("[%s]:%s", host, serv) :
 				   xasprintf("%s:%s", host, serv);
@@ -234,30 +249,33 @@ static void step_send(struct probe *p)
 		finish(p);
 }
 
-/* Read what is there into p->in: >0 bytes added, 0 nothing yet, -1 EOF or
- * error (already recorded as *why, NULL for a clean EOF). */
-static int fill(struct probe *p, const char **why)
+/* Read what is there into p->in. Returns the bytes added (0: nothing yet);
+ * *ended is set when the peer closed or a read failed, with the reason in
+ * *why (NULL for a clean EOF), even when some bytes came first. */
+static int fill(struct probe *p, bool *ended, const char **why)
 {
 	uint8_t buf[16384];
 	int added = 0;
 	*why = NULL;
+	*ended = false;
 	for (;;) {
 		ssize_t n;
 		if (p->over_tls) {
 			bool eof = false;
 			n = tls_client_recv(p->tls, buf, sizeof(buf), &eof, why);
-			if (n < 0 || eof)
-				return added ? added : -1;
+			if (n < 0 || eof) {
+				*ended = true;
+				return added;
+			}
 		} else {
 			n = recv(p->fd, buf, sizeof(buf), 0);
 			if (n < 0 && (errno == EAGAIN || errno == EINTR))
 				return added;
-			if (n < 0) {
-				*why = strerror(errno);
-				return added ? added : -1;
+			if (n <= 0) {
+				*why = n < 0 ? strerror(errno) : NULL;
+				*ended = true;
+				return added;
 			}
-			if (n == 0)
-				return added ? added : -1;
 		}
 		if (n == 0)
 			return added;
@@ -337,10 +355,11 @@ static bool consume(struct probe *p)
 			finish(p);
 			return true;
 		}
-		char *summary = pgwire_summary(&m);
+		char *summary = pgwire_summary(&m); /* sanitized already */
 		const char *kind = m.type == 'R' ? pgwire_auth_name(m.u.auth.code) :
 						   pgwire_type_name(m.type);
-		EV(p, EV_RECV, kind, raw, total, "%s", summary);
+		event_add_clean(&p->ins->log, elapsed_ms(p->t0), p->name, EV_RECV,
+				kind, raw, total, summary);
 		free(summary);
 		bool decided = false;
 		struct startup_answer *a = p->ans;
@@ -404,16 +423,15 @@ static bool consume(struct probe *p)
 static void step_answer(struct probe *p)
 {
 	const char *why = NULL;
-	int n = fill(p, &why);
+	bool ended;
+	int n = fill(p, &ended, &why);
 	if (n > 0 && consume(p))
 		return;
-	if (n < 0) {
-		if (p->ans->accepted < 0 || (p->auth_ok && p->st != P_DONE)) {
-			const char *what = "server closed the connection unexpectedly";
-			if (p->ans->accepted < 0)
-				set_str(&p->ans->failure, why ? why : what);
-			EV(p, EV_RECV, "EOF", NULL, 0, "%s", why ? why : what);
-		}
+	if (ended) {
+		const char *what = "server closed the connection unexpectedly";
+		if (p->ans->accepted < 0)
+			set_str(&p->ans->failure, why ? why : what);
+		EV(p, EV_RECV, "EOF", NULL, 0, "%s", why ? why : what);
 		finish(p);
 	}
 }
@@ -424,10 +442,11 @@ static void step_ssl_reply(struct probe *p)
 {
 	struct server_facts *sf = &p->ins->server;
 	const char *why = NULL;
-	int n = fill(p, &why);
-	if (n == 0)
+	bool ended;
+	int n = fill(p, &ended, &why);
+	if (n == 0 && !ended)
 		return;
-	if (n < 0) {
+	if (n == 0) {
 		sf->sslrequest_reply = REPLY_CLOSED;
 		EV(p, EV_RECV, "EOF", NULL, 0, "%s",
 		   why ? why : "server closed the connection before answering the SSLRequest");
@@ -458,12 +477,15 @@ static void step_ssl_reply(struct probe *p)
 		   c >= 0x20 && c < 0x7f ? c : '?');
 	}
 	if (p->in.len > 1) {
-		/* CVE-2021-23222: libpq refuses bytes that came with the reply */
+		/* CVE-2021-23222: after 'S' libpq refuses bytes that came with
+		 * the reply (fe-connect.c, "received unencrypted data after SSL
+		 * response"); after another reply they are only recorded */
 		sf->n_after_reply = p->in.len - 1;
 		sf->bytes_after_reply = xmemdup(p->in.buf + 1, sf->n_after_reply);
 		EV(p, EV_RECV, "DataAfterSSLResponse", p->in.buf + 1, p->in.len - 1,
-		   "%zu unencrypted byte%s after the reply (libpq refuses this)",
-		   p->in.len - 1, p->in.len == 2 ? "" : "s");
+		   "%zu byte%s came with the reply%s", p->in.len - 1,
+		   p->in.len == 2 ? "" : "s",
+		   c == 'S' ? ", unencrypted, before the handshake (libpq refuses this)" : "");
 	}
 	sb_reset(&p->in);
 	if (c == 'S')
@@ -475,10 +497,11 @@ static void step_ssl_reply(struct probe *p)
 static void step_ssl_error(struct probe *p)
 {
 	const char *why = NULL;
-	int n = fill(p, &why);
+	bool ended;
+	int n = fill(p, &ended, &why);
 	if (n > 0 && consume(p))
 		return;
-	if (n < 0) {
+	if (ended) {
 		set_str(&p->ans->failure, why ? why : "server closed the connection in the middle of its ErrorResponse");
 		if (p->in.len)
 			EV(p, EV_RECV, "Truncated", p->in.buf, p->in.len,
@@ -593,44 +616,67 @@ static void time_out(struct probe *p, int timeout_ms)
 	finish(p);
 }
 
-/* getaddrinfo_a, so that name resolution is bounded by the timeout too. */
-static int resolve(const char *host, int port, int timeout_ms,
-		   struct addrinfo **res, char **why)
-{
+/* One name lookup in flight: heap-allocated, because a lookup that cannot be
+ * cancelled in time goes on writing into it after we have given up. */
+struct lookup {
+	struct gaicb req;
+	struct addrinfo hints;
 	char serv[16];
-	struct addrinfo hints = { .ai_family = AF_UNSPEC,
-				  .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_ADDRCONFIG };
-	struct gaicb req = { .ar_name = host, .ar_service = serv,
-			     .ar_request = &hints };
-	struct gaicb *list[1] = { &req };
-	snprintf(serv, sizeof(serv), "%d", port);
-	int rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+	char *name;
+};
+
+/* getaddrinfo_a, so that name resolution is bounded by the same deadline
+ * as everything else. numeric: hostaddr, which libpq never looks up
+ * (AI_NUMERICHOST). */
+static int resolve(const char *host, int port, bool numeric, int timeout_ms,
+		   const struct timespec *t0, struct addrinfo **res, char **why)
+{
+	struct lookup *l = xcalloc(1, sizeof(*l));
+	struct gaicb *list[1] = { &l->req };
+	double deadline = elapsed_ms(t0) + timeout_ms;
+	int rc;
+
+	l->name = xstrdup(host);
+	l->hints.ai_family = AF_UNSPEC;
+	l->hints.ai_socktype = SOCK_STREAM;
+	l->hints.ai_flags = numeric ? AI_NUMERICHOST : AI_ADDRCONFIG;
+	snprintf(l->serv, sizeof(l->serv), "%d", port);
+	l->req.ar_name = l->name;
+	l->req.ar_service = l->serv;
+	l->req.ar_request = &l->hints;
+	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
 	if (rc != 0) {
 		*why = xstrdup(gai_strerror(rc));
+		free(l->name);
+		free(l);
 		return -1;
 	}
-	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
-	const struct gaicb *wait[1] = { &req };
-	while ((rc = gai_error(&req)) == EAI_INPROGRESS) {
-		int s = gai_suspend(wait, 1, &ts);
-		if (s == EAI_AGAIN) {
-			gai_cancel(&req);
+	while ((rc = gai_error(&l->req)) == EAI_INPROGRESS) {
+		double left = deadline - elapsed_ms(t0);
+		if (left <= 0) {
 			*why = xstrdup("timeout expired while resolving the host name");
-			/* a request that could not be cancelled is still running and
-			 * owns req: wait for it so the stack frame stays valid */
-			while (gai_error(&req) == EAI_INPROGRESS)
-				gai_suspend(wait, 1, NULL);
-			if (req.ar_result)
-				freeaddrinfo(req.ar_result);
+			if (gai_cancel(&l->req) == EAI_CANCELED) {
+				free(l->name);
+				free(l);
+			}
+			/* else the lookup still owns l: leave it to finish on
+			 * its own rather than wait past the deadline */
 			return -1;
 		}
+		struct timespec ts = { (time_t)(left / 1000),
+				       (long)((long long)left % 1000) * 1000000L };
+		const struct gaicb *wait[1] = { &l->req };
+		gai_suspend(wait, 1, &ts); /* any return: re-check the deadline */
 	}
 	if (rc != 0) {
 		*why = xstrdup(gai_strerror(rc));
+		free(l->name);
+		free(l);
 		return -1;
 	}
-	*res = req.ar_result;
+	*res = l->req.ar_result;
+	free(l->name);
+	free(l);
 	return 0;
 }
 
@@ -649,7 +695,9 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 		*err = xstrdup("no host to connect to");
 		return -1;
 	}
-	if (resolve(t->connect_to, t->port, opts->timeout_ms, &res, &why) < 0) {
+	bool numeric = t->hostaddr && *t->hostaddr;
+	if (resolve(t->connect_to, t->port, numeric, opts->timeout_ms, &t0, &res,
+		    &why) < 0) {
 		event_add(&ins->log, elapsed_ms(&t0), "setup", EV_NOTE,
 			  "ResolveFailed", NULL, 0,
 			  "could not translate host name \"%s\" to address: %s",
@@ -674,7 +722,7 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 			sb_addf(&sb, "%s%s", n ? ", " : "", h);
 		}
 		event_add(&ins->log, elapsed_ms(&t0), "setup", EV_NOTE, "Resolved",
-			  NULL, 0, "%s resolves to %s; probing the first address",
+			  NULL, 0, "%s resolves to %s; each probe tries them in order, as libpq does",
 			  t->connect_to, sb_str(&sb));
 		sb_free(&sb);
 	}
@@ -696,7 +744,6 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 	}
 	for (int i = 0; i < np; i++)
 		start_connect(&probes[i], res);
-	freeaddrinfo(res);
 
 	double deadline = elapsed_ms(&t0) + opts->timeout_ms;
 	for (;;) {
@@ -734,6 +781,7 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 		sb_free(&probes[i].out);
 		sb_free(&probes[i].in);
 	}
+	freeaddrinfo(res);
 	if (ins->reachable < 0)
 		ins->reachable = 0;
 

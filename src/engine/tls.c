@@ -210,9 +210,17 @@ int tls_client_new(struct tls_client **out, int fd,
 	}
 	sb_free(&prio);
 	gnutls_credentials_set(c->session, GNUTLS_CRD_CERTIFICATE, c->cred);
+	/* libpq fails the attempt when SNI cannot be set
+	 * (fe-secure-openssl.c initialize_SSL) */
 	if (t->sni) {
-		gnutls_server_name_set(c->session, GNUTLS_NAME_DNS, t->sni,
-				       strlen(t->sni));
+		rc = gnutls_server_name_set(c->session, GNUTLS_NAME_DNS, t->sni,
+					    strlen(t->sni));
+		if (rc < 0) {
+			*err = xasprintf("could not set SSL Server Name Indication (SNI): %s",
+					 gnutls_strerror(rc));
+			tls_client_free(c);
+			return -1;
+		}
 		facts->sni = xstrdup(t->sni);
 	}
 	/* libpq 17+ always offers ALPN "postgresql" (PG_ALPN_PROTOCOL) */

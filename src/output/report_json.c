@@ -257,10 +257,12 @@ int report_json_write(FILE *out, const struct inspection *ins)
 
 /* ---- reading it back (replay) ---- */
 
+/* Strings were escaped when written: the model holds raw text, as after a
+ * live probe, so they are unescaped here and escaped once on output. */
 static char *rs(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+	return json_is_string(v) ? unsanitize(json_string_value(v)) : NULL;
 }
 
 static int rtri(json_t *o, const char *key)
@@ -275,14 +277,30 @@ static char **rlist(json_t *o, const char *key, int *n)
 	int count = 0;
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(o, key), i, v)
-		if (json_is_string(v))
-			strlist_add(&list, &count, json_string_value(v));
+	json_array_foreach(json_object_get(o, key), i, v) {
+		if (json_is_string(v)) {
+			char *raw = unsanitize(json_string_value(v));
+			strlist_add(&list, &count, raw);
+			free(raw);
+		}
+	}
 	if (n)
 		*n = count;
 	return list;
 }
 
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Hex digits only, an even number of them; NULL otherwise. */
 static uint8_t *unhex(const char *s, size_t *n)
 {
 	size_t len = strlen(s);
@@ -290,12 +308,12 @@ static uint8_t *unhex(const char *s, size_t *n)
 		return NULL;
 	uint8_t *out = xmalloc(len / 2 + 1);
 	for (size_t i = 0; i < len / 2; i++) {
-		unsigned v;
-		if (sscanf(s + 2 * i, "%2x", &v) != 1) {
+		int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
 			free(out);
 			return NULL;
 		}
-		out[i] = (uint8_t)v;
+		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	*n = len / 2;
 	return out;
@@ -357,10 +375,10 @@ int report_json_load(const char *path, struct inspection *ins, char **err)
 		json_decref(root);
 		return -1;
 	}
-	const char *ver = json_string_value(json_object_get(json_object_get(root, "tool"), "version"));
+	char *ver = rs(json_object_get(root, "tool"), "version");
 	if (ver) {
 		free(ins->tool_version);
-		ins->tool_version = xstrdup(ver);
+		ins->tool_version = ver;
 	}
 	ins->started = parse_time(root, "started");
 	if (ins->started == (time_t)-1)
@@ -397,14 +415,16 @@ int report_json_load(const char *path, struct inspection *ins, char **err)
 		int d = dir ? event_dir_parse(dir) : -1;
 		size_t rawlen = 0;
 		uint8_t *raw = hex ? unhex(hex, &rawlen) : NULL;
-		if (d < 0 || !kind || !probe || !summary || (hex && !raw)) {
+		double t_ms = json_number_value(json_object_get(e, "t_ms"));
+		if (d < 0 || !kind || !probe || !summary || (hex && !raw) ||
+		    !(t_ms >= 0 && t_ms < 1e9)) {
 			*err = xasprintf("%s: event %zu is malformed", path, i);
 			free(raw);
 			json_decref(root);
 			return -1;
 		}
-		event_add_clean(&ins->log, json_number_value(json_object_get(e, "t_ms")),
-				probe, (enum ev_dir)d, kind, raw, rawlen, summary);
+		event_add_clean(&ins->log, t_ms, probe, (enum ev_dir)d, kind, raw,
+				rawlen, summary);
 		if (raw && !strcmp(kind, "PeerCertificate")) {
 			char *cerr = NULL;
 			ins->chain = xrealloc(ins->chain, (ins->nchain + 1) * sizeof(*ins->chain));

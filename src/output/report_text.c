@@ -112,8 +112,9 @@ int report_text_write(FILE *out, const struct inspection *ins)
 	if (ins->started)
 		report_iso_time(ins->started, when, sizeof(when));
 	snprintf(port, sizeof(port), "%d", t->port);
-	fprintf(out, "pgtls-inspect %s report, started %s\n",
-		ins->tool_version ? ins->tool_version : PACKAGE_VERSION, when);
+	char *ver = sanitize(ins->tool_version ? ins->tool_version : PACKAGE_VERSION);
+	fprintf(out, "pgtls-inspect %s report, started %s\n", ver, when);
+	free(ver);
 
 	fputs("\nTarget\n", out);
 	put(out, "host", t->host);
@@ -156,7 +157,8 @@ int report_text_write(FILE *out, const struct inspection *ins)
 	}
 	if (sf->n_after_reply) {
 		char b[64];
-		snprintf(b, sizeof(b), "%zu (libpq refuses them)", sf->n_after_reply);
+		snprintf(b, sizeof(b), "%zu%s", sf->n_after_reply,
+			 sf->sslrequest_reply == REPLY_S ? " (libpq refuses them)" : "");
 		put(out, "bytes after reply", b);
 	}
 	if (sf->sslrequest_reply == REPLY_E)
@@ -188,9 +190,11 @@ int report_text_write(FILE *out, const struct inspection *ins)
 	fprintf(out, "\nCertificate chain (%zu as sent by the server)\n", ins->nchain);
 	for (size_t i = 0; i < ins->nchain; i++) {
 		const struct cert_facts *c = &ins->chain[i];
-		char nb[32] = "-", na[32] = "-";
-		report_iso_time(c->not_before, nb, sizeof(nb));
-		report_iso_time(c->not_after, na, sizeof(na));
+		char nb[32] = "unknown", na[32] = "unknown";
+		if (c->not_before != (time_t)-1)
+			report_iso_time(c->not_before, nb, sizeof(nb));
+		if (c->not_after != (time_t)-1)
+			report_iso_time(c->not_after, na, sizeof(na));
 		fprintf(out, "  [%zu]\n", i);
 		put(out, "  subject", c->subject);
 		put(out, "  issuer", c->issuer);

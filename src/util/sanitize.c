@@ -106,3 +106,49 @@ char *sanitize_keep_clean(const char *s)
 {
 	return sanitize_is_clean(s) ? xstrdup(s) : sanitize(s);
 }
+
+char *unsanitize(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "", 0);
+	for (const char *p = s; *p; p++) {
+		if (*p != '\\' || !p[1]) {
+			sb_addc(&sb, *p);
+			continue;
+		}
+		switch (p[1]) {
+		case '\\':
+			sb_addc(&sb, '\\');
+			p++;
+			continue;
+		case 'n':
+			sb_addc(&sb, '\n');
+			p++;
+			continue;
+		case 'r':
+			sb_addc(&sb, '\r');
+			p++;
+			continue;
+		case 't':
+			sb_addc(&sb, '\t');
+			p++;
+			continue;
+		case 'x': {
+			static const char hex[] = "0123456789abcdef";
+			const char *h = p[2] ? strchr(hex, p[2]) : NULL;
+			const char *l = h && p[3] ? strchr(hex, p[3]) : NULL;
+			int v = h && l ? (int)((h - hex) << 4 | (l - hex)) : 0;
+			/* a NUL cannot live in a C string: keep its escape */
+			if (v) {
+				sb_addc(&sb, (char)v);
+				p += 3;
+				continue;
+			}
+		}
+			/* fall through */
+		default:
+			sb_addc(&sb, *p);
+		}
+	}
+	return sb_detach(&sb);
+}

@@ -17,4 +17,9 @@ int sanitize_is_clean(const char *s);
  * ours and escaped already, or untrusted, without escaping twice */
 char *sanitize_keep_clean(const char *s);
 
+/* The inverse of sanitize for reading back what a sink wrote: \\, \n, \r,
+ * \t and \xNN become the bytes again (\x00 stays as written). A fresh heap
+ * string; the result is untrusted text and is sanitized again on output. */
+char *unsanitize(const char *s);
+
 #endif

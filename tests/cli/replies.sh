@@ -68,6 +68,16 @@ rc=$(inspect "$T/close.json")
 assert_jq "$T/close.json" '.server.sslrequest_reply' "closed"
 assert_jq "$T/close.json" '.tls' "null"
 
+# A name with several addresses: each probe tries them in order, as libpq
+# does, so a refused ::1 (where localhost has it) does not end the probe.
+fake byte:N
+rc=0
+timeout -k 2 20 "$PGI" --json "host=localhost port=$PORT user=u dbname=d" >"$T/multi.json" 2>"$T/err" || rc=$?
+assert_eq "localhost: exit status" "$rc" 0
+assert_jq "$T/multi.json" '.server.sslrequest_reply' "N"
+assert_jq "$T/multi.json" '.server.connect.tls.address' "127.0.0.1:$PORT"
+assert_jq "$T/multi.json" '[.events[] | select(.kind == "ConnectFailed" and (.summary | test("127.0.0.1")))] | length' "0"
+
 # Nothing listens: exit 3, the reason from the OS, no reply.
 PORT=$(free_port)
 rc=$(inspect "$T/refused.json")

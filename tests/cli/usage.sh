@@ -31,6 +31,9 @@ bad "two targets" 'one TARGET only' 127.0.0.1 127.0.0.2
 bad "two outputs" 'only one of --json and --report' --json --report 127.0.0.1
 bad "bad timeout" '--timeout wants whole seconds' --timeout 0 127.0.0.1
 bad "Unix socket dir" 'Unix-domain sockets are not supported' "host=/var/run/postgresql"
+bad "hostaddr not numeric" 'could not parse network address "localhost"' "hostaddr=localhost port=1"
+bad "flag given a value" 'option --json=1 takes no value' --json=1 127.0.0.1
+bad "unwritable --save-events" "cannot write $T/no/such/dir/x.json" --save-events "$T/no/such/dir/x.json" 127.0.0.1
 bad "replay missing file" "$T/nope.json" --replay "$T/nope.json"
 bad "replay plus target" '--replay takes no TARGET' --replay x.json 127.0.0.1
 
@@ -42,6 +45,14 @@ rc=0
 "$PGI" --version >"$T/out" 2>&1 || rc=$?
 assert_eq "--version exit status" "$rc" 0
 assert_contains "--version text" "$(cat "$T/out")" "pgtls-inspect "
+
+# A huge connect_timeout (libpq has no upper bound) is clamped, not
+# overflowed: nothing listens, so exit 3 at once.
+PORT=$(free_port)
+rc=0
+PGCONNECT_TIMEOUT=2147484 timeout 20 "$PGI" --json "host=127.0.0.1 port=$PORT" >"$T/out" 2>"$T/err" || rc=$?
+assert_eq "huge connect_timeout: exit status" "$rc" 3
+assert_eq "huge connect_timeout: nothing on stderr" "$(cat "$T/err")" ""
 
 # A password in the target is never used: a warning says so.
 PORT=$(free_port)

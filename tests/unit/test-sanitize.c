@@ -42,6 +42,24 @@ int main(void)
 	k = sanitize_keep_clean("raw \x1b");
 	CHECK_STR(k, "raw \\x1b");
 	free(k);
+	/* sanitize and unsanitize round-trip, hostile bytes included */
+	static const char *const samples[] = {
+		"plain", "a\\b", "esc \x1b[2J bell \x07", "tab\tnl\ncr\r",
+		"utf8 \xc3\xa9 bad \xff c1 \xc2\x9b", "literal \\x1b text",
+	};
+	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		char *esc = sanitize(samples[i]);
+		char *back = unsanitize(esc);
+		CHECK_STR(back, samples[i]);
+		free(esc);
+		free(back);
+	}
+	char *u = unsanitize("trailing \\");
+	CHECK_STR(u, "trailing \\");
+	free(u);
+	u = unsanitize("nul \\x00 kept, short \\x4");
+	CHECK_STR(u, "nul \\x00 kept, short \\x4");
+	free(u);
 	char *n = sanitize(NULL);
 	CHECK_STR(n, "");
 	free(n);
