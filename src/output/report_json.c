@@ -9,6 +9,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,7 +95,7 @@ static json_t *connect_json(const struct connect_fact *c)
 		return json_null();
 	return json_pack("{s:b, s:o, s:o, s:o}", "ok", c->ok, "address",
 			 js(c->address), "error", js(c->error), "ms",
-			 c->ok ? json_real(c->ms) : json_null());
+			 c->ok ? json_real(round(c->ms * 1000.0) / 1000.0) : json_null());
 }
 
 static json_t *target_json(const struct conn_target *t)
@@ -197,7 +198,7 @@ static json_t *build(const struct inspection *ins)
 	for (size_t i = 0; i < ins->log.n; i++) {
 		const struct event *e = &ins->log.ev[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "t_ms", json_real((double)(long long)(e->t_ms * 1000.0) / 1000.0));
+		json_object_set_new(o, "t_ms", json_real(round(e->t_ms * 1000.0) / 1000.0));
 		json_object_set_new(o, "probe", jclean(e->probe));
 		json_object_set_new(o, "dir", json_string(event_dir_name(e->dir)));
 		json_object_set_new(o, "kind", jclean(e->kind));
@@ -248,7 +249,7 @@ static json_t *build(const struct inspection *ins)
 int report_json_write(FILE *out, const struct inspection *ins)
 {
 	json_t *root = build(ins);
-	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	json_decref(root);
 	if (rc == 0)
 		fputc('\n', out);
