@@ -6,6 +6,7 @@
 #include "engine/conninfo.h"
 #include "engine/inspection.h"
 #include "engine/probe.h"
+#include "model/sslmode.h"
 #include "output/report.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -46,10 +47,14 @@ static void usage(FILE *out)
 	      "  --sslmode MODE  --sslrootcert FILE  --sslcert FILE  --sslkey FILE\n"
 	      "  --timeout SECONDS     bound every network wait (libpq's connect_timeout;\n"
 	      "                        default 10)\n"
+	      "Verdicts:\n"
+	      "  --libpq-version N     predict libpq N's behaviour: 15, 16, 17 or 18 (default 18)\n"
+	      "  --check MODE          exit 0 when sslmode MODE would connect, 1 when it would fail\n"
 	      "  --help  --version\n"
 	      "\n"
-	      "Exit status: 0 inspection done, 2 usage or input error, 3 server not\n"
-	      "reachable, 4 internal error.\n",
+	      "Exit status: 0 inspection done (with --check: MODE connects), 1 with --check:\n"
+	      "MODE would fail, 2 usage or input error, 3 server not reachable, 4 internal\n"
+	      "error.\n",
 	      out);
 }
 
@@ -66,19 +71,19 @@ static void die_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-static int write_sink(enum sink sink, const struct inspection *ins)
+static int write_sink(enum sink sink, const struct report *r)
 {
-	int rc = sink == SINK_JSON ? report_json_write(stdout, ins) :
-				     report_text_write(stdout, ins);
+	int rc = sink == SINK_JSON ? report_json_write(stdout, r) :
+				     report_text_write(stdout, r);
 	if (fflush(stdout) != 0)
 		rc = -1;
 	return rc;
 }
 
 /* Write the event log to an already opened file. */
-static int save_events(FILE *f, const char *path, const struct inspection *ins)
+static int save_events(FILE *f, const char *path, const struct report *r)
 {
-	int rc = report_json_write(f, ins);
+	int rc = report_json_write(f, r);
 	if (fclose(f) != 0 || rc < 0) {
 		fprintf(stderr, "pgtls-inspect: could not write %s\n", path);
 		return -1;
@@ -90,7 +95,7 @@ int main(int argc, char **argv)
 {
 	enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
 	       O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
-	       O_SAVE, O_REPLAY, O_HELP, O_VERSION };
+	       O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "report", no_argument, NULL, O_REPORT },
@@ -106,6 +111,8 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "save-events", required_argument, NULL, O_SAVE },
 		{ "replay", required_argument, NULL, O_REPLAY },
+		{ "libpq-version", required_argument, NULL, O_LIBPQ },
+		{ "check", required_argument, NULL, O_CHECK },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -124,6 +131,7 @@ int main(int argc, char **argv)
 	int nsets = 0;
 	enum sink sink = SINK_DEFAULT;
 	const char *save = NULL, *replay = NULL;
+	int libpq_version = 0, check = -1;
 	int c;
 
 	opterr = 0;
@@ -140,6 +148,22 @@ int main(int argc, char **argv)
 			break;
 		case O_REPLAY:
 			replay = optarg;
+			break;
+		case O_LIBPQ: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || v < LIBPQ_VERSION_MIN ||
+			    v > LIBPQ_VERSION_MAX)
+				die_usage("--libpq-version wants 15, 16, 17 or 18, not \"%s\"",
+					  optarg);
+			libpq_version = (int)v;
+			break;
+		}
+		case O_CHECK:
+			check = sslmode_parse(optarg);
+			if (check < 0)
+				die_usage("--check wants an sslmode (disable, allow, prefer, require, verify-ca, verify-full), not \"%s\"",
+					  optarg);
 			break;
 		case O_HELP:
 			usage(stdout);
@@ -189,13 +213,15 @@ int main(int argc, char **argv)
 	struct inspection ins;
 	inspection_init(&ins);
 	char *err = NULL;
+	FILE *savef = NULL;
 
 	if (replay) {
 		if (target || nsets)
 			die_usage("%s", "--replay takes no TARGET or connection options");
 		if (save)
 			die_usage("%s", "--replay and --save-events do not go together");
-		if (report_json_load(replay, &ins, &err) < 0) {
+		int recorded = 0;
+		if (report_json_load(replay, &ins, &recorded, &err) < 0) {
 			char *e = sanitize(err);
 			fprintf(stderr, "pgtls-inspect: %s\n", e);
 			free(e);
@@ -203,6 +229,9 @@ int main(int argc, char **argv)
 			inspection_free(&ins);
 			return EXIT_USAGE;
 		}
+		if (!libpq_version && recorded >= LIBPQ_VERSION_MIN &&
+		    recorded <= LIBPQ_VERSION_MAX)
+			libpq_version = recorded;
 	} else {
 		struct conninfo ci;
 		conninfo_init(&ci);
@@ -236,7 +265,6 @@ int main(int argc, char **argv)
 		}
 		/* open the log file first: a bad path is an input error, found
 		 * before any network traffic */
-		FILE *savef = NULL;
 		if (save && !(savef = fopen(save, "w"))) {
 			char *pth = sanitize(save);
 			fprintf(stderr, "pgtls-inspect: cannot write %s: %s\n", pth,
@@ -259,10 +287,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "pgtls-inspect: internal error: %s\n", err);
 			return EXIT_INTERNAL;
 		}
-		if (savef && save_events(savef, save, &ins) < 0) {
-			inspection_free(&ins);
-			return EXIT_INTERNAL;
-		}
 		goto render;
 bad_input:
 		{
@@ -275,13 +299,30 @@ bad_input:
 			return EXIT_USAGE;
 		}
 	}
-render:
-	if (write_sink(sink, &ins) < 0) {
-		fprintf(stderr, "pgtls-inspect: could not write the report\n");
-		inspection_free(&ins);
-		return EXIT_INTERNAL;
-	}
+render:;
+	/* the verdicts: one pass of the model over the facts */
+	if (!libpq_version)
+		libpq_version = LIBPQ_VERSION_DEFAULT;
+	struct verdict_opts vo;
+	struct verdict modes[SSLMODE_COUNT];
+	verdict_opts_from_target(&vo, &ins.target, libpq_version);
+	sslmode_verdicts(&ins, &vo, modes);
+	struct report rep = { &ins, modes, libpq_version };
 	int code = ins.reachable == 0 ? EXIT_UNREACHABLE : EXIT_DONE;
+
+	if (savef && save_events(savef, save, &rep) < 0)
+		code = EXIT_INTERNAL;
+	else if (write_sink(sink, &rep) < 0) {
+		fprintf(stderr, "pgtls-inspect: could not write the report\n");
+		code = EXIT_INTERNAL;
+	} else if (check >= 0 && code == EXIT_DONE) {
+		/* --check: does MODE connect? (unknown counts as not) */
+		enum outcome o = modes[check].outcome;
+		code = o == OUTCOME_ENCRYPTED || o == OUTCOME_PLAINTEXT ? EXIT_DONE :
+									    EXIT_CHECK_FAILS;
+	}
+	for (int m = 0; m < SSLMODE_COUNT; m++)
+		verdict_free(&modes[m]);
 	inspection_free(&ins);
 	return code;
 }

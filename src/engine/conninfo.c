@@ -1248,6 +1248,14 @@ int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err)
 		conninfo_target_free(t);
 		return -1;
 	}
+	/* the keywords written in the target or given as options: a libpq
+	 * release that does not know one refuses the whole connection string */
+	for (int i = 0; conninfo_keyword(i); i++) {
+		enum ci_source src = conninfo_source(ci, conninfo_keyword(i));
+		if (src == CI_SRC_TARGET || src == CI_SRC_OPTION)
+			strlist_add(&t->explicit_keywords, &t->nexplicit,
+				    conninfo_keyword(i));
+	}
 	return 0;
 }
 
@@ -1275,6 +1283,7 @@ void conninfo_target_free(struct conn_target *t)
 	free(t->sslcertmode);
 	free(t->channel_binding);
 	free(t->gssencmode);
+	strlist_free(t->explicit_keywords);
 	memset(t, 0, sizeof(*t));
 }
 

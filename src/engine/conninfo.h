@@ -82,6 +82,10 @@ struct conn_target {
 	/* The seconds the probes wait: connect_timeout when libpq has one,
 	 * else CONNINFO_DEFAULT_TIMEOUT (libpq would wait forever). */
 	int probe_timeout;
+	/* keywords set by the target or an option (not env or default),
+	 * NULL-terminated, in libpq's table order */
+	char **explicit_keywords;
+	int nexplicit;
 };
 
 /* The tool's own timeout when connect_timeout is unset or 0. */

@@ -17,6 +17,7 @@ void inspection_init(struct inspection *ins)
 	ins->server.tls.npv_minor = -1;
 	ins->server.ssl_error.npv_minor = -1;
 	ins->trust.chain_ok = -1;
+	ins->tls.alert_code = -1;
 	ins->trust.name_ok = -1;
 	ins->trust.rootcert_certs = -1;
 	ins->reachable = -1;
@@ -58,7 +59,10 @@ void cert_facts_free(struct cert_facts *c)
 static void connect_fact_free(struct connect_fact *c)
 {
 	free(c->address);
+	free(c->ip);
 	free(c->error);
+	strlist_free(c->failed_ips);
+	strlist_free(c->failed_errors);
 }
 
 void inspection_free(struct inspection *ins)
@@ -75,6 +79,8 @@ void inspection_free(struct inspection *ins)
 	struct tls_facts *t = &ins->tls;
 	free(t->error);
 	free(t->alert);
+	free(t->failure_kind);
+	free(t->failure_errno);
 	free(t->version);
 	free(t->cipher);
 	free(t->group);
@@ -92,6 +98,7 @@ void inspection_free(struct inspection *ins)
 	free(ins->trust.rootcert_error);
 	free(ins->trust.chain_error);
 	free(ins->trust.name_error);
+	free(ins->trust.client_files_error);
 	memset(ins, 0, sizeof(*ins));
 }
 

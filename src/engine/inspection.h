@@ -29,8 +29,12 @@ struct connect_fact {
 	bool attempted;
 	bool ok;
 	char *address;  /* "127.0.0.1:5432" */
+	char *ip;       /* "127.0.0.1", "::1": the address as libpq shows it */
 	char *error;    /* "Connection refused", "timeout expired", ... */
 	double ms;      /* time to connect */
+	/* addresses tried before, in order, that did not connect */
+	char **failed_ips, **failed_errors;
+	int nfailed;
 };
 
 /* What the server answered to a StartupMessage (or, for the SSLRequest's E
@@ -62,6 +66,9 @@ struct tls_facts {
 	bool ok;               /* it completed */
 	char *error;           /* GnuTLS's reason when it did not */
 	char *alert;           /* alert name received, or NULL */
+	int alert_code;        /* its number (70 protocol_version), -1 none */
+	char *failure_kind;    /* "alert", "eof", "reset", "timeout", "other" */
+	char *failure_errno;   /* the OS's text for "reset" and I/O errors */
 	char *version, *cipher, *group, *alpn, *sni;
 	char *kx, *mac, *description;
 	bool client_cert_requested;
@@ -100,6 +107,9 @@ struct trust_facts {
 	int name_checked;          /* 1 when a host name was compared */
 	int name_ok;               /* 1, 0, -1 not checked */
 	char *name_error;          /* libpq's message for a mismatch */
+	/* libpq's message for the client certificate/key files (sslcert,
+	 * sslkey: missing key, permissions, unreadable), NULL when fine */
+	char *client_files_error;
 };
 
 struct inspection {

@@ -155,6 +155,13 @@ static void fail_connect(struct probe *p, const char *why)
 {
 	free(p->conn->error);
 	p->conn->error = xstrdup(why);
+	if (p->ai && p->ai->ai_next) {
+		int n = p->conn->nfailed;
+		strlist_add(&p->conn->failed_ips, &n, p->conn->ip);
+		n = p->conn->nfailed;
+		strlist_add(&p->conn->failed_errors, &n, why);
+		p->conn->nfailed = n;
+	}
 	EV(p, EV_NOTE, "ConnectFailed", NULL, 0, "could not connect to %s: %s",
 	   p->conn->address, why);
 	if (p->fd >= 0) {
@@ -175,6 +182,8 @@ static void start_connect(struct probe *p, const struct addrinfo *ai)
 	p->conn->attempted = true;
 	getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), serv,
 		    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV);
+	free(p->conn->ip);
+	p->conn->ip = xstrdup(host);
 	free(p->conn->address);
 	p->conn->address = ai->ai_family == AF_INET6 ?
 				   xasprintf("[%s]:%s", host, serv) :
@@ -606,6 +615,7 @@ static void time_out(struct probe *p, int timeout_ms)
 		break;
 	case P_HANDSHAKE:
 		set_str(&p->ins->tls.error, "timeout expired during the TLS handshake");
+		set_str(&p->ins->tls.failure_kind, "timeout");
 		break;
 	default:
 		if (p->ans && p->ans->attempted && p->ans->accepted < 0)
@@ -691,6 +701,7 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ins->started = time(NULL);
+	tls_client_files_check(t, &ins->trust.client_files_error);
 	if (!t->connect_to) {
 		*err = xstrdup("no host to connect to");
 		return -1;

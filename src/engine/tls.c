@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct tls_client {
 	gnutls_session_t session;
@@ -102,13 +104,23 @@ static int cert_cb(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn,
 	return 0;
 }
 
+int tls_client_files_check(const struct conn_target *t, char **msg);
+
 /* libpq loads sslcert when the file exists, then sslkey (PEM, then DER). */
 static void load_client_cert(struct tls_client *c, const struct conn_target *t)
 {
 	gnutls_datum_t cd = { 0 }, kd = { 0 };
 	int rc;
+	char *why = NULL;
 	if (!t->sslcert || !t->sslcert_exists)
 		return;
+	/* libpq's attempt ends before the handshake when its checks of the
+	 * files fail: offer no certificate then (the probe goes on, for the
+	 * facts) */
+	if (tls_client_files_check(t, &why) < 0) {
+		c->facts->client_cert_error = why;
+		return;
+	}
 	rc = gnutls_load_file(t->sslcert, &cd);
 	if (rc < 0) {
 		c->facts->client_cert_error = xasprintf(
@@ -236,27 +248,37 @@ int tls_client_new(struct tls_client **out, int fd,
 static void record_failure(struct tls_client *c, int rc)
 {
 	struct tls_facts *f = c->facts;
+	int err = errno;
 	free(f->error);
+	free(f->failure_kind);
 	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
 	    rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
-		const char *name = gnutls_alert_get_name(gnutls_alert_get(c->session));
+		gnutls_alert_description_t a = gnutls_alert_get(c->session);
+		const char *name = gnutls_alert_get_name(a);
 		free(f->alert);
 		f->alert = xstrdup(name ? name : "unknown alert");
+		f->alert_code = (int)a;
+		f->failure_kind = xstrdup("alert");
 		f->error = xasprintf("%s: %s", gnutls_strerror(rc), f->alert);
 		c->fn(c->ctx, EV_RECV, "Alert", NULL, 0, f->error);
-	} else if (rc == GNUTLS_E_PREMATURE_TERMINATION ||
-		   (rc == GNUTLS_E_PULL_ERROR && errno == 0)) {
+		return;
+	}
+	if (rc == GNUTLS_E_PREMATURE_TERMINATION ||
+	    (rc == GNUTLS_E_PULL_ERROR && err == 0)) {
+		f->failure_kind = xstrdup("eof");
 		f->error = xasprintf("the server closed the connection during the TLS handshake (GnuTLS: %s)",
 				     gnutls_strerror(rc));
-		c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);
 	} else if (rc == GNUTLS_E_PULL_ERROR || rc == GNUTLS_E_PUSH_ERROR) {
+		f->failure_kind = xstrdup(err == ECONNRESET ? "reset" : "io");
+		free(f->failure_errno);
+		f->failure_errno = xstrdup(strerror(err));
 		f->error = xasprintf("%s during the TLS handshake (GnuTLS: %s)",
-				     strerror(errno), gnutls_strerror(rc));
-		c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);
+				     strerror(err), gnutls_strerror(rc));
 	} else {
+		f->failure_kind = xstrdup("other");
 		f->error = xstrdup(gnutls_strerror(rc));
-		c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);
 	}
+	c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);
 }
 
 int tls_client_handshake(struct tls_client *c)
@@ -378,4 +400,95 @@ void tls_client_free(struct tls_client *c)
 	if (c->key)
 		gnutls_privkey_deinit(c->key);
 	free(c);
+}
+
+/* fe-secure-openssl.c initialize_SSL, the client certificate part, in its
+ * order: the certificate file (absent: no certificate at all), then the key
+ * file's existence, type and permissions, then loading and matching. The
+ * OpenSSL reason strings are the ones OpenSSL 3 gives for these cases. */
+int tls_client_files_check(const struct conn_target *t, char **msg)
+{
+	struct stat st;
+	gnutls_datum_t cd = { 0 }, kd = { 0 };
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_x509_privkey_t key = NULL;
+	int rc = -1;
+
+	*msg = NULL;
+	if (!t->sslcert || !*t->sslcert)
+		return 0;
+	if (stat(t->sslcert, &st) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		*msg = xasprintf("could not open certificate file \"%s\": %s",
+				 t->sslcert, strerror(errno));
+		return -1;
+	}
+	if (gnutls_load_file(t->sslcert, &cd) < 0) {
+		*msg = xasprintf("could not read certificate file \"%s\": %s",
+				 t->sslcert, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	gnutls_x509_crt_init(&crt);
+	if (gnutls_x509_crt_import(crt, &cd, GNUTLS_X509_FMT_PEM) < 0) {
+		/* SSL_CTX_use_certificate_chain_file reads PEM only */
+		*msg = xasprintf("could not read certificate file \"%s\": no start line",
+				 t->sslcert);
+		goto out;
+	}
+	const char *kf = t->sslkey ? t->sslkey : "";
+	if (stat(kf, &st) != 0) {
+		if (errno == ENOENT)
+			*msg = xasprintf("certificate present, but not private key file \"%s\"",
+					 kf);
+		else
+			*msg = xasprintf("could not stat private key file \"%s\": %s",
+					 kf, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*msg = xasprintf("private key file \"%s\" is not a regular file", kf);
+		goto out;
+	}
+	/* root-owned keys may be 0640, others 0600 at most */
+	if (st.st_uid == 0 ? (st.st_mode & (S_IWGRP | S_IXGRP | S_IRWXO)) :
+			     (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		*msg = xasprintf("private key file \"%s\" has group or world access; "
+				 "file must have permissions u=rw (0600) or less if owned by the current user, "
+				 "or permissions u=rw,g=r (0640) or less if owned by root",
+				 kf);
+		goto out;
+	}
+	if (gnutls_load_file(kf, &kd) < 0) {
+		*msg = xasprintf("could not load private key file \"%s\": %s", kf,
+				 strerror(errno ? errno : EIO));
+		goto out;
+	}
+	gnutls_x509_privkey_init(&key);
+	if (gnutls_x509_privkey_import2(key, &kd, GNUTLS_X509_FMT_PEM, NULL,
+					GNUTLS_PKCS_PLAIN) < 0 &&
+	    gnutls_x509_privkey_import2(key, &kd, GNUTLS_X509_FMT_DER, NULL,
+					GNUTLS_PKCS_PLAIN) < 0) {
+		*msg = xasprintf("could not load private key file \"%s\": unsupported",
+				 kf);
+		goto out;
+	}
+	unsigned char kid1[64], kid2[64];
+	size_t l1 = sizeof(kid1), l2 = sizeof(kid2);
+	if (gnutls_x509_crt_get_key_id(crt, 0, kid1, &l1) < 0 ||
+	    gnutls_x509_privkey_get_key_id(key, 0, kid2, &l2) < 0 || l1 != l2 ||
+	    memcmp(kid1, kid2, l1) != 0) {
+		*msg = xasprintf("certificate does not match private key file \"%s\": key values mismatch",
+				 kf);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (key)
+		gnutls_x509_privkey_deinit(key);
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	gnutls_free(cd.data);
+	gnutls_free(kd.data);
+	return rc;
 }

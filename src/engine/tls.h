@@ -36,6 +36,12 @@ ssize_t tls_client_recv(struct tls_client *c, void *p, size_t n, bool *eof,
 /* After a completed handshake: session facts and the peer chain (as DER,
  * facts filled through x509) into ins. */
 void tls_client_collect(struct tls_client *c, struct inspection *ins);
+/* The client certificate and key files as libpq's initialize_SSL reads
+ * them (fe-secure-openssl.c): 0 when fine or when there is no certificate
+ * file, -1 with libpq's message in *msg (missing key, key permissions,
+ * unreadable or mismatched files). */
+int tls_client_files_check(const struct conn_target *t, char **msg);
+
 /* Send close_notify without waiting, then free. The fd is not closed. */
 void tls_client_free(struct tls_client *c);
 

@@ -283,9 +283,9 @@ static int load_roots(const char *path, gnutls_x509_crt_t **certs,
 	return 0;
 }
 
-void x509_verify_chain(struct inspection *ins, time_t now)
+void x509_verify(const struct cert_facts *chain, size_t nchain,
+		 struct trust_facts *tr, time_t now)
 {
-	struct trust_facts *tr = &ins->trust;
 	gnutls_x509_crt_t *roots = NULL, *list = NULL;
 	unsigned nroots = 0;
 	size_t nlist = 0;
@@ -295,7 +295,7 @@ void x509_verify_chain(struct inspection *ins, time_t now)
 	free(tr->chain_error);
 	tr->chain_error = NULL;
 	tr->chain_ok = -1;
-	if (!tr->rootcert || !tr->rootcert_exists || ins->nchain == 0)
+	if (!tr->rootcert || !tr->rootcert_exists || nchain == 0)
 		return;
 	if (tr->source == ROOTCERT_SYSTEM) {
 		/* libpq 16+: SSL_CTX_set_default_verify_paths */
@@ -316,10 +316,10 @@ void x509_verify_chain(struct inspection *ins, time_t now)
 	 * without X509_V_FLAG_PARTIAL_CHAIN (libpq never sets it) only a
 	 * self-signed one ends a path. GnuTLS trusts every certificate in a
 	 * trust list, so only self-signed ones go there. */
-	list = xcalloc(ins->nchain + nroots, sizeof(*list));
-	for (size_t i = 0; i < ins->nchain; i++) {
-		gnutls_datum_t d = { ins->chain[i].der,
-				     (unsigned)ins->chain[i].der_len };
+	list = xcalloc(nchain + nroots, sizeof(*list));
+	for (size_t i = 0; i < nchain; i++) {
+		gnutls_datum_t d = { chain[i].der,
+				     (unsigned)chain[i].der_len };
 		if (gnutls_x509_crt_init(&list[nlist]) < 0)
 			break;
 		if (gnutls_x509_crt_import(list[nlist], &d,
@@ -339,10 +339,10 @@ void x509_verify_chain(struct inspection *ins, time_t now)
 	int anchors = 0, leaf_listed = 0;
 	for (unsigned i = 0; i < nroots; i++) {
 		gnutls_datum_t rd;
-		if (ins->chain[0].self_signed &&
+		if (chain[0].self_signed &&
 		    gnutls_x509_crt_export2(roots[i], GNUTLS_X509_FMT_DER, &rd) >= 0) {
-			leaf_listed |= rd.size == ins->chain[0].der_len &&
-				       !memcmp(rd.data, ins->chain[0].der, rd.size);
+			leaf_listed |= rd.size == chain[0].der_len &&
+				       !memcmp(rd.data, chain[0].der, rd.size);
 			gnutls_free(rd.data);
 		}
 		if (is_self_signed(roots[i])) {
@@ -362,11 +362,11 @@ void x509_verify_chain(struct inspection *ins, time_t now)
 	 * purpose and validity period are left to check. */
 	if (leaf_listed) {
 		tr->chain_ok = 0;
-		if (!leaf_purpose_ok(&ins->chain[0]))
+		if (!leaf_purpose_ok(&chain[0]))
 			tr->chain_error = xstrdup("unsupported certificate purpose");
-		else if (now < ins->chain[0].not_before)
+		else if (now < chain[0].not_before)
 			tr->chain_error = xstrdup("certificate is not yet valid");
-		else if (now > ins->chain[0].not_after)
+		else if (now > chain[0].not_after)
 			tr->chain_error = xstrdup("certificate has expired");
 		else
 			tr->chain_ok = 1;
@@ -391,7 +391,7 @@ void x509_verify_chain(struct inspection *ins, time_t now)
 		tr->chain_ok = 0;
 		tr->chain_error = xasprintf("verification could not run: %s",
 					    gnutls_strerror(rc));
-	} else if (status == 0 && !leaf_purpose_ok(&ins->chain[0])) {
+	} else if (status == 0 && !leaf_purpose_ok(&chain[0])) {
 		tr->chain_ok = 0;
 		tr->chain_error = xstrdup("unsupported certificate purpose");
 	} else if (status == 0) {
@@ -401,8 +401,8 @@ void x509_verify_chain(struct inspection *ins, time_t now)
 		struct strbuf sb = STRBUF_INIT;
 		tr->chain_ok = 0;
 		sb_adds(&sb, status_reason(status));
-		if ((status & GNUTLS_CERT_SIGNER_NOT_FOUND) && ins->nchain == 1 &&
-		    !ins->chain[0].self_signed)
+		if ((status & GNUTLS_CERT_SIGNER_NOT_FOUND) && nchain == 1 &&
+		    !chain[0].self_signed)
 			sb_adds(&sb, " (the server sent only its own certificate; "
 				     "is an intermediate certificate missing?)");
 		else if ((status & GNUTLS_CERT_SIGNER_NOT_FOUND) && anchors == 0 &&
@@ -426,6 +426,11 @@ out:
 		if (roots[i])
 			gnutls_x509_crt_deinit(roots[i]);
 	gnutls_free(roots);
+}
+
+void x509_verify_chain(struct inspection *ins, time_t now)
+{
+	x509_verify(ins->chain, ins->nchain, &ins->trust, now);
 }
 
 int x509_host_is_ip(const char *host)

@@ -18,6 +18,12 @@ int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
  * SSL_CTX_load_verify_locations reads it) at time now, and fill
  * ins->trust.chain_ok / chain_error / rootcert_certs / rootcert_error. */
 void x509_verify_chain(struct inspection *ins, time_t now);
+/* The same for any chain and trust source: tr->rootcert, source and
+ * rootcert_exists are the input; the rest of *tr is the result. The
+ * verdict model re-checks a chain this way for a root file other than the
+ * probed one, without reconnecting. */
+void x509_verify(const struct cert_facts *chain, size_t nchain,
+		 struct trust_facts *tr, time_t now);
 
 /* libpq's host-name check (fe-secure-common.c
  * pq_verify_peer_name_matches_certificate): 1 match, 0 mismatch, -1 error.

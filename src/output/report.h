@@ -6,16 +6,27 @@
 #define PGI_REPORT_H
 #include <stdio.h>
 #include "engine/inspection.h"
+#include "model/sslmode.h"
+
+/* What a sink renders: the facts and the verdicts drawn from them. */
+struct report {
+	const struct inspection *ins;
+	const struct verdict *modes; /* SSLMODE_COUNT of them, or NULL */
+	int libpq_version;           /* whose behaviour the verdicts predict */
+};
 
 /* The JSON document of DESIGN.md section 3 (and --save-events). */
-int report_json_write(FILE *out, const struct inspection *ins);
+int report_json_write(FILE *out, const struct report *r);
 /* Read a document written by report_json_write into ins (initialised by
- * the caller). The chain is rebuilt from the PeerCertificate events' bytes.
- * -1 with a one-line *err on a missing file or a malformed document. */
-int report_json_load(const char *path, struct inspection *ins, char **err);
+ * the caller). The chain is rebuilt from the PeerCertificate events' bytes;
+ * *libpq_version is the recorded one (0 when absent). -1 with a one-line
+ * *err on a missing file or a malformed document. */
+int report_json_load(const char *path, struct inspection *ins,
+		     int *libpq_version, char **err);
 
-/* The human report: target, timeline with hex, TLS, chain, trust, answers. */
-int report_text_write(FILE *out, const struct inspection *ins);
+/* The human report: target, verdicts, timeline with hex, TLS, chain,
+ * trust, answers. */
+int report_text_write(FILE *out, const struct report *r);
 
 /* ISO 8601 UTC ("2026-11-28T19:55:00Z") into buf of at least 21 bytes. */
 void report_iso_time(time_t t, char *buf, size_t n);

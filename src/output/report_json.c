@@ -93,12 +93,18 @@ static json_t *connect_json(const struct connect_fact *c)
 {
 	if (!c->attempted)
 		return json_null();
-	return json_pack("{s:b, s:o, s:o, s:o}", "ok", c->ok, "address",
-			 js(c->address), "error", js(c->error), "ms",
-			 c->ok ? json_real(round(c->ms * 1000.0) / 1000.0) : json_null());
+	json_t *failed = json_array();
+	for (int i = 0; i < c->nfailed; i++)
+		json_array_append_new(failed, json_pack("{s:o, s:o}", "ip",
+							js(c->failed_ips[i]), "error",
+							js(c->failed_errors[i])));
+	return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o}", "ok", c->ok, "address",
+			 js(c->address), "ip", js(c->ip), "error", js(c->error), "ms",
+			 c->ok ? json_real(round(c->ms * 1000.0) / 1000.0) : json_null(),
+			 "failed", failed);
 }
 
-static json_t *target_json(const struct conn_target *t)
+static json_t *target_json(const struct conn_target *t, int libpq_version)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "host", js(t->host));
@@ -117,7 +123,13 @@ static json_t *target_json(const struct conn_target *t)
 	json_object_set_new(o, "sni", js(t->sni));
 	json_object_set_new(o, "hosts", jlist(t->hosts));
 	json_object_set_new(o, "connect_timeout", json_integer(t->connect_timeout));
-	json_object_set_new(o, "libpq_version", json_null());
+	json_object_set_new(o, "libpq_version",
+			    libpq_version ? json_integer(libpq_version) : json_null());
+	json_object_set_new(o, "sslmode_source", json_string(ci_source_name(t->sslmode_source)));
+	json_object_set_new(o, "ssl_min_protocol_version", js(t->ssl_min_protocol_version));
+	json_object_set_new(o, "ssl_max_protocol_version", js(t->ssl_max_protocol_version));
+	json_object_set_new(o, "gssencmode", js(t->gssencmode));
+	json_object_set_new(o, "explicit_keywords", jlist(t->explicit_keywords));
 	return o;
 }
 
@@ -151,6 +163,10 @@ static json_t *tls_json(const struct tls_facts *f)
 	json_object_set_new(o, "handshake_ok", json_boolean(f->ok));
 	json_object_set_new(o, "error", js(f->error));
 	json_object_set_new(o, "alert", js(f->alert));
+	json_object_set_new(o, "alert_code",
+			    f->alert_code < 0 ? json_null() : json_integer(f->alert_code));
+	json_object_set_new(o, "failure_kind", js(f->failure_kind));
+	json_object_set_new(o, "failure_errno", js(f->failure_errno));
 	json_object_set_new(o, "version", js(f->version));
 	json_object_set_new(o, "cipher", js(f->cipher));
 	json_object_set_new(o, "group", js(f->group));
@@ -183,16 +199,37 @@ static json_t *trust_json(const struct trust_facts *t)
 	json_object_set_new(o, "name_checked", json_boolean(t->name_checked > 0));
 	json_object_set_new(o, "name_ok", jtri(t->name_ok));
 	json_object_set_new(o, "name_error", js(t->name_error));
+	json_object_set_new(o, "client_files_error", js(t->client_files_error));
 	return o;
 }
 
-static json_t *build(const struct inspection *ins)
+static json_t *modes_json(const struct verdict *modes)
 {
+	json_t *o = json_object();
+	for (int m = 0; modes && m < SSLMODE_COUNT; m++) {
+		const struct verdict *v = &modes[m];
+		json_t *path = json_array();
+		for (char **p = v->path; p && *p; p++)
+			json_array_append_new(path, js(*p));
+		json_object_set_new(o, sslmode_name((enum sslmode)m),
+				    json_pack("{s:s, s:o, s:o, s:o}", "outcome",
+					      outcome_name(v->outcome), "error",
+					      /* escaped piece by piece by the model,
+					       * keeping libpq's newlines and tabs */
+					      jclean(v->error), "path", path, "caveat",
+					      js(v->caveat)));
+	}
+	return o;
+}
+
+static json_t *build(const struct report *r)
+{
+	const struct inspection *ins = r->ins;
 	json_t *root = json_object();
 	json_object_set_new(root, "tool", json_pack("{s:s, s:o}", "name", PACKAGE_NAME,
 						    "version", js(ins->tool_version)));
 	json_object_set_new(root, "started", ins->started ? jtime(ins->started) : json_null());
-	json_object_set_new(root, "target", target_json(&ins->target));
+	json_object_set_new(root, "target", target_json(&ins->target, r->libpq_version));
 
 	json_t *evs = json_array();
 	for (size_t i = 0; i < ins->log.n; i++) {
@@ -239,16 +276,16 @@ static json_t *build(const struct inspection *ins)
 		json_array_append_new(chain, cert_json(&ins->chain[i]));
 	json_object_set_new(root, "chain", chain);
 	json_object_set_new(root, "trust", trust_json(&ins->trust));
-	/* filled by later stages (verdicts, diagnosis); present and empty */
-	json_object_set_new(root, "modes", json_object());
+	/* findings and provider come with the diagnosis; present and empty */
+	json_object_set_new(root, "modes", modes_json(r->modes));
 	json_object_set_new(root, "findings", json_array());
 	json_object_set_new(root, "provider", json_null());
 	return root;
 }
 
-int report_json_write(FILE *out, const struct inspection *ins)
+int report_json_write(FILE *out, const struct report *r)
 {
-	json_t *root = build(ins);
+	json_t *root = build(r);
 	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	json_decref(root);
 	if (rc == 0)
@@ -346,7 +383,20 @@ static void load_connect(json_t *o, struct connect_fact *c)
 	c->attempted = true;
 	c->ok = json_is_true(json_object_get(o, "ok"));
 	c->address = rs(o, "address");
+	c->ip = rs(o, "ip");
 	c->error = rs(o, "error");
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(o, "failed"), i, v) {
+		char *ip = rs(v, "ip"), *err = rs(v, "error");
+		int n = c->nfailed;
+		strlist_add(&c->failed_ips, &n, ip ? ip : "");
+		n = c->nfailed;
+		strlist_add(&c->failed_errors, &n, err ? err : "");
+		c->nfailed = n;
+		free(ip);
+		free(err);
+	}
 	c->ms = json_number_value(json_object_get(o, "ms"));
 }
 
@@ -359,7 +409,8 @@ static time_t parse_time(json_t *o, const char *key)
 	return timegm(&tm);
 }
 
-int report_json_load(const char *path, struct inspection *ins, char **err)
+int report_json_load(const char *path, struct inspection *ins,
+		     int *libpq_version, char **err)
 {
 	json_error_t je;
 	json_t *root = json_load_file(path, 0, &je);
@@ -404,6 +455,15 @@ int report_json_load(const char *path, struct inspection *ins, char **err)
 	t->sslkey = rs(target, "sslkey");
 	t->sni = rs(target, "sni");
 	t->connect_timeout = (int)json_integer_value(json_object_get(target, "connect_timeout"));
+	*libpq_version = (int)json_integer_value(json_object_get(target, "libpq_version"));
+	const char *msrc = json_string_value(json_object_get(target, "sslmode_source"));
+	for (int k = CI_SRC_NONE; k <= CI_SRC_OPTION; k++)
+		if (msrc && !strcmp(msrc, ci_source_name(k)))
+			t->sslmode_source = k;
+	t->ssl_min_protocol_version = rs(target, "ssl_min_protocol_version");
+	t->ssl_max_protocol_version = rs(target, "ssl_max_protocol_version");
+	t->gssencmode = rs(target, "gssencmode");
+	t->explicit_keywords = rlist(target, "explicit_keywords", &t->nexplicit);
 
 	size_t i;
 	json_t *e;
@@ -463,6 +523,10 @@ int report_json_load(const char *path, struct inspection *ins, char **err)
 		f->ok = json_is_true(json_object_get(tl, "handshake_ok"));
 		f->error = rs(tl, "error");
 		f->alert = rs(tl, "alert");
+		json_t *ac = json_object_get(tl, "alert_code");
+		f->alert_code = json_is_integer(ac) ? (int)json_integer_value(ac) : -1;
+		f->failure_kind = rs(tl, "failure_kind");
+		f->failure_errno = rs(tl, "failure_errno");
 		f->version = rs(tl, "version");
 		f->cipher = rs(tl, "cipher");
 		f->group = rs(tl, "group");
@@ -490,6 +554,7 @@ int report_json_load(const char *path, struct inspection *ins, char **err)
 		f->name_checked = json_is_true(json_object_get(tr, "name_checked"));
 		f->name_ok = rtri(tr, "name_ok");
 		f->name_error = rs(tr, "name_error");
+		f->client_files_error = rs(tr, "client_files_error");
 	}
 	json_decref(root);
 	return 0;

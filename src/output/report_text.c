@@ -103,8 +103,56 @@ static void answer(FILE *out, const char *title, const struct startup_answer *a)
 		put(out, "failure", a->failure);
 }
 
-int report_text_write(FILE *out, const struct inspection *ins)
+/* A multi-line message the model escaped already (libpq's newlines and
+ * tabs kept), each line indented under its label. */
+static void put_lines(FILE *out, const char *label, const char *text)
 {
+	fprintf(out, "  %-22s ", label);
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n')
+			fprintf(out, "\n  %-22s ", "");
+		else if (*p == '\t')
+			fputs("    ", out);
+		else
+			fputc(*p, out);
+	}
+	fputc('\n', out);
+}
+
+static void verdicts(FILE *out, const struct report *r)
+{
+	const char *mine = r->ins->target.sslmode;
+	fprintf(out, "\nVerdicts (as libpq %d would act)\n", r->libpq_version);
+	for (int m = 0; m < SSLMODE_COUNT; m++) {
+		const struct verdict *v = &r->modes[m];
+		const char *name = sslmode_name((enum sslmode)m);
+		const char *what = v->outcome == OUTCOME_ENCRYPTED ? "connects, encrypted" :
+				   v->outcome == OUTCOME_PLAINTEXT ? "connects, NOT encrypted" :
+				   v->outcome == OUTCOME_FAILS	   ? "fails" :
+								     "unknown";
+		fprintf(out, "  %c %-12s %s\n", mine && !strcmp(mine, name) ? '*' : ' ',
+			name, what);
+	}
+	if (mine)
+		fprintf(out, "  (* the sslmode of this target)\n");
+	for (int m = 0; m < SSLMODE_COUNT; m++) {
+		const struct verdict *v = &r->modes[m];
+		fprintf(out, "\n  sslmode=%s\n", sslmode_name((enum sslmode)m));
+		for (int i = 0; i < v->npath; i++) {
+			char *st = sanitize(v->path[i]);
+			fprintf(out, "    %d. %s\n", i + 1, st);
+			free(st);
+		}
+		if (v->error)
+			put_lines(out, "  libpq says", v->error);
+		if (v->caveat)
+			put(out, "  caveat", v->caveat);
+	}
+}
+
+int report_text_write(FILE *out, const struct report *r)
+{
+	const struct inspection *ins = r->ins;
 	const struct conn_target *t = &ins->target;
 	char when[32] = "-";
 	char port[16];
@@ -129,6 +177,8 @@ int report_text_write(FILE *out, const struct inspection *ins)
 	put(out, "sslcert", t->sslcert);
 	put(out, "sslkey", t->sslkey);
 	put(out, "SNI sent", t->sni ? t->sni : "none");
+	if (r->modes)
+		verdicts(out, r);
 
 	fputs("\nNegotiation\n", out);
 	for (size_t i = 0; i < ins->log.n; i++) {

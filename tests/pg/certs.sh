@@ -10,6 +10,11 @@
 #   client-ca.crt/.key       CA "CN=pgtls test client CA"
 #   client.crt/.key          CN=postgres, EKU clientAuth, signed by the client CA
 #   selfsigned.crt/.key      self-signed leaf CN=localhost, SAN DNS:localhost
+# make_leaf DIR NAME LINE... adds one more server leaf to a DIR made by
+# make_certs: NAME.crt/.key signed by the intermediate, NAME.chain.pem (leaf +
+# intermediate).  The LINEs are certtool template lines (cn, dns_name,
+# ip_address, ...); tls_www_server and signing_key are added, and
+# expiration_days unless a LINE sets expiration_date or expiration_days.
 # Server keys (server.key, selfsigned.key) belong to the postgres user, mode
 # 0600, as the server demands; the others stay with the caller, mode 0600.
 # Needs lib.sh (die, CERTTOOL).  Keys are ECDSA P-256 unless CERT_KEY_TYPE=rsa.
@@ -127,6 +132,21 @@ EOF
 	chmod 0644 "$dir"/*.crt "$dir/server.chain.pem"
 	_server_key_owner "$dir/server.key"
 	_server_key_owner "$dir/selfsigned.key"
+}
+
+make_leaf() {
+	local dir=$1 name=$2 tmpl
+	shift 2
+	[ -f "$dir/intermediate.key" ] || die "make_leaf: run make_certs $dir first"
+	tmpl=$(printf '%s\n' "$@" tls_www_server signing_key)
+	case $tmpl in
+	*expiration_date* | *expiration_days*) ;;
+	*) tmpl="$tmpl"$'\n'"expiration_days = $CERT_DAYS" ;;
+	esac
+	_signed "$dir" "$name" intermediate "$tmpl"
+	cat "$dir/$name.crt" "$dir/intermediate.crt" >"$dir/$name.chain.pem"
+	chmod 0644 "$dir/$name.crt" "$dir/$name.chain.pem"
+	_server_key_owner "$dir/$name.key"
 }
 
 # cert_sha256 FILE: lowercase hex SHA-256 of the first certificate's DER.

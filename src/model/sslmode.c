@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: MIT */
+/* sslmode: libpq's connection state machine replayed over the probe's
+ * facts, once per sslmode. Each step names the libpq function it mirrors.
+ * The probe saw one TLS attempt and one plaintext attempt; every path libpq
+ * can take through PQconnectPoll (fe-connect.c) is a sequence of those two,
+ * on the same or a new connection, so the facts answer all six modes. */
+#include "config.h"
+#include "model/sslmode.h"
+#include "engine/conninfo.h"
+#include "engine/tls.h"
+#include "engine/x509.h"
+#include "util/strbuf.h"
+#include "util/sanitize.h"
+#include "util/strlist.h"
+#include "util/xalloc.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const mode_names[SSLMODE_COUNT] = {
+	"disable", "allow", "prefer", "require", "verify-ca", "verify-full",
+};
+
+const char *sslmode_name(enum sslmode m)
+{
+	return mode_names[m];
+}
+
+int sslmode_parse(const char *s)
+{
+	for (int i = 0; i < SSLMODE_COUNT; i++)
+		if (s && !strcmp(s, mode_names[i]))
+			return i;
+	return -1;
+}
+
+const char *outcome_name(enum outcome o)
+{
+	switch (o) {
+	case OUTCOME_ENCRYPTED:
+		return "encrypted";
+	case OUTCOME_PLAINTEXT:
+		return "plaintext";
+	case OUTCOME_FAILS:
+		return "fails";
+	default:
+		return "unknown";
+	}
+}
+
+/* Is there a Kerberos credential cache libpq's pg_GSS_have_cred_cache
+ * could use? KRB5CCNAME, else the default FILE cache of this user. */
+static bool have_gss_ticket(void)
+{
+	const char *cc = getenv("KRB5CCNAME");
+	struct stat st;
+	if (cc && *cc) {
+		if (!strncmp(cc, "FILE:", 5))
+			return stat(cc + 5, &st) == 0;
+		return true; /* KEYRING:, KCM:, ...: assume it may hold one */
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/krb5cc_%u", (unsigned)getuid());
+	return stat(path, &st) == 0;
+}
+
+void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *t,
+			      int libpq_version)
+{
+	memset(o, 0, sizeof(*o));
+	o->libpq_version = libpq_version;
+	o->host = t->host;
+	o->hostaddr = t->hostaddr;
+	o->port = t->port;
+	o->sslrootcert = t->sslrootcert;
+	o->rootcert_source = t->rootcert_source;
+	o->rootcert_exists = t->rootcert_exists;
+	o->sslcert = t->sslcert;
+	o->sslkey = t->sslkey;
+	o->ssl_min_protocol_version = t->ssl_min_protocol_version;
+	o->ssl_max_protocol_version = t->ssl_max_protocol_version;
+	o->sslnegotiation = t->sslnegotiation;
+	o->sslmode_source = t->sslmode_source;
+	o->explicit_keywords = t->explicit_keywords;
+	o->gssencmode = t->gssencmode;
+	o->gss_ticket = have_gss_ticket();
+}
+
+/* The error text keeps libpq's newlines and tabs, so every piece that
+ * comes from the server or the user is escaped as it is added. */
+static char *clean(const char *s)
+{
+	return sanitize(s ? s : "");
+}
+
+/* One evaluation: the facts, the options, the mode, and the growing
+ * PQerrorMessage. */
+struct run {
+	const struct inspection *ins;
+	const struct verdict_opts *o;
+	enum sslmode mode;
+	struct strbuf err;
+	struct verdict *v;
+	struct trust_facts trust; /* the chain against o's root file */
+	bool trust_ready;
+	bool first_connection_done;
+};
+
+/* What one attempt came to. */
+enum att {
+	ATT_OK,       /* the server went on to authentication */
+	ATT_NEGOTIATION_FAILED, /* 'N': another method may follow on the same socket */
+	ATT_SOFT,     /* failed; prefer (and 17+ allow) may try a new connection */
+	ATT_HARD,     /* failed; libpq gives up (error_return) */
+	ATT_UNKNOWN,  /* the probe did not see this */
+};
+
+static void step(struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void step(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	strlist_add(&r->v->path, &r->v->npath, s ? s : "?");
+	free(s);
+}
+
+static void unknown(struct run *r, const char *why)
+{
+	r->v->outcome = OUTCOME_UNKNOWN;
+	free(r->v->caveat);
+	r->v->caveat = xstrdup(why);
+}
+
+/* fe-connect.c emitHostIdentityInfo: the line that starts the messages of
+ * every new connection. With hostaddr the address is shown alone; a host
+ * name that differs from the address it resolved to is shown with it. */
+static void prefix(struct run *r, const char *ip)
+{
+	const struct verdict_opts *o = r->o;
+	const char *shown = o->hostaddr && *o->hostaddr ? o->hostaddr :
+			    o->host && *o->host	      ? o->host :
+							"localhost";
+	bool by_addr = o->hostaddr && *o->hostaddr;
+	char *h = clean(shown), *a = clean(ip);
+	if (!by_addr && ip && *ip && strcmp(shown, ip) != 0)
+		sb_addf(&r->err, "connection to server at \"%s\" (%s), port %d failed: ",
+			h, a, o->port);
+	else
+		sb_addf(&r->err, "connection to server at \"%s\", port %d failed: ",
+			h, o->port);
+	free(h);
+	free(a);
+}
+
+static const struct connect_fact *conn_fact(const struct inspection *ins)
+{
+	const struct server_facts *sf = &ins->server;
+	if (sf->tls_connect.attempted && (sf->tls_connect.ok || !sf->plain_connect.ok))
+		return &sf->tls_connect;
+	return &sf->plain_connect;
+}
+
+/* A new connection (PQconnectPoll, CONNECTION_NEEDED). The first one also
+ * reports the addresses that refused before (try_next_addr); a fallback
+ * connects again to the address that worked. false when none connects. */
+static bool new_connection(struct run *r)
+{
+	const struct connect_fact *c = conn_fact(r->ins);
+	if (!r->first_connection_done) {
+		r->first_connection_done = true;
+		for (int i = 0; i < c->nfailed; i++) {
+			prefix(r, c->failed_ips[i]);
+			/* fe-connect.c connectFailureMessage */
+			char *e = clean(c->failed_errors[i]);
+			sb_addf(&r->err, "%s\n\tIs the server running on that host and accepting TCP/IP connections?\n",
+				e);
+			free(e);
+		}
+	}
+	if (!c->ok) {
+		prefix(r, c->ip);
+		if (c->error && !strcmp(c->error, "timeout expired"))
+			sb_adds(&r->err, "timeout expired\n");
+		else {
+			char *e = clean(c->error ? c->error : "could not connect");
+			sb_addf(&r->err, "%s\n\tIs the server running on that host and accepting TCP/IP connections?\n",
+				e);
+			free(e);
+		}
+		step(r, "connect to %s: %s", c->address ? c->address : "the server",
+		     c->error ? c->error : "failed");
+		return false;
+	}
+	prefix(r, c->ip);
+	step(r, "connect to %s", c->address);
+	return true;
+}
+
+/* pqGetErrorNotice3 with the default verbosity: "SEVERITY:  message",
+ * then DETAIL and HINT lines. */
+static void add_fatal(struct run *r, const struct startup_answer *a)
+{
+	char *sev = clean(a->severity ? a->severity : "FATAL");
+	char *msg = clean(a->message);
+	sb_addf(&r->err, "%s:  %s\n", sev, msg);
+	free(sev);
+	free(msg);
+	if (a->detail) {
+		char *d = clean(a->detail);
+		sb_addf(&r->err, "DETAIL:  %s\n", d);
+		free(d);
+	}
+	if (a->hint) {
+		char *h = clean(a->hint);
+		sb_addf(&r->err, "HINT:  %s\n", h);
+		free(h);
+	}
+}
+
+/* Append a message that may hold untrusted text, then a newline. */
+static void add_line(struct run *r, const char *msg)
+{
+	char *m = clean(msg);
+	sb_addf(&r->err, "%s\n", m);
+	free(m);
+}
+
+#define EOF_TEXT                                                      \
+	"server closed the connection unexpectedly\n"                 \
+	"\tThis probably means the server terminated abnormally\n"    \
+	"\tbefore or while processing the request.\n"
+
+/* The server's answer to a StartupMessage, as a probe saw it. */
+static enum att startup(struct run *r, const struct startup_answer *a,
+			const char *how)
+{
+	if (!a->attempted || (a->accepted < 0 && !a->failure))
+		return ATT_UNKNOWN;
+	if (a->accepted == 1) {
+		if (a->auth && strcmp(a->auth, "ok") != 0)
+			step(r, "StartupMessage %s: accepted; the server asks for %s authentication",
+			     how, a->auth);
+		else
+			step(r, "StartupMessage %s: accepted (AuthenticationOk)", how);
+		return ATT_OK;
+	}
+	if (a->accepted == 0) {
+		step(r, "StartupMessage %s: rejected, %s %s", how,
+		     a->severity ? a->severity : "FATAL", a->sqlstate ? a->sqlstate : "");
+		add_fatal(r, a);
+		return ATT_SOFT;
+	}
+	step(r, "StartupMessage %s: %s", how, a->failure);
+	if (!strcmp(a->failure, "timeout expired"))
+		sb_adds(&r->err, "timeout expired\n");
+	else
+		sb_adds(&r->err, EOF_TEXT);
+	return ATT_HARD;
+}
+
+/* OpenSSL's reason text for a TLS alert the server sent (ssl/ssl_err.c,
+ * SSL_R_SSLV3_ALERT_* and SSL_R_TLSV1_ALERT_*), which libpq prints after
+ * "SSL error: ". */
+static const char *alert_reason(int code)
+{
+	switch (code) {
+	case 10: return "sslv3 alert unexpected message";
+	case 20: return "sslv3 alert bad record mac";
+	case 40: return "sslv3 alert handshake failure";
+	case 42: return "sslv3 alert bad certificate";
+	case 43: return "sslv3 alert unsupported certificate";
+	case 44: return "sslv3 alert certificate revoked";
+	case 45: return "sslv3 alert certificate expired";
+	case 46: return "sslv3 alert certificate unknown";
+	case 47: return "sslv3 alert illegal parameter";
+	case 48: return "tlsv1 alert unknown ca";
+	case 49: return "tlsv1 alert access denied";
+	case 50: return "tlsv1 alert decode error";
+	case 51: return "tlsv1 alert decrypt error";
+	case 70: return "tlsv1 alert protocol version";
+	case 71: return "tlsv1 alert insufficient security";
+	case 80: return "tlsv1 alert internal error";
+	case 86: return "tlsv1 alert inappropriate fallback";
+	case 90: return "tlsv1 alert user cancelled";
+	case 109: return "tlsv13 alert missing extension";
+	case 110: return "tlsv1 unsupported extension";
+	case 112: return "tlsv1 unrecognized name";
+	case 116: return "tlsv13 alert certificate required";
+	case 120: return "tlsv1 alert no application protocol";
+	default: return NULL;
+	}
+}
+
+/* fe-secure-openssl.c open_client_SSL: the text of a failed handshake. */
+static enum att handshake_failure(struct run *r)
+{
+	const struct tls_facts *f = &r->ins->tls;
+	const char *kind = f->failure_kind ? f->failure_kind : "other";
+	step(r, "TLS handshake fails: %s", f->error ? f->error : kind);
+	if (!strcmp(kind, "alert")) {
+		const char *reason = alert_reason(f->alert_code);
+		if (!reason) {
+			char *m = xasprintf("SSL error: tlsv1 alert %s", f->alert ? f->alert : "");
+			add_line(r, m);
+			free(m);
+			r->v->caveat = xasprintf("alert %d has no known OpenSSL wording", f->alert_code);
+		} else {
+			sb_addf(&r->err, "SSL error: %s\n", reason);
+		}
+		/* a protocol-version reason gets the range hint */
+		if (f->alert_code == 70) {
+			char *m = xasprintf(
+				"This may indicate that the server does not support any SSL protocol version between %s and %s.",
+				r->o->ssl_min_protocol_version && *r->o->ssl_min_protocol_version ?
+					r->o->ssl_min_protocol_version : "TLSv1",
+				r->o->ssl_max_protocol_version && *r->o->ssl_max_protocol_version ?
+					r->o->ssl_max_protocol_version : "TLSv1.3");
+			add_line(r, m);
+			free(m);
+		}
+		return ATT_SOFT;
+	}
+	if (!strcmp(kind, "eof")) {
+		/* 18 answers BIO_CTRL_EOF (commit 6f782a2a17); OpenSSL 3 then
+		 * names the EOF itself */
+		sb_adds(&r->err, r->o->libpq_version >= 18 ?
+					 "SSL error: unexpected eof while reading\n" :
+					 "SSL SYSCALL error: EOF detected\n");
+		return ATT_SOFT;
+	}
+	if (!strcmp(kind, "reset") || !strcmp(kind, "io")) {
+		char *m = xasprintf("SSL SYSCALL error: %s",
+				    f->failure_errno ? f->failure_errno : "Connection reset by peer");
+		add_line(r, m);
+		free(m);
+		return ATT_SOFT;
+	}
+	if (!strcmp(kind, "timeout")) {
+		sb_adds(&r->err, "timeout expired\n");
+		return ATT_HARD;
+	}
+	char *m = xasprintf("SSL error: %s", f->error ? f->error : "handshake failure");
+	add_line(r, m);
+	free(m);
+	free(r->v->caveat);
+	r->v->caveat = xstrdup("GnuTLS reported a handshake failure OpenSSL may word differently");
+	return ATT_SOFT;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The chain against the root file libpq would load under these options;
+ * the probe's own result when the options did not change it (which is
+ * also what a replay has). */
+static const struct trust_facts *trust(struct run *r)
+{
+	const struct inspection *ins = r->ins;
+	if (same(r->o->sslrootcert, ins->trust.rootcert) &&
+	    r->o->rootcert_source == ins->trust.source && ins->trust.chain_ok >= 0)
+		return &ins->trust;
+	if (!r->trust_ready) {
+		memset(&r->trust, 0, sizeof(r->trust));
+		r->trust.chain_ok = -1;
+		r->trust.name_ok = -1;
+		r->trust.rootcert = r->o->sslrootcert ? xstrdup(r->o->sslrootcert) : NULL;
+		r->trust.source = r->o->rootcert_source;
+		r->trust.rootcert_exists = r->o->rootcert_exists;
+		x509_verify(ins->chain, ins->nchain, &r->trust, time(NULL));
+		r->trust_ready = true;
+	}
+	return &r->trust;
+}
+
+/* The client certificate files (initialize_SSL): the probe's check, or a
+ * fresh one when the options name other files. */
+static char *client_files_error(struct run *r)
+{
+	const struct conn_target *t = &r->ins->target;
+	if (same(r->o->sslcert, t->sslcert) && same(r->o->sslkey, t->sslkey))
+		return r->ins->trust.client_files_error ?
+			       xstrdup(r->ins->trust.client_files_error) :
+			       NULL;
+	struct conn_target tmp;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.sslcert = (char *)r->o->sslcert;
+	tmp.sslkey = (char *)r->o->sslkey;
+	char *msg = NULL;
+	tls_client_files_check(&tmp, &msg);
+	return msg;
+}
+
+/* libpq's host-name check (verify-full only): the probe's result, or a
+ * fresh one for another host. 1 match, else the message in *msg. */
+static int name_check(struct run *r, char **msg)
+{
+	const struct inspection *ins = r->ins;
+	*msg = NULL;
+	if (same(r->o->host, ins->target.host) && ins->trust.name_checked &&
+	    ins->trust.name_ok >= 0) {
+		if (ins->trust.name_ok)
+			return 1;
+		*msg = xstrdup(ins->trust.name_error ? ins->trust.name_error : "");
+		return 0;
+	}
+	if (ins->nchain == 0)
+		return -1;
+	return x509_name_check(ins->chain[0].der, ins->chain[0].der_len,
+			       r->o->host, msg) == 1;
+}
+
+/* root certificate missing under verify-* (initialize_SSL) */
+static void root_missing(struct run *r)
+{
+	char *m = xasprintf("root certificate file \"%s\" does not exist",
+			    r->o->sslrootcert ? r->o->sslrootcert : "");
+	add_line(r, m);
+	free(m);
+	if (r->o->libpq_version >= 16)
+		sb_adds(&r->err, "Either provide the file, use the system's trusted roots with sslrootcert=system, or change sslmode to disable server certificate verification.\n");
+	else
+		sb_adds(&r->err, "Either provide the file or change sslmode to disable server certificate verification.\n");
+}
+
+/* One SSL attempt on the current connection: SSLRequest, the reply, the
+ * files initialize_SSL reads, the handshake, its checks, then the
+ * StartupMessage over TLS. */
+static enum att ssl_attempt(struct run *r)
+{
+	const struct inspection *ins = r->ins;
+	const struct server_facts *sf = &ins->server;
+	bool verify = r->mode >= SSLMODE_VERIFY_CA;
+
+	switch (sf->sslrequest_reply) {
+	case REPLY_NONE:
+		return ATT_UNKNOWN;
+	case REPLY_CLOSED:
+		step(r, "send SSLRequest; the server closes the connection");
+		sb_adds(&r->err, EOF_TEXT);
+		return ATT_HARD;
+	case REPLY_TIMEOUT:
+		step(r, "send SSLRequest; no answer in time");
+		sb_adds(&r->err, "timeout expired\n");
+		return ATT_HARD;
+	case REPLY_E:
+		step(r, "send SSLRequest; the server answers with an ErrorResponse");
+		sb_adds(&r->err, "server sent an error response during SSL exchange\n");
+		return ATT_HARD;
+	case REPLY_OTHER:
+		step(r, "send SSLRequest; the server answers 0x%02x", sf->reply_byte);
+		{
+			char b[2] = { (char)sf->reply_byte, 0 };
+			char *c = sf->reply_byte ? clean(b) : xstrdup("\\x00");
+			sb_addf(&r->err, "received invalid response to SSL negotiation: %s\n", c);
+			free(c);
+		}
+		return ATT_HARD;
+	case REPLY_N:
+		step(r, "send SSLRequest; the server answers 'N'");
+		return ATT_NEGOTIATION_FAILED;
+	case REPLY_S:
+		break;
+	}
+	step(r, "send SSLRequest; the server answers 'S'");
+
+	/* initialize_SSL: the root file first */
+	bool have_root = false;
+	if (r->o->rootcert_source == ROOTCERT_SYSTEM && r->o->libpq_version >= 16) {
+		have_root = true;
+		step(r, "trust the system's roots (sslrootcert=system)");
+	} else if (r->o->rootcert_exists) {
+		have_root = true;
+		const struct trust_facts *tr = trust(r);
+		if (tr->rootcert_certs < 0 && tr->rootcert_error) {
+			step(r, "read the root file %s: %s", r->o->sslrootcert,
+			     tr->rootcert_error);
+			char *m = xasprintf("could not read root certificate file \"%s\": no certificate or crl found",
+					    r->o->sslrootcert);
+			add_line(r, m);
+			free(m);
+			return ATT_SOFT;
+		}
+		if (verify)
+			step(r, "read the root file %s", r->o->sslrootcert);
+		else
+			step(r, "read the root file %s: its presence makes libpq verify the chain even under %s",
+			     r->o->sslrootcert, sslmode_name(r->mode));
+	} else if (verify) {
+		step(r, "no root file at %s", r->o->sslrootcert ? r->o->sslrootcert : "(none)");
+		root_missing(r);
+		return ATT_SOFT;
+	} else {
+		step(r, "no root file: the server's certificate is not checked");
+	}
+
+	/* then the client certificate and key */
+	char *cf = client_files_error(r);
+	if (cf) {
+		step(r, "client certificate files: %s", cf);
+		add_line(r, cf);
+		free(cf);
+		return ATT_SOFT;
+	}
+
+	if (!ins->tls.attempted)
+		return ATT_UNKNOWN;
+	if (!ins->tls.ok)
+		return handshake_failure(r);
+	step(r, "TLS handshake (%s)", ins->tls.version ? ins->tls.version : "TLS");
+
+	if (have_root) {
+		const struct trust_facts *tr = trust(r);
+		if (r->o->rootcert_source == ROOTCERT_SYSTEM && r->o->libpq_version >= 16 &&
+		    tr->chain_ok < 0)
+			return ATT_UNKNOWN;
+		if (tr->chain_ok == 0) {
+			step(r, "verify the chain: fails (%s)",
+			     tr->chain_error ? tr->chain_error : "untrusted");
+			sb_adds(&r->err, "SSL error: certificate verify failed\n");
+			return ATT_SOFT;
+		}
+		step(r, "verify the chain: trusted");
+	}
+	if (r->mode == SSLMODE_VERIFY_FULL) {
+		char *msg = NULL;
+		int ok = name_check(r, &msg);
+		if (ok < 0) {
+			free(msg);
+			return ATT_UNKNOWN;
+		}
+		if (!ok) {
+			step(r, "check the host name: %s", msg);
+			add_line(r, msg);
+			free(msg);
+			return ATT_SOFT;
+		}
+		step(r, "check the host name \"%s\": matches", r->o->host);
+	}
+	/* CVE-2021-23222 (PQconnectPoll, after pqsecure_open_client) */
+	if (sf->n_after_reply > 0) {
+		step(r, "unencrypted bytes came with 'S': refused");
+		sb_adds(&r->err, "received unencrypted data after SSL response\n");
+		return ATT_HARD;
+	}
+	return startup(r, &sf->tls, "over TLS");
+}
+
+static enum att plain_attempt(struct run *r, const char *how)
+{
+	return startup(r, &r->ins->server.plain, how);
+}
+
+/* fe-connect.c PQconnectPoll per mode (15/16: allow_ssl_try/wait_ssl_try;
+ * 17+: init_allowed_encryption_methods, select_next_encryption_method). */
+static void evaluate(struct run *r)
+{
+	struct verdict *v = r->v;
+	enum att a;
+	int ver = r->o->libpq_version;
+
+	switch (r->mode) {
+	case SSLMODE_DISABLE:
+		if (!new_connection(r))
+			goto fail;
+		a = plain_attempt(r, "in clear");
+		goto plain_result;
+
+	case SSLMODE_ALLOW:
+		if (!new_connection(r))
+			goto fail;
+		a = plain_attempt(r, "in clear");
+		if (a == ATT_OK)
+			goto plaintext;
+		if (a != ATT_SOFT)
+			goto failed_or_unknown;
+		/* the ErrorResponse makes libpq try SSL on a new connection */
+		step(r, "new connection, with SSL this time");
+		if (!new_connection(r))
+			goto fail;
+		a = ssl_attempt(r);
+		if (a == ATT_OK)
+			goto encrypted;
+		if (a == ATT_NEGOTIATION_FAILED) {
+			if (ver >= 17) {
+				/* no method left (ENCRYPTION_NEGOTIATION_FAILED) */
+				sb_adds(&r->err, "server does not support SSL, but SSL was required\n");
+				goto fail;
+			}
+			/* 15/16 clear allow_ssl_try and send the plaintext
+			 * startup again on the same socket */
+			a = plain_attempt(r, "in clear, on the same connection");
+			goto plain_result;
+		}
+		goto failed_or_unknown;
+
+	case SSLMODE_PREFER:
+		if (!new_connection(r))
+			goto fail;
+		a = ssl_attempt(r);
+		if (a == ATT_OK)
+			goto encrypted;
+		if (a == ATT_NEGOTIATION_FAILED) {
+			a = plain_attempt(r, "in clear, on the same connection");
+			goto plain_result;
+		}
+		if (a == ATT_SOFT) {
+			/* a failed handshake or a rejected TLS startup: a new
+			 * connection without SSL */
+			step(r, "new connection, without SSL");
+			if (!new_connection(r))
+				goto fail;
+			a = plain_attempt(r, "in clear");
+			goto plain_result;
+		}
+		goto failed_or_unknown;
+
+	default: /* require, verify-ca, verify-full */
+		if (!new_connection(r))
+			goto fail;
+		a = ssl_attempt(r);
+		if (a == ATT_OK)
+			goto encrypted;
+		if (a == ATT_NEGOTIATION_FAILED) {
+			sb_adds(&r->err, "server does not support SSL, but SSL was required\n");
+			goto fail;
+		}
+		goto failed_or_unknown;
+	}
+
+plain_result:
+	if (a == ATT_OK)
+		goto plaintext;
+failed_or_unknown:
+	if (a == ATT_UNKNOWN) {
+		if (!v->caveat)
+			unknown(r, "the probe did not see the step that decides this mode");
+		v->outcome = OUTCOME_UNKNOWN;
+		return;
+	}
+fail:
+	v->outcome = OUTCOME_FAILS;
+	return;
+plaintext:
+	v->outcome = OUTCOME_PLAINTEXT;
+	return;
+encrypted:
+	v->outcome = OUTCOME_ENCRYPTED;
+}
+
+/* Option checks libpq makes before connecting (connectOptions2 in 15/16,
+ * pqConnectOptions2 in 17+, conninfo parsing): a message or NULL. */
+static char *option_error(const struct verdict_opts *o, enum sslmode m)
+{
+	for (char **k = o->explicit_keywords; k && *k; k++) {
+		int since = conninfo_keyword_since(*k);
+		if (since > o->libpq_version)
+			return xasprintf("invalid connection option \"%s\"", *k);
+	}
+	if (o->libpq_version >= 16 && o->rootcert_source == ROOTCERT_SYSTEM &&
+	    m != SSLMODE_VERIFY_FULL)
+		return xasprintf("weak sslmode \"%s\" may not be used with sslrootcert=system (use \"verify-full\")",
+				 sslmode_name(m));
+	if (o->libpq_version >= 17 && o->sslnegotiation &&
+	    !strcmp(o->sslnegotiation, "direct") && m < SSLMODE_REQUIRE)
+		return xasprintf("weak sslmode \"%s\" may not be used with sslnegotiation=direct (use \"require\", \"verify-ca\", or \"verify-full\")",
+				 sslmode_name(m));
+	return NULL;
+}
+
+void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o,
+		      struct verdict out[SSLMODE_COUNT])
+{
+	for (int m = 0; m < SSLMODE_COUNT; m++) {
+		struct run r;
+		memset(&r, 0, sizeof(r));
+		memset(&out[m], 0, sizeof(out[m]));
+		r.ins = ins;
+		r.o = o;
+		r.mode = (enum sslmode)m;
+		r.v = &out[m];
+		char *opt = option_error(o, r.mode);
+		if (opt) {
+			out[m].outcome = OUTCOME_FAILS;
+			out[m].error = opt;
+			strlist_add(&out[m].path, &out[m].npath,
+				    "refused while reading the options, before connecting");
+			continue;
+		}
+		if (o->sslnegotiation && !strcmp(o->sslnegotiation, "direct") &&
+		    o->libpq_version >= 17) {
+			unknown(&r, "sslnegotiation=direct starts with a TLS ClientHello; this inspection probed the SSLRequest way");
+			continue;
+		}
+		evaluate(&r);
+		if (out[m].outcome == OUTCOME_FAILS && r.err.len) {
+			/* psql prints PQerrorMessage without its last newline */
+			if (r.err.buf[r.err.len - 1] == '\n')
+				r.err.buf[--r.err.len] = '\0';
+			out[m].error = sb_detach(&r.err);
+		}
+		sb_free(&r.err);
+		if (o->gss_ticket && !(o->gssencmode && !strcmp(o->gssencmode, "disable")) &&
+		    !out[m].caveat)
+			out[m].caveat = xstrdup("a Kerberos ticket exists and gssencmode is not disable: "
+						"libpq tries GSSAPI encryption first, and a server that accepts it "
+						"makes this verdict moot (not probed)");
+		if (r.trust_ready) {
+			free(r.trust.rootcert);
+			free(r.trust.rootcert_error);
+			free(r.trust.chain_error);
+			free(r.trust.name_error);
+			free(r.trust.client_files_error);
+		}
+	}
+}
+
+void verdict_free(struct verdict *v)
+{
+	free(v->error);
+	strlist_free(v->path);
+	free(v->caveat);
+	memset(v, 0, sizeof(*v));
+}

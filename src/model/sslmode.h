@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* sslmode: the verdict model. A pure function from the facts one probe
+ * established and the connection options to what libpq (15, 16, 17 or 18)
+ * would do under each of the six sslmodes: connect encrypted, connect in
+ * plaintext, or fail with the exact text of PQerrorMessage, and the path
+ * it takes. It reads no socket; it may read the root certificate and client
+ * key files named in the options (to answer "what if" without reconnecting). */
+#ifndef PGI_SSLMODE_H
+#define PGI_SSLMODE_H
+#include <stdbool.h>
+#include "engine/inspection.h"
+
+enum sslmode {
+	SSLMODE_DISABLE,
+	SSLMODE_ALLOW,
+	SSLMODE_PREFER,
+	SSLMODE_REQUIRE,
+	SSLMODE_VERIFY_CA,
+	SSLMODE_VERIFY_FULL,
+	SSLMODE_COUNT,
+};
+
+enum outcome {
+	OUTCOME_ENCRYPTED,
+	OUTCOME_PLAINTEXT,
+	OUTCOME_FAILS,
+	OUTCOME_UNKNOWN, /* the probe could not see what decides it */
+};
+
+struct verdict {
+	enum outcome outcome;
+	char *error;   /* PQerrorMessage without its last newline; NULL on success */
+	char **path;   /* the steps libpq takes, NULL-terminated */
+	int npath;
+	char *caveat;  /* why the verdict may not hold (GSS, unknown), or NULL */
+};
+
+/* What the verdicts depend on besides the server: the connection options
+ * (defaults as conninfo resolved them) and the libpq release. Strings are
+ * borrowed. */
+struct verdict_opts {
+	int libpq_version;                 /* 15..18 */
+	const char *host;                  /* the host keyword, or NULL */
+	const char *hostaddr;              /* or NULL */
+	int port;
+	const char *sslrootcert;           /* path libpq would try, or "system" */
+	enum rootcert_source rootcert_source;
+	bool rootcert_exists;
+	const char *sslcert, *sslkey;
+	const char *ssl_min_protocol_version, *ssl_max_protocol_version;
+	const char *sslnegotiation;        /* "postgres" or "direct" */
+	enum ci_source sslmode_source;     /* CI_SRC_DEFAULT: not chosen by the user */
+	char **explicit_keywords;          /* written in the target or options */
+	bool gss_ticket;                   /* a Kerberos credential cache exists */
+	const char *gssencmode;
+};
+
+#define LIBPQ_VERSION_MIN 15
+#define LIBPQ_VERSION_MAX 18
+#define LIBPQ_VERSION_DEFAULT 18
+
+/* Options from a resolved target (borrowing its strings). */
+void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *t,
+			      int libpq_version);
+
+/* The six verdicts, indexed by enum sslmode. */
+void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o,
+		      struct verdict out[SSLMODE_COUNT]);
+void verdict_free(struct verdict *v);
+
+const char *sslmode_name(enum sslmode m);
+int sslmode_parse(const char *s); /* -1 when unknown */
+const char *outcome_name(enum outcome o);
+
+#endif
