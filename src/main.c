@@ -282,6 +282,8 @@ int main(int argc, char **argv)
 			.timeout_ms = secs * 1000,
 			.tls = true,
 			.plaintext = true,
+			.direct = ins.target.sslnegotiation &&
+				  !strcmp(ins.target.sslnegotiation, "direct"),
 		};
 		if (probe_run(&ins, &po, &err) < 0) {
 			fprintf(stderr, "pgtls-inspect: internal error: %s\n", err);

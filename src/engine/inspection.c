@@ -16,6 +16,9 @@ void inspection_init(struct inspection *ins)
 	ins->server.plain.npv_minor = -1;
 	ins->server.tls.npv_minor = -1;
 	ins->server.ssl_error.npv_minor = -1;
+	ins->server.direct_startup.accepted = -1;
+	ins->server.direct_startup.npv_minor = -1;
+	ins->direct_tls.alert_code = -1;
 	ins->trust.chain_ok = -1;
 	ins->tls.alert_code = -1;
 	ins->trust.name_ok = -1;
@@ -65,18 +68,8 @@ static void connect_fact_free(struct connect_fact *c)
 	strlist_free(c->failed_errors);
 }
 
-void inspection_free(struct inspection *ins)
+static void tls_facts_free(struct tls_facts *t)
 {
-	free(ins->tool_version);
-	conninfo_target_free(&ins->target);
-	event_log_free(&ins->log);
-	connect_fact_free(&ins->server.tls_connect);
-	connect_fact_free(&ins->server.plain_connect);
-	startup_answer_free(&ins->server.ssl_error);
-	startup_answer_free(&ins->server.plain);
-	startup_answer_free(&ins->server.tls);
-	free(ins->server.bytes_after_reply);
-	struct tls_facts *t = &ins->tls;
 	free(t->error);
 	free(t->alert);
 	free(t->failure_kind);
@@ -91,6 +84,23 @@ void inspection_free(struct inspection *ins)
 	free(t->description);
 	strlist_free(t->client_ca_names);
 	free(t->client_cert_error);
+}
+
+void inspection_free(struct inspection *ins)
+{
+	free(ins->tool_version);
+	conninfo_target_free(&ins->target);
+	event_log_free(&ins->log);
+	connect_fact_free(&ins->server.tls_connect);
+	connect_fact_free(&ins->server.plain_connect);
+	startup_answer_free(&ins->server.ssl_error);
+	startup_answer_free(&ins->server.plain);
+	startup_answer_free(&ins->server.tls);
+	connect_fact_free(&ins->server.direct_connect);
+	startup_answer_free(&ins->server.direct_startup);
+	free(ins->server.bytes_after_reply);
+	tls_facts_free(&ins->tls);
+	tls_facts_free(&ins->direct_tls);
 	for (size_t i = 0; i < ins->nchain; i++)
 		cert_facts_free(&ins->chain[i]);
 	free(ins->chain);

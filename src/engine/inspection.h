@@ -59,6 +59,9 @@ struct server_facts {
 	uint8_t *bytes_after_reply;    /* sent after 'S' before our ClientHello */
 	size_t n_after_reply;
 	struct startup_answer plain, tls;
+	/* the direct-TLS probe (sslnegotiation=direct), when it ran */
+	struct connect_fact direct_connect;
+	struct startup_answer direct_startup;
 };
 
 struct tls_facts {
@@ -119,6 +122,7 @@ struct inspection {
 	struct event_log log;
 	struct server_facts server;
 	struct tls_facts tls;
+	struct tls_facts direct_tls; /* attempted only when the direct probe ran */
 	struct cert_facts *chain;
 	size_t nchain;
 	struct trust_facts trust;

@@ -40,6 +40,8 @@ enum pstate {
 struct probe {
 	const char *name;
 	bool is_tls;
+	bool direct;           /* TLS first, no SSLRequest (libpq 17+ direct) */
+	struct tls_facts *tlsf; /* where this probe's TLS facts go */
 	int fd;
 	enum pstate st, after_send;
 	struct strbuf out;
@@ -130,6 +132,8 @@ static void queue_terminate(struct probe *p)
 	sb_free(&m);
 }
 
+static void start_handshake(struct probe *p);
+
 static void on_connected(struct probe *p)
 {
 	p->conn->ok = true;
@@ -137,7 +141,9 @@ static void on_connected(struct probe *p)
 	p->ins->reachable = 1;
 	EV(p, EV_NOTE, "Connected", NULL, 0, "TCP connection to %s established in %.1f ms",
 	   p->conn->address, p->conn->ms);
-	if (p->is_tls) {
+	if (p->direct) {
+		start_handshake(p);
+	} else if (p->is_tls) {
 		struct strbuf m = STRBUF_INIT;
 		pgwire_sslrequest(&m);
 		queue(p, &m, P_SSL_REPLY);
@@ -523,7 +529,7 @@ static void after_handshake(struct probe *p)
 {
 	struct inspection *ins = p->ins;
 	tls_client_collect(p->tls, ins);
-	struct tls_facts *f = &ins->tls;
+	struct tls_facts *f = p->tlsf;
 	EV(p, EV_NOTE, "HandshakeDone", NULL, 0, "%s%s%s%s%s",
 	   f->description ? f->description : "TLS established",
 	   f->group ? ", group " : "", f->group ? f->group : "",
@@ -549,9 +555,9 @@ static void step_handshake(struct probe *p)
 static void start_handshake(struct probe *p)
 {
 	char *err = NULL;
-	if (tls_client_new(&p->tls, p->fd, &p->ins->target, &p->ins->tls,
+	if (tls_client_new(&p->tls, p->fd, &p->ins->target, p->tlsf,
 			   tls_event, p, &err) < 0) {
-		p->ins->tls.error = err;
+		p->tlsf->error = err;
 		EV(p, EV_NOTE, "TLSSetupFailed", NULL, 0, "%s", err);
 		finish(p);
 		return;
@@ -614,8 +620,8 @@ static void time_out(struct probe *p, int timeout_ms)
 		sf->sslrequest_reply = REPLY_TIMEOUT;
 		break;
 	case P_HANDSHAKE:
-		set_str(&p->ins->tls.error, "timeout expired during the TLS handshake");
-		set_str(&p->ins->tls.failure_kind, "timeout");
+		set_str(&p->tlsf->error, "timeout expired during the TLS handshake");
+		set_str(&p->tlsf->failure_kind, "timeout");
 		break;
 	default:
 		if (p->ans && p->ans->attempted && p->ans->accepted < 0)
@@ -738,11 +744,12 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 		sb_free(&sb);
 	}
 
-	struct probe probes[2];
+	struct probe probes[3];
 	int np = 0;
 	memset(probes, 0, sizeof(probes));
 	if (opts->tls) {
 		probes[np] = (struct probe){ .name = "tls", .is_tls = true, .fd = -1,
+					     .tlsf = &ins->tls,
 					     .ans = &sf->tls, .conn = &sf->tls_connect,
 					     .ins = ins, .t0 = &t0 };
 		np++;
@@ -753,13 +760,22 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 					     .ins = ins, .t0 = &t0 };
 		np++;
 	}
+	if (opts->direct) {
+		probes[np] = (struct probe){ .name = "direct", .is_tls = true,
+					     .direct = true, .fd = -1,
+					     .tlsf = &ins->direct_tls,
+					     .ans = &sf->direct_startup,
+					     .conn = &sf->direct_connect,
+					     .ins = ins, .t0 = &t0 };
+		np++;
+	}
 	for (int i = 0; i < np; i++)
 		start_connect(&probes[i], res);
 
 	double deadline = elapsed_ms(&t0) + opts->timeout_ms;
 	for (;;) {
-		struct pollfd pfd[2];
-		struct probe *who[2];
+		struct pollfd pfd[3];
+		struct probe *who[3];
 		int n = 0;
 		for (int i = 0; i < np; i++) {
 			if (probes[i].st == P_DONE)

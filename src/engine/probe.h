@@ -12,6 +12,7 @@ struct probe_opts {
 	int timeout_ms;   /* for everything, each probe; > 0 */
 	bool tls;         /* run the TLS probe */
 	bool plaintext;   /* run the plaintext probe */
+	bool direct;      /* run the direct-TLS probe (sslnegotiation=direct) */
 };
 
 /* Run the probes for ins->target and fill ins. Returns 0 (even when the

@@ -365,8 +365,12 @@ void tls_client_collect(struct tls_client *c, struct inspection *ins)
 	if (gnutls_alpn_get_selected_protocol(s, &alpn) == 0)
 		f->alpn = xstrndup((char *)alpn.data, alpn.size);
 
+	/* the first probe through a handshake records the chain */
+	if (ins->nchain > 0)
+		return;
 	unsigned n = 0;
 	const gnutls_datum_t *peers = gnutls_certificate_get_peers(s, &n);
+	free(ins->chain);
 	ins->chain = xcalloc(n ? n : 1, sizeof(*ins->chain));
 	ins->nchain = 0;
 	for (unsigned i = 0; i < n; i++) {

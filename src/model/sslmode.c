@@ -108,6 +108,7 @@ struct run {
 	struct trust_facts trust; /* the chain against o's root file */
 	bool trust_ready;
 	bool first_connection_done;
+	bool direct; /* sslnegotiation=direct: the direct probe's facts */
 };
 
 /* What one attempt came to. */
@@ -161,9 +162,11 @@ static void prefix(struct run *r, const char *ip)
 	free(a);
 }
 
-static const struct connect_fact *conn_fact(const struct inspection *ins)
+static const struct connect_fact *conn_fact(const struct run *r)
 {
-	const struct server_facts *sf = &ins->server;
+	const struct server_facts *sf = &r->ins->server;
+	if (r->direct)
+		return &sf->direct_connect;
 	if (sf->tls_connect.attempted && (sf->tls_connect.ok || !sf->plain_connect.ok))
 		return &sf->tls_connect;
 	return &sf->plain_connect;
@@ -174,7 +177,7 @@ static const struct connect_fact *conn_fact(const struct inspection *ins)
  * connects again to the address that worked. false when none connects. */
 static bool new_connection(struct run *r)
 {
-	const struct connect_fact *c = conn_fact(r->ins);
+	const struct connect_fact *c = conn_fact(r);
 	if (!r->first_connection_done) {
 		r->first_connection_done = true;
 		for (int i = 0; i < c->nfailed; i++) {
@@ -301,9 +304,8 @@ static const char *alert_reason(int code)
 }
 
 /* fe-secure-openssl.c open_client_SSL: the text of a failed handshake. */
-static enum att handshake_failure(struct run *r)
+static enum att handshake_failure(struct run *r, const struct tls_facts *f)
 {
-	const struct tls_facts *f = &r->ins->tls;
 	const char *kind = f->failure_kind ? f->failure_kind : "other";
 	step(r, "TLS handshake fails: %s", f->error ? f->error : kind);
 	if (!strcmp(kind, "alert")) {
@@ -442,6 +444,11 @@ static enum att ssl_attempt(struct run *r)
 	const struct server_facts *sf = &ins->server;
 	bool verify = r->mode >= SSLMODE_VERIFY_CA;
 
+	const struct tls_facts *tf = r->direct ? &ins->direct_tls : &ins->tls;
+	if (r->direct) {
+		step(r, "send a TLS ClientHello at once (sslnegotiation=direct), ALPN \"postgresql\"");
+		goto initialize;
+	}
 	switch (sf->sslrequest_reply) {
 	case REPLY_NONE:
 		return ATT_UNKNOWN;
@@ -474,6 +481,7 @@ static enum att ssl_attempt(struct run *r)
 	}
 	step(r, "send SSLRequest; the server answers 'S'");
 
+initialize:
 	/* initialize_SSL: the root file first */
 	bool have_root = false;
 	if (r->o->rootcert_source == ROOTCERT_SYSTEM && r->o->libpq_version >= 16) {
@@ -513,11 +521,23 @@ static enum att ssl_attempt(struct run *r)
 		return ATT_SOFT;
 	}
 
-	if (!ins->tls.attempted)
+	if (!tf->attempted)
 		return ATT_UNKNOWN;
-	if (!ins->tls.ok)
-		return handshake_failure(r);
-	step(r, "TLS handshake (%s)", ins->tls.version ? ins->tls.version : "TLS");
+	if (!tf->ok)
+		return handshake_failure(r, tf);
+	step(r, "TLS handshake (%s)", tf->version ? tf->version : "TLS");
+	/* open_client_SSL (17+): a direct connection needs the server to
+	 * have chosen ALPN "postgresql" */
+	if (r->direct && !tf->alpn) {
+		step(r, "the server selected no ALPN protocol");
+		sb_adds(&r->err, "direct SSL connection was established without ALPN protocol negotiation extension\n");
+		return ATT_HARD;
+	}
+	if (r->direct && strcmp(tf->alpn, "postgresql") != 0) {
+		step(r, "the server selected another ALPN protocol");
+		sb_adds(&r->err, "SSL connection was established with unexpected ALPN protocol\n");
+		return ATT_HARD;
+	}
 
 	if (have_root) {
 		const struct trust_facts *tr = trust(r);
@@ -548,12 +568,12 @@ static enum att ssl_attempt(struct run *r)
 		step(r, "check the host name \"%s\": matches", r->o->host);
 	}
 	/* CVE-2021-23222 (PQconnectPoll, after pqsecure_open_client) */
-	if (sf->n_after_reply > 0) {
+	if (!r->direct && sf->n_after_reply > 0) {
 		step(r, "unencrypted bytes came with 'S': refused");
 		sb_adds(&r->err, "received unencrypted data after SSL response\n");
 		return ATT_HARD;
 	}
-	return startup(r, &sf->tls, "over TLS");
+	return startup(r, r->direct ? &sf->direct_startup : &sf->tls, "over TLS");
 }
 
 static enum att plain_attempt(struct run *r, const char *how)
@@ -699,8 +719,11 @@ void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o
 		}
 		if (o->sslnegotiation && !strcmp(o->sslnegotiation, "direct") &&
 		    o->libpq_version >= 17) {
-			unknown(&r, "sslnegotiation=direct starts with a TLS ClientHello; this inspection probed the SSLRequest way");
-			continue;
+			if (!ins->server.direct_connect.attempted) {
+				unknown(&r, "sslnegotiation=direct starts with a TLS ClientHello; this inspection did not probe that way");
+				continue;
+			}
+			r.direct = true;
 		}
 		evaluate(&r);
 		if (out[m].outcome == OUTCOME_FAILS && r.err.len) {

@@ -249,8 +249,9 @@ static json_t *build(const struct report *r)
 	json_t *srv = json_object();
 	json_object_set_new(srv, "reachable", jtri(ins->reachable));
 	json_object_set_new(srv, "connect",
-			    json_pack("{s:o, s:o}", "tls", connect_json(&sf->tls_connect),
-				      "plain", connect_json(&sf->plain_connect)));
+			    json_pack("{s:o, s:o, s:o}", "tls", connect_json(&sf->tls_connect),
+				      "plain", connect_json(&sf->plain_connect), "direct",
+				      connect_json(&sf->direct_connect)));
 	json_object_set_new(srv, "sslrequest_reply",
 			    sf->sslrequest_reply == REPLY_NONE ?
 				    json_null() :
@@ -268,9 +269,11 @@ static json_t *build(const struct report *r)
 						json_null());
 	json_object_set_new(srv, "plaintext_startup", answer_json(&sf->plain));
 	json_object_set_new(srv, "tls_startup", answer_json(&sf->tls));
+	json_object_set_new(srv, "direct_startup", answer_json(&sf->direct_startup));
 	json_object_set_new(root, "server", srv);
 
 	json_object_set_new(root, "tls", tls_json(&ins->tls));
+	json_object_set_new(root, "direct_tls", tls_json(&ins->direct_tls));
 	json_t *chain = json_array();
 	for (size_t i = 0; i < ins->nchain; i++)
 		json_array_append_new(chain, cert_json(&ins->chain[i]));
@@ -400,6 +403,32 @@ static void load_connect(json_t *o, struct connect_fact *c)
 	c->ms = json_number_value(json_object_get(o, "ms"));
 }
 
+static void load_tls(json_t *tl, struct tls_facts *f)
+{
+	if (!json_is_object(tl))
+		return;
+	f->attempted = true;
+	f->ok = json_is_true(json_object_get(tl, "handshake_ok"));
+	f->error = rs(tl, "error");
+	f->alert = rs(tl, "alert");
+	json_t *ac = json_object_get(tl, "alert_code");
+	f->alert_code = json_is_integer(ac) ? (int)json_integer_value(ac) : -1;
+	f->failure_kind = rs(tl, "failure_kind");
+	f->failure_errno = rs(tl, "failure_errno");
+	f->version = rs(tl, "version");
+	f->cipher = rs(tl, "cipher");
+	f->group = rs(tl, "group");
+	f->alpn = rs(tl, "alpn");
+	f->sni = rs(tl, "sni");
+	f->kx = rs(tl, "kx");
+	f->mac = rs(tl, "mac");
+	f->description = rs(tl, "description");
+	f->client_cert_requested = json_is_true(json_object_get(tl, "client_cert_requested"));
+	f->client_ca_names = rlist(tl, "client_ca_names", &f->nclient_ca);
+	f->client_cert_sent = json_is_true(json_object_get(tl, "client_cert_sent"));
+	f->client_cert_error = rs(tl, "client_cert_error");
+}
+
 static time_t parse_time(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -505,6 +534,7 @@ int report_json_load(const char *path, struct inspection *ins,
 	json_t *conn = json_object_get(srv, "connect");
 	load_connect(json_object_get(conn, "tls"), &sf->tls_connect);
 	load_connect(json_object_get(conn, "plain"), &sf->plain_connect);
+	load_connect(json_object_get(conn, "direct"), &sf->direct_connect);
 	const char *reply = json_string_value(json_object_get(srv, "sslrequest_reply"));
 	int rp = reply ? ssl_reply_parse(reply) : REPLY_NONE;
 	sf->sslrequest_reply = rp < 0 ? REPLY_NONE : (enum ssl_reply)rp;
@@ -515,31 +545,10 @@ int report_json_load(const char *path, struct inspection *ins,
 		sf->bytes_after_reply = unhex(after, &sf->n_after_reply);
 	load_answer(json_object_get(srv, "plaintext_startup"), &sf->plain);
 	load_answer(json_object_get(srv, "tls_startup"), &sf->tls);
+	load_answer(json_object_get(srv, "direct_startup"), &sf->direct_startup);
 
-	json_t *tl = json_object_get(root, "tls");
-	if (json_is_object(tl)) {
-		struct tls_facts *f = &ins->tls;
-		f->attempted = true;
-		f->ok = json_is_true(json_object_get(tl, "handshake_ok"));
-		f->error = rs(tl, "error");
-		f->alert = rs(tl, "alert");
-		json_t *ac = json_object_get(tl, "alert_code");
-		f->alert_code = json_is_integer(ac) ? (int)json_integer_value(ac) : -1;
-		f->failure_kind = rs(tl, "failure_kind");
-		f->failure_errno = rs(tl, "failure_errno");
-		f->version = rs(tl, "version");
-		f->cipher = rs(tl, "cipher");
-		f->group = rs(tl, "group");
-		f->alpn = rs(tl, "alpn");
-		f->sni = rs(tl, "sni");
-		f->kx = rs(tl, "kx");
-		f->mac = rs(tl, "mac");
-		f->description = rs(tl, "description");
-		f->client_cert_requested = json_is_true(json_object_get(tl, "client_cert_requested"));
-		f->client_ca_names = rlist(tl, "client_ca_names", &f->nclient_ca);
-		f->client_cert_sent = json_is_true(json_object_get(tl, "client_cert_sent"));
-		f->client_cert_error = rs(tl, "client_cert_error");
-	}
+	load_tls(json_object_get(root, "tls"), &ins->tls);
+	load_tls(json_object_get(root, "direct_tls"), &ins->direct_tls);
 	json_t *tr = json_object_get(root, "trust");
 	if (json_is_object(tr)) {
 		struct trust_facts *f = &ins->trust;

@@ -183,7 +183,7 @@ int report_text_write(FILE *out, const struct report *r)
 	fputs("\nNegotiation\n", out);
 	for (size_t i = 0; i < ins->log.n; i++) {
 		const struct event *e = &ins->log.ev[i];
-		fprintf(out, "  %9.3f ms  %-5s %s %-24s %s\n", e->t_ms, e->probe,
+		fprintf(out, "  %9.3f ms  %-6s %s %-24s %s\n", e->t_ms, e->probe,
 			arrow(e->dir), e->kind, e->summary);
 		/* PeerCertificate bytes are the chain below; skip them here */
 		if (e->raw && strcmp(e->kind, "PeerCertificate") != 0)
