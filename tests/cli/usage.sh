@@ -34,6 +34,8 @@ bad "Unix socket dir" 'Unix-domain sockets are not supported' "host=/var/run/pos
 bad "hostaddr not numeric" 'could not parse network address "localhost"' "hostaddr=localhost port=1"
 bad "flag given a value" 'option --json=1 takes no value' --json=1 127.0.0.1
 bad "unwritable --save-events" "cannot write $T/no/such/dir/x.json" --save-events "$T/no/such/dir/x.json" 127.0.0.1
+bad "bad --check" '--check wants an sslmode' --check strict 127.0.0.1
+bad "bad --libpq-version" '--libpq-version wants 15, 16, 17 or 18' --libpq-version 14 127.0.0.1
 bad "replay missing file" "$T/nope.json" --replay "$T/nope.json"
 bad "replay plus target" '--replay takes no TARGET' --replay x.json 127.0.0.1
 

@@ -61,5 +61,15 @@ assert_jq "$J" '.chain | length' "2"
 assert_jq "$J" '.trust.chain_ok' "false"
 assert_jq "$J" '.trust.chain_error | type' "string"
 
+# --check MODE: 0 when MODE connects, 1 when it fails, for scripts.
+check_rc() {
+	local rc=0
+	timeout 30 "$PGI" --check "$1" --timeout 5 "$2" >"$T/check.out" 2>&1 || rc=$?
+	echo "$rc"
+}
+assert_eq "--check verify-full, right root" "$(check_rc verify-full "$(pg_conninfo "sslrootcert=$C/root.crt")")" 0
+assert_eq "--check verify-full, other root" "$(check_rc verify-full "$(pg_conninfo "sslrootcert=$C/other-root.crt")")" 1
+assert_eq "--check prefer, other root (silent plaintext)" "$(check_rc prefer "$(pg_conninfo "sslrootcert=$C/other-root.crt")")" 0
+assert_eq "--check verify-full, hostaddr only" "$(check_rc verify-full "hostaddr=127.0.0.1 port=$PGPORT_TEST user=postgres dbname=postgres sslrootcert=$C/root.crt")" 1
 pg_stop
 finish
