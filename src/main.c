@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum exit_code {
@@ -89,6 +90,31 @@ static int save_events(FILE *f, const char *path, const struct report *r)
 		return -1;
 	}
 	return 0;
+}
+
+/* A what-if on a replayed inspection: the verdicts are drawn again from
+ * the recorded facts with this option changed, without reconnecting (the
+ * chain is re-verified against another root file, the name checked against
+ * another host, other client key files checked). */
+static void what_if(struct conn_target *t, const char *keyword, const char *value)
+{
+	struct stat st;
+	char **slot = !strcmp(keyword, "host")	      ? &t->host :
+		      !strcmp(keyword, "sslmode")     ? &t->sslmode :
+		      !strcmp(keyword, "sslrootcert") ? &t->sslrootcert :
+		      !strcmp(keyword, "sslcert")     ? &t->sslcert :
+							&t->sslkey;
+	free(*slot);
+	*slot = xstrdup(value);
+	if (!strcmp(keyword, "sslrootcert")) {
+		t->rootcert_source = !strcmp(value, "system") ? ROOTCERT_SYSTEM :
+								ROOTCERT_PARAM;
+		t->rootcert_exists = stat(value, &st) == 0;
+	} else if (!strcmp(keyword, "sslcert")) {
+		t->sslcert_exists = stat(value, &st) == 0;
+	} else if (!strcmp(keyword, "sslmode")) {
+		t->sslmode_source = CI_SRC_OPTION;
+	}
 }
 
 int main(int argc, char **argv)
@@ -216,8 +242,18 @@ int main(int argc, char **argv)
 	FILE *savef = NULL;
 
 	if (replay) {
-		if (target || nsets)
-			die_usage("%s", "--replay takes no TARGET or connection options");
+		if (target)
+			die_usage("%s", "--replay takes no TARGET");
+		for (int i = 0; i < nsets; i++) {
+			const char *k = sets[i].keyword;
+			if (strcmp(k, "host") && strcmp(k, "sslmode") &&
+			    strcmp(k, "sslrootcert") && strcmp(k, "sslcert") &&
+			    strcmp(k, "sslkey"))
+				die_usage("with --replay only --host, --sslmode, --sslrootcert, --sslcert and --sslkey can change (a what-if), not --%s",
+					  strcmp(k, "connect_timeout") ? k : "timeout");
+			if (!strcmp(k, "sslmode") && sslmode_parse(sets[i].value) < 0)
+				die_usage("invalid sslmode value: \"%s\"", sets[i].value);
+		}
 		if (save)
 			die_usage("%s", "--replay and --save-events do not go together");
 		int recorded = 0;
@@ -232,6 +268,8 @@ int main(int argc, char **argv)
 		if (!libpq_version && recorded >= LIBPQ_VERSION_MIN &&
 		    recorded <= LIBPQ_VERSION_MAX)
 			libpq_version = recorded;
+		for (int i = 0; i < nsets; i++)
+			what_if(&ins.target, sets[i].keyword, sets[i].value);
 	} else {
 		struct conninfo ci;
 		conninfo_init(&ci);

@@ -109,6 +109,9 @@ void inspection_free(struct inspection *ins)
 	free(ins->trust.chain_error);
 	free(ins->trust.name_error);
 	free(ins->trust.client_files_error);
+	free(ins->trust.name_host);
+	free(ins->trust.client_cert);
+	free(ins->trust.client_key);
 	memset(ins, 0, sizeof(*ins));
 }
 

@@ -110,9 +110,11 @@ struct trust_facts {
 	int name_checked;          /* 1 when a host name was compared */
 	int name_ok;               /* 1, 0, -1 not checked */
 	char *name_error;          /* libpq's message for a mismatch */
+	char *name_host;           /* the host name that was compared */
 	/* libpq's message for the client certificate/key files (sslcert,
 	 * sslkey: missing key, permissions, unreadable), NULL when fine */
 	char *client_files_error;
+	char *client_cert, *client_key; /* the files that were checked */
 };
 
 struct inspection {

@@ -708,6 +708,8 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ins->started = time(NULL);
 	tls_client_files_check(t, &ins->trust.client_files_error);
+	ins->trust.client_cert = t->sslcert ? xstrdup(t->sslcert) : NULL;
+	ins->trust.client_key = t->sslkey ? xstrdup(t->sslkey) : NULL;
 	if (!t->connect_to) {
 		*err = xstrdup("no host to connect to");
 		return -1;
@@ -820,6 +822,7 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 	if (ins->nchain > 0) {
 		x509_verify_chain(ins, time(NULL));
 		tr->name_checked = 1;
+		tr->name_host = t->host ? xstrdup(t->host) : NULL;
 		tr->name_ok = x509_name_check(ins->chain[0].der, ins->chain[0].der_len,
 					      t->host, &tr->name_error) == 1;
 	}

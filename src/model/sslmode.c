@@ -389,8 +389,8 @@ static const struct trust_facts *trust(struct run *r)
  * fresh one when the options name other files. */
 static char *client_files_error(struct run *r)
 {
-	const struct conn_target *t = &r->ins->target;
-	if (same(r->o->sslcert, t->sslcert) && same(r->o->sslkey, t->sslkey))
+	const struct trust_facts *t = &r->ins->trust;
+	if (same(r->o->sslcert, t->client_cert) && same(r->o->sslkey, t->client_key))
 		return r->ins->trust.client_files_error ?
 			       xstrdup(r->ins->trust.client_files_error) :
 			       NULL;
@@ -409,7 +409,7 @@ static int name_check(struct run *r, char **msg)
 {
 	const struct inspection *ins = r->ins;
 	*msg = NULL;
-	if (same(r->o->host, ins->target.host) && ins->trust.name_checked &&
+	if (same(r->o->host, ins->trust.name_host) && ins->trust.name_checked &&
 	    ins->trust.name_ok >= 0) {
 		if (ins->trust.name_ok)
 			return 1;

@@ -199,7 +199,10 @@ static json_t *trust_json(const struct trust_facts *t)
 	json_object_set_new(o, "name_checked", json_boolean(t->name_checked > 0));
 	json_object_set_new(o, "name_ok", jtri(t->name_ok));
 	json_object_set_new(o, "name_error", js(t->name_error));
+	json_object_set_new(o, "name_host", js(t->name_host));
 	json_object_set_new(o, "client_files_error", js(t->client_files_error));
+	json_object_set_new(o, "client_cert", js(t->client_cert));
+	json_object_set_new(o, "client_key", js(t->client_key));
 	return o;
 }
 
@@ -564,6 +567,9 @@ int report_json_load(const char *path, struct inspection *ins,
 		f->name_ok = rtri(tr, "name_ok");
 		f->name_error = rs(tr, "name_error");
 		f->client_files_error = rs(tr, "client_files_error");
+		f->name_host = rs(tr, "name_host");
+		f->client_cert = rs(tr, "client_cert");
+		f->client_key = rs(tr, "client_key");
 	}
 	json_decref(root);
 	return 0;
