@@ -260,6 +260,14 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 		step(r, "StartupMessage %s: rejected, %s %s", how,
 		     a->severity ? a->severity : "FATAL", a->sqlstate ? a->sqlstate : "");
 		add_fatal(r, a);
+		/* PQconnectPoll: "the database system is starting up" and the
+		 * other 57P03 answers send libpq to the next host, with no
+		 * retry of this one */
+		if (a->sqlstate && !strcmp(a->sqlstate, "57P03")) {
+			free(r->v->caveat);
+			r->v->caveat = xstrdup("SQLSTATE 57P03 (cannot connect now): libpq moves on to the next host of the list; only the first host was inspected");
+			return ATT_HARD;
+		}
 		return ATT_SOFT;
 	}
 	step(r, "StartupMessage %s: %s", how, a->failure);
@@ -526,18 +534,6 @@ initialize:
 	if (!tf->ok)
 		return handshake_failure(r, tf);
 	step(r, "TLS handshake (%s)", tf->version ? tf->version : "TLS");
-	/* open_client_SSL (17+): a direct connection needs the server to
-	 * have chosen ALPN "postgresql" */
-	if (r->direct && !tf->alpn) {
-		step(r, "the server selected no ALPN protocol");
-		sb_adds(&r->err, "direct SSL connection was established without ALPN protocol negotiation extension\n");
-		return ATT_HARD;
-	}
-	if (r->direct && strcmp(tf->alpn, "postgresql") != 0) {
-		step(r, "the server selected another ALPN protocol");
-		sb_adds(&r->err, "SSL connection was established with unexpected ALPN protocol\n");
-		return ATT_HARD;
-	}
 
 	if (have_root) {
 		const struct trust_facts *tr = trust(r);
@@ -551,6 +547,19 @@ initialize:
 			return ATT_SOFT;
 		}
 		step(r, "verify the chain: trusted");
+	}
+	/* open_client_SSL (17+): after SSL_connect, which verified the chain,
+	 * a direct connection needs the server to have chosen ALPN
+	 * "postgresql"; the host name is checked after that */
+	if (r->direct && !tf->alpn) {
+		step(r, "the server selected no ALPN protocol");
+		sb_adds(&r->err, "direct SSL connection was established without ALPN protocol negotiation extension\n");
+		return ATT_HARD;
+	}
+	if (r->direct && strcmp(tf->alpn, "postgresql") != 0) {
+		step(r, "the server selected another ALPN protocol");
+		sb_adds(&r->err, "SSL connection was established with unexpected ALPN protocol\n");
+		return ATT_HARD;
 	}
 	if (r->mode == SSLMODE_VERIFY_FULL) {
 		char *msg = NULL;
@@ -687,13 +696,14 @@ static char *option_error(const struct verdict_opts *o, enum sslmode m)
 		if (since > o->libpq_version)
 			return xasprintf("invalid connection option \"%s\"", *k);
 	}
-	if (o->libpq_version >= 16 && o->rootcert_source == ROOTCERT_SYSTEM &&
-	    m != SSLMODE_VERIFY_FULL)
-		return xasprintf("weak sslmode \"%s\" may not be used with sslrootcert=system (use \"verify-full\")",
-				 sslmode_name(m));
+	/* pqConnectOptions2 (17+) checks sslnegotiation before sslrootcert */
 	if (o->libpq_version >= 17 && o->sslnegotiation &&
 	    !strcmp(o->sslnegotiation, "direct") && m < SSLMODE_REQUIRE)
 		return xasprintf("weak sslmode \"%s\" may not be used with sslnegotiation=direct (use \"require\", \"verify-ca\", or \"verify-full\")",
+				 sslmode_name(m));
+	if (o->libpq_version >= 16 && o->rootcert_source == ROOTCERT_SYSTEM &&
+	    m != SSLMODE_VERIFY_FULL)
+		return xasprintf("weak sslmode \"%s\" may not be used with sslrootcert=system (use \"verify-full\")",
 				 sslmode_name(m));
 	return NULL;
 }
