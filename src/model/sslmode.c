@@ -533,7 +533,13 @@ initialize:
 		return ATT_UNKNOWN;
 	if (!tf->ok)
 		return handshake_failure(r, tf);
-	step(r, "TLS handshake (%s)", tf->version ? tf->version : "TLS");
+	/* initialize_SSL sends SNI from the host keyword unless it is empty
+	 * or an IP literal, or sslsni=0 */
+	if (tf->sni)
+		step(r, "TLS handshake (%s, SNI \"%s\")", tf->version ? tf->version : "TLS",
+		     tf->sni);
+	else
+		step(r, "TLS handshake (%s, no SNI)", tf->version ? tf->version : "TLS");
 
 	if (have_root) {
 		const struct trust_facts *tr = trust(r);
