@@ -27,7 +27,10 @@ for f in "$G"/*.events.json; do
 		fail "$name: JSON differs"
 		sed 's/^/# /' "$T/diff" | head -40
 	fi
-	if "$JQ" -S . "$f" >"$T/a" && "$JQ" -S . "$T/$name.json" >"$T/b" && diff -q "$T/a" "$T/b" >/dev/null; then
+	# the facts round-trip; .modes is derived from them by the current
+	# model, and the rendered golden files above pin it
+	if "$JQ" -S 'del(.modes)' "$f" >"$T/a" && "$JQ" -S 'del(.modes)' "$T/$name.json" >"$T/b" &&
+		diff -q "$T/a" "$T/b" >/dev/null; then
 		pass "$name: replayed JSON equals the recorded log"
 	else
 		fail "$name: replayed JSON differs from the recorded log"
