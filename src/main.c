@@ -7,12 +7,14 @@
 #include "engine/inspection.h"
 #include "engine/probe.h"
 #include "model/sslmode.h"
+#include "demo/demo.h"
 #include "output/report.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,11 @@ enum exit_code {
 };
 
 enum sink { SINK_DEFAULT, SINK_TEXT, SINK_JSON };
+
+/* a connection option given on the command line */
+struct opt_set {
+	const char *keyword, *value;
+};
 
 static void usage(FILE *out)
 {
@@ -51,6 +58,11 @@ static void usage(FILE *out)
 	      "Verdicts:\n"
 	      "  --libpq-version N     predict libpq N's behaviour: 15, 16, 17 or 18 (default 18)\n"
 	      "  --check MODE          exit 0 when sslmode MODE would connect, 1 when it would fail\n"
+	      "Demo (servers inside this process, on 127.0.0.1; no database needed):\n"
+	      "  --demo [NAME]         inspect a built-in scenario (no NAME on a terminal: pick one)\n"
+	      "  --demo list           list the scenarios and what each teaches\n"
+	      "  --demo-serve NAME     keep a scenario's server running for psql or other clients\n"
+	      "                        (--port N to choose the port, --trust to skip authentication)\n"
 	      "  --help  --version\n"
 	      "\n"
 	      "Exit status: 0 inspection done (with --check: MODE connects), 1 with --check:\n"
@@ -117,11 +129,47 @@ static void what_if(struct conn_target *t, const char *keyword, const char *valu
 	}
 }
 
+/* --demo-serve NAME: keep the scenario's server up for other clients and
+ * say how to reach it; ends on SIGINT or SIGTERM. */
+static int serve_demo(const char *name, const char *target, int nsets,
+		      const struct opt_set *sets, bool trust)
+{
+	int port = 0;
+	char *conninfo = NULL, *teaches = NULL, *err = NULL;
+	if (target)
+		die_usage("--demo-serve takes one scenario name, not \"%s\" too", target);
+	for (int i = 0; i < nsets; i++) {
+		if (strcmp(sets[i].keyword, "port"))
+			die_usage("with --demo-serve only --port and --trust apply, not --%s",
+				  sets[i].keyword);
+		char *end;
+		long v = strtol(sets[i].value, &end, 10);
+		if (*sets[i].value == '\0' || *end || v < 0 || v > 65535)
+			die_usage("invalid port number: \"%s\"", sets[i].value);
+		port = (int)v;
+	}
+	if (demo_start(name, port, trust, &conninfo, &teaches, &err) < 0) {
+		char *e = sanitize(err);
+		fprintf(stderr, "pgtls-inspect: %s\n", e);
+		free(e);
+		free(err);
+		return EXIT_USAGE;
+	}
+	printf("Serving demo scenario \"%s\" on 127.0.0.1 until interrupted (Ctrl-C).\n", name);
+	printf("conninfo: %s\n", conninfo);
+	printf("try:      psql \"%s\"\n", conninfo);
+	printf("          pgtls-inspect \"%s\"\n", conninfo);
+	fflush(stdout);
+	for (;;)
+		pause(); /* the signal handler cleans up and ends the process */
+}
+
 int main(int argc, char **argv)
 {
 	enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
 	       O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
-	       O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK };
+	       O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
+	       O_DEMO_SERVE, O_TRUST };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "report", no_argument, NULL, O_REPORT },
@@ -139,6 +187,9 @@ int main(int argc, char **argv)
 		{ "replay", required_argument, NULL, O_REPLAY },
 		{ "libpq-version", required_argument, NULL, O_LIBPQ },
 		{ "check", required_argument, NULL, O_CHECK },
+		{ "demo", no_argument, NULL, O_DEMO },
+		{ "demo-serve", required_argument, NULL, O_DEMO_SERVE },
+		{ "trust", no_argument, NULL, O_TRUST },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -151,15 +202,17 @@ int main(int argc, char **argv)
 		[O_ROOTCERT - O_JSON] = "sslrootcert", [O_CERT - O_JSON] = "sslcert",
 		[O_KEY - O_JSON] = "sslkey",	   [O_TIMEOUT - O_JSON] = "connect_timeout",
 	};
-	struct {
-		const char *keyword, *value;
-	} sets[32];
+	struct opt_set sets[32];
 	int nsets = 0;
 	enum sink sink = SINK_DEFAULT;
 	const char *save = NULL, *replay = NULL;
 	int libpq_version = 0, check = -1;
+	bool demo = false, trust = false;
+	const char *demo_serve = NULL;
 	int c;
 
+	/* a peer that closes must be an event, never a SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -190,6 +243,15 @@ int main(int argc, char **argv)
 			if (check < 0)
 				die_usage("--check wants an sslmode (disable, allow, prefer, require, verify-ca, verify-full), not \"%s\"",
 					  optarg);
+			break;
+		case O_DEMO:
+			demo = true;
+			break;
+		case O_DEMO_SERVE:
+			demo_serve = optarg;
+			break;
+		case O_TRUST:
+			trust = true;
 			break;
 		case O_HELP:
 			usage(stdout);
@@ -235,6 +297,41 @@ int main(int argc, char **argv)
 	if (argc - optind > 1)
 		die_usage("one TARGET only; \"%s\" is one too many", argv[optind + 1]);
 	const char *target = optind < argc ? argv[optind] : NULL;
+	char *demo_conninfo = NULL, *teaches = NULL, *demo_name = NULL;
+
+	if (demo_serve)
+		return serve_demo(demo_serve, target, nsets, sets, trust);
+	if (trust)
+		die_usage("%s", "--trust goes with --demo-serve");
+	if (demo) {
+		char *derr = NULL;
+		if (replay || nsets)
+			die_usage("%s", "--demo takes a scenario name, not --replay or connection options");
+		if (target && !strcmp(target, "list")) {
+			if (demo_list(stdout, &derr) < 0)
+				die_usage("%s", derr);
+			return EXIT_DONE;
+		}
+		if (!target) {
+			if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+				die_usage("%s", "--demo needs a scenario name without a terminal (see --demo list)");
+			if (demo_pick(&demo_name, &derr) < 0)
+				die_usage("%s", derr);
+			if (!demo_name)
+				return EXIT_DONE;
+			target = demo_name;
+		}
+		if (demo_start(target, 0, false, &demo_conninfo, &teaches, &derr) < 0) {
+			char *e = sanitize(derr);
+			fprintf(stderr, "pgtls-inspect: %s\n", e);
+			free(e);
+			free(derr);
+			return EXIT_USAGE;
+		}
+		if (!demo_name)
+			demo_name = xstrdup(target);
+		target = demo_conninfo;
+	}
 
 	struct inspection ins;
 	inspection_init(&ins);
@@ -347,7 +444,7 @@ render:;
 	struct verdict modes[SSLMODE_COUNT];
 	verdict_opts_from_target(&vo, &ins.target, libpq_version);
 	sslmode_verdicts(&ins, &vo, modes);
-	struct report rep = { &ins, modes, libpq_version };
+	struct report rep = { &ins, modes, libpq_version, demo_name, teaches };
 	int code = ins.reachable == 0 ? EXIT_UNREACHABLE : EXIT_DONE;
 
 	if (savef && save_events(savef, save, &rep) < 0)
@@ -364,5 +461,8 @@ render:;
 	for (int m = 0; m < SSLMODE_COUNT; m++)
 		verdict_free(&modes[m]);
 	inspection_free(&ins);
+	free(demo_conninfo);
+	free(demo_name);
+	free(teaches);
 	return code;
 }

@@ -200,7 +200,7 @@ int tls_client_new(struct tls_client **out, int fd,
 	gnutls_certificate_allocate_credentials(&c->cred);
 	load_client_cert(c, t);
 	gnutls_certificate_set_retrieve_function2(c->cred, cert_cb);
-	gnutls_init(&c->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
+	gnutls_init(&c->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL);
 	gnutls_session_set_ptr(c->session, c);
 
 	/* libpq: ssl_min_protocol_version defaults to TLSv1.2, max unbounded */
@@ -274,6 +274,11 @@ static void record_failure(struct tls_client *c, int rc)
 		f->failure_errno = xstrdup(strerror(err));
 		f->error = xasprintf("%s during the TLS handshake (GnuTLS: %s)",
 				     strerror(err), gnutls_strerror(rc));
+	} else if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET) {
+		/* the server chose a version below our (libpq's) minimum */
+		f->failure_kind = xstrdup("version");
+		f->error = xasprintf("the server chose a TLS version outside the range allowed (GnuTLS: %s)",
+				     gnutls_strerror(rc));
 	} else {
 		f->failure_kind = xstrdup("other");
 		f->error = xstrdup(gnutls_strerror(rc));

@@ -311,6 +311,20 @@ static const char *alert_reason(int code)
 	}
 }
 
+/* open_client_SSL's second line after a protocol-version reason: the
+ * option values, or MIN/MAX_OPENSSL_TLS_VERSION when unset */
+static void protocol_hint(struct run *r)
+{
+	char *m = xasprintf(
+		"This may indicate that the server does not support any SSL protocol version between %s and %s.",
+		r->o->ssl_min_protocol_version && *r->o->ssl_min_protocol_version ?
+			r->o->ssl_min_protocol_version : "TLSv1",
+		r->o->ssl_max_protocol_version && *r->o->ssl_max_protocol_version ?
+			r->o->ssl_max_protocol_version : "TLSv1.3");
+	add_line(r, m);
+	free(m);
+}
+
 /* fe-secure-openssl.c open_client_SSL: the text of a failed handshake. */
 static enum att handshake_failure(struct run *r, const struct tls_facts *f)
 {
@@ -327,16 +341,15 @@ static enum att handshake_failure(struct run *r, const struct tls_facts *f)
 			sb_addf(&r->err, "SSL error: %s\n", reason);
 		}
 		/* a protocol-version reason gets the range hint */
-		if (f->alert_code == 70) {
-			char *m = xasprintf(
-				"This may indicate that the server does not support any SSL protocol version between %s and %s.",
-				r->o->ssl_min_protocol_version && *r->o->ssl_min_protocol_version ?
-					r->o->ssl_min_protocol_version : "TLSv1",
-				r->o->ssl_max_protocol_version && *r->o->ssl_max_protocol_version ?
-					r->o->ssl_max_protocol_version : "TLSv1.3");
-			add_line(r, m);
-			free(m);
-		}
+		if (f->alert_code == 70)
+			protocol_hint(r);
+		return ATT_SOFT;
+	}
+	if (!strcmp(kind, "version")) {
+		/* OpenSSL refuses the ServerHello itself: SSL_R_UNSUPPORTED_PROTOCOL,
+		 * one of the reasons open_client_SSL adds the range hint to */
+		sb_adds(&r->err, "SSL error: unsupported protocol\n");
+		protocol_hint(r);
 		return ATT_SOFT;
 	}
 	if (!strcmp(kind, "eof")) {

@@ -232,6 +232,10 @@ static json_t *build(const struct report *r)
 	json_object_set_new(root, "tool", json_pack("{s:s, s:o}", "name", PACKAGE_NAME,
 						    "version", js(ins->tool_version)));
 	json_object_set_new(root, "started", ins->started ? jtime(ins->started) : json_null());
+	json_object_set_new(root, "scenario",
+			    r->scenario ? json_pack("{s:o, s:o}", "name", js(r->scenario),
+						    "teaches", js(r->teaches)) :
+					  json_null());
 	json_object_set_new(root, "target", target_json(&ins->target, r->libpq_version));
 
 	json_t *evs = json_array();

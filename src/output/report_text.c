@@ -6,6 +6,7 @@
 #include "output/report.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,30 @@ static void put_lines(FILE *out, const char *label, const char *text)
 	fputc('\n', out);
 }
 
+/* Prose folded at 72 columns under a label. */
+static void put_wrapped(FILE *out, const char *label, const char *text)
+{
+	char *v = sanitize(text);
+	const char *p = v;
+	bool first = true;
+	while (*p) {
+		size_t n = strlen(p);
+		if (n > 72) {
+			n = 72;
+			while (n > 0 && p[n] != ' ')
+				n--;
+			if (n == 0)
+				n = 72;
+		}
+		fprintf(out, "  %-22s %.*s\n", first ? label : "", (int)n, p);
+		first = false;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	free(v);
+}
+
 static void verdicts(FILE *out, const struct report *r)
 {
 	const char *mine = r->ins->target.sslmode;
@@ -163,6 +188,13 @@ int report_text_write(FILE *out, const struct report *r)
 	char *ver = sanitize(ins->tool_version ? ins->tool_version : PACKAGE_VERSION);
 	fprintf(out, "pgtls-inspect %s report, started %s\n", ver, when);
 	free(ver);
+
+	if (r->scenario) {
+		fputs("\nDemo scenario\n", out);
+		put(out, "name", r->scenario);
+		if (r->teaches && *r->teaches)
+			put_wrapped(out, "what it teaches", r->teaches);
+	}
 
 	fputs("\nTarget\n", out);
 	put(out, "host", t->host);

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* scenario: the demo scenarios, read from data/scenarios.json (see
+ * data/README.md for the format). Knows nothing of sockets. */
+#ifndef PGI_SCENARIO_H
+#define PGI_SCENARIO_H
+#include <stdbool.h>
+
+enum sc_rootcert { SC_ROOT, SC_ROOT_NONE, SC_ROOT_OTHER };
+enum sc_reply { SC_REPLY_NORMAL, SC_REPLY_E, SC_REPLY_STALL, SC_REPLY_EXTRA };
+enum sc_hba { SC_HBA_ANY, SC_HBA_HOSTSSL, SC_HBA_HOSTNOSSL };
+
+struct scenario {
+	char *name, *title, *teaches, *host, *conninfo;
+	enum sc_rootcert rootcert;
+	bool rsa;
+	char *root_dn, *inter_dn, *leaf_dn, *client_ca_dn;
+	bool send_inter;
+	char **dns, **ip, **eku; /* NULL-terminated */
+	int not_before_days, not_after_days;
+	bool self_signed;
+	bool ssl;
+	enum sc_reply reply;
+	char *tls;               /* "TLS1.2+", "TLS1.3", "TLS1.0-1.1" */
+	bool direct, require_sni, client_cert_require;
+	enum sc_hba hba;
+};
+
+struct scenario_set {
+	struct scenario *sc;
+	int n;
+	char *path; /* the file they came from */
+};
+
+/* Find and read scenarios.json: $PGTLS_INSPECT_DATADIR, the installed
+ * pkgdatadir, then data/ of the source tree. -1 with a one-line *err. */
+int scenarios_load(struct scenario_set *set, char **err);
+const struct scenario *scenarios_find(const struct scenario_set *set, const char *name);
+void scenarios_free(struct scenario_set *set);
+
+#endif

@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+/* server: the demo's PostgreSQL look-alike. It answers as the PostgreSQL
+ * backend does (backend_startup.c ProcessStartupPacket, auth.c
+ * ClientAuthentication): 'S' or 'N' to an SSLRequest, 'N' to a
+ * GSSENCRequest, a TLS handshake, then pg_hba's FATAL or an authentication
+ * request; and the scenario's deliberate faults. Blocking sockets with
+ * timeouts, a thread per connection. Loopback only. */
+#include "config.h"
+#include "demo/server.h"
+#include "engine/pgwire.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct demo_server {
+	const struct scenario *sc;
+	const struct demo_pki *pki;
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t prio;
+	bool trust;
+	int fd;
+	pthread_t acceptor;
+};
+
+struct conn {
+	struct demo_server *srv;
+	int fd;
+	gnutls_session_t tls; /* NULL in clear */
+	bool sni;
+	bool client_cert_ok;
+};
+
+/* Neon's proxy without SNI (research/clouds.md, section 7) */
+#define NEON_NO_SNI                                                                       \
+	"The endpoint ID is not specified. Either please upgrade the postgres client library " \
+	"(libpq) for SNI support or pass the endpoint ID (first part of the domain name) as a " \
+	"parameter: '?options=endpoint%3D<endpoint-id>'. See more at https://neon.tech/sni"
+
+static int write_all(struct conn *c, const void *p, size_t n)
+{
+	const char *b = p;
+	while (n) {
+		ssize_t w = c->tls ? gnutls_record_send(c->tls, b, n) :
+				     send(c->fd, b, n, MSG_NOSIGNAL);
+		if (w < 0 && (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED ||
+			      errno == EINTR))
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_full(struct conn *c, void *p, size_t n)
+{
+	char *b = p;
+	while (n) {
+		ssize_t r = c->tls ? gnutls_record_recv(c->tls, b, n) : recv(c->fd, b, n, 0);
+		if (r < 0 && c->tls && (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED))
+			continue;
+		if (r < 0 && !c->tls && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		b += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A startup-phase packet: length, then body (code + rest). */
+static int read_packet(struct conn *c, struct strbuf *body, uint32_t *code)
+{
+	uint8_t hdr[4];
+	if (read_full(c, hdr, 4) < 0)
+		return -1;
+	uint32_t len = be32(hdr);
+	if (len < 8 || len > 10000)
+		return -1;
+	sb_reset(body);
+	char *buf = xmalloc(len - 4);
+	int rc = read_full(c, buf, len - 4);
+	if (rc == 0)
+		sb_add(body, buf, len - 4);
+	free(buf);
+	if (rc < 0)
+		return -1;
+	*code = be32((uint8_t *)body->buf);
+	return 0;
+}
+
+static void msg(struct strbuf *out, char type, const struct strbuf *body)
+{
+	sb_addc(out, type);
+	sb_add_u32be(out, (uint32_t)body->len + 4);
+	sb_add(out, body->buf, body->len);
+}
+
+static void addz(struct strbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s) + 1);
+}
+
+static void send_error(struct conn *c, const char *severity, const char *code,
+		       const char *text)
+{
+	struct strbuf body = STRBUF_INIT, out = STRBUF_INIT;
+	sb_addc(&body, 'S');
+	addz(&body, severity);
+	sb_addc(&body, 'V');
+	addz(&body, severity);
+	sb_addc(&body, 'C');
+	addz(&body, code);
+	sb_addc(&body, 'M');
+	addz(&body, text);
+	sb_addc(&body, 0);
+	msg(&out, 'E', &body);
+	write_all(c, out.buf, out.len);
+	sb_free(&body);
+	sb_free(&out);
+}
+
+static const char *param(const struct strbuf *body, const char *name)
+{
+	/* after the 4-byte protocol version: name\0value\0...\0 */
+	const char *p = body->buf + 4, *end = body->buf + body->len;
+	while (p < end && *p) {
+		const char *v = p + strnlen(p, (size_t)(end - p)) + 1;
+		if (v >= end)
+			return NULL;
+		if (!strcmp(p, name))
+			return v;
+		p = v + strnlen(v, (size_t)(end - v)) + 1;
+	}
+	return NULL;
+}
+
+static void ready(struct conn *c, struct strbuf *out)
+{
+	struct strbuf b = STRBUF_INIT;
+	sb_addc(&b, 'I');
+	msg(out, 'Z', &b);
+	sb_free(&b);
+}
+
+/* Simple queries get one row: whether this session is encrypted. */
+static void serve_queries(struct conn *c)
+{
+	struct strbuf out = STRBUF_INIT, b = STRBUF_INIT;
+	for (;;) {
+		uint8_t hdr[5];
+		if (read_full(c, hdr, 5) < 0)
+			break;
+		uint32_t len = be32(hdr + 1);
+		if (len < 4 || len > 100000)
+			break;
+		char *skip = xmalloc(len - 4 + 1);
+		int rc = read_full(c, skip, len - 4);
+		free(skip);
+		if (rc < 0 || hdr[0] == 'X')
+			break;
+		sb_reset(&out);
+		if (hdr[0] == 'Q') {
+			const char *val = c->tls ? "encrypted" : "plaintext";
+			sb_reset(&b);
+			sb_add_u16be(&b, 1);
+			addz(&b, "ssl");
+			sb_add_u32be(&b, 0);
+			sb_add_u16be(&b, 0);
+			sb_add_u32be(&b, 25); /* text */
+			sb_add_u16be(&b, 0xffff);
+			sb_add_u32be(&b, 0xffffffff);
+			sb_add_u16be(&b, 0);
+			msg(&out, 'T', &b);
+			sb_reset(&b);
+			sb_add_u16be(&b, 1);
+			sb_add_u32be(&b, (uint32_t)strlen(val));
+			sb_adds(&b, val);
+			msg(&out, 'D', &b);
+			sb_reset(&b);
+			addz(&b, "SELECT 1");
+			msg(&out, 'C', &b);
+		}
+		ready(c, &out);
+		if (write_all(c, out.buf, out.len) < 0)
+			break;
+	}
+	sb_free(&out);
+	sb_free(&b);
+}
+
+/* The answer to a StartupMessage (auth.c ClientAuthentication). */
+static void startup(struct conn *c, const struct strbuf *body)
+{
+	const struct scenario *sc = c->srv->sc;
+	const char *user = param(body, "user"), *db = param(body, "database");
+	char text[512];
+	if (!user)
+		user = "";
+	if (!db)
+		db = user;
+	if (c->tls && sc->require_sni && !c->sni) {
+		send_error(c, "ERROR", "XX000", NEON_NO_SNI);
+		return;
+	}
+	if ((sc->hba == SC_HBA_HOSTSSL && !c->tls) || (sc->hba == SC_HBA_HOSTNOSSL && c->tls)) {
+		snprintf(text, sizeof(text),
+			 "no pg_hba.conf entry for host \"127.0.0.1\", user \"%s\", database \"%s\", %s",
+			 user, db, c->tls ? "SSL encryption" : "no encryption");
+		send_error(c, "FATAL", "28000", text);
+		return;
+	}
+	if (c->tls && sc->client_cert_require && !c->client_cert_ok) {
+		send_error(c, "FATAL", "28000", "connection requires a valid client certificate");
+		return;
+	}
+	if (!c->tls && sc->client_cert_require) {
+		snprintf(text, sizeof(text),
+			 "no pg_hba.conf entry for host \"127.0.0.1\", user \"%s\", database \"%s\", no encryption",
+			 user, db);
+		send_error(c, "FATAL", "28000", text);
+		return;
+	}
+	struct strbuf out = STRBUF_INIT, b = STRBUF_INIT;
+	if (c->srv->trust) {
+		sb_add_u32be(&b, 0);
+		msg(&out, 'R', &b);
+		static const char *const params[][2] = {
+			{ "server_version", "17.2 (pgtls-inspect demo)" },
+			{ "server_encoding", "UTF8" },
+			{ "client_encoding", "UTF8" },
+			{ "DateStyle", "ISO, MDY" },
+			{ "integer_datetimes", "on" },
+			{ "standard_conforming_strings", "on" },
+		};
+		for (size_t i = 0; i < sizeof(params) / sizeof(*params); i++) {
+			sb_reset(&b);
+			addz(&b, params[i][0]);
+			addz(&b, params[i][1]);
+			msg(&out, 'S', &b);
+		}
+		sb_reset(&b);
+		sb_add_u32be(&b, (uint32_t)getpid());
+		sb_add_u32be(&b, 0x5eed);
+		msg(&out, 'K', &b);
+		ready(c, &out);
+		if (write_all(c, out.buf, out.len) == 0)
+			serve_queries(c);
+	} else {
+		/* SCRAM: PLUS only where channel binding is possible */
+		sb_add_u32be(&b, 10);
+		if (c->tls)
+			addz(&b, "SCRAM-SHA-256-PLUS");
+		addz(&b, "SCRAM-SHA-256");
+		sb_addc(&b, 0);
+		msg(&out, 'R', &b);
+		if (write_all(c, out.buf, out.len) == 0) {
+			/* wait for the client to give up (no password comes) */
+			char buf[256];
+			read_full(c, buf, sizeof(buf));
+		}
+	}
+	sb_free(&out);
+	sb_free(&b);
+}
+
+static int handshake(struct conn *c, bool direct)
+{
+	struct demo_server *s = c->srv;
+	gnutls_init(&c->tls, GNUTLS_SERVER | GNUTLS_NO_SIGNAL);
+	gnutls_priority_set(c->tls, s->prio);
+	gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, s->cred);
+	if (s->pki->have_client_ca)
+		gnutls_certificate_server_set_request(c->tls, GNUTLS_CERT_REQUEST);
+	if (s->sc->direct) {
+		/* a PostgreSQL 17 server offers ALPN; direct TLS requires it */
+		gnutls_datum_t alpn = { (unsigned char *)"postgresql", 10 };
+		gnutls_alpn_set_protocols(c->tls, &alpn, 1,
+					  direct ? GNUTLS_ALPN_MANDATORY : 0);
+	}
+	gnutls_transport_set_int(c->tls, c->fd);
+	gnutls_handshake_set_timeout(c->tls, 10000);
+	int rc;
+	do
+		rc = gnutls_handshake(c->tls);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	if (rc < 0)
+		return -1;
+	char name[256];
+	size_t nl = sizeof(name);
+	unsigned type;
+	c->sni = gnutls_server_name_get(c->tls, name, &nl, &type, 0) == 0;
+	if (s->pki->have_client_ca) {
+		unsigned status = 0;
+		c->client_cert_ok = gnutls_certificate_verify_peers2(c->tls, &status) == 0 &&
+				    status == 0 && gnutls_certificate_get_peers(c->tls, &status);
+	}
+	return 0;
+}
+
+static void *serve(void *arg)
+{
+	struct conn *c = arg;
+	const struct scenario *sc = c->srv->sc;
+	struct strbuf body = STRBUF_INIT;
+	uint32_t code;
+	struct timeval tv = { 20, 0 };
+	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+
+	/* direct TLS: a ClientHello (record type 22) comes first */
+	uint8_t first;
+	if (recv(c->fd, &first, 1, MSG_PEEK) != 1)
+		goto out;
+	if (first == 0x16) {
+		if (sc->direct && sc->ssl && handshake(c, true) == 0 &&
+		    read_packet(c, &body, &code) == 0 && (code >> 16) == 3)
+			startup(c, &body);
+		goto out;
+	}
+	for (int round = 0; round < 3; round++) {
+		if (read_packet(c, &body, &code) < 0)
+			goto out;
+		if (code == PGWIRE_GSSENCREQUEST_CODE) {
+			if (write_all(c, "N", 1) < 0)
+				goto out;
+			continue;
+		}
+		if (code == PGWIRE_SSLREQUEST_CODE) {
+			if (sc->reply == SC_REPLY_STALL) {
+				char buf[64];
+				read_full(c, buf, sizeof(buf)); /* until the client leaves */
+				goto out;
+			}
+			if (sc->reply == SC_REPLY_E) {
+				/* postmaster.c report_fork_failure_to_client */
+				send_error(c, "FATAL", "53300",
+					   "could not fork new process for connection: Resource temporarily unavailable");
+				goto out;
+			}
+			if (!sc->ssl) {
+				if (write_all(c, "N", 1) < 0)
+					goto out;
+				continue;
+			}
+			const char *reply = sc->reply == SC_REPLY_EXTRA ? "Sgarbage" : "S";
+			if (write_all(c, reply, strlen(reply)) < 0 || handshake(c, false) < 0)
+				goto out;
+			if (read_packet(c, &body, &code) == 0 && (code >> 16) == 3)
+				startup(c, &body);
+			goto out;
+		}
+		if ((code >> 16) == 3)
+			startup(c, &body);
+		goto out;
+	}
+out:
+	if (c->tls) {
+		gnutls_bye(c->tls, GNUTLS_SHUT_WR);
+		gnutls_deinit(c->tls);
+	}
+	close(c->fd);
+	sb_free(&body);
+	free(c);
+	return NULL;
+}
+
+static void *acceptor(void *arg)
+{
+	struct demo_server *s = arg;
+	for (;;) {
+		int fd = accept(s->fd, NULL, NULL);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			return NULL;
+		}
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		struct conn *c = xcalloc(1, sizeof(*c));
+		c->srv = s;
+		c->fd = fd;
+		pthread_t t;
+		if (pthread_create(&t, NULL, serve, c) != 0) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		pthread_detach(t);
+	}
+}
+
+int demo_server_start(const struct scenario *sc, const struct demo_pki *pki, int port,
+		      bool trust, struct demo_server **out, int *port_out, char **err)
+{
+	struct demo_server *s = xcalloc(1, sizeof(*s));
+	const char *prio = !strcmp(sc->tls, "TLS1.3")	 ? "NORMAL:-VERS-ALL:+VERS-TLS1.3" :
+			   !strcmp(sc->tls, "TLS1.0-1.1") ? "NORMAL:-VERS-ALL:+VERS-TLS1.1:+VERS-TLS1.0" :
+							   "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+	int rc;
+	s->sc = sc;
+	s->pki = pki;
+	s->trust = trust;
+	gnutls_certificate_allocate_credentials(&s->cred);
+	gnutls_x509_crt_t chain[2] = { pki->leaf.crt, pki->inter.crt };
+	unsigned n = pki->have_inter && sc->send_inter ? 2 : 1;
+	rc = gnutls_certificate_set_x509_key(s->cred, chain, n, pki->leaf.key);
+	if (rc >= 0 && pki->have_client_ca)
+		rc = gnutls_certificate_set_x509_trust(s->cred,
+						       (gnutls_x509_crt_t *)&pki->client_ca.crt, 1);
+	if (rc >= 0)
+		rc = gnutls_priority_init(&s->prio, prio, NULL);
+	if (rc < 0) {
+		*err = xasprintf("demo server TLS setup: %s", gnutls_strerror(rc));
+		return -1;
+	}
+	s->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t al = sizeof(a);
+	if (bind(s->fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(s->fd, 64) < 0 ||
+	    getsockname(s->fd, (struct sockaddr *)&a, &al) < 0) {
+		*err = xasprintf("cannot listen on 127.0.0.1:%d: %s", port, strerror(errno));
+		close(s->fd);
+		return -1;
+	}
+	*port_out = ntohs(a.sin_port);
+	if (pthread_create(&s->acceptor, NULL, acceptor, s) != 0) {
+		*err = xstrdup("cannot start the demo server thread");
+		close(s->fd);
+		return -1;
+	}
+	pthread_detach(s->acceptor);
+	*out = s;
+	return 0;
+}
+
+/* ---- certificates ---- */
+
+int demo_pki_make(const struct scenario *sc, struct demo_pki *pki, char **err)
+{
+	memset(pki, 0, sizeof(*pki));
+	char *ca_usage[] = { NULL };
+	struct certgen_spec root = { .dn = sc->root_dn, .eku = ca_usage,
+				     .not_before_days = -30, .not_after_days = 3650,
+				     .ca = true, .rsa = sc->rsa };
+	if (certgen_make(&root, NULL, &pki->root, err) < 0)
+		return -1;
+	const struct demo_cert *issuer = &pki->root;
+	if (sc->inter_dn) {
+		struct certgen_spec inter = root;
+		inter.dn = sc->inter_dn;
+		inter.not_after_days = 1825;
+		if (certgen_make(&inter, &pki->root, &pki->inter, err) < 0)
+			return -1;
+		pki->have_inter = true;
+		issuer = &pki->inter;
+	}
+	struct certgen_spec leaf = { .dn = sc->leaf_dn, .dns = sc->dns, .ip = sc->ip,
+				     .eku = sc->eku, .not_before_days = sc->not_before_days,
+				     .not_after_days = sc->not_after_days, .rsa = sc->rsa };
+	if (certgen_make(&leaf, sc->self_signed ? NULL : issuer, &pki->leaf, err) < 0)
+		return -1;
+	if (sc->client_ca_dn) {
+		struct certgen_spec cca = root;
+		cca.dn = sc->client_ca_dn;
+		if (certgen_make(&cca, NULL, &pki->client_ca, err) < 0)
+			return -1;
+		pki->have_client_ca = true;
+	}
+	if (sc->rootcert == SC_ROOT_OTHER) {
+		struct certgen_spec other = root;
+		other.dn = "CN=Some Other Root CA,O=Not Your Provider";
+		if (certgen_make(&other, NULL, &pki->other, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void demo_pki_free(struct demo_pki *pki)
+{
+	certgen_free(&pki->root);
+	certgen_free(&pki->inter);
+	certgen_free(&pki->leaf);
+	certgen_free(&pki->client_ca);
+	certgen_free(&pki->other);
+}
