@@ -444,7 +444,12 @@ render:;
 	struct verdict modes[SSLMODE_COUNT];
 	verdict_opts_from_target(&vo, &ins.target, libpq_version);
 	sslmode_verdicts(&ins, &vo, modes);
-	struct report rep = { &ins, modes, libpq_version, demo_name, teaches };
+	if (demo_name) {
+		ins.scenario = demo_name;
+		ins.teaches = teaches;
+		demo_name = teaches = NULL;
+	}
+	struct report rep = { &ins, modes, libpq_version };
 	int code = ins.reachable == 0 ? EXIT_UNREACHABLE : EXIT_DONE;
 
 	if (savef && save_events(savef, save, &rep) < 0)

@@ -89,6 +89,8 @@ static void tls_facts_free(struct tls_facts *t)
 void inspection_free(struct inspection *ins)
 {
 	free(ins->tool_version);
+	free(ins->scenario);
+	free(ins->teaches);
 	conninfo_target_free(&ins->target);
 	event_log_free(&ins->log);
 	connect_fact_free(&ins->server.tls_connect);

@@ -129,6 +129,7 @@ struct inspection {
 	size_t nchain;
 	struct trust_facts trust;
 	int reachable;             /* 1 a TCP connection was made, 0 none, -1 unknown */
+	char *scenario, *teaches;  /* the demo scenario inspected, or NULL */
 };
 
 void inspection_init(struct inspection *ins);

@@ -413,6 +413,8 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 			sb_adds(&sb, "; GnuTLS: ");
 			sb_add(&sb, out.data, out.size);
 			gnutls_free(out.data);
+			while (sb.len && (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '\n'))
+				sb.buf[--sb.len] = '\0';
 		}
 		tr->chain_error = sb_detach(&sb);
 	}

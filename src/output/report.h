@@ -13,8 +13,6 @@ struct report {
 	const struct inspection *ins;
 	const struct verdict *modes; /* SSLMODE_COUNT of them, or NULL */
 	int libpq_version;           /* whose behaviour the verdicts predict */
-	const char *scenario;        /* the demo scenario inspected, or NULL */
-	const char *teaches;         /* its lesson */
 };
 
 /* The JSON document of DESIGN.md section 3 (and --save-events). */

@@ -233,8 +233,8 @@ static json_t *build(const struct report *r)
 						    "version", js(ins->tool_version)));
 	json_object_set_new(root, "started", ins->started ? jtime(ins->started) : json_null());
 	json_object_set_new(root, "scenario",
-			    r->scenario ? json_pack("{s:o, s:o}", "name", js(r->scenario),
-						    "teaches", js(r->teaches)) :
+			    ins->scenario ? json_pack("{s:o, s:o}", "name", js(ins->scenario),
+						      "teaches", js(ins->teaches)) :
 					  json_null());
 	json_object_set_new(root, "target", target_json(&ins->target, r->libpq_version));
 
@@ -469,6 +469,11 @@ int report_json_load(const char *path, struct inspection *ins,
 		ins->tool_version = ver;
 	}
 	ins->started = parse_time(root, "started");
+	json_t *scen = json_object_get(root, "scenario");
+	if (json_is_object(scen)) {
+		ins->scenario = rs(scen, "name");
+		ins->teaches = rs(scen, "teaches");
+	}
 	if (ins->started == (time_t)-1)
 		ins->started = 0;
 	struct conn_target *t = &ins->target;

@@ -189,11 +189,11 @@ int report_text_write(FILE *out, const struct report *r)
 	fprintf(out, "pgtls-inspect %s report, started %s\n", ver, when);
 	free(ver);
 
-	if (r->scenario) {
+	if (ins->scenario) {
 		fputs("\nDemo scenario\n", out);
-		put(out, "name", r->scenario);
-		if (r->teaches && *r->teaches)
-			put_wrapped(out, "what it teaches", r->teaches);
+		put(out, "name", ins->scenario);
+		if (ins->teaches && *ins->teaches)
+			put_wrapped(out, "what it teaches", ins->teaches);
 	}
 
 	fputs("\nTarget\n", out);
