@@ -8,6 +8,7 @@
 #include "engine/probe.h"
 #include "model/sslmode.h"
 #include "demo/demo.h"
+#include "tui/tui.h"
 #include "output/report.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -57,6 +58,7 @@ static void usage(FILE *out)
 	      "                        default 10)\n"
 	      "Verdicts:\n"
 	      "  --libpq-version N     predict libpq N's behaviour: 15, 16, 17 or 18 (default 18)\n"
+	      "  --step                in the interface: hold after each network event\n"
 	      "  --check MODE          exit 0 when sslmode MODE would connect, 1 when it would fail\n"
 	      "Demo (servers inside this process, on 127.0.0.1; no database needed):\n"
 	      "  --demo [NAME]         inspect a built-in scenario (no NAME on a terminal: pick one)\n"
@@ -104,31 +106,6 @@ static int save_events(FILE *f, const char *path, const struct report *r)
 	return 0;
 }
 
-/* A what-if on a replayed inspection: the verdicts are drawn again from
- * the recorded facts with this option changed, without reconnecting (the
- * chain is re-verified against another root file, the name checked against
- * another host, other client key files checked). */
-static void what_if(struct conn_target *t, const char *keyword, const char *value)
-{
-	struct stat st;
-	char **slot = !strcmp(keyword, "host")	      ? &t->host :
-		      !strcmp(keyword, "sslmode")     ? &t->sslmode :
-		      !strcmp(keyword, "sslrootcert") ? &t->sslrootcert :
-		      !strcmp(keyword, "sslcert")     ? &t->sslcert :
-							&t->sslkey;
-	free(*slot);
-	*slot = xstrdup(value);
-	if (!strcmp(keyword, "sslrootcert")) {
-		t->rootcert_source = !strcmp(value, "system") ? ROOTCERT_SYSTEM :
-								ROOTCERT_PARAM;
-		t->rootcert_exists = stat(value, &st) == 0;
-	} else if (!strcmp(keyword, "sslcert")) {
-		t->sslcert_exists = stat(value, &st) == 0;
-	} else if (!strcmp(keyword, "sslmode")) {
-		t->sslmode_source = CI_SRC_OPTION;
-	}
-}
-
 /* --demo-serve NAME: keep the scenario's server up for other clients and
  * say how to reach it; ends on SIGINT or SIGTERM. */
 static int serve_demo(const char *name, const char *target, int nsets,
@@ -169,7 +146,7 @@ int main(int argc, char **argv)
 	enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
 	       O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
 	       O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
-	       O_DEMO_SERVE, O_TRUST };
+	       O_DEMO_SERVE, O_TRUST, O_STEP };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "report", no_argument, NULL, O_REPORT },
@@ -190,6 +167,7 @@ int main(int argc, char **argv)
 		{ "demo", no_argument, NULL, O_DEMO },
 		{ "demo-serve", required_argument, NULL, O_DEMO_SERVE },
 		{ "trust", no_argument, NULL, O_TRUST },
+		{ "step", no_argument, NULL, O_STEP },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -207,7 +185,7 @@ int main(int argc, char **argv)
 	enum sink sink = SINK_DEFAULT;
 	const char *save = NULL, *replay = NULL;
 	int libpq_version = 0, check = -1;
-	bool demo = false, trust = false;
+	bool demo = false, trust = false, step = false;
 	const char *demo_serve = NULL;
 	int c;
 
@@ -252,6 +230,9 @@ int main(int argc, char **argv)
 			break;
 		case O_TRUST:
 			trust = true;
+			break;
+		case O_STEP:
+			step = true;
 			break;
 		case O_HELP:
 			usage(stdout);
@@ -298,6 +279,13 @@ int main(int argc, char **argv)
 		die_usage("one TARGET only; \"%s\" is one too many", argv[optind + 1]);
 	const char *target = optind < argc ? argv[optind] : NULL;
 	char *demo_conninfo = NULL, *teaches = NULL, *demo_name = NULL;
+	/* the interface opens on a terminal when no output was asked for
+	 * (or under a test's key script) */
+	const char *script = getenv("PGTLS_INSPECT_SCRIPT");
+	bool tui = sink == SINK_DEFAULT && check < 0 && !save &&
+		   ((script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)));
+	if (step && !tui)
+		die_usage("%s", "--step needs the interactive interface (a terminal, no --json or --report)");
 
 	if (demo_serve)
 		return serve_demo(demo_serve, target, nsets, sets, trust);
@@ -366,7 +354,14 @@ int main(int argc, char **argv)
 		    recorded <= LIBPQ_VERSION_MAX)
 			libpq_version = recorded;
 		for (int i = 0; i < nsets; i++)
-			what_if(&ins.target, sets[i].keyword, sets[i].value);
+			conninfo_target_what_if(&ins.target, sets[i].keyword, sets[i].value);
+		if (tui) {
+			struct tui_start ts = { .ins = &ins, .replayed = true,
+						.libpq_version = libpq_version ? libpq_version :
+										 LIBPQ_VERSION_DEFAULT,
+						.script = script };
+			return tui_run(&ts);
+		}
 	} else {
 		struct conninfo ci;
 		conninfo_init(&ci);
@@ -413,6 +408,24 @@ int main(int argc, char **argv)
 		int secs = ins.target.probe_timeout;
 		if (secs > 86400)
 			secs = 86400;
+		if (tui) {
+			if (demo_name) {
+				ins.scenario = demo_name;
+				ins.teaches = teaches;
+			}
+			struct tui_start ts = {
+				.ins = &ins,
+				.libpq_version = libpq_version ? libpq_version : LIBPQ_VERSION_DEFAULT,
+				.step = step,
+				.timeout_ms = secs * 1000,
+				.direct = ins.target.sslnegotiation &&
+					  !strcmp(ins.target.sslnegotiation, "direct"),
+				.script = script,
+			};
+			int rc = tui_run(&ts);
+			free(demo_conninfo);
+			return rc;
+		}
 		struct probe_opts po = {
 			.timeout_ms = secs * 1000,
 			.tls = true,

@@ -1348,3 +1348,34 @@ const char *rootcert_source_name(enum rootcert_source s)
 	}
 	return "unknown";
 }
+
+/* A what-if on a replayed inspection: the verdicts are drawn again from
+ * the recorded facts with this option changed, without reconnecting (the
+ * chain is re-verified against another root file, the name checked against
+ * another host, other client key files checked). */
+bool conninfo_target_what_if(struct conn_target *t, const char *keyword, const char *value)
+{
+	struct stat st;
+	if (strcmp(keyword, "host") && strcmp(keyword, "sslmode") &&
+	    strcmp(keyword, "sslrootcert") && strcmp(keyword, "sslcert") &&
+	    strcmp(keyword, "sslkey"))
+		return false;
+	char **slot = !strcmp(keyword, "host")	      ? &t->host :
+		      !strcmp(keyword, "sslmode")     ? &t->sslmode :
+		      !strcmp(keyword, "sslrootcert") ? &t->sslrootcert :
+		      !strcmp(keyword, "sslcert")     ? &t->sslcert :
+							&t->sslkey;
+	free(*slot);
+	*slot = xstrdup(value);
+	if (!strcmp(keyword, "sslrootcert")) {
+		t->rootcert_source = !strcmp(value, "system") ? ROOTCERT_SYSTEM :
+								ROOTCERT_PARAM;
+		t->rootcert_exists = stat(value, &st) == 0;
+	} else if (!strcmp(keyword, "sslcert")) {
+		t->sslcert_exists = stat(value, &st) == 0;
+	} else if (!strcmp(keyword, "sslmode")) {
+		t->sslmode_source = CI_SRC_OPTION;
+	}
+	return true;
+}
+

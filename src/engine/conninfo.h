@@ -116,6 +116,12 @@ enum ci_source conninfo_source(const struct conninfo *ci, const char *keyword);
 int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err);
 void conninfo_target_free(struct conn_target *t);
 
+/* Change one option of a resolved target whose effect the verdicts can
+ * draw from captured facts (host, sslmode, sslrootcert, sslcert, sslkey):
+ * true when done; false for an option that needs a new connection. */
+bool conninfo_target_what_if(struct conn_target *t, const char *keyword,
+			     const char *value);
+
 /* libpq's keyword table, for listing: returns NULL past the end. */
 const char *conninfo_keyword(int i);
 /* The environment variable libpq reads for a keyword, or NULL. */

@@ -4,6 +4,7 @@
  * summary is sanitized when the event is added, so sinks can print it as is. */
 #ifndef PGI_EVENT_H
 #define PGI_EVENT_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,14 @@ struct event {
 struct event_log {
 	struct event *ev;
 	size_t n, cap;
+	/* A live sink (the TUI): told of each event as it is added. It may
+	 * hold the probes there (step mode); the time it held them is added
+	 * to paused_ms, which the probes leave out of their clocks and
+	 * deadlines. abort asks the probes to stop. */
+	void (*on_add)(void *ctx, const struct event *e);
+	void *ctx;
+	double paused_ms;
+	bool abort;
 };
 
 /* Append one event. summary is printf-formatted and then sanitized, so

@@ -58,7 +58,7 @@ struct probe {
 	const struct addrinfo *ai; /* the address being tried; ai_next next */
 };
 
-static double elapsed_ms(const struct timespec *t0)
+static double wall_ms(const struct timespec *t0)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -66,8 +66,16 @@ static double elapsed_ms(const struct timespec *t0)
 	       (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* The inspection's clock: wall time less the time a live sink held the
+ * probes (step mode), so timings and deadlines ignore the pauses. */
+static double run_ms(const struct inspection *ins, const struct timespec *t0)
+{
+	return wall_ms(t0) - ins->log.paused_ms;
+}
+
+
 #define EV(p, dir, kind, raw, len, ...)                                       \
-	event_add(&(p)->ins->log, elapsed_ms((p)->t0), (p)->name, dir, kind, \
+	event_add(&(p)->ins->log, run_ms((p)->ins, (p)->t0), (p)->name, dir, kind, \
 		  raw, len, __VA_ARGS__)
 
 static void tls_event(void *ctx, enum ev_dir dir, const char *kind,
@@ -137,7 +145,7 @@ static void start_handshake(struct probe *p);
 static void on_connected(struct probe *p)
 {
 	p->conn->ok = true;
-	p->conn->ms = elapsed_ms(p->t0) - p->connect_start;
+	p->conn->ms = run_ms(p->ins, p->t0) - p->connect_start;
 	p->ins->reachable = 1;
 	EV(p, EV_NOTE, "Connected", NULL, 0, "TCP connection to %s established in %.1f ms",
 	   p->conn->address, p->conn->ms);
@@ -194,7 +202,7 @@ static void start_connect(struct probe *p, const struct addrinfo *ai)
 	p->conn->address = ai->ai_family == AF_INET6 ?
 				   xasprintf("[%s]:%s", host, serv) :
 				   xasprintf("%s:%s", host, serv);
-	p->connect_start = elapsed_ms(p->t0);
+	p->connect_start = run_ms(p->ins, p->t0);
 	p->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		       ai->ai_protocol);
 	if (p->fd < 0) {
@@ -373,7 +381,7 @@ static bool consume(struct probe *p)
 		char *summary = pgwire_summary(&m); /* sanitized already */
 		const char *kind = m.type == 'R' ? pgwire_auth_name(m.u.auth.code) :
 						   pgwire_type_name(m.type);
-		event_add_clean(&p->ins->log, elapsed_ms(p->t0), p->name, EV_RECV,
+		event_add_clean(&p->ins->log, run_ms(p->ins, p->t0), p->name, EV_RECV,
 				kind, raw, total, summary);
 		free(summary);
 		bool decided = false;
@@ -649,7 +657,7 @@ static int resolve(const char *host, int port, bool numeric, int timeout_ms,
 {
 	struct lookup *l = xcalloc(1, sizeof(*l));
 	struct gaicb *list[1] = { &l->req };
-	double deadline = elapsed_ms(t0) + timeout_ms;
+	double deadline = wall_ms(t0) + timeout_ms;
 	int rc;
 
 	l->name = xstrdup(host);
@@ -668,7 +676,7 @@ static int resolve(const char *host, int port, bool numeric, int timeout_ms,
 		return -1;
 	}
 	while ((rc = gai_error(&l->req)) == EAI_INPROGRESS) {
-		double left = deadline - elapsed_ms(t0);
+		double left = deadline - wall_ms(t0);
 		if (left <= 0) {
 			*why = xstrdup("timeout expired while resolving the host name");
 			if (gai_cancel(&l->req) == EAI_CANCELED) {
@@ -717,7 +725,7 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 	bool numeric = t->hostaddr && *t->hostaddr;
 	if (resolve(t->connect_to, t->port, numeric, opts->timeout_ms, &t0, &res,
 		    &why) < 0) {
-		event_add(&ins->log, elapsed_ms(&t0), "setup", EV_NOTE,
+		event_add(&ins->log, run_ms(ins, &t0), "setup", EV_NOTE,
 			  "ResolveFailed", NULL, 0,
 			  "could not translate host name \"%s\" to address: %s",
 			  t->connect_to, why);
@@ -740,7 +748,7 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 				    0, NI_NUMERICHOST);
 			sb_addf(&sb, "%s%s", n ? ", " : "", h);
 		}
-		event_add(&ins->log, elapsed_ms(&t0), "setup", EV_NOTE, "Resolved",
+		event_add(&ins->log, run_ms(ins, &t0), "setup", EV_NOTE, "Resolved",
 			  NULL, 0, "%s resolves to %s; each probe tries them in order, as libpq does",
 			  t->connect_to, sb_str(&sb));
 		sb_free(&sb);
@@ -774,7 +782,7 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 	for (int i = 0; i < np; i++)
 		start_connect(&probes[i], res);
 
-	double deadline = elapsed_ms(&t0) + opts->timeout_ms;
+	double deadline = run_ms(ins, &t0) + opts->timeout_ms;
 	for (;;) {
 		struct pollfd pfd[3];
 		struct probe *who[3];
@@ -789,7 +797,15 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 		}
 		if (n == 0)
 			break;
-		double left = deadline - elapsed_ms(&t0);
+		if (ins->log.abort) {
+			for (int i = 0; i < n; i++) {
+				event_add(&ins->log, run_ms(ins, &t0), who[i]->name, EV_NOTE,
+					  "Stopped", NULL, 0, "stopped by the user");
+				finish(who[i]);
+			}
+			break;
+		}
+		double left = deadline - run_ms(ins, &t0);
 		if (left <= 0) {
 			for (int i = 0; i < n; i++)
 				time_out(who[i], opts->timeout_ms);

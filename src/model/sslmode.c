@@ -466,6 +466,8 @@ static enum att ssl_attempt(struct run *r)
 	bool verify = r->mode >= SSLMODE_VERIFY_CA;
 
 	const struct tls_facts *tf = r->direct ? &ins->direct_tls : &ins->tls;
+	r->v->lanes |= r->direct ? LANE_DIRECT : LANE_TLS;
+	r->v->fail_lane = r->direct ? LANE_DIRECT : LANE_TLS;
 	if (r->direct) {
 		step(r, "send a TLS ClientHello at once (sslnegotiation=direct), ALPN \"postgresql\"");
 		goto initialize;
@@ -606,6 +608,8 @@ initialize:
 
 static enum att plain_attempt(struct run *r, const char *how)
 {
+	r->v->lanes |= LANE_PLAIN;
+	r->v->fail_lane = LANE_PLAIN;
 	return startup(r, &r->ins->server.plain, how);
 }
 
@@ -701,9 +705,11 @@ fail:
 	return;
 plaintext:
 	v->outcome = OUTCOME_PLAINTEXT;
+	v->fail_lane = -1;
 	return;
 encrypted:
 	v->outcome = OUTCOME_ENCRYPTED;
+	v->fail_lane = -1;
 }
 
 /* Option checks libpq makes before connecting (connectOptions2 in 15/16,
@@ -738,6 +744,7 @@ void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o
 		r.o = o;
 		r.mode = (enum sslmode)m;
 		r.v = &out[m];
+		out[m].fail_lane = -1;
 		char *opt = option_error(o, r.mode);
 		if (opt) {
 			out[m].outcome = OUTCOME_FAILS;

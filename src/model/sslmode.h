@@ -33,7 +33,13 @@ struct verdict {
 	char **path;   /* the steps libpq takes, NULL-terminated */
 	int npath;
 	char *caveat;  /* why the verdict may not hold (GSS, unknown), or NULL */
+	unsigned lanes; /* the probes whose facts this path uses: LANE_* bits */
+	int fail_lane;  /* the lane where it failed, -1 none */
 };
+
+#define LANE_TLS 1u    /* the SSLRequest probe */
+#define LANE_PLAIN 2u  /* the plaintext probe */
+#define LANE_DIRECT 4u /* the direct-TLS probe */
 
 /* What the verdicts depend on besides the server: the connection options
  * (defaults as conninfo resolved them) and the libpq release. Strings are
