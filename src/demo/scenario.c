@@ -2,6 +2,7 @@
 /* scenario: reading data/scenarios.json with jansson. */
 #include "config.h"
 #include "demo/scenario.h"
+#include "util/datadir.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
 #include <jansson.h>
@@ -121,32 +122,13 @@ static void free_one(struct scenario *s)
 	free(s->tls);
 }
 
-static char *find_file(void)
-{
-	struct stat st;
-	const char *env = getenv("PGTLS_INSPECT_DATADIR");
-	const char *dirs[] = { env, PKGDATADIR, PGI_SRCDATADIR };
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
-		if (!dirs[i] || !*dirs[i])
-			continue;
-		char *p = xasprintf("%s/scenarios.json", dirs[i]);
-		if (stat(p, &st) == 0)
-			return p;
-		free(p);
-		if (i == 0)
-			return NULL; /* an explicit directory is not second-guessed */
-	}
-	return NULL;
-}
-
 int scenarios_load(struct scenario_set *set, char **err)
 {
 	json_error_t je;
 	memset(set, 0, sizeof(*set));
-	set->path = find_file();
+	set->path = datadir_find("scenarios.json");
 	if (!set->path) {
-		*err = xasprintf("scenarios.json not found (looked in $PGTLS_INSPECT_DATADIR, %s and %s)",
-				 PKGDATADIR, PGI_SRCDATADIR);
+		*err = xasprintf("scenarios.json not found (looked in %s)", datadir_places());
 		return -1;
 	}
 	json_t *root = json_load_file(set->path, 0, &je);

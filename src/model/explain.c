@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: MIT */
+/* explain: the findings catalogue. Each rule below looks at the facts (and
+ * the verdicts the model drew from them) and, when it applies, says what is
+ * wrong or worth knowing in plain words, with the fix: the connection-string
+ * or server change that works. Ids are stable: tests and other programs
+ * match on them. The texts may quote server data; the sinks escape. */
+#include "config.h"
+#include "model/explain.h"
+#include "engine/x509.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct flist {
+	struct finding *f;
+	int n;
+};
+
+static void add(struct flist *l, const char *id, enum severity sev, char *title,
+		char *detail, char *fix)
+{
+	l->f = xrealloc(l->f, (size_t)(l->n + 1) * sizeof(*l->f));
+	l->f[l->n++] = (struct finding){ id, sev, title, detail, fix };
+}
+
+#define S(...) xasprintf(__VA_ARGS__)
+
+const char *severity_name(enum severity s)
+{
+	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "info";
+}
+
+void findings_free(struct finding *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(f[i].title);
+		free(f[i].detail);
+		free(f[i].fix);
+	}
+	free(f);
+}
+
+static bool contains(const char *hay, const char *needle)
+{
+	return hay && strstr(hay, needle);
+}
+
+static bool provider_is(const struct provider_match *p, const char *prefix)
+{
+	return p && p->id && !strncmp(p->id, prefix, strlen(prefix));
+}
+
+/* The names verify-full could match, for "which host would pass". */
+static char *names_of(const struct cert_facts *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (char **p = c->san_dns; p && *p; p++)
+		sb_addf(&sb, "%sDNS:%s", sb.len ? ", " : "", *p);
+	for (char **p = c->san_ip; p && *p; p++)
+		sb_addf(&sb, "%sIP:%s", sb.len ? ", " : "", *p);
+	if (c->ncn)
+		sb_addf(&sb, "%sCN:%s%s", sb.len ? ", " : "", c->cn[0],
+			c->nsan_dns || c->nsan_ip ? " (not used: SANs exist)" : "");
+	if (!sb.len)
+		sb_adds(&sb, "none");
+	return sb_detach(&sb);
+}
+
+static const char *passing_name(const struct cert_facts *c)
+{
+	for (char **p = c->san_dns; p && *p; p++)
+		if (strncmp(*p, "*.", 2) != 0)
+			return *p;
+	if (c->nsan_ip)
+		return c->san_ip[0];
+	if (!c->nsan_dns && c->ncn)
+		return c->cn[0];
+	return c->nsan_dns ? c->san_dns[0] : NULL;
+}
+
+static void certificate_findings(struct flist *l, const struct inspection *ins, time_t now)
+{
+	for (size_t i = 0; i < ins->nchain; i++) {
+		const struct cert_facts *c = &ins->chain[i];
+		const char *who = i == 0 ? "the server's certificate" : "a CA certificate in the chain";
+		if (now > c->not_after)
+			add(l, "cert-expired", SEV_ERROR, S("Certificate expired"),
+			    S("%s (%s) expired %ld days ago; every mode that verifies the chain fails "
+			      "with \"certificate verify failed\".",
+			      who, c->subject ? c->subject : "", (long)((now - c->not_after) / 86400)),
+			    S("Renew the certificate on the server (ssl_cert_file) and reload "
+			      "PostgreSQL (SELECT pg_reload_conf())."));
+		else if (now < c->not_before)
+			add(l, "cert-not-yet-valid", SEV_ERROR, S("Certificate not yet valid"),
+			    S("%s (%s) is valid only from %ld days from now: a clock problem on one "
+			      "side, or a certificate issued with a future start.",
+			      who, c->subject ? c->subject : "", (long)((c->not_before - now) / 86400)),
+			    S("Check the clocks (NTP) of client and server; reissue with a start date "
+			      "in the past."));
+		else if (c->not_after - now < 30 * 86400)
+			add(l, "cert-expiring-soon", SEV_WARNING, S("Certificate expires within 30 days"),
+			    S("%s (%s) expires in %ld days.", who, c->subject ? c->subject : "",
+			      (long)((c->not_after - now) / 86400)),
+			    S("Renew it now; clients that verify will fail the day it expires."));
+		if (c->signature && contains(c->signature, "SHA1") && !c->self_signed)
+			add(l, "sha1-signature", SEV_WARNING, S("SHA-1 signature"),
+			    S("%s is signed with %s, which modern TLS stacks refuse.", who, c->signature),
+			    S("Reissue it with a SHA-256 signature."));
+		unsigned bits = 0;
+		if (c->key && sscanf(c->key, "RSA %u", &bits) == 1 && bits < 2048)
+			add(l, "short-key", SEV_WARNING, S("Short RSA key"),
+			    S("%s has a %u-bit RSA key; 2048 bits is the minimum others accept.", who, bits),
+			    S("Reissue it with a 2048-bit (or larger) RSA key, or an ECDSA P-256 key."));
+		if (c->version == 1)
+			add(l, "x509-v1", SEV_WARNING, S("X.509 version 1 certificate"),
+			    S("%s is a version 1 certificate (no extensions): libpq accepts it, "
+			      "rustls/webpki-based clients refuse it.", who),
+			    S("Reissue it as a version 3 certificate with basicConstraints."));
+	}
+	if (ins->nchain > 0) {
+		const struct cert_facts *leaf = &ins->chain[0];
+		bool eku_ok = leaf->next_key_usage == 0;
+		for (int i = 0; i < leaf->next_key_usage; i++)
+			eku_ok |= !strcmp(leaf->ext_key_usage[i], "serverAuth");
+		if (!eku_ok)
+			add(l, "no-server-auth", SEV_ERROR, S("Certificate not for TLS servers"),
+			    S("The server's certificate lists extended key usages without serverAuth; "
+			      "OpenSSL (libpq) and the other stacks refuse it for a server."),
+			    S("Reissue it with extendedKeyUsage = serverAuth."));
+	}
+}
+
+void explain_findings(const struct inspection *ins, const struct verdict *modes,
+		      const struct verdict_opts *o, const struct provider_match *prov,
+		      struct finding **out, int *n)
+{
+	struct flist l = { NULL, 0 };
+	const struct server_facts *sf = &ins->server;
+	const struct trust_facts *tr = &ins->trust;
+	const struct conn_target *t = &ins->target;
+	time_t now = time(NULL);
+
+	/* reaching the server */
+	if (ins->reachable == 0) {
+		const char *e = sf->tls_connect.error ? sf->tls_connect.error : sf->plain_connect.error;
+		add(&l, "unreachable", SEV_ERROR, S("Server not reachable"),
+		    S("No TCP connection could be made: %s.", e ? e : "unknown reason"),
+		    S("Check the host, port and firewall; is PostgreSQL listening "
+		      "(listen_addresses, port) on that address?"));
+	}
+	/* the SSLRequest */
+	switch (sf->sslrequest_reply) {
+	case REPLY_N:
+		add(&l, "ssl-refused", SEV_ERROR, S("The server does not do TLS"),
+		    S("It answered 'N' to the SSLRequest: ssl = off, or built without OpenSSL. "
+		      "require and stricter fail; prefer and allow connect unencrypted."),
+		    S("On the server: ssl = on with ssl_cert_file and ssl_key_file, then reload."));
+		break;
+	case REPLY_E:
+		add(&l, "sslrequest-error", SEV_ERROR, S("ErrorResponse instead of a TLS answer"),
+		    S("The server answered the SSLRequest with an ErrorResponse (%s), as PostgreSQL "
+		      "does when it cannot start a backend. libpq fails at once, in every mode that "
+		      "sends an SSLRequest.",
+		      sf->ssl_error.message ? sf->ssl_error.message : "no message"),
+		    S("Look at the server: max_connections, memory, process limits."));
+		break;
+	case REPLY_OTHER:
+		add(&l, "not-postgres", SEV_ERROR, S("Not a PostgreSQL answer"),
+		    S("The reply to the SSLRequest was the byte 0x%02x%s: something other than "
+		      "PostgreSQL listens on this port (an HTTP server answers 'H').",
+		      sf->reply_byte, sf->reply_byte == 'H' ? " ('H')" : ""),
+		    S("Check the port (PostgreSQL's default is 5432) and any proxy in between."));
+		break;
+	case REPLY_TIMEOUT:
+		add(&l, "server-stalled", SEV_ERROR, S("No answer to the SSLRequest"),
+		    S("The server accepted the connection but never answered: an overloaded "
+		      "server, a proxy that does not speak PostgreSQL, or a firewall that drops."),
+		    S("Set connect_timeout in the application so it fails fast; check what "
+		      "listens on the port."));
+		break;
+	default:
+		break;
+	}
+	if (sf->n_after_reply > 0 && sf->sslrequest_reply == REPLY_S)
+		add(&l, "unencrypted-after-s", SEV_ERROR, S("Unencrypted bytes after 'S'"),
+		    S("%zu bytes came with the 'S' before any TLS: libpq refuses the connection "
+		      "(CVE-2021-23222), since a man in the middle could inject them.",
+		      sf->n_after_reply),
+		    S("Find what sits between client and server (a proxy or load balancer that "
+		      "buffers wrongly) and fix or remove it."));
+
+	/* TLS */
+	const struct tls_facts *f = &ins->tls;
+	if (f->attempted && !f->ok && f->failure_kind &&
+	    (!strcmp(f->failure_kind, "version") || f->alert_code == 70))
+		add(&l, "tls-version", SEV_ERROR, S("No common TLS version"),
+		    S("The handshake failed on the protocol version: the server allows only "
+		      "versions outside libpq's range (TLS 1.2 and up by default)."),
+		    S("On the server: ssl_min_protocol_version = 'TLSv1.2' (the default since "
+		      "PostgreSQL 14); only if you must, lower the client's "
+		      "ssl_min_protocol_version."));
+	if (f->ok && f->version && (!strcmp(f->version, "TLS1.0") || !strcmp(f->version, "TLS1.1")))
+		add(&l, "tls-below-1.2", SEV_WARNING, S("TLS below 1.2"),
+		    S("The session used %s, which is deprecated.", f->version),
+		    S("Raise ssl_min_protocol_version to TLSv1.2 on the server."));
+	if (f->client_cert_requested) {
+		struct strbuf sb = STRBUF_INIT;
+		for (char **p = f->client_ca_names; p && *p; p++)
+			sb_addf(&sb, "%s\"%s\"", sb.len ? ", " : "", *p);
+		add(&l, "client-cert-requested", SEV_INFO, S("The server asks for a client certificate"),
+		    S("It accepts certificates issued by %s; %s.", sb.len ? sb_str(&sb) : "any CA",
+		      f->client_cert_sent ? "one was sent" : "none was sent"),
+		    S("Give libpq one with sslcert=FILE sslkey=FILE (or ~/.postgresql/postgresql.crt "
+		      "and .key, key mode 0600)."));
+		sb_free(&sb);
+	}
+	if (tr->client_files_error)
+		add(&l, "client-files", SEV_ERROR, S("Client certificate files unusable"),
+		    S("libpq stops before the handshake: %s.", tr->client_files_error),
+		    S("Fix the files: key mode 0600 (chmod 600), the key that matches the "
+		      "certificate, both readable."));
+
+	/* trust and names */
+	if (tr->rootcert && !tr->rootcert_exists && tr->source != ROOTCERT_SYSTEM)
+		add(&l, "root-file-missing", SEV_WARNING, S("No root certificate file"),
+		    S("libpq looked for %s (%s) and found nothing: verify-ca and verify-full fail; "
+		      "require and prefer connect without checking who answers.",
+		      tr->rootcert, rootcert_source_name(tr->source)),
+		    S("Put the CA certificate there, or set sslrootcert=FILE%s.",
+		      o->libpq_version >= 16 ? " (or sslrootcert=system for a public CA)" : ""));
+	bool missing_inter = tr->chain_ok == 0 && contains(tr->chain_error, "intermediate");
+	bool expired = tr->chain_ok == 0 && (contains(tr->chain_error, "expired") ||
+					     contains(tr->chain_error, "not yet valid"));
+	if (missing_inter)
+		add(&l, "missing-intermediate", SEV_ERROR, S("Intermediate certificate missing"),
+		    S("The server sends only its own certificate, issued by %s, which is not in "
+		      "the root file: the chain cannot be built.",
+		      ins->nchain ? ins->chain[0].issuer : "an intermediate CA"),
+		    S("On the server, put the intermediate after the leaf in ssl_cert_file; or "
+		      "add the intermediate to the client's root file."));
+	else if (tr->chain_ok == 0 && !expired && ins->nchain > 0) {
+		const struct cert_facts *top = &ins->chain[ins->nchain - 1];
+		add(&l, "untrusted-root", SEV_ERROR, S("The chain does not lead to the root file"),
+		    S("The chain ends at %s (issued by %s); the root file %s holds no certificate "
+		      "that verifies it (%s).",
+		      top->subject ? top->subject : "?", top->issuer ? top->issuer : "?",
+		      tr->rootcert ? tr->rootcert : "", tr->chain_error ? tr->chain_error : ""),
+		    S("Use a root file with the certificate of \"%s\" (the CA that issued the "
+		      "chain's top).", top->self_signed ? top->subject : top->issuer));
+	}
+	if (ins->nchain > 0 && tr->name_checked && tr->name_ok == 0) {
+		const struct cert_facts *leaf = &ins->chain[0];
+		char *names = names_of(leaf);
+		const char *pass = passing_name(leaf);
+		bool classic = leaf->ncn && strchr(leaf->cn[0], ':') && !leaf->nsan_dns && !leaf->nsan_ip;
+		add(&l, "host-name-mismatch", SEV_ERROR, S("verify-full: the name does not match"),
+		    S("libpq compared host \"%s\" with the certificate's names: %s. %s",
+		      t->host ? t->host : "(none)", names, tr->name_error ? tr->name_error : ""),
+		    classic ? S("No host name can match a CN like \"%s\": see the Cloud SQL finding.",
+				leaf->cn[0]) :
+		    pass    ? S("Connect with host=%s (keep hostaddr=%s if DNS does not resolve it), "
+				"or reissue the certificate with \"%s\" in its subjectAltName.",
+				pass, t->hostaddr ? t->hostaddr : "IP", t->host ? t->host : "the host") :
+			      S("Reissue the certificate with the host name in its subjectAltName."));
+		free(names);
+	}
+	if (ins->nchain > 0) {
+		const struct cert_facts *leaf = &ins->chain[0];
+		bool classic_cn = leaf->ncn && strchr(leaf->cn[0], ':') && !leaf->nsan_dns &&
+				  !leaf->nsan_ip;
+		if (provider_is(prov, "gcp-cloudsql-classic") || classic_cn)
+			add(&l, "cloudsql-classic-cn", SEV_WARNING,
+			    S("Cloud SQL per-instance certificate: verify-full is impossible"),
+			    S("The certificate names the instance as CN \"%s\" with no subjectAltName, "
+			      "so no host name matches it.", leaf->cn[0]),
+			    S("Use sslmode=verify-ca with the instance's server CA (server-ca.pem), which "
+			      "pins this instance; or move the instance to the shared-CA mode and connect "
+			      "by its DNS name with verify-full."));
+	}
+	if (prov && prov->id &&
+	    (provider_is(prov, "aws-rds") || provider_is(prov, "gcp-cloudsql-shared") ||
+	     provider_is(prov, "azure") || provider_is(prov, "neon") ||
+	     provider_is(prov, "supabase") || provider_is(prov, "aiven") ||
+	     provider_is(prov, "digitalocean") || provider_is(prov, "heroku") ||
+	     provider_is(prov, "crunchy") || provider_is(prov, "timescale") ||
+	     provider_is(prov, "gcp-alloydb")))
+		add(&l, "shared-ca", SEV_WARNING, S("The CA is shared with other customers"),
+		    S("%s's CA signs other customers' servers too: verify-ca accepts any of them, "
+		      "so it proves little.", prov->name),
+		    S("Use sslmode=verify-full with host set to the endpoint name%s%s.",
+		      prov->ca_bundle ? "; CA bundle: " : "", prov->ca_bundle ? prov->ca_bundle : ""));
+	/* the trap of the default root file */
+	if (tr->rootcert_exists && o) {
+		add(&l, "require-verifies", SEV_INFO, S("require acts as verify-ca here"),
+		    S("A root file exists (%s), so libpq verifies the chain under require, and "
+		      "under prefer and allow too: a chain that does not verify makes prefer and "
+		      "allow fall back to plaintext and require fail.", tr->rootcert),
+		    S("Say what you mean: verify-ca or verify-full with sslrootcert=FILE; use "
+		      "require only where no root file is configured."));
+	}
+	/* the silent downgrades */
+	if (modes && sf->sslrequest_reply == REPLY_S && modes[SSLMODE_PREFER].outcome == OUTCOME_PLAINTEXT)
+		add(&l, "prefer-plaintext", SEV_ERROR, S("prefer quietly ends in plaintext"),
+		    S("The server does TLS, but the TLS attempt fails (%s), so libpq's default "
+		      "sslmode=prefer reconnects unencrypted without a word.",
+		      modes[SSLMODE_REQUIRE].error ? modes[SSLMODE_REQUIRE].error : "see require"),
+		    S("Fix the TLS failure, then use sslmode=verify-full so a failure is an error, "
+		      "not a downgrade."));
+	if (modes && sf->sslrequest_reply == REPLY_S && modes[SSLMODE_ALLOW].outcome == OUTCOME_PLAINTEXT)
+		add(&l, "allow-plaintext", SEV_WARNING, S("allow connects in plaintext"),
+		    S("sslmode=allow tries plaintext first and the server accepts it, so TLS is "
+		      "never used even though the server offers it."),
+		    S("Use sslmode=verify-full (or at least require)."));
+	if (sf->plain.attempted && sf->plain.accepted == 1)
+		add(&l, "plaintext-accepted", SEV_WARNING, S("The server accepts unencrypted sessions"),
+		    S("A StartupMessage in clear was answered with authentication: pg_hba.conf has "
+		      "a host (or hostnossl) line for this client."),
+		    S("On the server: hostssl lines instead of host in pg_hba.conf (and reload); "
+		      "clients: sslmode=verify-full."));
+	if (sf->tls.attempted && sf->tls.accepted == 0 && sf->tls.sqlstate &&
+	    !strcmp(sf->tls.sqlstate, "28000") && contains(sf->tls.message, "SSL encryption"))
+		add(&l, "hba-rejects-tls", SEV_ERROR, S("pg_hba.conf rejects encrypted sessions"),
+		    S("The StartupMessage over TLS got: %s.", sf->tls.message),
+		    S("Add a hostssl line for this user and database (or change hostnossl)."));
+	if ((sf->tls.accepted == 0 && contains(sf->tls.message, "endpoint ID is not specified")) ||
+	    provider_is(prov, "neon"))
+		add(&l, "sni-required", !ins->tls.sni ? SEV_ERROR : SEV_INFO,
+		    S("The server routes on SNI"),
+		    S("%s", !ins->tls.sni ? "No SNI was sent (host is an IP address, or sslsni=0), "
+					   "and the server cannot tell which database is meant." :
+					   "It needs the TLS server name (SNI); libpq sends it from "
+					   "the host keyword since version 14."),
+		    S("Connect by host name (not IP) with sslsni=1 and libpq 14+; or pass "
+		      "options=endpoint=<id>."));
+	/* channel binding */
+	if (sf->tls.nsasl > 0) {
+		bool plus = false;
+		for (int i = 0; i < sf->tls.nsasl; i++)
+			plus |= !strcmp(sf->tls.sasl_mechanisms[i], "SCRAM-SHA-256-PLUS");
+		add(&l, plus ? "channel-binding-available" : "channel-binding-unavailable",
+		    SEV_INFO, plus ? S("Channel binding available") : S("No channel binding"),
+		    plus ? S("Over TLS the server offers SCRAM-SHA-256-PLUS, which ties the password "
+			     "exchange to this TLS session.") :
+			   S("The server offers no SCRAM-SHA-256-PLUS over TLS."),
+		    plus ? S("channel_binding=require makes libpq insist on it (a man in the "
+			     "middle can then not relay the login).") :
+			   S("Use SCRAM passwords (password_encryption = scram-sha-256) to get it."));
+	}
+	/* direct TLS */
+	if (ins->direct_tls.attempted) {
+		bool ok = ins->direct_tls.ok && ins->direct_tls.alpn &&
+			  !strcmp(ins->direct_tls.alpn, "postgresql");
+		add(&l, ok ? "direct-tls-supported" : "direct-tls-unsupported", ok ? SEV_INFO : SEV_WARNING,
+		    ok ? S("Direct TLS supported") : S("Direct TLS not supported"),
+		    ok ? S("The server accepts a TLS ClientHello first with ALPN \"postgresql\" "
+			   "(PostgreSQL 17+): one round trip less.") :
+			 S("A ClientHello first (sslnegotiation=direct) fails here: the server is "
+			   "older than PostgreSQL 17 or a proxy does not pass it."),
+		    ok ? S("With libpq 17+, sslnegotiation=direct and sslmode=verify-full.") :
+			 S("Use sslnegotiation=postgres (the default) with this server."));
+	}
+	certificate_findings(&l, ins, now);
+	if (o && o->gss_ticket && !(o->gssencmode && !strcmp(o->gssencmode, "disable")))
+		add(&l, "gss-may-apply", SEV_INFO, S("Kerberos may take over"),
+		    S("A Kerberos ticket exists: libpq tries GSSAPI encryption before TLS, and a "
+		      "server that accepts it skips every TLS check."),
+		    S("gssencmode=disable to be sure TLS (and its checks) is used."));
+	*out = l.f;
+	*n = l.n;
+}
