@@ -281,13 +281,13 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 			      "pins this instance; or move the instance to the shared-CA mode and connect "
 			      "by its DNS name with verify-full."));
 	}
+	/* who shares the CA: research/clouds.md, section 17 (all customers of
+	 * a region, or a public root) */
 	if (prov && prov->id &&
 	    (provider_is(prov, "aws-rds") || provider_is(prov, "gcp-cloudsql-shared") ||
-	     provider_is(prov, "azure") || provider_is(prov, "neon") ||
-	     provider_is(prov, "supabase") || provider_is(prov, "aiven") ||
-	     provider_is(prov, "digitalocean") || provider_is(prov, "heroku") ||
-	     provider_is(prov, "crunchy") || provider_is(prov, "timescale") ||
-	     provider_is(prov, "gcp-alloydb")))
+	     provider_is(prov, "azure-flexible") || provider_is(prov, "azure-single") ||
+	     provider_is(prov, "neon") || provider_is(prov, "supabase") ||
+	     provider_is(prov, "timescale")))
 		add(&l, "shared-ca", SEV_WARNING, S("The CA is shared with other customers"),
 		    S("%s's CA signs other customers' servers too: verify-ca accepts any of them, "
 		      "so it proves little.", prov->name),
