@@ -6,6 +6,7 @@
 #include "engine/conninfo.h"
 #include "engine/inspection.h"
 #include "engine/probe.h"
+#include "model/diagnosis.h"
 #include "model/sslmode.h"
 #include "demo/demo.h"
 #include "tui/tui.h"
@@ -118,7 +119,7 @@ static int serve_demo(const char *name, const char *target, int nsets,
 	for (int i = 0; i < nsets; i++) {
 		if (strcmp(sets[i].keyword, "port"))
 			die_usage("with --demo-serve only --port and --trust apply, not --%s",
-				  sets[i].keyword);
+				  strcmp(sets[i].keyword, "connect_timeout") ? sets[i].keyword : "timeout");
 		char *end;
 		long v = strtol(sets[i].value, &end, 10);
 		if (*sets[i].value == '\0' || *end || v < 0 || v > 65535)
@@ -354,7 +355,7 @@ int main(int argc, char **argv)
 		    recorded <= LIBPQ_VERSION_MAX)
 			libpq_version = recorded;
 		for (int i = 0; i < nsets; i++)
-			conninfo_target_what_if(&ins.target, sets[i].keyword, sets[i].value);
+			probe_what_if(&ins, sets[i].keyword, sets[i].value);
 		if (tui) {
 			struct tui_start ts = { .ins = &ins, .replayed = true,
 						.libpq_version = libpq_version ? libpq_version :
@@ -462,7 +463,12 @@ render:;
 		ins.teaches = teaches;
 		demo_name = teaches = NULL;
 	}
-	struct report rep = { &ins, modes, libpq_version };
+	struct diagnosis dg;
+	diagnosis_run(&ins, modes, &vo, &dg);
+	if (dg.warning)
+		fprintf(stderr, "pgtls-inspect: warning: %s\n", dg.warning);
+	struct report rep = { &ins, modes, libpq_version, dg.findings, dg.nfindings,
+			      &dg.provider, dg.clients, dg.nclients };
 	int code = ins.reachable == 0 ? EXIT_UNREACHABLE : EXIT_DONE;
 
 	if (savef && save_events(savef, save, &rep) < 0)
@@ -476,6 +482,7 @@ render:;
 		code = o == OUTCOME_ENCRYPTED || o == OUTCOME_PLAINTEXT ? EXIT_DONE :
 									    EXIT_CHECK_FAILS;
 	}
+	diagnosis_free(&dg);
 	for (int m = 0; m < SSLMODE_COUNT; m++)
 		verdict_free(&modes[m]);
 	inspection_free(&ins);

@@ -844,3 +844,38 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 	}
 	return *err ? -1 : 0;
 }
+
+bool probe_what_if(struct inspection *ins, const char *keyword, const char *value)
+{
+	struct conn_target *t = &ins->target;
+	struct trust_facts *tr = &ins->trust;
+	if (!conninfo_target_what_if(t, keyword, value))
+		return false;
+	if (!strcmp(keyword, "sslrootcert")) {
+		free(tr->rootcert);
+		free(tr->rootcert_error);
+		tr->rootcert_error = NULL;
+		tr->rootcert = xstrdup(value);
+		tr->source = t->rootcert_source;
+		tr->rootcert_exists = t->rootcert_exists;
+		tr->rootcert_certs = -1;
+		x509_verify_chain(ins, time(NULL));
+	} else if (!strcmp(keyword, "host") && ins->nchain > 0) {
+		free(tr->name_host);
+		free(tr->name_error);
+		tr->name_error = NULL;
+		tr->name_host = xstrdup(value);
+		tr->name_checked = 1;
+		tr->name_ok = x509_name_check(ins->chain[0].der, ins->chain[0].der_len, value,
+					      &tr->name_error) == 1;
+	} else if (!strcmp(keyword, "sslcert") || !strcmp(keyword, "sslkey")) {
+		free(tr->client_files_error);
+		tr->client_files_error = NULL;
+		free(tr->client_cert);
+		free(tr->client_key);
+		tr->client_cert = t->sslcert ? xstrdup(t->sslcert) : NULL;
+		tr->client_key = t->sslkey ? xstrdup(t->sslkey) : NULL;
+		tls_client_files_check(t, &tr->client_files_error);
+	}
+	return true;
+}

@@ -21,4 +21,11 @@ struct probe_opts {
 int probe_run(struct inspection *ins, const struct probe_opts *opts,
 	      char **err);
 
+/* A what-if on captured facts: change one option that needs no new
+ * connection (host, sslmode, sslrootcert, sslcert, sslkey) and redo the
+ * trust facts it affects (the chain against another root file, the name
+ * against another host, other client files) offline. false when keyword
+ * needs a new connection. */
+bool probe_what_if(struct inspection *ins, const char *keyword, const char *value);
+
 #endif

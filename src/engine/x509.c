@@ -295,7 +295,8 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 	free(tr->chain_error);
 	tr->chain_error = NULL;
 	tr->chain_ok = -1;
-	if (!tr->rootcert || !tr->rootcert_exists || nchain == 0)
+	if (nchain == 0 || !tr->rootcert ||
+	    (!tr->rootcert_exists && tr->source != ROOTCERT_SYSTEM))
 		return;
 	if (tr->source == ROOTCERT_SYSTEM) {
 		/* libpq 16+: SSL_CTX_set_default_verify_paths */

@@ -294,7 +294,9 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		    S("Use sslmode=verify-full with host set to the endpoint name%s%s.",
 		      prov->ca_bundle ? "; CA bundle: " : "", prov->ca_bundle ? prov->ca_bundle : ""));
 	/* the trap of the default root file */
-	if (tr->rootcert_exists && o) {
+	/* where it changes an outcome, or where require was asked for */
+	if (tr->rootcert_exists && o &&
+	    (tr->chain_ok == 0 || (t->sslmode && !strcmp(t->sslmode, "require")))) {
 		add(&l, "require-verifies", SEV_INFO, S("require acts as verify-ca here"),
 		    S("A root file exists (%s), so libpq verifies the chain under require, and "
 		      "under prefer and allow too: a chain that does not verify makes prefer and "

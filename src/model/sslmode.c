@@ -162,6 +162,8 @@ static void prefix(struct run *r, const char *ip)
 	free(a);
 }
 
+static void add_line(struct run *r, const char *msg);
+
 static const struct connect_fact *conn_fact(const struct run *r)
 {
 	const struct server_facts *sf = &r->ins->server;
@@ -188,6 +190,12 @@ static bool new_connection(struct run *r)
 				e);
 			free(e);
 		}
+	}
+	if (!c->ok && c->error && !strncmp(c->error, "could not translate host name", 29)) {
+		/* PQconnectPoll reports a failed lookup without a server line */
+		add_line(r, c->error);
+		step(r, "%s", c->error);
+		return false;
 	}
 	if (!c->ok) {
 		prefix(r, c->ip);

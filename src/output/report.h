@@ -6,6 +6,9 @@
 #define PGI_REPORT_H
 #include <stdio.h>
 #include "engine/inspection.h"
+#include "model/clients.h"
+#include "model/explain.h"
+#include "model/provider.h"
 #include "model/sslmode.h"
 
 /* What a sink renders: the facts and the verdicts drawn from them. */
@@ -13,6 +16,11 @@ struct report {
 	const struct inspection *ins;
 	const struct verdict *modes; /* SSLMODE_COUNT of them, or NULL */
 	int libpq_version;           /* whose behaviour the verdicts predict */
+	const struct finding *findings;
+	int nfindings;
+	const struct provider_match *provider; /* NULL or id NULL: none */
+	const struct client_verdict *clients;
+	int nclients;
 };
 
 /* The JSON document of DESIGN.md section 3 (and --save-events). */

@@ -286,10 +286,31 @@ static json_t *build(const struct report *r)
 		json_array_append_new(chain, cert_json(&ins->chain[i]));
 	json_object_set_new(root, "chain", chain);
 	json_object_set_new(root, "trust", trust_json(&ins->trust));
-	/* findings and provider come with the diagnosis; present and empty */
 	json_object_set_new(root, "modes", modes_json(r->modes));
-	json_object_set_new(root, "findings", json_array());
-	json_object_set_new(root, "provider", json_null());
+	json_t *fa = json_array();
+	for (int i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+		json_array_append_new(fa, json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", f->id,
+						    "severity", severity_name(f->severity),
+						    "title", js(f->title), "detail", js(f->detail),
+						    "fix", js(f->fix)));
+	}
+	json_object_set_new(root, "findings", fa);
+	const struct provider_match *pm = r->provider;
+	json_object_set_new(root, "provider",
+			    pm && pm->id ? json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id", js(pm->id),
+						     "name", js(pm->name), "evidence", js(pm->evidence),
+						     "ca_bundle", js(pm->ca_bundle), "host_advice",
+						     js(pm->host_advice), "advice", js(pm->advice)) :
+					   json_null());
+	json_t *ca = json_array();
+	for (int i = 0; i < r->nclients; i++) {
+		const struct client_verdict *c = &r->clients[i];
+		json_array_append_new(ca, json_pack("{s:s, s:s, s:s, s:o}", "client", c->client,
+						    "mode", c->mode, "outcome",
+						    client_outcome_name(c->outcome), "rule", js(c->rule)));
+	}
+	json_object_set_new(root, "clients", ca);
 	return root;
 }
 

@@ -211,6 +211,37 @@ int report_text_write(FILE *out, const struct report *r)
 	put(out, "SNI sent", t->sni ? t->sni : "none");
 	if (r->modes)
 		verdicts(out, r);
+	if (r->provider && r->provider->id) {
+		fputs("\nManaged service\n", out);
+		put(out, "recognised", r->provider->name);
+		put_wrapped(out, "evidence", r->provider->evidence);
+		if (r->provider->ca_bundle)
+			put_wrapped(out, "CA bundle", r->provider->ca_bundle);
+		if (r->provider->host_advice)
+			put_wrapped(out, "host name", r->provider->host_advice);
+		if (r->provider->advice)
+			put_wrapped(out, "advice", r->provider->advice);
+	}
+	if (r->nfindings) {
+		fprintf(out, "\nFindings (%d)\n", r->nfindings);
+		for (int i = 0; i < r->nfindings; i++) {
+			const struct finding *f = &r->findings[i];
+			char *title = sanitize(f->title);
+			fprintf(out, "  [%s] %s (%s)\n", severity_name(f->severity), title, f->id);
+			free(title);
+			put_wrapped(out, "  what", f->detail);
+			put_wrapped(out, "  fix", f->fix);
+		}
+	}
+	if (r->nclients) {
+		fputs("\nOther client stacks (their own meaning of verify-ca / verify-full)\n", out);
+		for (int i = 0; i < r->nclients; i++) {
+			const struct client_verdict *c = &r->clients[i];
+			fprintf(out, "  %-14s %-34s %s\n", c->client, c->mode,
+				client_outcome_name(c->outcome));
+			put_wrapped(out, "", c->rule);
+		}
+	}
 
 	fputs("\nNegotiation\n", out);
 	for (size_t i = 0; i < ins->log.n; i++) {

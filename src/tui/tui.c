@@ -13,6 +13,7 @@
 #include "engine/pgwire.h"
 #include "engine/probe.h"
 #include "engine/x509.h"
+#include "model/diagnosis.h"
 #include "model/sslmode.h"
 #include "output/report.h"
 #include "util/sanitize.h"
@@ -37,12 +38,13 @@
 #define MIN_COLS 60
 #define MIN_LINES 16
 
-enum view { VIEW_STEPS, VIEW_CHAIN, VIEW_HELP };
+enum view { VIEW_STEPS, VIEW_CHAIN, VIEW_HELP, VIEW_FINDINGS };
 
 struct tui {
 	struct inspection ins;
 	struct verdict modes[SSLMODE_COUNT];
 	bool have_modes;
+	struct diagnosis dg;
 	int libpq_version;
 	bool replayed;
 	bool stepping;   /* hold after each event */
@@ -81,9 +83,16 @@ static void restore_terminal(void)
 		endwin();
 }
 
+/* what was installed before us (the demo's cleanup), called after the
+ * terminal is restored */
+static void (*previous[NSIG])(int);
+
 static void on_fatal_signal(int sig)
 {
 	restore_terminal();
+	if (previous[sig] != SIG_DFL && previous[sig] != SIG_IGN && previous[sig] != SIG_ERR &&
+	    previous[sig])
+		previous[sig](sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -420,6 +429,38 @@ static void draw_detail(struct tui *t, int y0, int x, int h, int w)
 	}
 }
 
+static attr_t severity_attr(const struct tui *t, enum severity s)
+{
+	return s == SEV_ERROR ? outcome_attr(t, OUTCOME_FAILS) :
+	       s == SEV_WARNING ? outcome_attr(t, OUTCOME_PLAINTEXT) : A_NORMAL;
+}
+
+/* The findings, each with its fix, and the managed service recognised. */
+static void draw_findings(struct tui *t, int y0, int x, int h, int w)
+{
+	int y = y0, end = y0 + h;
+	char buf[512];
+	const struct diagnosis *d = &t->dg;
+	if (!t->have_modes) {
+		put(y, x, w, " Findings: after the probes", A_BOLD);
+		return;
+	}
+	snprintf(buf, sizeof(buf), " Findings (%d)%s%s", d->nfindings,
+		 d->provider.id ? "   service: " : "", d->provider.id ? d->provider.name : "");
+	put(y++, x, w, buf, A_BOLD);
+	for (int i = 0; i < d->nfindings && y < end; i++) {
+		const struct finding *f = &d->findings[i];
+		char *title = sanitize(f->title), *fix = sanitize(f->fix);
+		snprintf(buf, sizeof(buf), "%s %s", f->severity == SEV_ERROR ? "E" :
+						    f->severity == SEV_WARNING ? "W" : "i", title);
+		put(y++, x + 1, w - 1, buf, A_BOLD | severity_attr(t, f->severity));
+		snprintf(buf, sizeof(buf), "fix: %s", fix);
+		y += wrap(y, x + 3, w - 3, end - y < 2 ? end - y : 2, buf, A_NORMAL);
+		free(title);
+		free(fix);
+	}
+}
+
 static void draw_chain(struct tui *t, int y0, int x, int h, int w)
 {
 	const struct inspection *ins = &t->ins;
@@ -484,7 +525,8 @@ static void draw_chain(struct tui *t, int y0, int x, int h, int w)
 		char *hs = sanitize(host ? host : "(none)");
 		char *ne = sanitize(tr->name_error ? tr->name_error : "");
 		snprintf(buf, sizeof(buf), "verify-full compares host \"%s\" with the %s: %s%s%s", hs,
-			 host && x509_host_is_ip(host) ? "IP SANs (CN if none)" : "DNS SANs (CN if none)",
+			 host && x509_host_is_ip(host) ? "IP SANs and, as text, the DNS SANs (CN if no IP SAN)" :
+							 "DNS SANs (CN if none)",
 			 tr->name_ok < 0 ? "not checked" : tr->name_ok ? "match" : "no match",
 			 tr->name_ok == 0 ? " - " : "", ne);
 		wrap(y, x + 1, w - 1, end - y, buf, A_NORMAL);
@@ -518,6 +560,7 @@ static void c_pgup(struct tui *t, const char *a) { t->sel = t->sel > 10 ? t->sel
 static void c_mode_next(struct tui *t, const char *a) { t->mode = (t->mode + 1) % SSLMODE_COUNT; (void)a; }
 static void c_mode_prev(struct tui *t, const char *a) { t->mode = (t->mode + SSLMODE_COUNT - 1) % SSLMODE_COUNT; (void)a; }
 static void c_chain(struct tui *t, const char *a) { t->view = t->view == VIEW_CHAIN ? VIEW_STEPS : VIEW_CHAIN; (void)a; }
+static void c_findings(struct tui *t, const char *a) { t->view = t->view == VIEW_FINDINGS ? VIEW_STEPS : VIEW_FINDINGS; (void)a; }
 static void c_help(struct tui *t, const char *a) { t->view = t->view == VIEW_HELP ? VIEW_STEPS : VIEW_HELP; (void)a; }
 static void c_back(struct tui *t, const char *a) { t->view = VIEW_STEPS; t->status[0] = '\0'; (void)a; }
 static void c_quit(struct tui *t, const char *a) { t->quit = true; (void)a; }
@@ -577,6 +620,7 @@ static const struct command commands[] = {
 	{ "mode-prev", KEY_LEFT, 'h', "Left h", "explain the previous sslmode", c_mode_prev },
 	{ "mode", 0, 0, "1-6", "explain sslmode N (or: mode verify-full)", c_mode_n },
 	{ "view-chain", 'c', 0, "c", "certificate chain, trust and names (again: back)", c_chain },
+	{ "view-findings", 'f', 0, "f", "findings with their fixes, the managed service (again: back)", c_findings },
 	{ "view-help", '?', 0, "?", "this table (again: back)", c_help },
 	{ "view-main", 27, 0, "Esc", "back to the timeline", c_back },
 	{ "step", ' ', 'n', "Space n", "let a held probe take its next step", c_step },
@@ -593,7 +637,7 @@ static void draw_help(struct tui *t, int y0, int h)
 	put(y++, 0, COLS, " Keys (each is a named command; the : line takes the names too)", A_BOLD);
 	for (size_t i = 0; i < NCOMMANDS && y < y0 + h; i++) {
 		char buf[256];
-		snprintf(buf, sizeof(buf), "  %-8s %-12s %s", commands[i].keys, commands[i].name,
+		snprintf(buf, sizeof(buf), "  %-8s %-14s %s", commands[i].keys, commands[i].name,
 			 commands[i].help);
 		put(y++, 0, COLS, buf, A_NORMAL);
 	}
@@ -610,7 +654,7 @@ static void draw_help(struct tui *t, int y0, int h)
  * words are added when the terminal is wide enough. */
 static void draw_matrix(struct tui *t, int y)
 {
-	bool words = COLS >= 100;
+	bool words = COLS >= 110;
 	int x = 0;
 	for (int m = 0; m < SSLMODE_COUNT && x < COLS; m++) {
 		char buf[64];
@@ -672,7 +716,7 @@ static void draw_status(struct tui *t)
 	if (t->cmdline)
 		return; /* readline's redisplay draws here */
 	const char *hint = t->holding ? "HELD: n/Space next step  S step mode off  q quit" :
-			   "j/k event  h/l mode  c chain  ? keys  : command  r rerun  q quit";
+			   "j/k event  h/l mode  c chain  f findings  ? keys  : command  q quit";
 	put(y, 0, COLS, t->status[0] ? t->status : hint, t->status[0] ? A_BOLD : A_DIM);
 }
 
@@ -690,7 +734,7 @@ static void redraw(struct tui *t)
 		refresh();
 		return;
 	}
-	int expl = LINES >= 30 ? 8 : 6;
+	int expl = LINES >= 30 ? (LINES - 3) / 3 : 6;
 	int body = LINES - 3 - expl; /* header, matrix, status */
 	draw_header(t);
 	if (t->view == VIEW_HELP) {
@@ -708,6 +752,8 @@ static void redraw(struct tui *t)
 			put(y, left - 1, 1, t->utf8 ? "\u2502" : "|", A_DIM);
 		if (t->view == VIEW_CHAIN)
 			draw_chain(t, 1, left, body, COLS - left);
+		else if (t->view == VIEW_FINDINGS)
+			draw_findings(t, 1, left, body, COLS - left);
 		else
 			draw_detail(t, 1, left, body, COLS - left);
 	}
@@ -919,6 +965,9 @@ static void verdicts_recompute(struct tui *t)
 			verdict_free(&t->modes[m]);
 	verdict_opts_from_target(&vo, &t->ins.target, t->libpq_version);
 	sslmode_verdicts(&t->ins, &vo, t->modes);
+	if (t->have_modes)
+		diagnosis_free(&t->dg);
+	diagnosis_run(&t->ins, t->modes, &vo, &t->dg);
 	t->have_modes = true;
 }
 
@@ -929,7 +978,15 @@ static int save_to(struct tui *t, const char *kind, const char *path)
 		snprintf(t->status, sizeof(t->status), "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
-	struct report rep = { &t->ins, t->have_modes ? t->modes : NULL, t->libpq_version };
+	struct report rep = { .ins = &t->ins, .modes = t->have_modes ? t->modes : NULL,
+			      .libpq_version = t->libpq_version };
+	if (t->have_modes) {
+		rep.findings = t->dg.findings;
+		rep.nfindings = t->dg.nfindings;
+		rep.provider = &t->dg.provider;
+		rep.clients = t->dg.clients;
+		rep.nclients = t->dg.nclients;
+	}
 	int rc = !strcmp(kind, "report") ? report_text_write(f, &rep) : report_json_write(f, &rep);
 	if (fclose(f) != 0)
 		rc = -1;
@@ -1027,7 +1084,7 @@ static void set_option(struct tui *t, const char *key, const char *value)
 		snprintf(t->status, sizeof(t->status), "invalid sslmode value: \"%s\"", value);
 		return;
 	}
-	if (conninfo_target_what_if(&t->ins.target, key, value)) {
+	if (probe_what_if(&t->ins, key, value)) {
 		verdicts_recompute(t);
 		if (!strcmp(key, "sslmode"))
 			t->mode = sslmode_parse(value);
@@ -1238,14 +1295,20 @@ static void start_probe(struct tui *t)
 {
 	char *err = NULL;
 	struct conn_target keep = t->ins.target;
-	/* a fresh inspection of the same target */
+	char *scenario = t->ins.scenario, *teaches = t->ins.teaches;
+	/* a fresh inspection of the same target (and demo scenario) */
 	memset(&t->ins.target, 0, sizeof(t->ins.target));
+	t->ins.scenario = t->ins.teaches = NULL;
 	inspection_free(&t->ins);
 	inspection_init(&t->ins);
 	t->ins.target = keep;
+	t->ins.scenario = scenario;
+	t->ins.teaches = teaches;
 	if (t->have_modes)
 		for (int m = 0; m < SSLMODE_COUNT; m++)
 			verdict_free(&t->modes[m]);
+	if (t->have_modes)
+		diagnosis_free(&t->dg);
 	t->have_modes = false;
 	t->sel = t->top = 0;
 	t->running = true;
@@ -1309,10 +1372,10 @@ int tui_run(struct tui_start *st)
 		}
 	}
 	atexit(restore_terminal);
-	signal(SIGTERM, on_fatal_signal);
-	signal(SIGINT, on_fatal_signal);
-	signal(SIGHUP, on_fatal_signal);
-	signal(SIGQUIT, on_fatal_signal);
+	previous[SIGTERM] = signal(SIGTERM, on_fatal_signal);
+	previous[SIGINT] = signal(SIGINT, on_fatal_signal);
+	previous[SIGHUP] = signal(SIGHUP, on_fatal_signal);
+	previous[SIGQUIT] = signal(SIGQUIT, on_fatal_signal);
 	cbreak();
 	noecho();
 	nonl();
@@ -1357,9 +1420,11 @@ int tui_run(struct tui_start *st)
 	restore_terminal();
 	if (t.screen)
 		delscreen(t.screen);
-	if (t.have_modes)
+	if (t.have_modes) {
 		for (int m = 0; m < SSLMODE_COUNT; m++)
 			verdict_free(&t.modes[m]);
+		diagnosis_free(&t.dg);
+	}
 	inspection_free(&t.ins);
 	free(t.script);
 	strlist_free(t.dumps);

@@ -26,5 +26,6 @@ char *datadir_find(const char *name)
 
 const char *datadir_places(void)
 {
-	return "$PGTLS_INSPECT_DATADIR, " PKGDATADIR " and " PGI_SRCDATADIR;
+	return getenv("PGTLS_INSPECT_DATADIR") ? "$PGTLS_INSPECT_DATADIR, which is used alone when set" :
+						 PKGDATADIR " and " PGI_SRCDATADIR;
 }

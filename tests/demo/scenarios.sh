@@ -28,6 +28,8 @@ for ((i = 0; i < n; i++)); do
 		"$JQ" -r '.modes | to_entries[] | "#   \(.key): \(.value.error // "")"' "$j" | head -12
 	fi
 	assert_jq "$j" '.scenario.name' "$name"
+	assert_eq "$name: the findings" "$("$JQ" -c '[.findings[].id] | unique' "$j")" \
+		"$("$JQ" -c ".scenarios[$i].findings | unique" "$S")"
 	# the scenario's own facts: {"jq filter": expected value}
 	while IFS= read -r filter; do
 		value=$("$JQ" -c --arg k "$filter" ".scenarios[$i].facts[\$k]" "$S")

@@ -31,4 +31,7 @@ assert_jq "$J" '.server.tls_startup.auth' "ok"
 assert_jq "$J" '.server.tls_startup.sqlstate' "null"
 
 pg_stop
+# the findings each inspection must report (src/model/explain.c)
+assert_findings "$T/client-cert.json" '["client-cert-requested"]'
+assert_findings "$T/no-client-cert.json" '["client-cert-requested"]'
 finish

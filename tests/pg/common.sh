@@ -54,3 +54,8 @@ psql_try() {
 	PGCONNECT_TIMEOUT=5 timeout -k 5 30 "$PSQL" -w -X -A -t -q -d "$ci" -c "$sql" \
 		>"$out" 2>&1 </dev/null
 }
+
+# assert_findings FILE JSON-ARRAY: the finding ids FILE reports, exactly.
+assert_findings() {
+	assert_jq "$1" '[.findings[].id] | unique' "$2"
+}

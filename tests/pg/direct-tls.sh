@@ -39,4 +39,7 @@ J=$T/plain.json
 pgi_json "$J" "$(pg_conninfo "sslrootcert=$C/root.crt")"
 assert_jq "$J" '.direct_tls' "null"
 assert_jq "$J" '[.events[] | select(.probe == "direct")] | length' "0"
+# the findings each inspection must report (src/model/explain.c)
+assert_findings "$T/v18.json" '["direct-tls-unsupported","plaintext-accepted"]'
+assert_findings "$T/plain.json" '["allow-plaintext","plaintext-accepted"]'
 finish

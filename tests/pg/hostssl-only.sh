@@ -34,4 +34,7 @@ assert_jq "$J" '.server.plaintext_startup.message' "pg_hba.conf rejects connecti
 assert_jq "$J" '.server.tls_startup.accepted' "true"
 pg_stop
 
+# the findings each inspection must report (src/model/explain.c)
+assert_findings "$T/no-entry.json" '[]'
+assert_findings "$T/reject.json" '[]'
 finish

@@ -20,4 +20,6 @@ assert_jq "$J" '.server.plaintext_startup.auth' "ok"
 assert_jq "$J" '.server.plaintext_startup.sqlstate' "null"
 
 pg_stop
+# the findings each inspection must report (src/model/explain.c)
+assert_findings "$T/ssl-off.json" '["plaintext-accepted","ssl-refused"]'
 finish

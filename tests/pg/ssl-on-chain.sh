@@ -72,4 +72,8 @@ assert_eq "--check verify-full, other root" "$(check_rc verify-full "$(pg_connin
 assert_eq "--check prefer, other root (silent plaintext)" "$(check_rc prefer "$(pg_conninfo "sslrootcert=$C/other-root.crt")")" 0
 assert_eq "--check verify-full, hostaddr only" "$(check_rc verify-full "hostaddr=127.0.0.1 port=$PGPORT_TEST user=postgres dbname=postgres sslrootcert=$C/root.crt")" 1
 pg_stop
+# the findings each inspection must report (src/model/explain.c)
+assert_findings "$T/root.json" '["allow-plaintext","plaintext-accepted"]'
+assert_findings "$T/other-root.json" '["allow-plaintext","plaintext-accepted","prefer-plaintext","require-verifies","untrusted-root"]'
+assert_findings "$T/leaf-root.json" '["allow-plaintext","plaintext-accepted","prefer-plaintext","require-verifies","untrusted-root"]'
 finish

@@ -32,4 +32,7 @@ assert_jq "$J" '.tls.version' "TLS1.2"
 assert_jq "$J" '.tls.kx | type' "string"
 assert_jq "$J" '.trust.chain_ok' "true"
 assert_jq "$J" '[.events[] | select(.kind == "ServerKeyExchange")] | length' "1"
+# the findings each inspection must report (src/model/explain.c)
+assert_findings "$T/min13.json" '["allow-plaintext","plaintext-accepted","prefer-plaintext","tls-version"]'
+assert_findings "$T/open.json" '["allow-plaintext","plaintext-accepted"]'
 finish
