@@ -459,6 +459,29 @@ static void draw_findings(struct tui *t, int y0, int x, int h, int w)
 		free(title);
 		free(fix);
 	}
+	/* the other client stacks, one line each: verify-ca then verify-full */
+	if (y < end - 1 && d->nclients) {
+		put(y++, x, w, " Other clients: verify-ca / verify-full", A_BOLD);
+		/* rows come in order, each stack's verify-ca before its
+		 * verify-full: pair a verify-full row with the last verify-ca */
+		const char *ca = "-";
+		for (int i = 0; i < d->nclients && y < end; i++) {
+			const struct client_verdict *c = &d->clients[i];
+			if (c->meaning && !strcmp(c->meaning, "verify-ca")) {
+				ca = client_outcome_name(c->outcome);
+				continue;
+			}
+			const char *name = !strcmp(c->client, "rustls") ?
+						   (strstr(c->mode, "sqlx") ? "sqlx (rustls)" :
+									      "tokio-pg-rustls") :
+						   c->client;
+			snprintf(buf, sizeof(buf), "%-16s %-8s / %s", name, ca,
+				 client_outcome_name(c->outcome));
+			ca = "-";
+			put(y++, x + 1, w - 1, buf,
+			    c->outcome == CLIENT_REJECTS ? outcome_attr(t, OUTCOME_FAILS) : A_NORMAL);
+		}
+	}
 }
 
 static void draw_chain(struct tui *t, int y0, int x, int h, int w)
