@@ -70,6 +70,7 @@ static char *names_of(const struct cert_facts *c)
 	return sb_detach(&sb);
 }
 
+/* A name that would pass verify-full as it is (no wildcard), or NULL. */
 static const char *passing_name(const struct cert_facts *c)
 {
 	for (char **p = c->san_dns; p && *p; p++)
@@ -77,9 +78,9 @@ static const char *passing_name(const struct cert_facts *c)
 			return *p;
 	if (c->nsan_ip)
 		return c->san_ip[0];
-	if (!c->nsan_dns && c->ncn)
+	if (!c->nsan_dns && c->ncn && strncmp(c->cn[0], "*.", 2) != 0)
 		return c->cn[0];
-	return c->nsan_dns ? c->san_dns[0] : NULL;
+	return NULL;
 }
 
 static void certificate_findings(struct flist *l, const struct inspection *ins, time_t now)
@@ -106,7 +107,8 @@ static void certificate_findings(struct flist *l, const struct inspection *ins, 
 			    S("%s (%s) expires in %ld days.", who, c->subject ? c->subject : "",
 			      (long)((c->not_after - now) / 86400)),
 			    S("Renew it now; clients that verify will fail the day it expires."));
-		if (c->signature && contains(c->signature, "SHA1") && !c->self_signed)
+		if (c->signature && (contains(c->signature, "SHA1") || contains(c->signature, "MD5")) &&
+		    !c->self_signed)
 			add(l, "sha1-signature", SEV_WARNING, S("SHA-1 signature"),
 			    S("%s is signed with %s, which modern TLS stacks refuse.", who, c->signature),
 			    S("Reissue it with a SHA-256 signature."));
@@ -115,7 +117,8 @@ static void certificate_findings(struct flist *l, const struct inspection *ins, 
 			add(l, "short-key", SEV_WARNING, S("Short RSA key"),
 			    S("%s has a %u-bit RSA key; 2048 bits is the minimum others accept.", who, bits),
 			    S("Reissue it with a 2048-bit (or larger) RSA key, or an ECDSA P-256 key."));
-		if (c->version == 1)
+		/* a v1 root is a fine trust anchor even for webpki */
+		if (c->version == 1 && !(i > 0 && c->self_signed))
 			add(l, "x509-v1", SEV_WARNING, S("X.509 version 1 certificate"),
 			    S("%s is a version 1 certificate (no extensions): libpq accepts it, "
 			      "rustls/webpki-based clients refuse it.", who),
@@ -123,14 +126,23 @@ static void certificate_findings(struct flist *l, const struct inspection *ins, 
 	}
 	if (ins->nchain > 0) {
 		const struct cert_facts *leaf = &ins->chain[0];
+		/* OpenSSL's check_purpose_ssl_server also takes the two old SGC
+		 * purposes, as x509.c does */
 		bool eku_ok = leaf->next_key_usage == 0;
-		for (int i = 0; i < leaf->next_key_usage; i++)
-			eku_ok |= !strcmp(leaf->ext_key_usage[i], "serverAuth");
+		struct strbuf ekus = STRBUF_INIT;
+		for (int i = 0; i < leaf->next_key_usage; i++) {
+			const char *e = leaf->ext_key_usage[i];
+			eku_ok |= !strcmp(e, "serverAuth") || !strcmp(e, "2.16.840.1.113730.4.1") ||
+				  !strcmp(e, "1.3.6.1.4.1.311.10.3.3");
+			sb_addf(&ekus, "%s%s", i ? ", " : "", e);
+		}
 		if (!eku_ok)
 			add(l, "no-server-auth", SEV_ERROR, S("Certificate not for TLS servers"),
-			    S("The server's certificate lists extended key usages without serverAuth; "
-			      "OpenSSL (libpq) and the other stacks refuse it for a server."),
+			    S("The server's certificate allows only %s (extended key usage), not "
+			      "serverAuth; OpenSSL (libpq) and the other stacks refuse it for a server.",
+			      sb_str(&ekus)),
 			    S("Reissue it with extendedKeyUsage = serverAuth."));
+		sb_free(&ekus);
 	}
 }
 
@@ -231,7 +243,7 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		      "require and prefer connect without checking who answers.",
 		      tr->rootcert, rootcert_source_name(tr->source)),
 		    S("Put the CA certificate there, or set sslrootcert=FILE%s.",
-		      o->libpq_version >= 16 ? " (or sslrootcert=system for a public CA)" : ""));
+		      o && o->libpq_version >= 16 ? " (or sslrootcert=system for a public CA)" : ""));
 	bool missing_inter = tr->chain_ok == 0 && contains(tr->chain_error, "intermediate");
 	bool expired = tr->chain_ok == 0 && (contains(tr->chain_error, "expired") ||
 					     contains(tr->chain_error, "not yet valid"));
@@ -242,7 +254,10 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		      ins->nchain ? ins->chain[0].issuer : "an intermediate CA"),
 		    S("On the server, put the intermediate after the leaf in ssl_cert_file; or "
 		      "add the intermediate to the client's root file."));
-	else if (tr->chain_ok == 0 && !expired && ins->nchain > 0) {
+	else if (tr->chain_ok == 0 && !expired && ins->nchain > 0 &&
+		 (contains(tr->chain_error, "unable to get") ||
+		  contains(tr->chain_error, "invalid CA") ||
+		  contains(tr->chain_error, "could not be read"))) {
 		const struct cert_facts *top = &ins->chain[ins->nchain - 1];
 		add(&l, "untrusted-root", SEV_ERROR, S("The chain does not lead to the root file"),
 		    S("The chain ends at %s (issued by %s); the root file %s holds no certificate "
@@ -262,9 +277,14 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		      t->host ? t->host : "(none)", names, tr->name_error ? tr->name_error : ""),
 		    classic ? S("No host name can match a CN like \"%s\": see the Cloud SQL finding.",
 				leaf->cn[0]) :
-		    pass    ? S("Connect with host=%s (keep hostaddr=%s if DNS does not resolve it), "
+		    pass    ? S("Connect with host=%s (with hostaddr=%s if DNS does not resolve it), "
 				"or reissue the certificate with \"%s\" in its subjectAltName.",
-				pass, t->hostaddr ? t->hostaddr : "IP", t->host ? t->host : "the host") :
+				pass, t->hostaddr ? t->hostaddr : "<its address>",
+				t->host ? t->host : "the host") :
+		    leaf->nsan_dns ? S("Connect with a host name the wildcard %s covers (exactly one "
+				       "label in place of *), or reissue the certificate with \"%s\" "
+				       "in its subjectAltName.", leaf->san_dns[0],
+				       t->host ? t->host : "the host") :
 			      S("Reissue the certificate with the host name in its subjectAltName."));
 		free(names);
 	}
@@ -272,7 +292,7 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		const struct cert_facts *leaf = &ins->chain[0];
 		bool classic_cn = leaf->ncn && strchr(leaf->cn[0], ':') && !leaf->nsan_dns &&
 				  !leaf->nsan_ip;
-		if (provider_is(prov, "gcp-cloudsql-classic") || classic_cn)
+		if (classic_cn)
 			add(&l, "cloudsql-classic-cn", SEV_WARNING,
 			    S("Cloud SQL per-instance certificate: verify-full is impossible"),
 			    S("The certificate names the instance as CN \"%s\" with no subjectAltName, "
@@ -284,7 +304,8 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 	/* who shares the CA: research/clouds.md, section 17 (all customers of
 	 * a region, or a public root) */
 	if (prov && prov->id &&
-	    (provider_is(prov, "aws-rds") || provider_is(prov, "gcp-cloudsql-shared") ||
+	    (provider_is(prov, "aws-rds") /* and aws-rds-proxy: a public root */ ||
+	     provider_is(prov, "gcp-cloudsql-shared") || provider_is(prov, "azure-cosmos") ||
 	     provider_is(prov, "azure-flexible") || provider_is(prov, "azure-single") ||
 	     provider_is(prov, "neon") || provider_is(prov, "supabase") ||
 	     provider_is(prov, "timescale")))
@@ -328,14 +349,17 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		add(&l, "hba-rejects-tls", SEV_ERROR, S("pg_hba.conf rejects encrypted sessions"),
 		    S("The StartupMessage over TLS got: %s.", sf->tls.message),
 		    S("Add a hostssl line for this user and database (or change hostnossl)."));
-	if ((sf->tls.accepted == 0 && contains(sf->tls.message, "endpoint ID is not specified")) ||
-	    provider_is(prov, "neon"))
-		add(&l, "sni-required", !ins->tls.sni ? SEV_ERROR : SEV_INFO,
+	bool sni_refused = sf->tls.accepted == 0 && contains(sf->tls.message, "endpoint ID is not specified");
+	if (sni_refused || provider_is(prov, "neon"))
+		add(&l, "sni-required", sni_refused ? SEV_ERROR : SEV_INFO,
 		    S("The server routes on SNI"),
-		    S("%s", !ins->tls.sni ? "No SNI was sent (host is an IP address, or sslsni=0), "
-					   "and the server cannot tell which database is meant." :
-					   "It needs the TLS server name (SNI); libpq sends it from "
-					   "the host keyword since version 14."),
+		    S("%s", sni_refused && !ins->tls.sni ?
+				    "No SNI was sent (host is an IP address, or sslsni=0), and the "
+				    "server cannot tell which database is meant." :
+			    sni_refused ? "The server refused the session for want of an endpoint: the "
+					  "SNI sent does not name one it knows (a custom name?)." :
+					  "It needs the TLS server name (SNI); libpq sends it from the "
+					  "host keyword since version 14."),
 		    S("Connect by host name (not IP) with sslsni=1 and libpq 14+; or pass "
 		      "options=endpoint=<id>."));
 	/* channel binding */
