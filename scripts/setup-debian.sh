@@ -4,7 +4,8 @@
 set -eu
 packages="build-essential autoconf automake pkg-config
   libgnutls28-dev libjansson-dev libncurses-dev libreadline-dev
-  gnutls-bin openssl postgresql-15 postgresql-client-15 jq tmux procps iproute2 ca-certificates"
+  gnutls-bin openssl postgresql-15 postgresql-client-15 jq tmux procps iproute2 ca-certificates
+  clang valgrind time"
 as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
 export DEBIAN_FRONTEND=noninteractive

@@ -10,8 +10,10 @@
 #include "model/sslmode.h"
 #include "demo/demo.h"
 #include "tui/tui.h"
+#include "fleet.h"
 #include "output/report.h"
 #include "util/sanitize.h"
+#include "util/strlist.h"
 #include "util/xalloc.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -66,6 +68,11 @@ static void usage(FILE *out)
 	      "  --demo list           list the scenarios and what each teaches\n"
 	      "  --demo-serve NAME     keep a scenario's server running for psql or other clients\n"
 	      "                        (--port N to choose the port, --trust to skip authentication)\n"
+	      "Fleet (several TARGETs, or a list):\n"
+	      "  --targets FILE        one target a line (- for standard input; # comments)\n"
+	      "  --jobs N              inspect N at once (default 8); --json gives one JSON\n"
+	      "                        object a line, else a summary table; --check MODE counts\n"
+	      "                        the servers that pass\n"
 	      "  --help  --version\n"
 	      "\n"
 	      "Exit status: 0 inspection done (with --check: MODE connects), 1 with --check:\n"
@@ -147,7 +154,7 @@ int main(int argc, char **argv)
 	enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
 	       O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
 	       O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
-	       O_DEMO_SERVE, O_TRUST, O_STEP };
+	       O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "report", no_argument, NULL, O_REPORT },
@@ -169,6 +176,8 @@ int main(int argc, char **argv)
 		{ "demo-serve", required_argument, NULL, O_DEMO_SERVE },
 		{ "trust", no_argument, NULL, O_TRUST },
 		{ "step", no_argument, NULL, O_STEP },
+		{ "targets", required_argument, NULL, O_TARGETS },
+		{ "jobs", required_argument, NULL, O_JOBS },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -187,6 +196,8 @@ int main(int argc, char **argv)
 	const char *save = NULL, *replay = NULL;
 	int libpq_version = 0, check = -1;
 	bool demo = false, trust = false, step = false;
+	const char *targets_file = NULL;
+	int jobs = 8;
 	const char *demo_serve = NULL;
 	int c;
 
@@ -235,6 +246,17 @@ int main(int argc, char **argv)
 		case O_STEP:
 			step = true;
 			break;
+		case O_TARGETS:
+			targets_file = optarg;
+			break;
+		case O_JOBS: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || v < 1 || v > 1024)
+				die_usage("--jobs wants a number from 1 to 1024, not \"%s\"", optarg);
+			jobs = (int)v;
+			break;
+		}
 		case O_HELP:
 			usage(stdout);
 			return EXIT_DONE;
@@ -276,8 +298,44 @@ int main(int argc, char **argv)
 		}
 		}
 	}
-	if (argc - optind > 1)
-		die_usage("one TARGET only; \"%s\" is one too many", argv[optind + 1]);
+	if (argc - optind > 1 || targets_file) {
+		/* a fleet: several targets at once */
+		if (replay || demo || demo_serve || save || step)
+			die_usage("%s", "several targets go with neither --replay, --demo, --save-events nor --step");
+		char **list = NULL;
+		int n = 0;
+		for (int i = optind; i < argc; i++)
+			strlist_add(&list, &n, argv[i]);
+		if (targets_file) {
+			FILE *tf = strcmp(targets_file, "-") ? fopen(targets_file, "r") : stdin;
+			if (!tf)
+				die_usage("cannot read %s: %s", targets_file, strerror(errno));
+			char line[4096];
+			while (fgets(line, sizeof(line), tf)) {
+				char *p = line + strspn(line, " \t");
+				p[strcspn(p, "\r\n")] = '\0';
+				if (*p && *p != '#')
+					strlist_add(&list, &n, p);
+			}
+			if (tf != stdin)
+				fclose(tf);
+		}
+		if (n == 0)
+			die_usage("%s", "no target in the list");
+		const char **kw = xcalloc((size_t)nsets + 1, sizeof(char *));
+		const char **val = xcalloc((size_t)nsets + 1, sizeof(char *));
+		for (int i = 0; i < nsets; i++) {
+			kw[i] = sets[i].keyword;
+			val[i] = sets[i].value;
+		}
+		struct fleet_opts fo = { list, n, kw, val, nsets, jobs, sink == SINK_JSON, check,
+					 libpq_version ? libpq_version : LIBPQ_VERSION_DEFAULT };
+		int rc = fleet_run(&fo);
+		strlist_free(list);
+		free(kw);
+		free(val);
+		return rc;
+	}
 	const char *target = optind < argc ? argv[optind] : NULL;
 	char *demo_conninfo = NULL, *teaches = NULL, *demo_name = NULL;
 	/* the interface opens on a terminal when no output was asked for

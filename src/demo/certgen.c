@@ -5,6 +5,8 @@
 #include "util/xalloc.h"
 #include <arpa/inet.h>
 #include <gnutls/crypto.h>
+#include <gnutls/x509-ext.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -58,6 +60,16 @@ int certgen_make(const struct certgen_spec *spec, const struct demo_cert *issuer
 		certgen_free(out);
 		return -1;
 	}
+	for (int i = 0; i < spec->pad_ous; i++) {
+		char ou[101];
+		memset(ou, 'a' + i % 26, 100);
+		ou[100] = '\0';
+		gnutls_x509_crt_set_dn_by_oid(out->crt, GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0,
+					      ou, 100);
+	}
+	if (spec->raw_cn)
+		gnutls_x509_crt_set_dn_by_oid(out->crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+					      spec->raw_cn, (unsigned)spec->raw_cn_len);
 	gnutls_x509_crt_set_activation_time(out->crt, now + (time_t)spec->not_before_days * DAY);
 	gnutls_x509_crt_set_expiration_time(out->crt, now + (time_t)spec->not_after_days * DAY);
 	if ((rc = gnutls_x509_crt_set_key(out->crt, out->key)) < 0)
@@ -70,9 +82,26 @@ int certgen_make(const struct certgen_spec *spec, const struct demo_cert *issuer
 		gnutls_x509_crt_set_key_usage(out->crt,
 					      GNUTLS_KEY_DIGITAL_SIGNATURE |
 						      (spec->rsa ? GNUTLS_KEY_KEY_ENCIPHERMENT : 0));
-	for (char **p = spec->dns; p && *p; p++)
-		gnutls_x509_crt_set_subject_alt_name(out->crt, GNUTLS_SAN_DNSNAME, *p,
-						     (unsigned)strlen(*p), GNUTLS_FSAN_APPEND);
+	/* all names into one extension, encoded once (appending one by one
+	 * re-encodes the whole list each time) */
+	gnutls_subject_alt_names_t sans;
+	gnutls_subject_alt_names_init(&sans);
+	unsigned nsans = 0;
+	for (char **p = spec->dns; p && *p; p++, nsans++) {
+		gnutls_datum_t d = { (unsigned char *)*p, (unsigned)strlen(*p) };
+		gnutls_subject_alt_names_set(sans, GNUTLS_SAN_DNSNAME, &d, NULL);
+	}
+	if (spec->raw_san) {
+		gnutls_datum_t d = { (unsigned char *)spec->raw_san, (unsigned)spec->raw_san_len };
+		gnutls_subject_alt_names_set(sans, GNUTLS_SAN_DNSNAME, &d, NULL);
+		nsans++;
+	}
+	for (int i = 0; i < spec->extra_sans; i++, nsans++) {
+		char name[64];
+		int n = snprintf(name, sizeof(name), "n%05d.x", i);
+		gnutls_datum_t d = { (unsigned char *)name, (unsigned)n };
+		gnutls_subject_alt_names_set(sans, GNUTLS_SAN_DNSNAME, &d, NULL);
+	}
 	for (char **p = spec->ip; p && *p; p++) {
 		unsigned char addr[16];
 		unsigned len = 0;
@@ -82,12 +111,23 @@ int certgen_make(const struct certgen_spec *spec, const struct demo_cert *issuer
 			len = 16;
 		if (!len) {
 			*err = xasprintf("bad IP address \"%s\" for a subjectAltName", *p);
+			gnutls_subject_alt_names_deinit(sans);
 			certgen_free(out);
 			return -1;
 		}
-		gnutls_x509_crt_set_subject_alt_name(out->crt, GNUTLS_SAN_IPADDRESS, addr,
-						     len, GNUTLS_FSAN_APPEND);
+		gnutls_datum_t d = { addr, len };
+		gnutls_subject_alt_names_set(sans, GNUTLS_SAN_IPADDRESS, &d, NULL);
+		nsans++;
 	}
+	if (nsans) {
+		gnutls_datum_t ext;
+		if (gnutls_x509_ext_export_subject_alt_names(sans, &ext) >= 0) {
+			gnutls_x509_crt_set_extension_by_oid(out->crt, "2.5.29.17", ext.data,
+							     ext.size, 0);
+			gnutls_free(ext.data);
+		}
+	}
+	gnutls_subject_alt_names_deinit(sans);
 	for (char **p = spec->eku; p && *p; p++) {
 		const char *oid = eku_oid(*p);
 		if (!oid) {

@@ -17,6 +17,13 @@ struct certgen_spec {
 	int not_after_days;
 	bool ca;
 	bool rsa;                /* RSA 2048, else ECDSA P-256 */
+	/* hostile shapes for the tests: raw bytes set as they are */
+	const char *raw_cn;      /* an extra CN of any bytes, or NULL */
+	size_t raw_cn_len;
+	const char *raw_san;     /* an extra dNSName of any bytes, or NULL */
+	size_t raw_san_len;
+	int pad_ous;             /* this many 100-byte OU entries in the subject */
+	int extra_sans;          /* this many generated dNSNames */
 };
 
 struct demo_cert {

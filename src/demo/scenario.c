@@ -98,6 +98,16 @@ static int read_one(json_t *j, struct scenario *s, char **err)
 	s->require_sni = boolean(srv, "require_sni", false);
 	const char *cc = json_string_value(json_object_get(srv, "client_cert"));
 	s->client_cert_require = cc && !strcmp(cc, "require");
+	s->hostile = str(srv, "hostile", NULL);
+	s->chain_length = integer(pki, "chain_length", 0);
+	s->san_count = integer(leaf, "san_count", 0);
+	s->subject_bytes = integer(leaf, "subject_bytes", 0);
+	s->hostile_names = boolean(leaf, "hostile_names", false);
+	if (s->chain_length > 100 || s->san_count > 20000 || s->subject_bytes > 65536) {
+		*err = xasprintf("scenario %s: chain_length, san_count or subject_bytes too large",
+				 s->name);
+		return -1;
+	}
 	const char *hba = json_string_value(json_object_get(srv, "hba"));
 	s->hba = hba && !strcmp(hba, "hostssl")	  ? SC_HBA_HOSTSSL :
 		 hba && !strcmp(hba, "hostnossl") ? SC_HBA_HOSTNOSSL :
@@ -120,6 +130,7 @@ static void free_one(struct scenario *s)
 	strlist_free(s->ip);
 	strlist_free(s->eku);
 	free(s->tls);
+	free(s->hostile);
 }
 
 int scenarios_load(struct scenario_set *set, char **err)

@@ -23,6 +23,11 @@ struct scenario {
 	char *tls;               /* "TLS1.2+", "TLS1.3", "TLS1.0-1.1" */
 	bool direct, require_sni, client_cert_require;
 	enum sc_hba hba;
+	char *hostile;           /* a hostile behaviour (server.c), or NULL */
+	int chain_length;        /* CAs between root and leaf (0: as inter_dn says) */
+	int san_count;           /* extra generated dNSNames on the leaf */
+	int subject_bytes;       /* pad the leaf's subject to this size */
+	bool hostile_names;      /* escapes, bidi, bad UTF-8 in names */
 };
 
 struct scenario_set {

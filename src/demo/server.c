@@ -47,12 +47,21 @@ struct conn {
 	"(libpq) for SNI support or pass the endpoint ID (first part of the domain name) as a " \
 	"parameter: '?options=endpoint%3D<endpoint-id>'. See more at https://neon.tech/sni"
 
+static bool hostile(const struct conn *c, const char *what)
+{
+	return c->srv->sc->hostile && !strcmp(c->srv->sc->hostile, what);
+}
+
 static int write_all(struct conn *c, const void *p, size_t n)
 {
 	const char *b = p;
 	while (n) {
-		ssize_t w = c->tls ? gnutls_record_send(c->tls, b, n) :
-				     send(c->fd, b, n, MSG_NOSIGNAL);
+		/* hostile "drip": one byte a second */
+		size_t chunk = hostile(c, "drip") ? 1 : n;
+		if (chunk < n || hostile(c, "drip"))
+			sleep(1);
+		ssize_t w = c->tls ? gnutls_record_send(c->tls, b, chunk) :
+				     send(c->fd, b, chunk, MSG_NOSIGNAL);
 		if (w < 0 && (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED ||
 			      errno == EINTR))
 			continue;
@@ -207,6 +216,57 @@ static void serve_queries(struct conn *c)
 	sb_free(&b);
 }
 
+/* Hostile answers to a StartupMessage, for the tests: true when one was
+ * given (the connection is then closed). */
+static bool hostile_answer(struct conn *c)
+{
+	struct strbuf out = STRBUF_INIT;
+	if (hostile(c, "huge-length")) {
+		/* an Authentication message announcing 1 GiB */
+		sb_addc(&out, 'R');
+		sb_add_u32be(&out, 0x40000000u);
+		sb_add_u32be(&out, 0);
+	} else if (hostile(c, "short-length")) {
+		sb_addc(&out, 'E');
+		sb_add_u32be(&out, 3); /* below the minimum of 4 */
+	} else if (hostile(c, "unterminated-error")) {
+		static const char body[] = "SFATAL" "C28000" "Mno terminator anywhere";
+		sb_addc(&out, 'E');
+		sb_add_u32be(&out, (uint32_t)(sizeof(body) - 1 + 4));
+		sb_add(&out, body, sizeof(body) - 1);
+	} else if (hostile(c, "escapes")) {
+		/* terminal escapes, an OSC title, a bidi override, bad UTF-8,
+		 * and a NUL that ends the message field early */
+		static const char body[] = "SFATAL\0VFATAL\0C28000\0"
+					   "Mboom \x1b[2J\x1b]0;pwned\x07 \xe2\x80\xae"
+					   "gnp.exe \xff\xfe \x9b" "31m\0"
+					   "Dsecond \x1b[31mred\0\0";
+		sb_addc(&out, 'E');
+		sb_add_u32be(&out, (uint32_t)(sizeof(body) - 1 + 4));
+		sb_add(&out, body, sizeof(body) - 1);
+	} else if (hostile(c, "notice-flood")) {
+		/* NoticeResponses without end (bounded here only by a minute) */
+		static const char body[] = "SNOTICE\0VNOTICE\0C00000\0Mstill here\0\0";
+		for (int i = 0; i < 10000000; i++) {
+			sb_reset(&out);
+			for (int k = 0; k < 64; k++) {
+				sb_addc(&out, 'N');
+				sb_add_u32be(&out, (uint32_t)(sizeof(body) - 1 + 4));
+				sb_add(&out, body, sizeof(body) - 1);
+			}
+			if (write_all(c, out.buf, out.len) < 0)
+				break;
+		}
+		sb_free(&out);
+		return true;
+	} else {
+		return false;
+	}
+	write_all(c, out.buf, out.len);
+	sb_free(&out);
+	return true;
+}
+
 /* The answer to a StartupMessage (auth.c ClientAuthentication). */
 static void startup(struct conn *c, const struct strbuf *body)
 {
@@ -217,6 +277,8 @@ static void startup(struct conn *c, const struct strbuf *body)
 		user = "";
 	if (!db)
 		db = user;
+	if (hostile_answer(c))
+		return;
 	if (c->tls && sc->require_sni && !c->sni) {
 		send_error(c, "ERROR", "XX000", NEON_NO_SNI);
 		return;
@@ -316,6 +378,31 @@ static int handshake(struct conn *c, bool direct)
 	return 0;
 }
 
+/* 'S', then no TLS: a close, garbage, an alert, or a reset. */
+static void hostile_after_s(struct conn *c)
+{
+	char hello[4096];
+	if (write_all(c, "S", 1) < 0 || hostile(c, "close-after-s"))
+		return;
+	/* read the ClientHello first */
+	if (recv(c->fd, hello, sizeof(hello), 0) <= 0)
+		return;
+	if (hostile(c, "garbage-after-s")) {
+		static const char junk[] = "HTTP/1.1 400 Bad Request\r\n\x1b[2J\x00\xff garbage";
+		write_all(c, junk, sizeof(junk) - 1);
+	} else if (hostile(c, "tls-alert")) {
+		/* a fatal handshake_failure alert record */
+		static const unsigned char alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28 };
+		write_all(c, alert, sizeof(alert));
+	} else if (hostile(c, "reset-handshake")) {
+		struct linger lg = { 1, 0 };
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		return; /* the close sends an RST */
+	}
+	struct pollfd p = { c->fd, POLLIN, 0 };
+	poll(&p, 1, 300);
+}
+
 static void *serve(void *arg)
 {
 	struct conn *c = arg;
@@ -360,6 +447,13 @@ static void *serve(void *arg)
 				if (write_all(c, "N", 1) < 0)
 					goto out;
 				continue;
+			}
+			if (sc->hostile && (!strcmp(sc->hostile, "close-after-s") ||
+					    !strcmp(sc->hostile, "garbage-after-s") ||
+					    !strcmp(sc->hostile, "tls-alert") ||
+					    !strcmp(sc->hostile, "reset-handshake"))) {
+				hostile_after_s(c);
+				goto out;
 			}
 			const char *reply = sc->reply == SC_REPLY_EXTRA ? "Sgarbage" : "S";
 			if (write_all(c, reply, strlen(reply)) < 0 || handshake(c, false) < 0)
@@ -420,8 +514,10 @@ int demo_server_start(const struct scenario *sc, const struct demo_pki *pki, int
 	s->pki = pki;
 	s->trust = trust;
 	gnutls_certificate_allocate_credentials(&s->cred);
-	gnutls_x509_crt_t chain[2] = { pki->leaf.crt, pki->inter.crt };
+	gnutls_x509_crt_t chain[102] = { pki->leaf.crt, pki->inter.crt };
 	unsigned n = pki->have_inter && sc->send_inter ? 2 : 1;
+	for (int i = pki->nchain - 1; i >= 0; i--)
+		chain[n++] = pki->chain[i].crt;
 	rc = gnutls_certificate_set_x509_key(s->cred, chain, n, pki->leaf.key);
 	if (rc >= 0 && pki->have_client_ca)
 		rc = gnutls_certificate_set_x509_trust(s->cred,
@@ -467,7 +563,20 @@ int demo_pki_make(const struct scenario *sc, struct demo_pki *pki, char **err)
 	if (certgen_make(&root, NULL, &pki->root, err) < 0)
 		return -1;
 	const struct demo_cert *issuer = &pki->root;
-	if (sc->inter_dn) {
+	if (sc->chain_length > 0) {
+		/* a long chain: CA i signs CA i+1 */
+		pki->chain = xcalloc((size_t)sc->chain_length, sizeof(*pki->chain));
+		for (int i = 0; i < sc->chain_length; i++) {
+			char dn[64];
+			snprintf(dn, sizeof(dn), "CN=pgtls-inspect chain CA %d", i + 1);
+			struct certgen_spec ca = root;
+			ca.dn = dn;
+			if (certgen_make(&ca, issuer, &pki->chain[i], err) < 0)
+				return -1;
+			pki->nchain++;
+			issuer = &pki->chain[i];
+		}
+	} else if (sc->inter_dn) {
 		struct certgen_spec inter = root;
 		inter.dn = sc->inter_dn;
 		inter.not_after_days = 1825;
@@ -476,9 +585,23 @@ int demo_pki_make(const struct scenario *sc, struct demo_pki *pki, char **err)
 		pki->have_inter = true;
 		issuer = &pki->inter;
 	}
+	/* names that try to reach the terminal: ANSI escapes, an OSC title
+	 * sequence, BEL, and in the CN (a UTF8String) a bidi override and a
+	 * C1 CSI; the dNSName (an IA5String) stays ASCII, as GnuTLS insists.
+	 * NUL and invalid UTF-8 come in the ErrorResponse of hostile-escapes. */
+	static const char evil_cn[] = "evil\x1b[2J\x1b]0;pwned\x07\xe2\x80\xaegnp.exe\xc2\x9b" "31m.example";
+	static const char evil_san[] = "evil\x1b[2J\x1b]0;pwned\x07.example";
 	struct certgen_spec leaf = { .dn = sc->leaf_dn, .dns = sc->dns, .ip = sc->ip,
 				     .eku = sc->eku, .not_before_days = sc->not_before_days,
-				     .not_after_days = sc->not_after_days, .rsa = sc->rsa };
+				     .not_after_days = sc->not_after_days, .rsa = sc->rsa,
+				     .extra_sans = sc->san_count,
+				     .pad_ous = sc->subject_bytes / 100 };
+	if (sc->hostile_names) {
+		leaf.raw_cn = evil_cn;
+		leaf.raw_cn_len = sizeof(evil_cn) - 1;
+		leaf.raw_san = evil_san;
+		leaf.raw_san_len = sizeof(evil_san) - 1;
+	}
 	if (certgen_make(&leaf, sc->self_signed ? NULL : issuer, &pki->leaf, err) < 0)
 		return -1;
 	if (sc->client_ca_dn) {
@@ -504,4 +627,7 @@ void demo_pki_free(struct demo_pki *pki)
 	certgen_free(&pki->leaf);
 	certgen_free(&pki->client_ca);
 	certgen_free(&pki->other);
+	for (int i = 0; i < pki->nchain; i++)
+		certgen_free(&pki->chain[i]);
+	free(pki->chain);
 }

@@ -14,6 +14,8 @@
 struct demo_pki {
 	struct demo_cert root, inter, leaf, client_ca, other;
 	bool have_inter, have_client_ca;
+	struct demo_cert *chain; /* chain_length CAs, root first (hostile) */
+	int nchain;
 };
 
 /* Make the certificates scenario sc describes. */

@@ -56,7 +56,15 @@ struct probe {
 	const struct timespec *t0;
 	double connect_start;
 	const struct addrinfo *ai; /* the address being tried; ai_next next */
+	int nmsgs;               /* backend messages read */
+	size_t nbytes;           /* and their bytes */
 };
+
+/* What one probe keeps of a server's messages before it gives up: a
+ * server that floods (NoticeResponses without end) costs at most this, plus
+ * one message of PGWIRE_MAX_MSG and a read buffer of twice that. */
+#define MAX_MESSAGES 1000
+#define MAX_MESSAGE_BYTES (4u << 20)
 
 static double wall_ms(const struct timespec *t0)
 {
@@ -375,6 +383,15 @@ static bool consume(struct probe *p)
 			EV(p, EV_RECV, "InvalidMessage", raw, total,
 			   "malformed '%c' message: %s", raw[0] >= 0x20 && raw[0] < 0x7f ? raw[0] : '?', why);
 			set_str(&p->ans->failure, why);
+			finish(p);
+			return true;
+		}
+		if (++p->nmsgs > MAX_MESSAGES || (p->nbytes += total) > MAX_MESSAGE_BYTES) {
+			EV(p, EV_NOTE, "TooMuch", NULL, 0,
+			   "the server sent %d messages (%zu bytes) without deciding; giving up",
+			   p->nmsgs, p->nbytes);
+			set_str(&p->ans->failure, "too many messages from the server");
+			pgwire_msg_free(&m);
 			finish(p);
 			return true;
 		}

@@ -238,6 +238,9 @@ int tls_client_new(struct tls_client **out, int fd,
 	/* libpq 17+ always offers ALPN "postgresql" (PG_ALPN_PROTOCOL) */
 	gnutls_datum_t alpn = { (unsigned char *)"postgresql", 10 };
 	gnutls_alpn_set_protocols(c->session, &alpn, 1, 0);
+	/* room for big chains (OpenSSL, hence libpq, allows 100 KiB by
+	 * default: larger ones are flagged, not refused here) */
+	gnutls_handshake_set_max_packet_length(c->session, 1u << 20);
 	gnutls_handshake_set_hook_function(c->session, GNUTLS_HANDSHAKE_ANY,
 					   GNUTLS_HOOK_POST, hs_hook);
 	gnutls_transport_set_int(c->session, fd);

@@ -124,6 +124,23 @@ static void certificate_findings(struct flist *l, const struct inspection *ins, 
 			      "rustls/webpki-based clients refuse it.", who),
 			    S("Reissue it as a version 3 certificate with basicConstraints."));
 	}
+	if (ins->nchain > 10)
+		add(l, "long-chain", SEV_WARNING, S("A very long certificate chain"),
+		    S("The server sends %zu certificates. Clients limit the depth they verify "
+		      "(GnuTLS 16 by default, OpenSSL 100) and the size of the handshake (OpenSSL "
+		      "100 KiB): some will refuse it.", ins->nchain),
+		    S("Send only the leaf and the intermediates a client needs (usually one or two)."));
+	if (ins->nchain > 0 && ins->chain[0].nsan_dns + ins->chain[0].nsan_ip > 100)
+		add(l, "many-names", SEV_WARNING, S("A certificate with very many names"),
+		    S("The server's certificate has %d subjectAltName entries; the certificate "
+		      "message grows with them, and clients cap its size (OpenSSL: 100 KiB).",
+		      ins->chain[0].nsan_dns + ins->chain[0].nsan_ip),
+		    S("Issue one certificate per service, or use a wildcard."));
+	if (ins->nchain > 0 && ins->chain[0].subject && strlen(ins->chain[0].subject) > 4096)
+		add(l, "huge-subject", SEV_WARNING, S("A huge certificate subject"),
+		    S("The server's certificate subject is %zu bytes long.",
+		      strlen(ins->chain[0].subject)),
+		    S("Reissue it with an ordinary subject (a CN and an O)."));
 	if (ins->nchain > 0) {
 		const struct cert_facts *leaf = &ins->chain[0];
 		/* OpenSSL's check_purpose_ssl_server also takes the two old SGC
@@ -349,6 +366,61 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		add(&l, "hba-rejects-tls", SEV_ERROR, S("pg_hba.conf rejects encrypted sessions"),
 		    S("The StartupMessage over TLS got: %s.", sf->tls.message),
 		    S("Add a hostssl line for this user and database (or change hostnossl)."));
+	/* what a broken or hostile server does to the startup answers */
+	const struct startup_answer *answers[] = { &sf->plain, &sf->tls, &sf->direct_startup };
+	const char *lanes[] = { "in clear", "over TLS", "over direct TLS" };
+	bool flood = false, slow = false, malformed = false;
+	for (int i = 0; i < 3; i++) {
+		const struct startup_answer *a = answers[i];
+		if (!a->attempted || !a->failure)
+			continue;
+		if (!strcmp(a->failure, "too many messages from the server") && !flood) {
+			flood = true;
+			add(&l, "message-flood", SEV_ERROR, S("The server floods messages"),
+			    S("Answering the StartupMessage %s, the server sent message after message "
+			      "without deciding; pgtls-inspect stopped after 1000 (libpq would read on "
+			      "until its timeout).", lanes[i]),
+			    S("Look at the server or the proxy in front of it; set connect_timeout in "
+			      "clients."));
+		} else if (!strcmp(a->failure, "timeout expired") && !slow) {
+			slow = true;
+			add(&l, "server-slow", SEV_ERROR, S("The server answers too slowly"),
+			    S("The answer to the StartupMessage %s did not complete within the timeout.",
+			      lanes[i]),
+			    S("Check the server's load and the network; clients need connect_timeout so "
+			      "they fail rather than hang."));
+		} else if (strcmp(a->failure, "timeout expired") &&
+			   strcmp(a->failure, "too many messages from the server") &&
+			   !strstr(a->failure, "closed") && !malformed) {
+			malformed = true;
+			add(&l, "malformed-message", SEV_ERROR, S("The server broke the protocol"),
+			    S("Its answer to the StartupMessage %s could not be read: %s.", lanes[i],
+			      a->failure),
+			    S("Something other than PostgreSQL (or a broken proxy) answers on this port."));
+		}
+	}
+	if (f->attempted && !f->ok && f->failure_kind && !strcmp(f->failure_kind, "timeout") && !slow)
+		add(&l, "server-slow", SEV_ERROR, S("The server answers too slowly"),
+		    S("The TLS handshake did not complete within the timeout."),
+		    S("Check the server's load and the network; clients need connect_timeout so they "
+		      "fail rather than hang."));
+	if (f->attempted && !f->ok && f->failure_kind && strcmp(f->failure_kind, "timeout") &&
+	    strcmp(f->failure_kind, "version") && f->alert_code != 70)
+		add(&l, "tls-handshake-failed", SEV_ERROR, S("The TLS handshake fails"),
+		    S("After 'S' the handshake failed: %s.", f->error ? f->error : f->failure_kind),
+		    S("Check the server's TLS setup (ssl_cert_file, ssl_key_file, ssl_ciphers) and "
+		      "anything in between that may speak another protocol."));
+	if (sf->plain.attempted && sf->plain.accepted == 0 && sf->tls.attempted &&
+	    sf->tls.accepted == 0 && !contains(sf->tls.message, "SSL encryption") &&
+	    !contains(sf->tls.message, "endpoint ID"))
+		add(&l, "startup-rejected", SEV_ERROR, S("The server refuses both startups"),
+		    S("In clear: %s %s: %s. Over TLS: %s %s: %s.",
+		      sf->plain.severity ? sf->plain.severity : "", sf->plain.sqlstate ? sf->plain.sqlstate : "",
+		      sf->plain.message ? sf->plain.message : "",
+		      sf->tls.severity ? sf->tls.severity : "", sf->tls.sqlstate ? sf->tls.sqlstate : "",
+		      sf->tls.message ? sf->tls.message : ""),
+		    S("Read the server's message: pg_hba.conf, the user and database names, and the "
+		      "server log say why."));
 	bool sni_refused = sf->tls.accepted == 0 && contains(sf->tls.message, "endpoint ID is not specified");
 	if (sni_refused || provider_is(prov, "neon"))
 		add(&l, "sni-required", sni_refused ? SEV_ERROR : SEV_INFO,

@@ -279,6 +279,13 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 		return ATT_SOFT;
 	}
 	step(r, "StartupMessage %s: %s", how, a->failure);
+	if (!strcmp(a->failure, "too many messages from the server")) {
+		/* libpq reads on until its connect_timeout ends the attempt */
+		free(r->v->caveat);
+		r->v->caveat = xstrdup("the server floods messages without deciding; libpq would read "
+				       "them until connect_timeout (\"timeout expired\") or forever");
+		return ATT_UNKNOWN;
+	}
 	if (!strcmp(a->failure, "timeout expired"))
 		sb_adds(&r->err, "timeout expired\n");
 	else
@@ -512,7 +519,7 @@ static enum att ssl_attempt(struct run *r)
 	}
 	step(r, "send SSLRequest; the server answers 'S'");
 
-initialize:
+initialize:; /* a label before a declaration: C11 needs a statement */
 	/* initialize_SSL: the root file first */
 	bool have_root = false;
 	if (r->o->rootcert_source == ROOTCERT_SYSTEM && r->o->libpq_version >= 16) {

@@ -25,6 +25,9 @@ struct report {
 
 /* The JSON document of DESIGN.md section 3 (and --save-events). */
 int report_json_write(FILE *out, const struct report *r);
+/* The same document on one line (no newline), for JSON lines; malloc'd
+ * (free with free()), NULL on failure. */
+char *report_json_line(const struct report *r);
 /* Read a document written by report_json_write into ins (initialised by
  * the caller). The chain is rebuilt from the PeerCertificate events' bytes;
  * *libpq_version is the recorded one (0 when absent). -1 with a one-line

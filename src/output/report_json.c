@@ -314,6 +314,14 @@ static json_t *build(const struct report *r)
 	return root;
 }
 
+char *report_json_line(const struct report *r)
+{
+	json_t *root = build(r);
+	char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+	json_decref(root);
+	return s;
+}
+
 int report_json_write(FILE *out, const struct report *r)
 {
 	json_t *root = build(r);

@@ -38,8 +38,13 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
-	/* C1 controls (U+0080..U+009F) are terminal escapes too */
+	/* C1 controls (U+0080..U+009F) are terminal escapes too, and the
+	 * bidirectional controls can make text read differently from what
+	 * it is (CVE-2021-42574's "Trojan Source"): both are escaped */
 	if (cp >= 0x80 && cp <= 0x9f)
+		return 0;
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x200e || cp == 0x200f || cp == 0x061c)
 		return 0;
 	return len;
 }

@@ -27,7 +27,9 @@ bad "missing =" 'missing "=" after "port"' "host=127.0.0.1 port"
 bad "bad sslmode" 'invalid sslmode value: "strict"' --sslmode strict 127.0.0.1
 bad "unknown option" 'unknown option --frobnicate' --frobnicate
 bad "option without value" 'needs a value' --port
-bad "two targets" 'one TARGET only' 127.0.0.1 127.0.0.2
+bad "several targets and --replay" 'several targets go with neither --replay' --replay x.json 127.0.0.1 127.0.0.2
+bad "--jobs 0" '--jobs wants a number from 1 to 1024' --jobs 0 127.0.0.1 127.0.0.2
+bad "unreadable --targets" 'cannot read' --targets /nonexistent/list
 bad "two outputs" 'only one of --json and --report' --json --report 127.0.0.1
 bad "bad timeout" '--timeout wants whole seconds' --timeout 0 127.0.0.1
 bad "Unix socket dir" 'Unix-domain sockets are not supported' "host=/var/run/postgresql"

@@ -12,7 +12,9 @@ SQL="SELECT 1" # the demo server answers any query with the session's state
 # shellcheck source=tests/pg/agree.sh
 . "$abs_top_srcdir/tests/pg/agree.sh"
 
-for name in $("$JQ" -r '.scenarios[].name' "$S"); do
+# the hostile servers are for the robustness tests (tests/demo/hostile.sh):
+# a dripping or flooding server would only measure psql's patience
+for name in $("$JQ" -r '.scenarios[] | select(.name | startswith("hostile-") | not) | .name' "$S"); do
 	: >"$T/serve"
 	"$PGI" --demo-serve "$name" --trust >"$T/serve" 2>&1 &
 	pid=$!

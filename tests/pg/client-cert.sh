@@ -33,5 +33,5 @@ assert_jq "$J" '.server.tls_startup.sqlstate' "null"
 pg_stop
 # the findings each inspection must report (src/model/explain.c)
 assert_findings "$T/client-cert.json" '["client-cert-requested"]'
-assert_findings "$T/no-client-cert.json" '["client-cert-requested"]'
+assert_findings "$T/no-client-cert.json" '["client-cert-requested","startup-rejected"]'
 finish

@@ -30,6 +30,9 @@ int main(void)
 	same("\xc0\xaf", 2, "\\xc0\\xaf");
 	same("\xe2\x82", 2, "\\xe2\\x82");
 	same("\xed\xa0\x80", 3, "\\xed\\xa0\\x80");
+	/* bidi overrides are escaped: U+202E, U+2066 */
+	same("a\xe2\x80\xae" "b", 5, "a\\xe2\\x80\\xaeb");
+	same("\xe2\x81\xa6x", 4, "\\xe2\\x81\\xa6x");
 	CHECK(sanitize_is_clean("hello"));
 	CHECK(!sanitize_is_clean("a\x1b"));
 	CHECK(!sanitize_is_clean("bad \xff utf8"));
