@@ -12,6 +12,10 @@ need_tool "$JQ" timeout
 export PGTLS_INSPECT_DATADIR=$abs_top_srcdir/data
 S=$abs_top_srcdir/data/scenarios.json
 TIME_BIN=$(command -v /usr/bin/time || true)
+# AddressSanitizer's shadow memory and quarantine (make distcheck) say
+# nothing about the program's own bound: measure memory on plain builds
+asan=0
+grep -q __asan_init "$PGI" 2>/dev/null && asan=1
 [ -n "$TIME_BIN" ] || [ "${CI:-}" != true ] || fail "/usr/bin/time is missing"
 
 for name in $("$JQ" -r '.scenarios[] | select(.name | startswith("hostile-")) | .name' "$S"); do
@@ -29,7 +33,7 @@ for name in $("$JQ" -r '.scenarios[] | select(.name | startswith("hostile-")) | 
 	ms=$((($(date +%s%N) - start) / 1000000))
 	assert_eq "$name: exit status" "$rc" 0
 	assert_eq "$name: done within ${limit}s (took ${ms} ms)" "$([ "$ms" -le $((limit * 1000)) ] && echo yes)" yes
-	if [ -s "$T/$name.rss" ]; then
+	if [ -s "$T/$name.rss" ] && [ "$asan" = 0 ]; then
 		kb=$(tail -1 "$T/$name.rss")
 		assert_eq "$name: peak memory ${kb} KiB under 256 MiB" "$([ "$kb" -lt 262144 ] && echo yes)" yes
 	fi
