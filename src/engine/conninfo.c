@@ -341,17 +341,6 @@ static size_t uri_prefix_length(const char *s)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* fe-connect.c: conninfo_uri_decode. `shown` is what an error quotes: the
  * raw text, or a mask for secrets (libpq would quote the password). */
 static char *uri_decode(const char *str, const char *shown, char **err)
@@ -366,8 +355,8 @@ static char *uri_decode(const char *str, const char *shown, char **err)
 			sb_addc(&sb, *q++);
 			continue;
 		}
-		hi = hexval(q[1]);
-		lo = hi < 0 ? -1 : hexval(q[2]);
+		hi = hex_digit(q[1]);
+		lo = hi < 0 ? -1 : hex_digit(q[2]);
 		if (hi < 0 || lo < 0) {
 			fail(err, "invalid percent-encoded token: \"%s\"", shown);
 			goto bad;

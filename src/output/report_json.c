@@ -366,17 +366,6 @@ static char **rlist(json_t *o, const char *key, int *n)
 	return list;
 }
 
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex digits only, an even number of them; NULL otherwise. */
 static uint8_t *unhex(const char *s, size_t *n)
 {
@@ -385,7 +374,7 @@ static uint8_t *unhex(const char *s, size_t *n)
 		return NULL;
 	uint8_t *out = xmalloc(len / 2 + 1);
 	for (size_t i = 0; i < len / 2; i++) {
-		int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
+		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			free(out);
 			return NULL;

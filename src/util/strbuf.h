@@ -23,6 +23,8 @@ void sb_add_u16be(struct strbuf *sb, uint16_t v);
 void sb_add_u32be(struct strbuf *sb, uint32_t v);
 /* lowercase hex of n bytes, separated by sep (0 for none) */
 void sb_addhex(struct strbuf *sb, const uint8_t *p, size_t n, char sep);
+/* The value of a hex digit (either case), or -1. */
+int hex_digit(char c);
 /* the buffer's text ("" when empty); the buffer keeps ownership */
 const char *sb_str(const struct strbuf *sb);
 /* hand the heap string to the caller and reset the buffer */
