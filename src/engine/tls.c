@@ -436,6 +436,11 @@ int tls_client_files_check(const struct conn_target *t, char **msg)
 				 t->sslcert, strerror(errno));
 		return -1;
 	}
+	if (!S_ISREG(st.st_mode) || st.st_size > (16 << 20)) {
+		*msg = xasprintf("could not read certificate file \"%s\": not a regular file",
+				 t->sslcert);
+		return -1;
+	}
 	if (gnutls_load_file(t->sslcert, &cd) < 0) {
 		*msg = xasprintf("could not read certificate file \"%s\": %s",
 				 t->sslcert, strerror(errno ? errno : EIO));
@@ -458,7 +463,7 @@ int tls_client_files_check(const struct conn_target *t, char **msg)
 					 kf, strerror(errno));
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) || st.st_size > (16 << 20)) {
 		*msg = xasprintf("private key file \"%s\" is not a regular file", kf);
 		goto out;
 	}

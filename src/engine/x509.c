@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 static char *datum_str(gnutls_datum_t *d)
 {
@@ -265,6 +266,14 @@ static int load_roots(const char *path, gnutls_x509_crt_t **certs,
 		      unsigned *n, char **err)
 {
 	gnutls_datum_t data;
+	struct stat st;
+	/* a device or a huge file is no root file (and a replayed log may
+	 * name anything) */
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (16 << 20)) {
+		*err = xasprintf("could not read \"%s\": not a regular file of a sensible size",
+				 path);
+		return -1;
+	}
 	int rc = gnutls_load_file(path, &data);
 	if (rc < 0) {
 		*err = xasprintf("could not read \"%s\": %s", path,

@@ -48,7 +48,8 @@ for t in "$@"; do
 		echo "fuzz-smoke: PASS: $t ($nreg regressions, ${runs:-?} runs in ${secs}s, ${cov:-cov: ?})"
 	else
 		echo "fuzz-smoke: FAIL: $t (crash; input and log in $art/)"
-		grep -A30 '^==[0-9]*==ERROR\|runtime error\|^SUMMARY' "$log" | head -60 | sed 's/^/# /'
+		{ grep -m1 -A40 'ERROR: \|runtime error:' "$log"; grep 'Test unit written' "$log"; } |
+			sed 's/^/# /'
 		failed=1
 	fi
 done

@@ -44,4 +44,11 @@ printf '{"target": {}, "events": [' >"$T/trunc.json"
 assert_eq "truncated log: exit status" "$?" 2
 "$PGI" --replay "$T/missing.json" >"$T/out" 2>"$T/err"
 assert_eq "missing file: exit status" "$?" 2
+# a log naming a device as its root file must not hang the verdicts
+"$JQ" '.target.sslrootcert = "/dev/zero" | .trust.chain_ok = null' \
+	"$abs_top_srcdir/tests/golden/tls-chain-hostssl.events.json" >"$T/zero.json"
+rc=0
+timeout 20 "$PGI" --replay "$T/zero.json" --json >"$T/zero.out" 2>&1 || rc=$?
+assert_eq "root file /dev/zero: finishes" "$rc" 0
+assert_jq "$T/zero.out" '.modes["verify-ca"].error | contains("could not read root certificate file")' "true"
 finish
