@@ -12,7 +12,6 @@
 #include "output/report.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,16 +54,7 @@ static void inspect_one(struct fleet *f, int i)
 			goto bad;
 	if (conninfo_resolve(&ci, &ins.target, &err) < 0)
 		goto bad;
-	if (ins.target.hostaddr && *ins.target.hostaddr) {
-		unsigned char buf[16];
-		if (inet_pton(AF_INET, ins.target.hostaddr, buf) != 1 &&
-		    inet_pton(AF_INET6, ins.target.hostaddr, buf) != 1) {
-			err = xasprintf("could not parse network address \"%s\"", ins.target.hostaddr);
-			goto bad;
-		}
-	}
-	int secs = ins.target.probe_timeout > 86400 ? 86400 : ins.target.probe_timeout;
-	struct probe_opts po = { .timeout_ms = secs * 1000, .tls = true, .plaintext = true,
+	struct probe_opts po = { .timeout_ms = ins.target.probe_timeout * 1000, .tls = true, .plaintext = true,
 				 .direct = ins.target.sslnegotiation &&
 					   !strcmp(ins.target.sslnegotiation, "direct") };
 	if (probe_run(&ins, &po, &err) < 0)

@@ -15,7 +15,6 @@
 #include "util/sanitize.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -439,19 +438,6 @@ int main(int argc, char **argv)
 		}
 		conninfo_free(&ci);
 
-		/* libpq's hostaddr is a numeric address, never looked up
-		 * (fe-connect.c: "could not parse network address") */
-		if (ins.target.hostaddr && *ins.target.hostaddr) {
-			unsigned char buf[sizeof(struct in6_addr)];
-			if (inet_pton(AF_INET, ins.target.hostaddr, buf) != 1 &&
-			    inet_pton(AF_INET6, ins.target.hostaddr, buf) != 1) {
-				char *h = sanitize(ins.target.hostaddr);
-				fprintf(stderr, "pgtls-inspect: could not parse network address \"%s\"\n", h);
-				free(h);
-				inspection_free(&ins);
-				return EXIT_USAGE;
-			}
-		}
 		/* open the log file first: a bad path is an input error, found
 		 * before any network traffic */
 		if (save && !(savef = fopen(save, "w"))) {
@@ -462,11 +448,7 @@ int main(int argc, char **argv)
 			inspection_free(&ins);
 			return EXIT_USAGE;
 		}
-		/* connect_timeout has no upper bound in libpq; a day is plenty
-		 * and keeps the milliseconds within an int */
-		int secs = ins.target.probe_timeout;
-		if (secs > 86400)
-			secs = 86400;
+		int secs = ins.target.probe_timeout; /* bounded by conninfo */
 		if (tui) {
 			if (demo_name) {
 				ins.scenario = demo_name;

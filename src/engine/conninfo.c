@@ -21,6 +21,7 @@
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1146,11 +1147,25 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 	 * (minutes); an inspection tool must answer sooner. */
 	t->probe_timeout = t->connect_timeout > 0 ? t->connect_timeout
 						  : CONNINFO_DEFAULT_TIMEOUT;
+	/* libpq has no upper bound; a day is plenty and keeps the
+	 * milliseconds within an int */
+	if (t->probe_timeout > CONNINFO_MAX_TIMEOUT)
+		t->probe_timeout = CONNINFO_MAX_TIMEOUT;
 
 	/* slot 0 is the one probed */
 	t->host = t->hosts[0][0] ? xstrdup(t->hosts[0]) : NULL;
 	t->hostaddr = t->hostaddrs[0][0] ? xstrdup(t->hostaddrs[0]) : NULL;
 	t->connect_to = xstrdup(t->hostaddr ? t->hostaddr : t->host);
+	/* hostaddr is a numeric address, never looked up (fe-connect.c,
+	 * connectDBStart: "could not parse network address") */
+	if (t->hostaddr) {
+		unsigned char buf[sizeof(struct in6_addr)];
+		if (inet_pton(AF_INET, t->hostaddr, buf) != 1 &&
+		    inet_pton(AF_INET6, t->hostaddr, buf) != 1) {
+			*err = xasprintf("could not parse network address \"%s\"", t->hostaddr);
+			return -1;
+		}
+	}
 	t->port = t->ports[0];
 
 	t->sslmode = xstrdup(conninfo_get(ci, "sslmode"));

@@ -90,6 +90,8 @@ struct conn_target {
 
 /* The tool's own timeout when connect_timeout is unset or 0. */
 #define CONNINFO_DEFAULT_TIMEOUT 10
+/* ... and the most it waits, whatever connect_timeout says. */
+#define CONNINFO_MAX_TIMEOUT 86400
 
 void conninfo_init(struct conninfo *ci);
 void conninfo_free(struct conninfo *ci);

@@ -14,7 +14,10 @@
 #include <jansson.h>
 #include <regex.h>
 #include <stdbool.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <string.h>
 
 enum field { F_ISSUER, F_SUBJECT, F_SAN, F_HOST, F_COUNT };
@@ -209,21 +212,14 @@ static int read_rule(const struct rules *rs, json_t *o, size_t idx,
 	return read_match(json_object_get(o, "match"), r, path, err);
 }
 
-static int rules_load(struct rules *rs, char **err)
+static int rules_load(struct rules *rs, const char *path, char **err)
 {
 	json_error_t je;
-	char *path = datadir_find("providers.json");
 
 	memset(rs, 0, sizeof(*rs));
-	if (!path) {
-		*err = xasprintf("providers.json not found (looked in %s)",
-				 datadir_places());
-		return -1;
-	}
 	rs->doc = json_load_file(path, 0, &je);
 	if (!rs->doc) {
 		*err = xasprintf("%s:%d: %s", path, je.line, je.text);
-		free(path);
 		return -1;
 	}
 	json_t *ver = json_object_get(rs->doc, "version");
@@ -246,12 +242,58 @@ static int rules_load(struct rules *rs, char **err)
 		}
 		rs->n++;
 	}
-	free(path);
 	return 0;
 fail:
-	free(path);
 	rules_free(rs);
 	return -1;
+}
+
+/* The patterns, read and compiled once and kept while the file is the
+ * same (the fleet mode and the interface recognise again and again). The
+ * lock also keeps a reload from freeing rules another thread matches. */
+static struct {
+	pthread_mutex_t lock;
+	char *path;
+	struct timespec mtime;
+	off_t size;
+	struct rules rs;
+	bool loaded;
+} cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* With cache.lock held: the current rules, or -1 with *err. */
+static int rules_get(const struct rules **out, char **err)
+{
+	struct stat st;
+	char *path = datadir_find("providers.json");
+	if (!path) {
+		*err = xasprintf("providers.json not found (looked in %s)", datadir_places());
+		return -1;
+	}
+	if (stat(path, &st) < 0) {
+		*err = xasprintf("cannot read %s", path);
+		free(path);
+		return -1;
+	}
+	if (!cache.loaded || strcmp(cache.path, path) || cache.mtime.tv_sec != st.st_mtim.tv_sec ||
+	    cache.mtime.tv_nsec != st.st_mtim.tv_nsec || cache.size != st.st_size) {
+		struct rules fresh;
+		if (rules_load(&fresh, path, err) < 0) {
+			free(path);
+			return -1;
+		}
+		if (cache.loaded)
+			rules_free(&cache.rs);
+		free(cache.path);
+		cache.rs = fresh;
+		cache.path = path;
+		cache.mtime = st.st_mtim;
+		cache.size = st.st_size;
+		cache.loaded = true;
+	} else {
+		free(path);
+	}
+	*out = &cache.rs;
+	return 0;
 }
 
 static bool pattern_matches(const regex_t *re, const char *s)
@@ -326,14 +368,17 @@ static char *dup_or_null(const char *s)
 int provider_recognise(const struct inspection *ins, struct provider_match *out,
 		       char **err)
 {
-	struct rules rs;
+	const struct rules *rs;
 
 	memset(out, 0, sizeof(*out));
-	if (rules_load(&rs, err) < 0)
+	pthread_mutex_lock(&cache.lock);
+	if (rules_get(&rs, err) < 0) {
+		pthread_mutex_unlock(&cache.lock);
 		return -1;
-	for (size_t i = 0; i < rs.n; i++) {
+	}
+	for (size_t i = 0; i < rs->n; i++) {
 		struct strbuf sb = STRBUF_INIT;
-		const struct rule *r = &rs.r[i];
+		const struct rule *r = &rs->r[i];
 		if (!rule_matches(r, ins, &sb)) {
 			sb_free(&sb);
 			continue;
@@ -346,7 +391,7 @@ int provider_recognise(const struct inspection *ins, struct provider_match *out,
 		out->advice = dup_or_null(r->advice);
 		break;
 	}
-	rules_free(&rs);
+	pthread_mutex_unlock(&cache.lock);
 	return 0;
 }
 

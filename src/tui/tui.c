@@ -1084,7 +1084,7 @@ static void connect_target(struct tui *t, const char *target)
 	t->ins.target = nt;
 	t->replayed = false;
 	t->direct = nt.sslnegotiation && !strcmp(nt.sslnegotiation, "direct");
-	t->timeout_ms = (nt.probe_timeout > 86400 ? 86400 : nt.probe_timeout) * 1000;
+	t->timeout_ms = nt.probe_timeout * 1000;
 	start_probe(t);
 }
 
