@@ -21,7 +21,7 @@
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <arpa/inet.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1159,11 +1159,16 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 	/* hostaddr is a numeric address, never looked up (fe-connect.c,
 	 * connectDBStart: "could not parse network address") */
 	if (t->hostaddr) {
-		unsigned char buf[sizeof(struct in6_addr)];
-		if (inet_pton(AF_INET, t->hostaddr, buf) != 1 &&
-		    inet_pton(AF_INET6, t->hostaddr, buf) != 1) {
-			*err = xasprintf("could not parse network address \"%s\"", t->hostaddr);
-			return -1;
+		/* as libpq asks: getaddrinfo with AI_NUMERICHOST, which also
+		 * takes inet_aton's forms (127.1, 0x7f000001) */
+		struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_flags = AI_NUMERICHOST };
+		struct addrinfo *res = NULL;
+		int bad = getaddrinfo(t->hostaddr, NULL, &hints, &res) != 0;
+		if (res)
+			freeaddrinfo(res);
+		if (bad) {
+			fail(err, "could not parse network address \"%s\"", t->hostaddr);
+			goto out;
 		}
 	}
 	t->port = t->ports[0];

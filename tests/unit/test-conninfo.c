@@ -873,6 +873,11 @@ static void test_host_lists(void)
 		      "could not match 2 host names to 1 hostaddr values");
 	resolve_fails("host=a hostaddr=192.0.2.1,192.0.2.2",
 		      "could not match 1 host names to 2 hostaddr values");
+	/* hostaddr is never looked up; a name there is an input error (a
+	 * host list here once leaked: found by fuzz-conninfo) */
+	resolve_fails("hostaddr=localhost", "could not parse network address \"localhost\"");
+	resolve_fails("host=a,b hostaddr=db1,10.0.0.2 port=5432,5433",
+		      "could not parse network address \"db1\"");
 }
 
 static void test_resolve_errors(void)
