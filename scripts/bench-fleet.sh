@@ -3,11 +3,14 @@
 # (four built-in scenario servers on 127.0.0.1, cycled), --jobs J (default
 # 32): wall time, throughput and peak memory for each N, and how they grow.
 # Prints figures; asserts nothing. Usage: scripts/bench-fleet.sh [J] [N...]
+# PGI_BIN=/path/to/pgtls-inspect measures another build (before and after a
+# change, in one run).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 export abs_top_builddir=${abs_top_builddir:-$top} abs_top_srcdir=${abs_top_srcdir:-$top}
 . "$top/tests/lib.sh"
+PGI=${PGI_BIN:-$PGI}
 need_pgi
 export PGTLS_INSPECT_DATADIR=$abs_top_srcdir/data
 J=${1:-32}

@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* fleet: the fleet audit. Each target is a whole inspection (probes,
- * verdicts, diagnosis) on a worker thread; at most --jobs run at once, so
- * memory is bounded by jobs times one inspection. JSON lines are written as
- * inspections finish; the table is written in the order of the targets. */
+/* fleet: the fleet audit. Each target is a session (probes, verdicts,
+ * diagnosis); a few worker threads (one a core) each run a poll() loop over
+ * their share of the --jobs sessions in flight, so memory is bounded by jobs
+ * times one inspection and the TLS work spreads over the cores. Sessions
+ * share nothing; the lock guards only the list, the rows and stdout. JSON
+ * lines are written as inspections finish; the table is written in the
+ * order of the targets. */
 #include "config.h"
 #include "fleet.h"
-#include "engine/conninfo.h"
-#include "engine/probe.h"
-#include "model/diagnosis.h"
-#include "model/sslmode.h"
-#include "output/report.h"
+#include "app/session.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,51 +35,35 @@ struct fleet {
 	struct row *rows;
 	int next, finished;
 	bool progress;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* next, finished, rows' done, and stdout */
 };
 
-static void inspect_one(struct fleet *f, int i)
+/* A worker thread and how many inspections its loop keeps in flight. */
+struct worker {
+	struct fleet *f;
+	int nslots;
+	pthread_t thread;
+};
+
+/* The row of an inspected target; JSON lines are written as they come. */
+static void take_row(struct fleet *f, int i, struct session *s)
 {
 	const struct fleet_opts *o = f->o;
 	struct row *row = &f->rows[i];
-	struct conninfo ci;
-	struct inspection ins;
-	char *err = NULL;
-
-	inspection_init(&ins);
-	conninfo_init(&ci);
-	if (conninfo_parse_target(&ci, o->targets[i], &err) < 0)
-		goto bad;
-	for (int k = 0; k < o->nsets; k++)
-		if (conninfo_set(&ci, o->keywords[k], o->values[k], CI_SRC_OPTION, &err) < 0)
-			goto bad;
-	if (conninfo_resolve(&ci, &ins.target, &err) < 0)
-		goto bad;
-	struct probe_opts po = { .timeout_ms = ins.target.probe_timeout * 1000, .tls = true, .plaintext = true,
-				 .direct = ins.target.sslnegotiation &&
-					   !strcmp(ins.target.sslnegotiation, "direct") };
-	if (probe_run(&ins, &po, &err) < 0)
-		goto bad;
-	struct verdict_opts vo;
-	struct verdict modes[SSLMODE_COUNT];
-	struct diagnosis dg;
-	verdict_opts_from_target(&vo, &ins.target, o->libpq_version);
-	sslmode_verdicts(&ins, &vo, modes);
-	diagnosis_run(&ins, modes, &vo, &dg);
-	struct report rep = { &ins, modes, o->libpq_version, dg.findings, dg.nfindings,
-			      &dg.provider, dg.clients, dg.nclients };
+	const struct inspection *ins = &s->ins;
+	struct report rep = session_report(s);
 	char *line = o->json ? report_json_line(&rep) : NULL;
 
-	row->reachable = ins.reachable;
-	row->reply = ins.server.sslrequest_reply;
-	row->tls = ins.tls.ok && ins.tls.version ? xstrdup(ins.tls.version) : NULL;
-	row->chain_ok = ins.trust.chain_ok;
-	row->name_ok = ins.trust.name_ok;
+	row->reachable = ins->reachable;
+	row->reply = ins->server.sslrequest_reply;
+	row->tls = ins->tls.ok && ins->tls.version ? xstrdup(ins->tls.version) : NULL;
+	row->chain_ok = ins->trust.chain_ok;
+	row->name_ok = ins->trust.name_ok;
 	for (int m = 0; m < SSLMODE_COUNT; m++)
-		row->modes[m] = modes[m].outcome;
-	for (int k = 0; k < dg.nfindings; k++) {
-		row->errors += dg.findings[k].severity == SEV_ERROR;
-		row->warnings += dg.findings[k].severity == SEV_WARNING;
+		row->modes[m] = s->modes[m].outcome;
+	for (int k = 0; k < s->dg.nfindings; k++) {
+		row->errors += s->dg.findings[k].severity == SEV_ERROR;
+		row->warnings += s->dg.findings[k].severity == SEV_WARNING;
 	}
 	if (line) {
 		pthread_mutex_lock(&f->lock);
@@ -88,51 +73,130 @@ static void inspect_one(struct fleet *f, int i)
 		pthread_mutex_unlock(&f->lock);
 		free(line);
 	}
-	diagnosis_free(&dg);
-	for (int m = 0; m < SSLMODE_COUNT; m++)
-		verdict_free(&modes[m]);
-	goto out;
-bad:
-	row->error = sanitize(err ? err : "error");
-	row->reachable = -1;
-	if (o->json) {
-		char *t = sanitize(o->targets[i]);
-		pthread_mutex_lock(&f->lock);
-		/* the same escaping as the report's strings */
-		printf("{\"target_input\": \"");
-		for (const char *p = t; *p; p++)
-			printf(*p == '"' ? "\\\"" : *p == '\\' ? "\\\\" : "%c", *p);
-		printf("\", \"error\": \"");
-		for (const char *p = row->error; *p; p++)
-			printf(*p == '"' ? "\\\"" : *p == '\\' ? "\\\\" : "%c", *p);
-		printf("\"}\n");
-		fflush(stdout);
-		pthread_mutex_unlock(&f->lock);
-		free(t);
-	}
-out:
-	free(err);
-	conninfo_free(&ci);
-	inspection_free(&ins);
 }
 
+/* A target that could not be read: its row, and its JSON line. */
+static void bad_row(struct fleet *f, int i, char *err)
+{
+	struct row *row = &f->rows[i];
+	row->error = sanitize(err ? err : "error");
+	row->reachable = -1;
+	if (!f->o->json)
+		return;
+	char *t = sanitize(f->o->targets[i]);
+	pthread_mutex_lock(&f->lock);
+	/* the same escaping as the report's strings */
+	printf("{\"target_input\": \"");
+	for (const char *p = t; *p; p++)
+		printf(*p == '"' ? "\\\"" : *p == '\\' ? "\\\\" : "%c", *p);
+	printf("\", \"error\": \"");
+	for (const char *p = row->error; *p; p++)
+		printf(*p == '"' ? "\\\"" : *p == '\\' ? "\\\\" : "%c", *p);
+	printf("\"}\n");
+	fflush(stdout);
+	pthread_mutex_unlock(&f->lock);
+	free(t);
+}
+
+/* The next target for this worker, or -1 when none is left. */
+static int claim(struct fleet *f)
+{
+	pthread_mutex_lock(&f->lock);
+	int i = f->next < f->o->ntargets ? f->next++ : -1;
+	pthread_mutex_unlock(&f->lock);
+	return i;
+}
+
+static void finished(struct fleet *f, int i)
+{
+	pthread_mutex_lock(&f->lock);
+	f->rows[i].done = true;
+	f->finished++;
+	if (f->progress)
+		fprintf(stderr, "\rinspected %d of %d", f->finished, f->o->ntargets);
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* A slot of a worker's loop: one session and the target it inspects. */
+struct slot {
+	struct session s;
+	int target; /* -1: free */
+};
+
+/* Fill a free slot with the next target that starts; targets that cannot
+ * be read become rows at once. false when no target is left. */
+static bool fill_slot(struct fleet *f, struct slot *sl)
+{
+	const struct fleet_opts *o = f->o;
+	for (;;) {
+		int i = claim(f);
+		char *err = NULL;
+		if (i < 0)
+			return false;
+		session_init(&sl->s, o->libpq_version);
+		if (session_set_target(&sl->s, o->targets[i], o->keywords, o->values, o->nsets,
+				       &err) < 0 ||
+		    session_start(&sl->s, &err) < 0) {
+			bad_row(f, i, err);
+			free(err);
+			session_free(&sl->s);
+			finished(f, i);
+			continue;
+		}
+		sl->target = i;
+		return true;
+	}
+}
+
+/* One worker: a poll() loop over up to nslots sessions at once, each slot
+ * refilled from the shared list as its inspection ends. */
 static void *worker(void *arg)
 {
-	struct fleet *f = arg;
+	struct worker *w = arg;
+	struct fleet *f = w->f;
+	struct slot *slots = xcalloc((size_t)w->nslots, sizeof(*slots));
+	struct pollfd *pfd = xcalloc((size_t)w->nslots * SESSION_MAX_FDS, sizeof(*pfd));
+	int *first = xcalloc((size_t)w->nslots + 1, sizeof(int));
+	bool more = true;
+	for (int k = 0; k < w->nslots; k++)
+		slots[k].target = -1;
 	for (;;) {
-		pthread_mutex_lock(&f->lock);
-		int i = f->next < f->o->ntargets ? f->next++ : -1;
-		pthread_mutex_unlock(&f->lock);
-		if (i < 0)
-			return NULL;
-		inspect_one(f, i);
-		pthread_mutex_lock(&f->lock);
-		f->rows[i].done = true;
-		f->finished++;
-		if (f->progress)
-			fprintf(stderr, "\rinspected %d of %d", f->finished, f->o->ntargets);
-		pthread_mutex_unlock(&f->lock);
+		int live = 0, n = 0, wait = -1;
+		for (int k = 0; k < w->nslots; k++) {
+			struct slot *sl = &slots[k];
+			if (sl->target >= 0 && !session_running(&sl->s)) {
+				take_row(f, sl->target, &sl->s);
+				finished(f, sl->target);
+				session_free(&sl->s);
+				sl->target = -1;
+			}
+			if (sl->target < 0 && more)
+				more = fill_slot(f, sl);
+			first[k] = n;
+			if (sl->target < 0)
+				continue;
+			int ms;
+			if (session_running(&sl->s)) {
+				n += session_wait_set(&sl->s, pfd + n, SESSION_MAX_FDS, &ms);
+				wait = wait < 0 || (ms >= 0 && ms < wait) ? ms : wait;
+			} else {
+				wait = 0; /* ended at start: collect it now */
+			}
+			live++;
+		}
+		first[w->nslots] = n;
+		if (live == 0)
+			break;
+		if (poll(pfd, (nfds_t)n, wait) < 0 && errno != EINTR)
+			wait = 0; /* each session's deadline still ends it */
+		for (int k = 0; k < w->nslots; k++)
+			if (slots[k].target >= 0 && session_running(&slots[k].s))
+				session_step(&slots[k].s, pfd + first[k], first[k + 1] - first[k]);
 	}
+	free(first);
+	free(pfd);
+	free(slots);
+	return NULL;
 }
 
 static const char *word(enum outcome o)
@@ -150,18 +214,26 @@ int fleet_run(const struct fleet_opts *o)
 {
 	struct fleet f = { .o = o, .progress = isatty(STDERR_FILENO) };
 	int jobs = o->jobs < 1 ? 1 : o->jobs > o->ntargets ? o->ntargets : o->jobs;
-	pthread_t *threads = xcalloc((size_t)jobs, sizeof(*threads));
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int nw = cores < 1 ? 1 : cores > jobs ? jobs : (int)cores;
+	struct worker *workers = xcalloc((size_t)nw, sizeof(*workers));
 	f.rows = xcalloc((size_t)o->ntargets + 1, sizeof(*f.rows));
 	pthread_mutex_init(&f.lock, NULL);
 	int started = 0;
-	for (int i = 0; i < jobs; i++)
-		if (pthread_create(&threads[i], NULL, worker, &f) == 0)
+	for (int i = 0; i < nw; i++) {
+		workers[i].f = &f;
+		workers[i].nslots = jobs / nw + (i < jobs % nw);
+		if (pthread_create(&workers[i].thread, NULL, worker, &workers[i]) == 0)
 			started++;
-	if (started == 0)
-		worker(&f);
-	for (int i = 0; i < jobs; i++)
-		if (i < started)
-			pthread_join(threads[i], NULL);
+		else
+			break;
+	}
+	if (started == 0) {
+		workers[0].nslots = jobs;
+		worker(&workers[0]);
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(workers[i].thread, NULL);
 	if (f.progress)
 		fputc('\n', stderr);
 
@@ -204,7 +276,7 @@ int fleet_run(const struct fleet_opts *o)
 		free(f.rows[i].tls);
 	}
 	free(f.rows);
-	free(threads);
+	free(workers);
 	pthread_mutex_destroy(&f.lock);
 	if (bad_input)
 		return 2;

@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* main: options, the choice of mode (probe or replay) and of sink (text
- * report or JSON), exit codes. The only place besides the TUI that prints
- * to the terminal or exits. */
+/* main: options, the choice of mode (inspect, replay, demo, fleet, the
+ * interface) and of sink (text report or JSON), exit codes. A dispatcher:
+ * every mode inspects through the session module. The only place besides
+ * the interface that prints to the terminal or exits. */
 #include "config.h"
-#include "engine/conninfo.h"
-#include "engine/inspection.h"
-#include "engine/probe.h"
-#include "model/diagnosis.h"
+#include "app/session.h"
 #include "model/sslmode.h"
 #include "demo/demo.h"
 #include "tui/tui.h"
@@ -148,386 +146,384 @@ static int serve_demo(const char *name, const char *target, int nsets,
 		pause(); /* the signal handler cleans up and ends the process */
 }
 
-int main(int argc, char **argv)
+/* Everything the command line asked for. */
+struct options {
+	struct opt_set sets[32]; /* connection options, in order */
+	int nsets;
+	enum sink sink;
+	const char *save, *replay, *targets_file, *demo_serve;
+	int libpq_version, check, jobs;
+	bool demo, trust, step;
+	char **args; /* the TARGETs */
+	int nargs;
+};
+
+enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
+       O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
+       O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
+       O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS };
+
+static const struct option longopts[] = {
+	{ "json", no_argument, NULL, O_JSON },
+	{ "report", no_argument, NULL, O_REPORT },
+	{ "host", required_argument, NULL, O_HOST },
+	{ "hostaddr", required_argument, NULL, O_HOSTADDR },
+	{ "port", required_argument, NULL, O_PORT },
+	{ "user", required_argument, NULL, O_USER },
+	{ "dbname", required_argument, NULL, O_DBNAME },
+	{ "sslmode", required_argument, NULL, O_SSLMODE },
+	{ "sslrootcert", required_argument, NULL, O_ROOTCERT },
+	{ "sslcert", required_argument, NULL, O_CERT },
+	{ "sslkey", required_argument, NULL, O_KEY },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "save-events", required_argument, NULL, O_SAVE },
+	{ "replay", required_argument, NULL, O_REPLAY },
+	{ "libpq-version", required_argument, NULL, O_LIBPQ },
+	{ "check", required_argument, NULL, O_CHECK },
+	{ "demo", no_argument, NULL, O_DEMO },
+	{ "demo-serve", required_argument, NULL, O_DEMO_SERVE },
+	{ "trust", no_argument, NULL, O_TRUST },
+	{ "step", no_argument, NULL, O_STEP },
+	{ "targets", required_argument, NULL, O_TARGETS },
+	{ "jobs", required_argument, NULL, O_JOBS },
+	{ "help", no_argument, NULL, O_HELP },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* option -> libpq keyword */
+static const char *const keyword_of[] = {
+	[O_HOST - O_JSON] = "host",	   [O_HOSTADDR - O_JSON] = "hostaddr",
+	[O_PORT - O_JSON] = "port",	   [O_USER - O_JSON] = "user",
+	[O_DBNAME - O_JSON] = "dbname",	   [O_SSLMODE - O_JSON] = "sslmode",
+	[O_ROOTCERT - O_JSON] = "sslrootcert", [O_CERT - O_JSON] = "sslcert",
+	[O_KEY - O_JSON] = "sslkey",	   [O_TIMEOUT - O_JSON] = "connect_timeout",
+};
+
+/* A whole number from lo to hi, or -1. */
+static long number_in(const char *s, long lo, long hi)
 {
-	enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
-	       O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
-	       O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
-	       O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS };
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, O_JSON },
-		{ "report", no_argument, NULL, O_REPORT },
-		{ "host", required_argument, NULL, O_HOST },
-		{ "hostaddr", required_argument, NULL, O_HOSTADDR },
-		{ "port", required_argument, NULL, O_PORT },
-		{ "user", required_argument, NULL, O_USER },
-		{ "dbname", required_argument, NULL, O_DBNAME },
-		{ "sslmode", required_argument, NULL, O_SSLMODE },
-		{ "sslrootcert", required_argument, NULL, O_ROOTCERT },
-		{ "sslcert", required_argument, NULL, O_CERT },
-		{ "sslkey", required_argument, NULL, O_KEY },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "save-events", required_argument, NULL, O_SAVE },
-		{ "replay", required_argument, NULL, O_REPLAY },
-		{ "libpq-version", required_argument, NULL, O_LIBPQ },
-		{ "check", required_argument, NULL, O_CHECK },
-		{ "demo", no_argument, NULL, O_DEMO },
-		{ "demo-serve", required_argument, NULL, O_DEMO_SERVE },
-		{ "trust", no_argument, NULL, O_TRUST },
-		{ "step", no_argument, NULL, O_STEP },
-		{ "targets", required_argument, NULL, O_TARGETS },
-		{ "jobs", required_argument, NULL, O_JOBS },
-		{ "help", no_argument, NULL, O_HELP },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 },
-	};
-	/* option -> libpq keyword */
-	static const char *const keyword_of[] = {
-		[O_HOST - O_JSON] = "host",	   [O_HOSTADDR - O_JSON] = "hostaddr",
-		[O_PORT - O_JSON] = "port",	   [O_USER - O_JSON] = "user",
-		[O_DBNAME - O_JSON] = "dbname",	   [O_SSLMODE - O_JSON] = "sslmode",
-		[O_ROOTCERT - O_JSON] = "sslrootcert", [O_CERT - O_JSON] = "sslcert",
-		[O_KEY - O_JSON] = "sslkey",	   [O_TIMEOUT - O_JSON] = "connect_timeout",
-	};
-	struct opt_set sets[32];
-	int nsets = 0;
-	enum sink sink = SINK_DEFAULT;
-	const char *save = NULL, *replay = NULL;
-	int libpq_version = 0, check = -1;
-	bool demo = false, trust = false, step = false;
-	const char *targets_file = NULL;
-	int jobs = 8;
-	const char *demo_serve = NULL;
+	char *end;
+	long v = strtol(s, &end, 10);
+	return *s == '\0' || *end || v < lo || v > hi ? -1 : v;
+}
+
+/* getopt found no valid option: say which and how. */
+static void bad_option(char **argv)
+{
+	const char *bad = argv[optind - 1];
+	if (optopt > 0 && optopt < 256)
+		die_usage("unknown option -%c (see --help)", optopt);
+	if (optopt >= O_JSON && strchr(bad, '='))
+		die_usage("option %s takes no value (see --help)", bad);
+	if (optopt >= O_JSON)
+		die_usage("option %s needs a value (see --help)", bad);
+	die_usage("unknown option %s (see --help)", bad);
+}
+
+/* One option; exits for --help, --version and bad values. */
+static void take_option(struct options *o, int c, char **argv)
+{
+	switch (c) {
+	case O_JSON:
+	case O_REPORT:
+		if (o->sink != SINK_DEFAULT)
+			die_usage("%s", "give only one of --json and --report");
+		o->sink = c == O_JSON ? SINK_JSON : SINK_TEXT;
+		break;
+	case O_SAVE: o->save = optarg; break;
+	case O_REPLAY: o->replay = optarg; break;
+	case O_DEMO: o->demo = true; break;
+	case O_DEMO_SERVE: o->demo_serve = optarg; break;
+	case O_TRUST: o->trust = true; break;
+	case O_STEP: o->step = true; break;
+	case O_TARGETS: o->targets_file = optarg; break;
+	case O_LIBPQ:
+		o->libpq_version = (int)number_in(optarg, LIBPQ_VERSION_MIN, LIBPQ_VERSION_MAX);
+		if (o->libpq_version < 0)
+			die_usage("--libpq-version wants 15, 16, 17 or 18, not \"%s\"", optarg);
+		break;
+	case O_CHECK:
+		o->check = sslmode_parse(optarg);
+		if (o->check < 0)
+			die_usage("--check wants an sslmode (disable, allow, prefer, require, verify-ca, verify-full), not \"%s\"",
+				  optarg);
+		break;
+	case O_JOBS:
+		o->jobs = (int)number_in(optarg, 1, 1024);
+		if (o->jobs < 0)
+			die_usage("--jobs wants a number from 1 to 1024, not \"%s\"", optarg);
+		break;
+	case O_HELP:
+		usage(stdout);
+		exit(EXIT_DONE);
+	case O_VERSION:
+		printf("pgtls-inspect %s\n", PACKAGE_VERSION);
+		exit(EXIT_DONE);
+	case O_TIMEOUT:
+		if (number_in(optarg, 1, 3600) < 0)
+			die_usage("--timeout wants whole seconds from 1 to 3600, not \"%s\"", optarg);
+		/* fall through */
+	case O_HOST:
+	case O_HOSTADDR:
+	case O_PORT:
+	case O_USER:
+	case O_DBNAME:
+	case O_SSLMODE:
+	case O_ROOTCERT:
+	case O_CERT:
+	case O_KEY:
+		if (o->nsets == (int)(sizeof(o->sets) / sizeof(*o->sets)))
+			die_usage("%s", "too many options");
+		o->sets[o->nsets].keyword = keyword_of[c - O_JSON];
+		o->sets[o->nsets++].value = optarg;
+		break;
+	default:
+		bad_option(argv);
+	}
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
 	int c;
-
-	/* a peer that closes must be an event, never a SIGPIPE */
-	signal(SIGPIPE, SIG_IGN);
+	memset(o, 0, sizeof(*o));
+	o->check = -1;
+	o->jobs = 8;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_JSON:
-		case O_REPORT:
-			if (sink != SINK_DEFAULT)
-				die_usage("%s", "give only one of --json and --report");
-			sink = c == O_JSON ? SINK_JSON : SINK_TEXT;
-			break;
-		case O_SAVE:
-			save = optarg;
-			break;
-		case O_REPLAY:
-			replay = optarg;
-			break;
-		case O_LIBPQ: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || v < LIBPQ_VERSION_MIN ||
-			    v > LIBPQ_VERSION_MAX)
-				die_usage("--libpq-version wants 15, 16, 17 or 18, not \"%s\"",
-					  optarg);
-			libpq_version = (int)v;
-			break;
-		}
-		case O_CHECK:
-			check = sslmode_parse(optarg);
-			if (check < 0)
-				die_usage("--check wants an sslmode (disable, allow, prefer, require, verify-ca, verify-full), not \"%s\"",
-					  optarg);
-			break;
-		case O_DEMO:
-			demo = true;
-			break;
-		case O_DEMO_SERVE:
-			demo_serve = optarg;
-			break;
-		case O_TRUST:
-			trust = true;
-			break;
-		case O_STEP:
-			step = true;
-			break;
-		case O_TARGETS:
-			targets_file = optarg;
-			break;
-		case O_JOBS: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || v < 1 || v > 1024)
-				die_usage("--jobs wants a number from 1 to 1024, not \"%s\"", optarg);
-			jobs = (int)v;
-			break;
-		}
-		case O_HELP:
-			usage(stdout);
-			return EXIT_DONE;
-		case O_VERSION:
-			printf("pgtls-inspect %s\n", PACKAGE_VERSION);
-			return EXIT_DONE;
-		case O_TIMEOUT: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || v <= 0 || v > 3600)
-				die_usage("--timeout wants whole seconds from 1 to 3600, not \"%s\"",
-					  optarg);
-		}
-			/* fall through */
-		case O_HOST:
-		case O_HOSTADDR:
-		case O_PORT:
-		case O_USER:
-		case O_DBNAME:
-		case O_SSLMODE:
-		case O_ROOTCERT:
-		case O_CERT:
-		case O_KEY:
-			if (nsets == (int)(sizeof(sets) / sizeof(*sets)))
-				die_usage("%s", "too many options");
-			sets[nsets].keyword = keyword_of[c - O_JSON];
-			sets[nsets++].value = optarg;
-			break;
-		case '?':
-		default: {
-			const char *bad = argv[optind - 1];
-			if (optopt > 0 && optopt < 256)
-				die_usage("unknown option -%c (see --help)", optopt);
-			if (optopt >= O_JSON && strchr(bad, '='))
-				die_usage("option %s takes no value (see --help)", bad);
-			if (optopt >= O_JSON)
-				die_usage("option %s needs a value (see --help)", bad);
-			die_usage("unknown option %s (see --help)", bad);
-		}
-		}
-	}
-	if (argc - optind > 1 || targets_file) {
-		/* a fleet: several targets at once */
-		if (replay || demo || demo_serve || save || step)
-			die_usage("%s", "several targets go with neither --replay, --demo, --save-events nor --step");
-		char **list = NULL;
-		int n = 0;
-		for (int i = optind; i < argc; i++)
-			strlist_add(&list, &n, argv[i]);
-		if (targets_file) {
-			FILE *tf = strcmp(targets_file, "-") ? fopen(targets_file, "r") : stdin;
-			if (!tf)
-				die_usage("cannot read %s: %s", targets_file, strerror(errno));
-			char line[4096];
-			while (fgets(line, sizeof(line), tf)) {
-				char *p = line + strspn(line, " \t");
-				p[strcspn(p, "\r\n")] = '\0';
-				if (*p && *p != '#')
-					strlist_add(&list, &n, p);
-			}
-			if (tf != stdin)
-				fclose(tf);
-		}
-		if (n == 0)
-			die_usage("%s", "no target in the list");
-		const char **kw = xcalloc((size_t)nsets + 1, sizeof(char *));
-		const char **val = xcalloc((size_t)nsets + 1, sizeof(char *));
-		for (int i = 0; i < nsets; i++) {
-			kw[i] = sets[i].keyword;
-			val[i] = sets[i].value;
-		}
-		struct fleet_opts fo = { list, n, kw, val, nsets, jobs, sink == SINK_JSON, check,
-					 libpq_version ? libpq_version : LIBPQ_VERSION_DEFAULT };
-		int rc = fleet_run(&fo);
-		strlist_free(list);
-		free(kw);
-		free(val);
-		return rc;
-	}
-	const char *target = optind < argc ? argv[optind] : NULL;
-	char *demo_conninfo = NULL, *teaches = NULL, *demo_name = NULL;
-	/* the interface opens on a terminal when no output was asked for
-	 * (or under a test's key script) */
-	const char *script = getenv("PGTLS_INSPECT_SCRIPT");
-	bool tui = sink == SINK_DEFAULT && check < 0 && !save &&
-		   ((script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)));
-	if (step && !tui)
-		die_usage("%s", "--step needs the interactive interface (a terminal, no --json or --report)");
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+		take_option(o, c, argv);
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+}
 
-	if (demo_serve)
-		return serve_demo(demo_serve, target, nsets, sets, trust);
-	if (trust)
-		die_usage("%s", "--trust goes with --demo-serve");
-	if (demo) {
-		char *derr = NULL;
-		if (replay || nsets)
-			die_usage("%s", "--demo takes a scenario name, not --replay or connection options");
-		if (target && !strcmp(target, "list")) {
-			if (demo_list(stdout, &derr) < 0)
-				die_usage("%s", derr);
-			return EXIT_DONE;
-		}
-		if (!target) {
-			if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-				die_usage("%s", "--demo needs a scenario name without a terminal (see --demo list)");
-			if (demo_pick(&demo_name, &derr) < 0)
-				die_usage("%s", derr);
-			if (!demo_name)
-				return EXIT_DONE;
-			target = demo_name;
-		}
-		if (demo_start(target, 0, false, &demo_conninfo, &teaches, &derr) < 0) {
-			char *e = sanitize(derr);
-			fprintf(stderr, "pgtls-inspect: %s\n", e);
-			free(e);
-			free(derr);
-			return EXIT_USAGE;
-		}
-		if (!demo_name)
-			demo_name = xstrdup(target);
-		target = demo_conninfo;
+/* The connection options as two parallel lists, for the session. */
+static void option_lists(const struct options *o, const char ***kw, const char ***val)
+{
+	*kw = xcalloc((size_t)o->nsets + 1, sizeof(char *));
+	*val = xcalloc((size_t)o->nsets + 1, sizeof(char *));
+	for (int i = 0; i < o->nsets; i++) {
+		(*kw)[i] = o->sets[i].keyword;
+		(*val)[i] = o->sets[i].value;
 	}
+}
 
-	struct inspection ins;
-	inspection_init(&ins);
+/* Several targets: the TARGETs given and the lines of --targets FILE. */
+static int run_fleet(const struct options *o)
+{
+	if (o->replay || o->demo || o->demo_serve || o->save || o->step)
+		die_usage("%s", "several targets go with neither --replay, --demo, --save-events nor --step");
+	char **list = NULL;
+	int n = 0;
+	for (int i = 0; i < o->nargs; i++)
+		strlist_add(&list, &n, o->args[i]);
+	if (o->targets_file) {
+		FILE *tf = strcmp(o->targets_file, "-") ? fopen(o->targets_file, "r") : stdin;
+		if (!tf)
+			die_usage("cannot read %s: %s", o->targets_file, strerror(errno));
+		char line[4096];
+		while (fgets(line, sizeof(line), tf)) {
+			char *p = line + strspn(line, " \t");
+			p[strcspn(p, "\r\n")] = '\0';
+			if (*p && *p != '#')
+				strlist_add(&list, &n, p);
+		}
+		if (tf != stdin)
+			fclose(tf);
+	}
+	if (n == 0)
+		die_usage("%s", "no target in the list");
+	const char **kw, **val;
+	option_lists(o, &kw, &val);
+	struct fleet_opts fo = { list, n, kw, val, o->nsets, o->jobs, o->sink == SINK_JSON,
+				 o->check,
+				 o->libpq_version ? o->libpq_version : LIBPQ_VERSION_DEFAULT };
+	int rc = fleet_run(&fo);
+	strlist_free(list);
+	free(kw);
+	free(val);
+	return rc;
+}
+
+/* Print a tool error (sanitized: it may quote the input) and give code. */
+static int fail_with(char *err, int code)
+{
+	char *e = sanitize(err ? err : "error");
+	fprintf(stderr, "pgtls-inspect: %s\n", e);
+	free(e);
+	free(err);
+	return code;
+}
+
+/* --demo [NAME|list]: start the scenario's server in this process; *target
+ * becomes its conninfo. Returns -1 to go on, else an exit code. */
+static int start_demo(const struct options *o, const char **target, char **conninfo,
+		      char **name, char **teaches)
+{
+	char *derr = NULL;
+	if (o->replay || o->nsets)
+		die_usage("%s", "--demo takes a scenario name, not --replay or connection options");
+	if (*target && !strcmp(*target, "list")) {
+		if (demo_list(stdout, &derr) < 0)
+			die_usage("%s", derr);
+		return EXIT_DONE;
+	}
+	if (!*target) {
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+			die_usage("%s", "--demo needs a scenario name without a terminal (see --demo list)");
+		if (demo_pick(name, &derr) < 0)
+			die_usage("%s", derr);
+		if (!*name)
+			return EXIT_DONE;
+		*target = *name;
+	}
+	if (demo_start(*target, 0, false, conninfo, teaches, &derr) < 0)
+		return fail_with(derr, EXIT_USAGE);
+	if (!*name)
+		*name = xstrdup(*target);
+	*target = *conninfo;
+	return -1;
+}
+
+/* --replay FILE: the saved facts, with what-ifs on top. */
+static int load_replay(const struct options *o, const char *target, struct session *s)
+{
+	char *err = NULL;
+	if (target)
+		die_usage("%s", "--replay takes no TARGET");
+	for (int i = 0; i < o->nsets; i++) {
+		const char *k = o->sets[i].keyword;
+		if (strcmp(k, "host") && strcmp(k, "sslmode") && strcmp(k, "sslrootcert") &&
+		    strcmp(k, "sslcert") && strcmp(k, "sslkey"))
+			die_usage("with --replay only --host, --sslmode, --sslrootcert, --sslcert and --sslkey can change (a what-if), not --%s",
+				  strcmp(k, "connect_timeout") ? k : "timeout");
+		if (!strcmp(k, "sslmode") && sslmode_parse(o->sets[i].value) < 0)
+			die_usage("invalid sslmode value: \"%s\"", o->sets[i].value);
+	}
+	if (o->save)
+		die_usage("%s", "--replay and --save-events do not go together");
+	if (session_load(s, o->replay, &err) < 0)
+		return fail_with(err, EXIT_USAGE);
+	for (int i = 0; i < o->nsets; i++)
+		if (session_set(s, o->sets[i].keyword, o->sets[i].value, &err) < 0)
+			return fail_with(err, EXIT_USAGE);
+	return -1;
+}
+
+/* The target with the options on top, as libpq would build it. */
+static int load_target(const struct options *o, const char *target, struct session *s)
+{
+	const char **kw, **val;
+	char *err = NULL;
+	option_lists(o, &kw, &val);
+	int rc = session_set_target(s, target, kw, val, o->nsets, &err);
+	free(kw);
+	free(val);
+	if (rc < 0)
+		return fail_with(err, EXIT_USAGE);
+	for (int i = 0; i < s->nwarnings; i++) {
+		char *w = sanitize(s->warnings[i]);
+		fprintf(stderr, "pgtls-inspect: warning: %s\n", w);
+		free(w);
+	}
+	return -1;
+}
+
+/* The report (and the saved log) of an inspected session; the exit code. */
+static int render(struct session *s, const struct options *o, FILE *savef)
+{
+	if (s->dg.warning)
+		fprintf(stderr, "pgtls-inspect: warning: %s\n", s->dg.warning);
+	struct report rep = session_report(s);
+	int code = s->ins.reachable == 0 ? EXIT_UNREACHABLE : EXIT_DONE;
+	if (savef && save_events(savef, o->save, &rep) < 0)
+		return EXIT_INTERNAL;
+	if (write_sink(o->sink, &rep) < 0) {
+		fprintf(stderr, "pgtls-inspect: could not write the report\n");
+		return EXIT_INTERNAL;
+	}
+	if (o->check >= 0 && code == EXIT_DONE) {
+		/* --check: does MODE connect? (unknown counts as not) */
+		enum outcome oc = s->modes[o->check].outcome;
+		code = oc == OUTCOME_ENCRYPTED || oc == OUTCOME_PLAINTEXT ? EXIT_DONE :
+									      EXIT_CHECK_FAILS;
+	}
+	return code;
+}
+
+/* One target (or a replayed log, or a demo scenario): the interface, or a
+ * report. */
+static int run_one(const struct options *o, const char *target, bool tui,
+		   const char *script, struct session *s)
+{
 	char *err = NULL;
 	FILE *savef = NULL;
-
-	if (replay) {
-		if (target)
-			die_usage("%s", "--replay takes no TARGET");
-		for (int i = 0; i < nsets; i++) {
-			const char *k = sets[i].keyword;
-			if (strcmp(k, "host") && strcmp(k, "sslmode") &&
-			    strcmp(k, "sslrootcert") && strcmp(k, "sslcert") &&
-			    strcmp(k, "sslkey"))
-				die_usage("with --replay only --host, --sslmode, --sslrootcert, --sslcert and --sslkey can change (a what-if), not --%s",
-					  strcmp(k, "connect_timeout") ? k : "timeout");
-			if (!strcmp(k, "sslmode") && sslmode_parse(sets[i].value) < 0)
-				die_usage("invalid sslmode value: \"%s\"", sets[i].value);
-		}
-		if (save)
-			die_usage("%s", "--replay and --save-events do not go together");
-		int recorded = 0;
-		if (report_json_load(replay, &ins, &recorded, &err) < 0) {
-			char *e = sanitize(err);
-			fprintf(stderr, "pgtls-inspect: %s\n", e);
-			free(e);
-			free(err);
-			inspection_free(&ins);
-			return EXIT_USAGE;
-		}
-		if (!libpq_version && recorded >= LIBPQ_VERSION_MIN &&
-		    recorded <= LIBPQ_VERSION_MAX)
-			libpq_version = recorded;
-		for (int i = 0; i < nsets; i++)
-			probe_what_if(&ins, sets[i].keyword, sets[i].value);
-		if (tui) {
-			struct tui_start ts = { .ins = &ins, .replayed = true,
-						.libpq_version = libpq_version ? libpq_version :
-										 LIBPQ_VERSION_DEFAULT,
-						.script = script };
-			return tui_run(&ts);
-		}
+	int rc;
+	if (o->replay) {
+		if ((rc = load_replay(o, target, s)) >= 0)
+			return rc;
 	} else {
-		struct conninfo ci;
-		conninfo_init(&ci);
-		if (target && conninfo_parse_target(&ci, target, &err) < 0)
-			goto bad_input;
-		for (int i = 0; i < nsets; i++)
-			if (conninfo_set(&ci, sets[i].keyword, sets[i].value,
-					 CI_SRC_OPTION, &err) < 0)
-				goto bad_input;
-		if (conninfo_resolve(&ci, &ins.target, &err) < 0)
-			goto bad_input;
-		for (int i = 0; i < ci.nwarnings; i++) {
-			char *w = sanitize(ci.warnings[i]);
-			fprintf(stderr, "pgtls-inspect: warning: %s\n", w);
-			free(w);
-		}
-		conninfo_free(&ci);
-
+		if ((rc = load_target(o, target, s)) >= 0)
+			return rc;
 		/* open the log file first: a bad path is an input error, found
 		 * before any network traffic */
-		if (save && !(savef = fopen(save, "w"))) {
-			char *pth = sanitize(save);
+		if (o->save && !(savef = fopen(o->save, "w"))) {
+			char *pth = sanitize(o->save);
 			fprintf(stderr, "pgtls-inspect: cannot write %s: %s\n", pth,
 				strerror(errno));
 			free(pth);
-			inspection_free(&ins);
-			return EXIT_USAGE;
-		}
-		int secs = ins.target.probe_timeout; /* bounded by conninfo */
-		if (tui) {
-			if (demo_name) {
-				ins.scenario = demo_name;
-				ins.teaches = teaches;
-			}
-			struct tui_start ts = {
-				.ins = &ins,
-				.libpq_version = libpq_version ? libpq_version : LIBPQ_VERSION_DEFAULT,
-				.step = step,
-				.timeout_ms = secs * 1000,
-				.direct = ins.target.sslnegotiation &&
-					  !strcmp(ins.target.sslnegotiation, "direct"),
-				.script = script,
-			};
-			int rc = tui_run(&ts);
-			free(demo_conninfo);
-			return rc;
-		}
-		struct probe_opts po = {
-			.timeout_ms = secs * 1000,
-			.tls = true,
-			.plaintext = true,
-			.direct = ins.target.sslnegotiation &&
-				  !strcmp(ins.target.sslnegotiation, "direct"),
-		};
-		if (probe_run(&ins, &po, &err) < 0) {
-			fprintf(stderr, "pgtls-inspect: internal error: %s\n", err);
-			return EXIT_INTERNAL;
-		}
-		goto render;
-bad_input:
-		{
-			char *e = sanitize(err);
-			fprintf(stderr, "pgtls-inspect: %s\n", e);
-			free(e);
-			free(err);
-			conninfo_free(&ci);
-			inspection_free(&ins);
 			return EXIT_USAGE;
 		}
 	}
-render:;
-	/* the verdicts: one pass of the model over the facts */
-	if (!libpq_version)
-		libpq_version = LIBPQ_VERSION_DEFAULT;
-	struct verdict_opts vo;
-	struct verdict modes[SSLMODE_COUNT];
-	verdict_opts_from_target(&vo, &ins.target, libpq_version);
-	sslmode_verdicts(&ins, &vo, modes);
-	if (demo_name) {
-		ins.scenario = demo_name;
-		ins.teaches = teaches;
-		demo_name = teaches = NULL;
+	if (tui) {
+		struct tui_start ts = { .s = s, .step = o->step, .script = script };
+		return tui_run(&ts);
 	}
-	struct diagnosis dg;
-	diagnosis_run(&ins, modes, &vo, &dg);
-	if (dg.warning)
-		fprintf(stderr, "pgtls-inspect: warning: %s\n", dg.warning);
-	struct report rep = { &ins, modes, libpq_version, dg.findings, dg.nfindings,
-			      &dg.provider, dg.clients, dg.nclients };
-	int code = ins.reachable == 0 ? EXIT_UNREACHABLE : EXIT_DONE;
+	if (!o->replay && session_inspect(s, &err) < 0) {
+		fprintf(stderr, "pgtls-inspect: internal error: %s\n", err);
+		free(err);
+		if (savef)
+			fclose(savef);
+		return EXIT_INTERNAL;
+	}
+	return render(s, o, savef);
+}
 
-	if (savef && save_events(savef, save, &rep) < 0)
-		code = EXIT_INTERNAL;
-	else if (write_sink(sink, &rep) < 0) {
-		fprintf(stderr, "pgtls-inspect: could not write the report\n");
-		code = EXIT_INTERNAL;
-	} else if (check >= 0 && code == EXIT_DONE) {
-		/* --check: does MODE connect? (unknown counts as not) */
-		enum outcome o = modes[check].outcome;
-		code = o == OUTCOME_ENCRYPTED || o == OUTCOME_PLAINTEXT ? EXIT_DONE :
-									    EXIT_CHECK_FAILS;
+int main(int argc, char **argv)
+{
+	struct options o;
+	/* a peer that closes must be an event, never a SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
+	parse_options(argc, argv, &o);
+	if (o.nargs > 1 || o.targets_file)
+		return run_fleet(&o);
+
+	const char *target = o.nargs ? o.args[0] : NULL;
+	/* the interface opens on a terminal when no output was asked for
+	 * (or under a test's key script) */
+	const char *script = getenv("PGTLS_INSPECT_SCRIPT");
+	bool tui = o.sink == SINK_DEFAULT && o.check < 0 && !o.save &&
+		   ((script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)));
+	if (o.step && !tui)
+		die_usage("%s", "--step needs the interactive interface (a terminal, no --json or --report)");
+	if (o.demo_serve)
+		return serve_demo(o.demo_serve, target, o.nsets, o.sets, o.trust);
+	if (o.trust)
+		die_usage("%s", "--trust goes with --demo-serve");
+
+	char *demo_conninfo = NULL, *demo_name = NULL, *teaches = NULL;
+	int rc = -1;
+	if (o.demo)
+		rc = start_demo(&o, &target, &demo_conninfo, &demo_name, &teaches);
+	if (rc < 0) {
+		struct session s;
+		session_init(&s, o.libpq_version);
+		if (demo_name)
+			session_set_scenario(&s, demo_name, teaches);
+		rc = run_one(&o, target, tui, script, &s);
+		session_free(&s);
 	}
-	diagnosis_free(&dg);
-	for (int m = 0; m < SSLMODE_COUNT; m++)
-		verdict_free(&modes[m]);
-	inspection_free(&ins);
 	free(demo_conninfo);
 	free(demo_name);
 	free(teaches);
-	return code;
+	return rc;
 }

@@ -36,23 +36,16 @@ void event_add(struct event_log *log, double t_ms, const char *probe,
 	free(text);
 	e->raw = raw && rawlen ? xmemdup(raw, rawlen) : NULL;
 	e->rawlen = raw ? rawlen : 0;
-	if (log->on_add)
-		log->on_add(log->ctx, e);
 }
 
 void event_add_clean(struct event_log *log, double t_ms, const char *probe,
 		     enum ev_dir dir, const char *kind, const void *raw,
 		     size_t rawlen, const char *summary)
 {
-	void (*hook)(void *, const struct event *) = log->on_add;
-	log->on_add = NULL;
 	event_add(log, t_ms, probe, dir, kind, raw, rawlen, "%s", "");
-	log->on_add = hook;
 	struct event *e = &log->ev[log->n - 1];
 	free(e->summary);
 	e->summary = sanitize_keep_clean(summary);
-	if (hook)
-		hook(log->ctx, e);
 }
 
 void event_log_free(struct event_log *log)

@@ -22,15 +22,7 @@ struct event {
 
 struct event_log {
 	struct event *ev;
-	size_t n, cap;
-	/* A live sink (the TUI): told of each event as it is added. It may
-	 * hold the probes there (step mode); the time it held them is added
-	 * to paused_ms, which the probes leave out of their clocks and
-	 * deadlines. abort asks the probes to stop. */
-	void (*on_add)(void *ctx, const struct event *e);
-	void *ctx;
-	double paused_ms;
-	bool abort;
+	size_t n, cap; /* a live sink watches n grow between probe steps */
 };
 
 /* Append one event. summary is printf-formatted and then sanitized, so

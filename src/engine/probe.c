@@ -53,7 +53,7 @@ struct probe {
 	struct startup_answer *ans;
 	struct connect_fact *conn;
 	struct inspection *ins;
-	const struct timespec *t0;
+	struct probe_run *run;
 	double connect_start;
 	const struct addrinfo *ai; /* the address being tried; ai_next next */
 	int nmsgs;               /* backend messages read */
@@ -66,6 +66,26 @@ struct probe {
 #define MAX_MESSAGES 1000
 #define MAX_MESSAGE_BYTES (4u << 20)
 
+/* The resolution step of a run. */
+enum rstate { R_RESOLVING, R_PROBING, R_DONE };
+
+struct lookup;
+
+struct probe_run {
+	struct inspection *ins;
+	struct probe_opts opts;
+	enum rstate st;
+	struct timespec t0;     /* CLOCK_MONOTONIC at the start */
+	double held_ms;         /* time held in step mode, left out of the clock */
+	double hold_since;      /* wall_ms when the current hold began, or -1 */
+	double deadline;        /* on the run's clock */
+	struct lookup *lookup;  /* the asynchronous name lookup in flight */
+	struct addrinfo *res;   /* what it found (freeaddrinfo) */
+	bool unresolved;        /* the name did not resolve: no trust facts */
+	struct probe probes[PROBE_MAX_FDS];
+	int np;
+};
+
 static double wall_ms(const struct timespec *t0)
 {
 	struct timespec now;
@@ -74,17 +94,19 @@ static double wall_ms(const struct timespec *t0)
 	       (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* The inspection's clock: wall time less the time a live sink held the
- * probes (step mode), so timings and deadlines ignore the pauses. */
-static double run_ms(const struct inspection *ins, const struct timespec *t0)
+/* The run's clock: wall time less the time step mode held it, so timings
+ * and deadlines ignore the pauses. Each run has its own. */
+static double run_ms(const struct probe_run *r)
 {
-	return wall_ms(t0) - ins->log.paused_ms;
+	double held = r->held_ms;
+	if (r->hold_since >= 0)
+		held += wall_ms(&r->t0) - r->hold_since;
+	return wall_ms(&r->t0) - held;
 }
 
-
-#define EV(p, dir, kind, raw, len, ...)                                       \
-	event_add(&(p)->ins->log, run_ms((p)->ins, (p)->t0), (p)->name, dir, kind, \
-		  raw, len, __VA_ARGS__)
+#define EV(p, dir, kind, raw, len, ...)                                  \
+	event_add(&(p)->ins->log, run_ms((p)->run), (p)->name, dir, kind, raw, \
+		  len, __VA_ARGS__)
 
 static void tls_event(void *ctx, enum ev_dir dir, const char *kind,
 		      const void *raw, size_t len, const char *summary)
@@ -153,7 +175,7 @@ static void start_handshake(struct probe *p);
 static void on_connected(struct probe *p)
 {
 	p->conn->ok = true;
-	p->conn->ms = run_ms(p->ins, p->t0) - p->connect_start;
+	p->conn->ms = run_ms(p->run) - p->connect_start;
 	p->ins->reachable = 1;
 	EV(p, EV_NOTE, "Connected", NULL, 0, "TCP connection to %s established in %.1f ms",
 	   p->conn->address, p->conn->ms);
@@ -210,7 +232,7 @@ static void start_connect(struct probe *p, const struct addrinfo *ai)
 	p->conn->address = ai->ai_family == AF_INET6 ?
 				   xasprintf("[%s]:%s", host, serv) :
 				   xasprintf("%s:%s", host, serv);
-	p->connect_start = run_ms(p->ins, p->t0);
+	p->connect_start = run_ms(p->run);
 	p->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		       ai->ai_protocol);
 	if (p->fd < 0) {
@@ -398,7 +420,7 @@ static bool consume(struct probe *p)
 		char *summary = pgwire_summary(&m); /* sanitized already */
 		const char *kind = m.type == 'R' ? pgwire_auth_name(m.u.auth.code) :
 						   pgwire_type_name(m.type);
-		event_add_clean(&p->ins->log, run_ms(p->ins, p->t0), p->name, EV_RECV,
+		event_add_clean(&p->ins->log, run_ms(p->run), p->name, EV_RECV,
 				kind, raw, total, summary);
 		free(summary);
 		bool decided = false;
@@ -666,186 +688,309 @@ struct lookup {
 	char *name;
 };
 
-/* getaddrinfo_a, so that name resolution is bounded by the same deadline
- * as everything else. numeric: hostaddr, which libpq never looks up
- * (AI_NUMERICHOST). */
-static int resolve(const char *host, int port, bool numeric, int timeout_ms,
-		   const struct timespec *t0, struct addrinfo **res, char **why)
+/* glibc's getaddrinfo_a tells of completion only by a signal or a thread of
+ * its own; the run asks gai_error() this often instead, which keeps the
+ * lookup owned by one side at a time. */
+#define LOOKUP_POLL_MS 5
+
+static void lookup_free(struct lookup *l)
 {
+	free(l->name);
+	free(l);
+}
+
+/* An event of the run itself (the "setup" lane), not of one probe. */
+#define RUN_EV(r, kind, ...) \
+	event_add(&(r)->ins->log, run_ms(r), "setup", EV_NOTE, kind, NULL, 0, __VA_ARGS__)
+
+/* The name did not resolve: both connection facts say so, as libpq's
+ * "could not translate host name" does, and the run is over. */
+static void resolve_failed(struct probe_run *r, const char *why)
+{
+	const struct conn_target *t = &r->ins->target;
+	struct server_facts *sf = &r->ins->server;
+	RUN_EV(r, "ResolveFailed",
+		  "could not translate host name \"%s\" to address: %s",
+		  t->connect_to, why);
+	for (int i = 0; i < 2; i++) {
+		struct connect_fact *c = i ? &sf->plain_connect : &sf->tls_connect;
+		c->attempted = true;
+		free(c->error);
+		c->error = xasprintf("could not translate host name \"%s\" to address: %s",
+				     t->connect_to, why);
+	}
+	r->ins->reachable = 0;
+	r->unresolved = true;
+	r->st = R_DONE;
+}
+
+static void add_probe(struct probe_run *r, struct probe p)
+{
+	p.fd = -1;
+	p.ins = r->ins;
+	p.run = r;
+	r->probes[r->np++] = p;
+}
+
+/* The addresses are known: log them and start every probe's connection. */
+static void resolved(struct probe_run *r)
+{
+	struct inspection *ins = r->ins;
+	struct server_facts *sf = &ins->server;
+	struct strbuf sb = STRBUF_INIT;
+	int n = 0;
+	for (struct addrinfo *ai = r->res; ai; ai = ai->ai_next, n++) {
+		char h[NI_MAXHOST];
+		getnameinfo(ai->ai_addr, ai->ai_addrlen, h, sizeof(h), NULL, 0,
+			    NI_NUMERICHOST);
+		sb_addf(&sb, "%s%s", n ? ", " : "", h);
+	}
+	RUN_EV(r, "Resolved",
+		  "%s resolves to %s; each probe tries them in order, as libpq does",
+		  ins->target.connect_to, sb_str(&sb));
+	sb_free(&sb);
+
+	if (r->opts.tls)
+		add_probe(r, (struct probe){ .name = "tls", .is_tls = true,
+					     .tlsf = &ins->tls, .ans = &sf->tls,
+					     .conn = &sf->tls_connect });
+	if (r->opts.plaintext)
+		add_probe(r, (struct probe){ .name = "plain", .ans = &sf->plain,
+					     .conn = &sf->plain_connect });
+	if (r->opts.direct)
+		add_probe(r, (struct probe){ .name = "direct", .is_tls = true,
+					     .direct = true, .tlsf = &ins->direct_tls,
+					     .ans = &sf->direct_startup,
+					     .conn = &sf->direct_connect });
+	r->st = R_PROBING;
+	r->deadline = run_ms(r) + r->opts.timeout_ms;
+	for (int i = 0; i < r->np; i++)
+		start_connect(&r->probes[i], r->res);
+}
+
+/* Resolution as libpq does it (fe-connect.c: connectDBStart, then
+ * pg_getaddrinfo_all): a numeric address at once (hostaddr is never looked
+ * up: AI_NUMERICHOST); a name through getaddrinfo_a, bounded by the run's
+ * deadline. */
+static void resolve_start(struct probe_run *r)
+{
+	const struct conn_target *t = &r->ins->target;
+	bool numeric = t->hostaddr && *t->hostaddr;
+	char serv[16];
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST |
+					      (numeric ? 0 : AI_ADDRCONFIG) };
+	snprintf(serv, sizeof(serv), "%d", t->port);
+	int rc = getaddrinfo(t->connect_to, serv, &hints, &r->res);
+	if (rc == 0) {
+		resolved(r);
+		return;
+	}
+	r->res = NULL;
+	if (numeric) {
+		resolve_failed(r, gai_strerror(rc));
+		return;
+	}
 	struct lookup *l = xcalloc(1, sizeof(*l));
 	struct gaicb *list[1] = { &l->req };
-	double deadline = wall_ms(t0) + timeout_ms;
-	int rc;
-
-	l->name = xstrdup(host);
+	l->name = xstrdup(t->connect_to);
 	l->hints.ai_family = AF_UNSPEC;
 	l->hints.ai_socktype = SOCK_STREAM;
-	l->hints.ai_flags = numeric ? AI_NUMERICHOST : AI_ADDRCONFIG;
-	snprintf(l->serv, sizeof(l->serv), "%d", port);
+	l->hints.ai_flags = AI_ADDRCONFIG;
+	memcpy(l->serv, serv, sizeof(serv));
 	l->req.ar_name = l->name;
 	l->req.ar_service = l->serv;
 	l->req.ar_request = &l->hints;
 	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
 	if (rc != 0) {
-		*why = xstrdup(gai_strerror(rc));
-		free(l->name);
-		free(l);
-		return -1;
+		lookup_free(l);
+		resolve_failed(r, gai_strerror(rc));
+		return;
 	}
-	while ((rc = gai_error(&l->req)) == EAI_INPROGRESS) {
-		double left = deadline - wall_ms(t0);
-		if (left <= 0) {
-			*why = xstrdup("timeout expired while resolving the host name");
-			if (gai_cancel(&l->req) == EAI_CANCELED) {
-				free(l->name);
-				free(l);
-			}
-			/* else the lookup still owns l: leave it to finish on
-			 * its own rather than wait past the deadline */
-			return -1;
-		}
-		struct timespec ts = { (time_t)(left / 1000),
-				       (long)((long long)left % 1000) * 1000000L };
-		const struct gaicb *wait[1] = { &l->req };
-		gai_suspend(wait, 1, &ts); /* any return: re-check the deadline */
-	}
-	if (rc != 0) {
-		*why = xstrdup(gai_strerror(rc));
-		free(l->name);
-		free(l);
-		return -1;
-	}
-	*res = l->req.ar_result;
-	free(l->name);
-	free(l);
-	return 0;
+	r->lookup = l;
 }
 
-int probe_run(struct inspection *ins, const struct probe_opts *opts,
-	      char **err)
+/* Give up on the lookup: cancelled, it is ours to free; still running, it
+ * owns its memory and finishes on its own (a few bytes, once per run that
+ * timed out on a stuck resolver) rather than make us wait. */
+static void lookup_abandon(struct probe_run *r)
 {
-	struct timespec t0;
-	struct addrinfo *res = NULL;
-	char *why = NULL;
-	const struct conn_target *t = &ins->target;
-	struct server_facts *sf = &ins->server;
+	if (r->lookup && gai_cancel(&r->lookup->req) == EAI_CANCELED)
+		lookup_free(r->lookup);
+	else if (r->lookup && gai_error(&r->lookup->req) != EAI_INPROGRESS) {
+		if (r->lookup->req.ar_result)
+			freeaddrinfo(r->lookup->req.ar_result);
+		lookup_free(r->lookup);
+	}
+	r->lookup = NULL;
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ins->started = time(NULL);
-	tls_client_files_check(t, &ins->trust.client_files_error);
-	ins->trust.client_cert = t->sslcert ? xstrdup(t->sslcert) : NULL;
-	ins->trust.client_key = t->sslkey ? xstrdup(t->sslkey) : NULL;
+static void resolve_step(struct probe_run *r)
+{
+	int rc = gai_error(&r->lookup->req);
+	if (rc == EAI_INPROGRESS) {
+		if (run_ms(r) >= r->deadline) {
+			lookup_abandon(r);
+			resolve_failed(r, "timeout expired while resolving the host name");
+		}
+		return;
+	}
+	struct lookup *l = r->lookup;
+	r->lookup = NULL;
+	if (rc != 0) {
+		lookup_free(l);
+		resolve_failed(r, gai_strerror(rc));
+		return;
+	}
+	r->res = l->req.ar_result;
+	lookup_free(l);
+	resolved(r);
+}
+
+int probe_start(struct inspection *ins, const struct probe_opts *opts,
+		struct probe_run **out, char **err)
+{
+	const struct conn_target *t = &ins->target;
+	*out = NULL;
 	if (!t->connect_to) {
 		*err = xstrdup("no host to connect to");
 		return -1;
 	}
-	bool numeric = t->hostaddr && *t->hostaddr;
-	if (resolve(t->connect_to, t->port, numeric, opts->timeout_ms, &t0, &res,
-		    &why) < 0) {
-		event_add(&ins->log, run_ms(ins, &t0), "setup", EV_NOTE,
-			  "ResolveFailed", NULL, 0,
-			  "could not translate host name \"%s\" to address: %s",
-			  t->connect_to, why);
-		for (int i = 0; i < 2; i++) {
-			struct connect_fact *c = i ? &sf->plain_connect : &sf->tls_connect;
-			c->attempted = true;
-			c->error = xasprintf("could not translate host name \"%s\" to address: %s",
-					     t->connect_to, why);
-		}
-		free(why);
-		ins->reachable = 0;
+	struct probe_run *r = xcalloc(1, sizeof(*r));
+	r->ins = ins;
+	r->opts = *opts;
+	r->hold_since = -1;
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	ins->started = time(NULL);
+	tls_client_files_check(t, &ins->trust.client_files_error);
+	ins->trust.client_cert = t->sslcert ? xstrdup(t->sslcert) : NULL;
+	ins->trust.client_key = t->sslkey ? xstrdup(t->sslkey) : NULL;
+	r->st = R_RESOLVING;
+	r->deadline = opts->timeout_ms;
+	resolve_start(r);
+	*out = r;
+	return 0;
+}
+
+/* The live probes: those not done. */
+static bool probes_live(const struct probe_run *r)
+{
+	for (int i = 0; i < r->np; i++)
+		if (r->probes[i].st != P_DONE)
+			return true;
+	return false;
+}
+
+int probe_wait_set(const struct probe_run *r, struct pollfd *pfd, int max,
+		   int *timeout_ms)
+{
+	int n = 0;
+	*timeout_ms = 0;
+	if (r->st == R_DONE)
+		return 0;
+	if (r->hold_since >= 0) {
+		*timeout_ms = -1;
 		return 0;
 	}
-	{
-		struct strbuf sb = STRBUF_INIT;
-		int n = 0;
-		for (struct addrinfo *ai = res; ai; ai = ai->ai_next, n++) {
-			char h[NI_MAXHOST];
-			getnameinfo(ai->ai_addr, ai->ai_addrlen, h, sizeof(h), NULL,
-				    0, NI_NUMERICHOST);
-			sb_addf(&sb, "%s%s", n ? ", " : "", h);
-		}
-		event_add(&ins->log, run_ms(ins, &t0), "setup", EV_NOTE, "Resolved",
-			  NULL, 0, "%s resolves to %s; each probe tries them in order, as libpq does",
-			  t->connect_to, sb_str(&sb));
-		sb_free(&sb);
+	double left = r->deadline - run_ms(r);
+	if (left <= 0)
+		return 0;
+	*timeout_ms = (int)left + 1;
+	if (r->st == R_RESOLVING) {
+		if (*timeout_ms > LOOKUP_POLL_MS)
+			*timeout_ms = LOOKUP_POLL_MS;
+		return 0;
 	}
+	for (int i = 0; i < r->np && n < max; i++) {
+		if (r->probes[i].st == P_DONE)
+			continue;
+		pfd[n].fd = r->probes[i].fd;
+		pfd[n].events = wanted(&r->probes[i]);
+		pfd[n].revents = 0;
+		n++;
+	}
+	return n;
+}
 
-	struct probe probes[3];
-	int np = 0;
-	memset(probes, 0, sizeof(probes));
-	if (opts->tls) {
-		probes[np] = (struct probe){ .name = "tls", .is_tls = true, .fd = -1,
-					     .tlsf = &ins->tls,
-					     .ans = &sf->tls, .conn = &sf->tls_connect,
-					     .ins = ins, .t0 = &t0 };
-		np++;
+void probe_step(struct probe_run *r, const struct pollfd *pfd, int n)
+{
+	if (r->st == R_DONE || r->hold_since >= 0)
+		return;
+	if (r->st == R_RESOLVING) {
+		resolve_step(r);
+		return;
 	}
-	if (opts->plaintext) {
-		probes[np] = (struct probe){ .name = "plain", .fd = -1,
-					     .ans = &sf->plain, .conn = &sf->plain_connect,
-					     .ins = ins, .t0 = &t0 };
-		np++;
-	}
-	if (opts->direct) {
-		probes[np] = (struct probe){ .name = "direct", .is_tls = true,
-					     .direct = true, .fd = -1,
-					     .tlsf = &ins->direct_tls,
-					     .ans = &sf->direct_startup,
-					     .conn = &sf->direct_connect,
-					     .ins = ins, .t0 = &t0 };
-		np++;
-	}
-	for (int i = 0; i < np; i++)
-		start_connect(&probes[i], res);
-
-	double deadline = run_ms(ins, &t0) + opts->timeout_ms;
-	for (;;) {
-		struct pollfd pfd[3];
-		struct probe *who[3];
-		int n = 0;
-		for (int i = 0; i < np; i++) {
-			if (probes[i].st == P_DONE)
-				continue;
-			pfd[n].fd = probes[i].fd;
-			pfd[n].events = wanted(&probes[i]);
-			pfd[n].revents = 0;
-			who[n++] = &probes[i];
-		}
-		if (n == 0)
-			break;
-		if (ins->log.abort) {
-			for (int i = 0; i < n; i++) {
-				event_add(&ins->log, run_ms(ins, &t0), who[i]->name, EV_NOTE,
-					  "Stopped", NULL, 0, "stopped by the user");
-				finish(who[i]);
+	/* readiness first: a probe whose answer came just in time is not
+	 * timed out */
+	for (int i = 0; i < n; i++) {
+		if (!pfd[i].revents)
+			continue;
+		for (int k = 0; k < r->np; k++)
+			if (r->probes[k].st != P_DONE && r->probes[k].fd == pfd[i].fd) {
+				step(&r->probes[k]);
+				break;
 			}
-			break;
-		}
-		double left = deadline - run_ms(ins, &t0);
-		if (left <= 0) {
-			for (int i = 0; i < n; i++)
-				time_out(who[i], opts->timeout_ms);
-			break;
-		}
-		int rc = poll(pfd, (nfds_t)n, (int)left + 1);
-		if (rc < 0 && errno != EINTR) {
-			*err = xasprintf("poll failed: %s", strerror(errno));
-			for (int i = 0; i < n; i++)
-				finish(who[i]);
-			break;
-		}
-		for (int i = 0; i < n && rc > 0; i++)
-			if (pfd[i].revents)
-				step(who[i]);
 	}
-	for (int i = 0; i < np; i++) {
-		sb_free(&probes[i].out);
-		sb_free(&probes[i].in);
+	if (probes_live(r) && run_ms(r) >= r->deadline)
+		for (int i = 0; i < r->np; i++)
+			if (r->probes[i].st != P_DONE)
+				time_out(&r->probes[i], r->opts.timeout_ms);
+	if (!probes_live(r))
+		r->st = R_DONE;
+}
+
+bool probe_done(const struct probe_run *r)
+{
+	return r->st == R_DONE;
+}
+
+void probe_hold(struct probe_run *r, bool held)
+{
+	double now = wall_ms(&r->t0);
+	if (held && r->hold_since < 0) {
+		r->hold_since = now;
+	} else if (!held && r->hold_since >= 0) {
+		r->held_ms += now - r->hold_since;
+		r->hold_since = -1;
 	}
-	freeaddrinfo(res);
+}
+
+void probe_cancel(struct probe_run *r)
+{
+	probe_hold(r, false);
+	if (r->st == R_RESOLVING) {
+		lookup_abandon(r);
+		RUN_EV(r, "Stopped", "stopped by the user");
+	}
+	for (int i = 0; i < r->np; i++) {
+		if (r->probes[i].st == P_DONE)
+			continue;
+		EV(&r->probes[i], EV_NOTE, "Stopped", NULL, 0, "stopped by the user");
+		finish(&r->probes[i]);
+	}
+	r->st = R_DONE;
+}
+
+void probe_finish(struct probe_run *r)
+{
+	if (!r)
+		return;
+	if (r->st != R_DONE)
+		probe_cancel(r);
+	struct inspection *ins = r->ins;
+	const struct conn_target *t = &ins->target;
+	for (int i = 0; i < r->np; i++) {
+		sb_free(&r->probes[i].out);
+		sb_free(&r->probes[i].in);
+	}
+	if (r->res)
+		freeaddrinfo(r->res);
 	if (ins->reachable < 0)
 		ins->reachable = 0;
+	if (r->unresolved) {
+		free(r);
+		return;
+	}
 
 	/* trust: what libpq would load, checked against the chain as sent */
 	struct trust_facts *tr = &ins->trust;
@@ -859,7 +1004,7 @@ int probe_run(struct inspection *ins, const struct probe_opts *opts,
 		tr->name_ok = x509_name_check(ins->chain[0].der, ins->chain[0].der_len,
 					      t->host, &tr->name_error) == 1;
 	}
-	return *err ? -1 : 0;
+	free(r);
 }
 
 bool probe_what_if(struct inspection *ins, const char *keyword, const char *value)

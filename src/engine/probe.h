@@ -7,6 +7,7 @@
 #ifndef PGI_PROBE_H
 #define PGI_PROBE_H
 #include "engine/inspection.h"
+#include <poll.h>
 
 struct probe_opts {
 	int timeout_ms;   /* for everything, each probe; > 0 */
@@ -15,11 +16,46 @@ struct probe_opts {
 	bool direct;      /* run the direct-TLS probe (sslnegotiation=direct) */
 };
 
-/* Run the probes for ins->target and fill ins. Returns 0 (even when the
- * server could not be reached: see ins->reachable), -1 with *err for a
- * failure of the tool itself. */
-int probe_run(struct inspection *ins, const struct probe_opts *opts,
-	      char **err);
+/* One run of the probes of an inspection, driven by the caller's loop:
+ *
+ *	probe_start(ins, &opts, &run, &err);
+ *	while (!probe_done(run)) {
+ *		n = probe_wait_set(run, pfd, PROBE_MAX_FDS, &ms);
+ *		poll(pfd, n, ms);              (with the caller's own fds too)
+ *		probe_step(run, pfd, n);
+ *	}
+ *	probe_finish(run);
+ *
+ * Nothing here blocks: name resolution runs asynchronously (getaddrinfo_a)
+ * and every wait is the caller's poll(). Events are appended to ins->log as
+ * they happen, so a live sink shows them between steps. A run shares no
+ * state with any other run: many may go on at once, in one loop or in
+ * several threads. */
+struct probe_run;
+#define PROBE_MAX_FDS 3
+
+/* Start the probes for ins->target. Failures of the server (even a name
+ * that does not resolve) are facts; -1 with *err only when there is no
+ * host to connect to. */
+int probe_start(struct inspection *ins, const struct probe_opts *opts,
+		struct probe_run **out, char **err);
+/* The descriptors to wait for (at most PROBE_MAX_FDS, events set, revents
+ * cleared) and, in *timeout_ms, how long the caller may wait before
+ * stepping again (>= 0; -1 while held: no deadline runs). */
+int probe_wait_set(const struct probe_run *r, struct pollfd *pfd, int max,
+		   int *timeout_ms);
+/* Advance after a wait: pfd and n as probe_wait_set filled them and poll()
+ * answered (n may be 0 after a timeout). Deadlines are checked here. */
+void probe_step(struct probe_run *r, const struct pollfd *pfd, int n);
+bool probe_done(const struct probe_run *r);
+/* Step mode: a held run is not stepped and its clock stands still, so the
+ * time held counts neither in the events' times nor against the deadline. */
+void probe_hold(struct probe_run *r, bool held);
+/* The user stopped the run: each live probe ends with a "Stopped" event. */
+void probe_cancel(struct probe_run *r);
+/* The trust facts (chain and name against what libpq would load) for a
+ * run that is done, then the run is freed. Safe on a cancelled run. */
+void probe_finish(struct probe_run *r);
 
 /* A what-if on captured facts: change one option that needs no new
  * connection (host, sslmode, sslrootcert, sslcert, sslkey) and redo the

@@ -39,6 +39,10 @@ int report_json_load(const char *path, struct inspection *ins,
  * trust, answers. */
 int report_text_write(FILE *out, const struct report *r);
 
+/* The chain as the server sent it, PEM-encoded, to path (export-chain).
+ * -1 with *err. */
+int report_pem_save(const struct inspection *ins, const char *path, char **err);
+
 /* ISO 8601 UTC ("2026-11-28T19:55:00Z") into buf of at least 21 bytes. */
 void report_iso_time(time_t t, char *buf, size_t n);
 

@@ -4,16 +4,16 @@
  * table), the sslmode matrix, the explanation of the selected mode, and a
  * status line that doubles as the readline command line. Every key is a
  * named command in one table (tig's design); the ':' line runs the same
- * commands. The probes run inside the interface, so events appear as they
- * happen, and step mode holds them after each one. All terminal handling
- * is here; the terminal is restored on every exit, signals included. */
+ * commands. One loop waits on the keys and the session's probes together,
+ * so events appear as they happen, keys work while a probe runs, and step
+ * mode is a flag of that loop. All terminal handling is here; the terminal
+ * is restored on every exit, signals included. */
 #include "config.h"
 #include "tui/tui.h"
 #include "engine/conninfo.h"
 #include "engine/pgwire.h"
-#include "engine/probe.h"
+#include "app/session.h"
 #include "engine/x509.h"
-#include "model/diagnosis.h"
 #include "model/sslmode.h"
 #include "output/report.h"
 #include "util/sanitize.h"
@@ -21,10 +21,10 @@
 #include "util/strlist.h"
 #include "util/xalloc.h"
 #include <curses.h>
-#include <gnutls/gnutls.h>
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 #include <signal.h>
@@ -41,17 +41,13 @@
 enum view { VIEW_STEPS, VIEW_CHAIN, VIEW_HELP, VIEW_FINDINGS };
 
 struct tui {
-	struct inspection ins;
-	struct verdict modes[SSLMODE_COUNT];
-	bool have_modes;
-	struct diagnosis dg;
-	int libpq_version;
-	bool replayed;
-	bool stepping;   /* hold after each event */
-	bool holding;    /* held right now */
+	struct session *s; /* the target, its inspection and verdicts */
+	bool stepping;   /* step mode: hold after each event */
+	bool holding;    /* held right now, until n or Space */
+	size_t shown;    /* events on screen (step mode reveals one a step) */
+	/* as of the last pass of the loop: */
 	bool running;    /* probes in progress */
-	int timeout_ms;
-	bool direct;
+	bool have_modes; /* the verdicts are shown: judged, all events out */
 	int sel, top;    /* selected event, first shown */
 	int mode;        /* selected sslmode */
 	enum view view;
@@ -172,16 +168,11 @@ static int script_load(struct tui *t, const char *path)
 	return 0;
 }
 
-/* The next key: from the script (ERR at its end), else the terminal. */
+/* The script's next key (ERR at its end); the terminal's come through
+ * the loop's poll(). */
 static int next_key(struct tui *t)
 {
-	if (t->scripted)
-		return t->pos < t->nscript ? t->script[t->pos++] : ERR;
-	for (;;) {
-		int k = getch();
-		if (k != ERR)
-			return k;
-	}
+	return t->pos < t->nscript ? t->script[t->pos++] : ERR;
 }
 
 /* ---- drawing helpers ---- */
@@ -305,13 +296,13 @@ static unsigned lane_of(const struct event *e)
 
 static void draw_header(struct tui *t)
 {
-	const struct conn_target *g = &t->ins.target;
+	const struct conn_target *g = &t->s->ins.target;
 	char *host = sanitize(g->host ? g->host : g->hostaddr ? g->hostaddr : "?");
 	char *root = sanitize(g->sslrootcert ? g->sslrootcert : "none");
 	char buf[1024];
 	snprintf(buf, sizeof(buf), " pgtls-inspect  %s:%d%s%s  libpq %d  root: %s %s%s",
 		 host, g->port, g->hostaddr ? " via " : "", g->hostaddr ? g->hostaddr : "",
-		 t->libpq_version, rootcert_source_name(g->rootcert_source), root,
+		 t->s->libpq_version, rootcert_source_name(g->rootcert_source), root,
 		 g->rootcert_exists ? "" : " (absent)");
 	fill(0, 0, COLS, A_REVERSE);
 	put(0, 0, COLS, buf, A_REVERSE);
@@ -321,9 +312,9 @@ static void draw_header(struct tui *t)
 
 static void draw_timeline(struct tui *t, int y0, int h, int w)
 {
-	const struct event_log *log = &t->ins.log;
-	const struct verdict *v = t->have_modes ? &t->modes[t->mode] : NULL;
-	int n = (int)log->n;
+	const struct event_log *log = &t->s->ins.log;
+	const struct verdict *v = t->have_modes ? &t->s->modes[t->mode] : NULL;
+	int n = (int)t->shown;
 	if (t->sel >= n)
 		t->sel = n - 1;
 	if (t->sel < 0)
@@ -360,9 +351,9 @@ static void draw_timeline(struct tui *t, int y0, int h, int w)
 /* Decoded fields of the selected event, then its bytes. */
 static void draw_detail(struct tui *t, int y0, int x, int h, int w)
 {
-	const struct event_log *log = &t->ins.log;
+	const struct event_log *log = &t->s->ins.log;
 	int y = y0, end = y0 + h;
-	if (log->n == 0) {
+	if (t->shown == 0) {
 		put(y, x, w, t->running ? " waiting for the first event..." : " no events", A_NORMAL);
 		return;
 	}
@@ -440,7 +431,7 @@ static void draw_findings(struct tui *t, int y0, int x, int h, int w)
 {
 	int y = y0, end = y0 + h;
 	char buf[512];
-	const struct diagnosis *d = &t->dg;
+	const struct diagnosis *d = &t->s->dg;
 	if (!t->have_modes) {
 		put(y, x, w, " Findings: after the probes", A_BOLD);
 		return;
@@ -486,7 +477,7 @@ static void draw_findings(struct tui *t, int y0, int x, int h, int w)
 
 static void draw_chain(struct tui *t, int y0, int x, int h, int w)
 {
-	const struct inspection *ins = &t->ins;
+	const struct inspection *ins = &t->s->ins;
 	const struct trust_facts *tr = &ins->trust;
 	int y = y0, end = y0 + h;
 	char buf[1024];
@@ -577,7 +568,7 @@ static void start_probe(struct tui *t);
 static void c_next(struct tui *t, const char *a) { t->sel++; (void)a; }
 static void c_prev(struct tui *t, const char *a) { if (t->sel > 0) t->sel--; (void)a; }
 static void c_first(struct tui *t, const char *a) { t->sel = 0; (void)a; }
-static void c_last(struct tui *t, const char *a) { t->sel = (int)t->ins.log.n - 1; (void)a; }
+static void c_last(struct tui *t, const char *a) { t->sel = (int)t->shown - 1; (void)a; }
 static void c_pgdn(struct tui *t, const char *a) { t->sel += 10; (void)a; }
 static void c_pgup(struct tui *t, const char *a) { t->sel = t->sel > 10 ? t->sel - 10 : 0; (void)a; }
 static void c_mode_next(struct tui *t, const char *a) { t->mode = (t->mode + 1) % SSLMODE_COUNT; (void)a; }
@@ -603,7 +594,7 @@ static void c_step(struct tui *t, const char *a)
 {
 	(void)a;
 	if (t->holding)
-		t->holding = false; /* the hold loop lets the probes go on */
+		t->holding = false; /* the loop shows the next event, or lets the probes go on */
 	else if (!t->running)
 		snprintf(t->status, sizeof(t->status), "nothing to step: %s",
 			 t->stepping ? "rerun to start again" : "press S for step mode, then r");
@@ -623,10 +614,6 @@ static void c_rerun(struct tui *t, const char *a)
 	(void)a;
 	if (t->running)
 		return;
-	if (t->replayed) {
-		snprintf(t->status, sizeof(t->status), "a replayed log cannot be rerun; use connect TARGET");
-		return;
-	}
 	start_probe(t);
 }
 
@@ -681,7 +668,7 @@ static void draw_matrix(struct tui *t, int y)
 	int x = 0;
 	for (int m = 0; m < SSLMODE_COUNT && x < COLS; m++) {
 		char buf[64];
-		enum outcome o = t->have_modes ? t->modes[m].outcome : OUTCOME_UNKNOWN;
+		enum outcome o = t->have_modes ? t->s->modes[m].outcome : OUTCOME_UNKNOWN;
 		const char *s = t->have_modes ? sym(t, o) : "...";
 		if (words)
 			snprintf(buf, sizeof(buf), " %s %s ", sslmode_name((enum sslmode)m), s);
@@ -706,8 +693,8 @@ static void draw_explain(struct tui *t, int y0, int h)
 		put(y, 1, COLS - 1, t->running ? "probing..." : "", A_NORMAL);
 		return;
 	}
-	const struct verdict *v = &t->modes[t->mode];
-	const char *mine = t->ins.target.sslmode;
+	const struct verdict *v = &t->s->modes[t->mode];
+	const char *mine = t->s->ins.target.sslmode;
 	char buf[256];
 	snprintf(buf, sizeof(buf), "sslmode=%s: %s%s", sslmode_name((enum sslmode)t->mode),
 		 v->outcome == OUTCOME_ENCRYPTED ? "connects, encrypted" :
@@ -980,61 +967,33 @@ static void feed_readline(int key)
 
 /* ---- commands from the ':' line ---- */
 
-static void verdicts_recompute(struct tui *t)
+/* Show a tool error (it may quote the input) on the status line. */
+static void status_error(struct tui *t, char *err)
 {
-	struct verdict_opts vo;
-	if (t->have_modes)
-		for (int m = 0; m < SSLMODE_COUNT; m++)
-			verdict_free(&t->modes[m]);
-	verdict_opts_from_target(&vo, &t->ins.target, t->libpq_version);
-	sslmode_verdicts(&t->ins, &vo, t->modes);
-	if (t->have_modes)
-		diagnosis_free(&t->dg);
-	diagnosis_run(&t->ins, t->modes, &vo, &t->dg);
-	t->have_modes = true;
+	char *e = sanitize(err ? err : "error");
+	snprintf(t->status, sizeof(t->status), "%s", e);
+	free(e);
+	free(err);
 }
 
-static int save_to(struct tui *t, const char *kind, const char *path)
+static void save_to(struct tui *t, const char *kind, const char *path)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		snprintf(t->status, sizeof(t->status), "cannot write %s: %s", path, strerror(errno));
-		return -1;
-	}
-	struct report rep = { .ins = &t->ins, .modes = t->have_modes ? t->modes : NULL,
-			      .libpq_version = t->libpq_version };
-	if (t->have_modes) {
-		rep.findings = t->dg.findings;
-		rep.nfindings = t->dg.nfindings;
-		rep.provider = &t->dg.provider;
-		rep.clients = t->dg.clients;
-		rep.nclients = t->dg.nclients;
-	}
-	int rc = !strcmp(kind, "report") ? report_text_write(f, &rep) : report_json_write(f, &rep);
-	if (fclose(f) != 0)
-		rc = -1;
-	snprintf(t->status, sizeof(t->status), rc == 0 ? "wrote %s" : "could not write %s", path);
-	return rc;
+	char *err = NULL;
+	if (session_save(t->s, kind, path, &err) < 0)
+		status_error(t, err);
+	else
+		snprintf(t->status, sizeof(t->status), "wrote %s", path);
 }
 
 static void export_chain(struct tui *t, const char *path)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		snprintf(t->status, sizeof(t->status), "cannot write %s: %s", path, strerror(errno));
-		return;
-	}
-	for (size_t i = 0; i < t->ins.nchain; i++) {
-		gnutls_datum_t der = { t->ins.chain[i].der, (unsigned)t->ins.chain[i].der_len };
-		gnutls_datum_t pem;
-		if (gnutls_pem_base64_encode2("CERTIFICATE", &der, &pem) >= 0) {
-			fwrite(pem.data, 1, pem.size, f);
-			gnutls_free(pem.data);
-		}
-	}
-	fclose(f);
-	snprintf(t->status, sizeof(t->status), "wrote %zu certificate%s to %s", t->ins.nchain,
-		 t->ins.nchain == 1 ? "" : "s", path);
+	char *err = NULL;
+	const struct inspection *ins = &t->s->ins;
+	if (report_pem_save(ins, path, &err) < 0)
+		status_error(t, err);
+	else
+		snprintf(t->status, sizeof(t->status), "wrote %zu certificate%s to %s", ins->nchain,
+			 ins->nchain == 1 ? "" : "s", path);
 }
 
 static void dump_screen(struct tui *t, const char *name)
@@ -1063,93 +1022,45 @@ static void dump_screen(struct tui *t, const char *name)
 	fclose(f);
 }
 
+/* A new inspection is on its way: the screen follows it from its start. */
+static void follow_new_run(struct tui *t)
+{
+	t->sel = t->top = 0;
+	t->shown = 0;
+	t->holding = false;
+}
+
 static void connect_target(struct tui *t, const char *target)
 {
-	struct conninfo ci;
-	struct conn_target nt;
 	char *err = NULL;
-	conninfo_init(&ci);
-	if (conninfo_parse_target(&ci, target, &err) < 0 ||
-	    conninfo_resolve(&ci, &nt, &err) < 0) {
-		char *e = sanitize(err);
-		snprintf(t->status, sizeof(t->status), "%s", e);
-		free(e);
-		free(err);
-		conninfo_free(&ci);
+	if (session_set_target(t->s, target, NULL, NULL, 0, &err) < 0) {
+		status_error(t, err);
 		return;
 	}
-	conninfo_free(&ci);
-	inspection_free(&t->ins);
-	inspection_init(&t->ins);
-	t->ins.target = nt;
-	t->replayed = false;
-	t->direct = nt.sslnegotiation && !strcmp(nt.sslnegotiation, "direct");
-	t->timeout_ms = nt.probe_timeout * 1000;
 	start_probe(t);
 }
 
-/* set KEY VALUE: what the facts can answer is re-evaluated at once; the
- * rest rebuilds the target and inspects again */
+/* set KEY VALUE: what the facts can answer is re-judged at once; the rest
+ * rebuilds the target and inspects again (the session cancels a running
+ * probe first) */
 static void set_option(struct tui *t, const char *key, const char *value)
 {
-	if (!strcmp(key, "libpq-version")) {
-		int v = atoi(value);
-		if (v < LIBPQ_VERSION_MIN || v > LIBPQ_VERSION_MAX) {
-			snprintf(t->status, sizeof(t->status), "libpq-version: 15, 16, 17 or 18");
-			return;
-		}
-		t->libpq_version = v;
-		verdicts_recompute(t);
-		snprintf(t->status, sizeof(t->status), "verdicts redrawn for libpq %d", v);
-		return;
-	}
-	if (!strcmp(key, "sslmode") && sslmode_parse(value) < 0) {
-		snprintf(t->status, sizeof(t->status), "invalid sslmode value: \"%s\"", value);
-		return;
-	}
-	if (probe_what_if(&t->ins, key, value)) {
-		verdicts_recompute(t);
+	char *err = NULL;
+	int rc = session_set(t->s, key, value, &err);
+	if (rc < 0) {
+		status_error(t, err);
+	} else if (rc == SESSION_SET_STARTED) {
+		follow_new_run(t);
+		t->status[0] = '\0';
+	} else if (!strcmp(key, "libpq-version")) {
+		snprintf(t->status, sizeof(t->status), "verdicts redrawn for libpq %d",
+			 t->s->libpq_version);
+	} else {
 		if (!strcmp(key, "sslmode"))
 			t->mode = sslmode_parse(value);
 		snprintf(t->status, sizeof(t->status),
 			 "%s set; verdicts redrawn from the captured facts (no new connection)", key);
-		return;
 	}
-	if (strcmp(key, "hostaddr") && strcmp(key, "port") && strcmp(key, "user") &&
-	    strcmp(key, "dbname")) {
-		snprintf(t->status, sizeof(t->status), "set: unknown key \"%s\"", key);
-		return;
-	}
-	/* a new connection is needed: rebuild the target from its parts */
-	const struct conn_target *g = &t->ins.target;
-	char port[16];
-	snprintf(port, sizeof(port), "%d", g->port);
-	const char *vals[][2] = {
-		{ "host", g->host }, { "hostaddr", g->hostaddr }, { "port", port },
-		{ "user", g->user }, { "dbname", g->dbname }, { "sslmode", g->sslmode },
-		{ "sslrootcert", g->sslrootcert }, { "sslcert", g->sslcert },
-		{ "sslkey", g->sslkey },
-	};
-	struct strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; i < sizeof(vals) / sizeof(*vals); i++) {
-		const char *v = !strcmp(vals[i][0], key) ? value : vals[i][1];
-		if (!v || (!*v && strcmp(vals[i][0], key)))
-			continue;
-		sb_addf(&sb, "%s%s='", sb.len ? " " : "", vals[i][0]);
-		for (const char *p = v; *p; p++) {
-			if (*p == '\'' || *p == '\\')
-				sb_addc(&sb, '\\');
-			sb_addc(&sb, *p);
-		}
-		sb_addc(&sb, '\'');
-	}
-	char *target = sb_detach(&sb);
-	if (t->replayed) {
-		snprintf(t->status, sizeof(t->status), "%s needs a new connection: use connect", key);
-	} else {
-		connect_target(t, target);
-	}
-	free(target);
 }
 
 static void cmd_dispatch(struct tui *t, const char *input)
@@ -1277,83 +1188,103 @@ static void handle_key(struct tui *t, int k)
 		snprintf(t->status, sizeof(t->status), "no command on that key (? lists them)");
 }
 
-/* ---- live probing ---- */
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Each event as it is logged: show it; in step mode hold the probes until
- * the user lets them go (the held time is left out of their clocks). */
-static void on_event(void *ctx, const struct event *e)
-{
-	struct tui *t = ctx;
-	(void)e;
-	t->sel = (int)t->ins.log.n - 1;
-	if (!t->stepping) {
-		redraw(t);
-		return;
-	}
-	double t0 = now_ms();
-	t->holding = true;
-	while (t->holding && !t->quit) {
-		redraw(t);
-		int k = next_key(t);
-		if (k == ERR) {
-			t->quit = true;
-			break;
-		}
-		handle_key(t, k);
-	}
-	t->holding = false;
-	if (t->quit)
-		t->ins.log.abort = true;
-	t->ins.log.paused_ms += now_ms() - t0;
-}
+/* ---- live probing: one loop over keys, resizes and the probes ---- */
 
 static void start_probe(struct tui *t)
 {
 	char *err = NULL;
-	struct conn_target keep = t->ins.target;
-	char *scenario = t->ins.scenario, *teaches = t->ins.teaches;
-	/* a fresh inspection of the same target (and demo scenario) */
-	memset(&t->ins.target, 0, sizeof(t->ins.target));
-	t->ins.scenario = t->ins.teaches = NULL;
-	inspection_free(&t->ins);
-	inspection_init(&t->ins);
-	t->ins.target = keep;
-	t->ins.scenario = scenario;
-	t->ins.teaches = teaches;
-	if (t->have_modes)
-		for (int m = 0; m < SSLMODE_COUNT; m++)
-			verdict_free(&t->modes[m]);
-	if (t->have_modes)
-		diagnosis_free(&t->dg);
-	t->have_modes = false;
-	t->sel = t->top = 0;
-	t->running = true;
-	t->ins.log.on_add = on_event;
-	t->ins.log.ctx = t;
-	struct probe_opts po = { .timeout_ms = t->timeout_ms, .tls = true, .plaintext = true,
-				 .direct = t->direct };
-	redraw(t);
-	if (probe_run(&t->ins, &po, &err) < 0) {
-		snprintf(t->status, sizeof(t->status), "internal error: %s", err);
-		free(err);
+	follow_new_run(t);
+	t->status[0] = '\0';
+	if (session_start(t->s, &err) < 0)
+		status_error(t, err);
+}
+
+/* Step mode as a flag of the loop: a new event is shown and then held (the
+ * probes are not stepped, and their clock stands still) until n or Space;
+ * the events of one burst are shown one a step. Without step mode every
+ * event is shown as it comes. */
+static void step_mode(struct tui *t)
+{
+	size_t n = t->s->ins.log.n;
+	if (!t->stepping) {
+		t->holding = false;
+		if (t->shown != n)
+			t->sel = (int)n - 1;
+		t->shown = n;
+	} else if (!t->holding && t->shown < n) {
+		t->shown++;
+		t->sel = (int)t->shown - 1;
+		t->holding = true;
 	}
-	t->ins.log.on_add = NULL;
-	t->running = false;
-	verdicts_recompute(t);
-	if (!t->status[0])
-		snprintf(t->status, sizeof(t->status), "%s: %zu events; h/l to see each sslmode",
-			 t->ins.reachable == 0 ? "server not reachable" : "done", t->ins.log.n);
-	/* start on this target's own sslmode */
-	int m = sslmode_parse(t->ins.target.sslmode);
-	if (m >= 0)
-		t->mode = m;
+	session_hold(t->s, t->holding);
+}
+
+/* What the last pass saw; a run that ended since is announced, and the
+ * screen moves to the target's own sslmode. */
+static void observe(struct tui *t)
+{
+	bool was_running = t->running;
+	t->running = session_running(t->s);
+	t->have_modes = t->s->judged && !t->running && t->shown == t->s->ins.log.n;
+	if (was_running && !t->running) {
+		if (!t->status[0])
+			snprintf(t->status, sizeof(t->status),
+				 "%s: %zu events; h/l to see each sslmode",
+				 t->s->ins.reachable == 0 ? "server not reachable" : "done",
+				 t->s->ins.log.n);
+		int m = sslmode_parse(t->s->ins.target.sslmode);
+		if (m >= 0)
+			t->mode = m;
+	}
+}
+
+/* Wait for the probes and, with keys, the terminal, then step what is
+ * ready. 1: a key (or a resize, which interrupts poll) may be waiting; 0:
+ * none; -1: the terminal is gone. */
+static int wait_once(struct tui *t, bool keys)
+{
+	struct pollfd pfd[SESSION_MAX_FDS + 1];
+	int ms, n = session_wait_set(t->s, pfd, SESSION_MAX_FDS, &ms);
+	if (keys) {
+		pfd[n] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	}
+	int rc = poll(pfd, (nfds_t)(n + keys), ms);
+	if (rc < 0 && errno != EINTR)
+		return -1;
+	session_step(t->s, pfd, n);
+	if (!keys)
+		return 0;
+	if (rc < 0 || (pfd[n].revents & POLLIN))
+		return 1;
+	return pfd[n].revents ? -1 : 0;
+}
+
+static void tui_loop(struct tui *t)
+{
+	while (!t->quit) {
+		step_mode(t);
+		observe(t);
+		redraw(t);
+		bool probing = t->running && !t->holding;
+		if (t->scripted) {
+			/* a script's keys come when the screen is still: with no
+			 * probe running, or a probe held */
+			if (probing) {
+				wait_once(t, false);
+				continue;
+			}
+			int k = next_key(t);
+			if (k == ERR)
+				break;
+			handle_key(t, k);
+			continue;
+		}
+		int ready = wait_once(t, true);
+		if (ready < 0)
+			break;
+		for (int k; ready && !t->quit && (k = getch()) != ERR;)
+			handle_key(t, k);
+	}
 }
 
 /* ---- entry ---- */
@@ -1362,13 +1293,8 @@ int tui_run(struct tui_start *st)
 {
 	struct tui t;
 	memset(&t, 0, sizeof(t));
-	t.ins = *st->ins;
-	memset(st->ins, 0, sizeof(*st->ins));
-	t.libpq_version = st->libpq_version;
-	t.replayed = st->replayed;
+	t.s = st->s;
 	t.stepping = st->step;
-	t.timeout_ms = st->timeout_ms;
-	t.direct = st->direct;
 	the_tui = &t;
 
 	setlocale(LC_ALL, "");
@@ -1417,22 +1343,18 @@ int tui_run(struct tui_start *st)
 	cmdline_setup(&t);
 	rl_set_screen_size(LINES, COLS);
 
-	if (t.replayed) {
-		verdicts_recompute(&t);
-		int m = sslmode_parse(t.ins.target.sslmode);
+	if (!t.scripted)
+		nodelay(stdscr, TRUE); /* the loop's poll() does the waiting */
+	if (t.s->replayed) {
+		int m = sslmode_parse(t.s->ins.target.sslmode);
 		t.mode = m >= 0 ? m : SSLMODE_PREFER;
+		t.shown = t.s->ins.log.n;
 		snprintf(t.status, sizeof(t.status), "replayed %zu events; h/l to see each sslmode",
-			 t.ins.log.n);
+			 t.s->ins.log.n);
 	} else {
 		start_probe(&t);
 	}
-	while (!t.quit) {
-		redraw(&t);
-		int k = next_key(&t);
-		if (k == ERR)
-			break;
-		handle_key(&t, k);
-	}
+	tui_loop(&t);
 	if (t.cmdline)
 		rl_callback_handler_remove();
 	t.cmdline = false;
@@ -1443,12 +1365,6 @@ int tui_run(struct tui_start *st)
 	restore_terminal();
 	if (t.screen)
 		delscreen(t.screen);
-	if (t.have_modes) {
-		for (int m = 0; m < SSLMODE_COUNT; m++)
-			verdict_free(&t.modes[m]);
-		diagnosis_free(&t.dg);
-	}
-	inspection_free(&t.ins);
 	free(t.script);
 	strlist_free(t.dumps);
 	free(t.matches);

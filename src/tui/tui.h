@@ -5,20 +5,16 @@
 #ifndef PGI_TUI_H
 #define PGI_TUI_H
 #include <stdbool.h>
-#include "engine/inspection.h"
+#include "app/session.h"
 
 struct tui_start {
-	struct inspection *ins;  /* resolved target; probed already if replayed */
-	bool replayed;           /* the facts came from --replay */
-	int libpq_version;
+	struct session *s;       /* its target set, or its facts replayed */
 	bool step;               /* --step: hold after each network event */
-	int timeout_ms;
-	bool direct;             /* run the direct-TLS probe too */
 	const char *script;      /* key script for tests ($PGTLS_INSPECT_SCRIPT) */
 };
 
-/* Run the interface until the user quits. The inspection is taken over
- * (and freed). Returns the process exit code. */
+/* Run the interface until the user quits; a live target is inspected at
+ * once. The session stays the caller's. Returns the process exit code. */
 int tui_run(struct tui_start *st);
 
 #endif

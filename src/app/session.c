@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: MIT */
+/* session: the one inspection pipeline (target -> probes -> facts ->
+ * verdicts -> diagnosis) behind every front end. It owns the probe run, so
+ * a new target or a re-run always cancels the old one first, and the
+ * verdicts it holds always belong to the facts it holds. It prints nothing. */
+#include "config.h"
+#include "app/session.h"
+#include "engine/conninfo.h"
+#include "util/strlist.h"
+#include "util/xalloc.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void session_init(struct session *s, int libpq_version)
+{
+	memset(s, 0, sizeof(*s));
+	inspection_init(&s->ins);
+	s->libpq_version = libpq_version;
+}
+
+static void unjudge(struct session *s)
+{
+	if (!s->judged)
+		return;
+	for (int m = 0; m < SSLMODE_COUNT; m++)
+		verdict_free(&s->modes[m]);
+	diagnosis_free(&s->dg);
+	s->judged = false;
+}
+
+static void stop_run(struct session *s)
+{
+	if (s->run) {
+		probe_cancel(s->run);
+		probe_finish(s->run);
+		s->run = NULL;
+	}
+}
+
+static void clear_sets(struct session *s)
+{
+	strlist_free(s->keywords);
+	strlist_free(s->values);
+	s->keywords = s->values = NULL;
+	s->nsets = 0;
+}
+
+void session_free(struct session *s)
+{
+	stop_run(s);
+	unjudge(s);
+	/* the scenario strings are the session's, not the inspection's */
+	s->ins.scenario = s->ins.teaches = NULL;
+	inspection_free(&s->ins);
+	free(s->target_text);
+	clear_sets(s);
+	strlist_free(s->warnings);
+	free(s->scenario);
+	free(s->teaches);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The libpq whose behaviour is predicted: the one asked for, else the
+ * newest. */
+static int libpq_of(const struct session *s)
+{
+	return s->libpq_version ? s->libpq_version : LIBPQ_VERSION_DEFAULT;
+}
+
+/* A fresh inspection of target t (taken over). */
+static void reset_inspection(struct session *s, struct conn_target *t)
+{
+	stop_run(s);
+	unjudge(s);
+	s->ins.scenario = s->ins.teaches = NULL;
+	inspection_free(&s->ins);
+	inspection_init(&s->ins);
+	s->ins.target = *t;
+	s->ins.scenario = s->scenario;
+	s->ins.teaches = s->teaches;
+}
+
+/* Build a target from its text and the keywords set on top of it. */
+static int build_target(const char *text, char *const *kw, char *const *val, int n,
+			struct conn_target *t, char ***warnings, int *nwarnings, char **err)
+{
+	struct conninfo ci;
+	int rc = -1;
+	conninfo_init(&ci);
+	if (text && conninfo_parse_target(&ci, text, err) < 0)
+		goto out;
+	for (int i = 0; i < n; i++)
+		if (conninfo_set(&ci, kw[i], val[i], CI_SRC_OPTION, err) < 0)
+			goto out;
+	if (conninfo_resolve(&ci, t, err) < 0)
+		goto out;
+	for (int i = 0; i < ci.nwarnings; i++)
+		strlist_add(warnings, nwarnings, ci.warnings[i]);
+	rc = 0;
+out:
+	conninfo_free(&ci);
+	return rc;
+}
+
+int session_set_target(struct session *s, const char *target,
+		       const char *const *keywords, const char *const *values,
+		       int n, char **err)
+{
+	char **kw = NULL, **val = NULL, **warn = NULL;
+	int nk = 0, nv = 0, nw = 0;
+	struct conn_target t;
+	for (int i = 0; i < n; i++) {
+		strlist_add(&kw, &nk, keywords[i]);
+		strlist_add(&val, &nv, values[i]);
+	}
+	if (build_target(target, kw, val, n, &t, &warn, &nw, err) < 0) {
+		strlist_free(kw);
+		strlist_free(val);
+		strlist_free(warn);
+		return -1;
+	}
+	reset_inspection(s, &t);
+	s->replayed = false;
+	free(s->target_text);
+	s->target_text = target ? xstrdup(target) : NULL;
+	clear_sets(s);
+	s->keywords = kw;
+	s->values = val;
+	s->nsets = n;
+	strlist_free(s->warnings);
+	s->warnings = warn;
+	s->nwarnings = nw;
+	return 0;
+}
+
+int session_load(struct session *s, const char *path, char **err)
+{
+	struct inspection ins;
+	int recorded = 0;
+	inspection_init(&ins);
+	if (report_json_load(path, &ins, &recorded, err) < 0) {
+		inspection_free(&ins);
+		return -1;
+	}
+	stop_run(s);
+	unjudge(s);
+	s->ins.scenario = s->ins.teaches = NULL;
+	inspection_free(&s->ins);
+	s->ins = ins;
+	/* a replayed scenario is the log's own */
+	free(s->scenario);
+	free(s->teaches);
+	s->scenario = ins.scenario;
+	s->teaches = ins.teaches;
+	s->replayed = true;
+	free(s->target_text);
+	s->target_text = NULL;
+	clear_sets(s);
+	if (!s->libpq_version && recorded >= LIBPQ_VERSION_MIN &&
+	    recorded <= LIBPQ_VERSION_MAX)
+		s->libpq_version = recorded;
+	session_judge(s);
+	return 0;
+}
+
+void session_set_scenario(struct session *s, const char *name, const char *teaches)
+{
+	free(s->scenario);
+	free(s->teaches);
+	s->scenario = name ? xstrdup(name) : NULL;
+	s->teaches = teaches ? xstrdup(teaches) : NULL;
+	s->ins.scenario = s->scenario;
+	s->ins.teaches = s->teaches;
+}
+
+/* probe options from the target: every probe libpq's settings call for */
+static struct probe_opts probe_opts_of(const struct conn_target *t)
+{
+	return (struct probe_opts){
+		.timeout_ms = t->probe_timeout * 1000, /* bounded by conninfo */
+		.tls = true,
+		.plaintext = true,
+		.direct = t->sslnegotiation && !strcmp(t->sslnegotiation, "direct"),
+	};
+}
+
+int session_start(struct session *s, char **err)
+{
+	if (s->replayed) {
+		*err = xstrdup("a replayed log cannot be inspected again; use connect TARGET");
+		return -1;
+	}
+	/* a fresh inspection of the same target */
+	struct conn_target t = s->ins.target;
+	memset(&s->ins.target, 0, sizeof(s->ins.target));
+	reset_inspection(s, &t);
+	struct probe_opts po = probe_opts_of(&s->ins.target);
+	if (probe_start(&s->ins, &po, &s->run, err) < 0) {
+		s->run = NULL;
+		return -1;
+	}
+	if (probe_done(s->run)) { /* the name did not resolve */
+		probe_finish(s->run);
+		s->run = NULL;
+		session_judge(s);
+	}
+	return 0;
+}
+
+bool session_running(const struct session *s)
+{
+	return s->run != NULL;
+}
+
+int session_wait_set(const struct session *s, struct pollfd *pfd, int max,
+		     int *timeout_ms)
+{
+	*timeout_ms = -1;
+	if (!s->run)
+		return 0;
+	return probe_wait_set(s->run, pfd, max, timeout_ms);
+}
+
+void session_step(struct session *s, const struct pollfd *pfd, int n)
+{
+	if (!s->run)
+		return;
+	probe_step(s->run, pfd, n);
+	if (probe_done(s->run)) {
+		probe_finish(s->run);
+		s->run = NULL;
+		session_judge(s);
+	}
+}
+
+void session_hold(struct session *s, bool held)
+{
+	if (s->run)
+		probe_hold(s->run, held);
+}
+
+void session_cancel(struct session *s)
+{
+	if (!s->run)
+		return;
+	stop_run(s);
+	session_judge(s);
+}
+
+int session_inspect(struct session *s, char **err)
+{
+	if (session_start(s, err) < 0)
+		return -1;
+	while (session_running(s)) {
+		struct pollfd pfd[SESSION_MAX_FDS];
+		int ms, n = session_wait_set(s, pfd, SESSION_MAX_FDS, &ms);
+		if (poll(pfd, (nfds_t)n, ms) < 0 && errno != EINTR) {
+			*err = xasprintf("poll failed: %s", strerror(errno));
+			session_cancel(s);
+			return -1;
+		}
+		session_step(s, pfd, n);
+	}
+	return 0;
+}
+
+void session_judge(struct session *s)
+{
+	struct verdict_opts vo;
+	unjudge(s);
+	verdict_opts_from_target(&vo, &s->ins.target, libpq_of(s));
+	sslmode_verdicts(&s->ins, &vo, s->modes);
+	diagnosis_run(&s->ins, s->modes, &vo, &s->dg);
+	s->judged = true;
+}
+
+static bool known_keyword(const char *key)
+{
+	for (int i = 0; conninfo_keyword(i); i++)
+		if (!strcmp(conninfo_keyword(i), key))
+			return true;
+	return false;
+}
+
+/* Record KEY=VALUE on top of the target, replacing an earlier setting. */
+static void remember_set(struct session *s, const char *key, const char *value)
+{
+	for (int i = 0; i < s->nsets; i++)
+		if (!strcmp(s->keywords[i], key)) {
+			free(s->values[i]);
+			s->values[i] = xstrdup(value);
+			return;
+		}
+	int nv = s->nsets;
+	strlist_add(&s->keywords, &s->nsets, key);
+	strlist_add(&s->values, &nv, value);
+}
+
+int session_set(struct session *s, const char *key, const char *value, char **err)
+{
+	if (!strcmp(key, "libpq-version")) {
+		char *end;
+		long v = strtol(value, &end, 10);
+		if (!*value || *end || v < LIBPQ_VERSION_MIN || v > LIBPQ_VERSION_MAX) {
+			*err = xstrdup("libpq-version: 15, 16, 17 or 18");
+			return -1;
+		}
+		s->libpq_version = (int)v;
+		if (!s->run)
+			session_judge(s);
+		return SESSION_SET_JUDGED;
+	}
+	if (!strcmp(key, "sslmode") && sslmode_parse(value) < 0) {
+		*err = xasprintf("invalid sslmode value: \"%s\"", value);
+		return -1;
+	}
+	/* what the captured facts answer needs no new connection; while the
+	 * probes still run, the new target takes a new inspection */
+	if (!s->run && probe_what_if(&s->ins, key, value)) {
+		if (!s->replayed)
+			remember_set(s, key, value);
+		session_judge(s);
+		return SESSION_SET_JUDGED;
+	}
+	if (!known_keyword(key)) {
+		*err = xasprintf("set: unknown key \"%s\"", key);
+		return -1;
+	}
+	if (s->replayed) {
+		*err = xasprintf("%s needs a new connection: use connect", key);
+		return -1;
+	}
+	/* a new connection: the target again, with the key on top */
+	char **kw = NULL, **val = NULL, **warn = NULL;
+	int nk = 0, nv = 0, nw = 0;
+	bool replaced = false;
+	struct conn_target t;
+	for (int i = 0; i < s->nsets; i++) {
+		bool same = !strcmp(s->keywords[i], key);
+		strlist_add(&kw, &nk, s->keywords[i]);
+		strlist_add(&val, &nv, same ? value : s->values[i]);
+		replaced |= same;
+	}
+	if (!replaced) {
+		strlist_add(&kw, &nk, key);
+		strlist_add(&val, &nv, value);
+	}
+	if (build_target(s->target_text, kw, val, nk, &t, &warn, &nw, err) < 0) {
+		strlist_free(kw);
+		strlist_free(val);
+		strlist_free(warn);
+		return -1;
+	}
+	strlist_free(warn);
+	reset_inspection(s, &t);
+	clear_sets(s);
+	s->keywords = kw;
+	s->values = val;
+	s->nsets = nk;
+	if (session_start(s, err) < 0)
+		return -1;
+	return SESSION_SET_STARTED;
+}
+
+struct report session_report(const struct session *s)
+{
+	struct report r = { .ins = &s->ins, .libpq_version = libpq_of(s) };
+	if (s->judged) {
+		r.modes = s->modes;
+		r.findings = s->dg.findings;
+		r.nfindings = s->dg.nfindings;
+		r.provider = &s->dg.provider;
+		r.clients = s->dg.clients;
+		r.nclients = s->dg.nclients;
+	}
+	return r;
+}
+
+int session_save(const struct session *s, const char *kind, const char *path, char **err)
+{
+	bool text = !strcmp(kind, "report");
+	if (!text && strcmp(kind, "json") && strcmp(kind, "events")) {
+		*err = xasprintf("cannot save \"%s\": report, json or events", kind);
+		return -1;
+	}
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		*err = xasprintf("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct report r = session_report(s);
+	int rc = text ? report_text_write(f, &r) : report_json_write(f, &r);
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc < 0) {
+		*err = xasprintf("could not write %s", path);
+		return -1;
+	}
+	return 0;
+}
