@@ -17,7 +17,8 @@ void session_init(struct session *s, int libpq_version)
 {
 	memset(s, 0, sizeof(*s));
 	inspection_init(&s->ins);
-	s->libpq_version = libpq_version;
+	s->libpq_given = libpq_version != 0;
+	s->libpq_version = libpq_version ? libpq_version : LIBPQ_VERSION_DEFAULT;
 }
 
 static void unjudge(struct session *s)
@@ -60,13 +61,6 @@ void session_free(struct session *s)
 	free(s->scenario);
 	free(s->teaches);
 	memset(s, 0, sizeof(*s));
-}
-
-/* The libpq whose behaviour is predicted: the one asked for, else the
- * newest. */
-static int libpq_of(const struct session *s)
-{
-	return s->libpq_version ? s->libpq_version : LIBPQ_VERSION_DEFAULT;
 }
 
 /* A fresh inspection of target t (taken over). */
@@ -158,7 +152,7 @@ int session_load(struct session *s, const char *path, char **err)
 	free(s->target_text);
 	s->target_text = NULL;
 	clear_sets(s);
-	if (!s->libpq_version && recorded >= LIBPQ_VERSION_MIN &&
+	if (!s->libpq_given && recorded >= LIBPQ_VERSION_MIN &&
 	    recorded <= LIBPQ_VERSION_MAX)
 		s->libpq_version = recorded;
 	session_judge(s);
@@ -270,7 +264,7 @@ void session_judge(struct session *s)
 {
 	struct verdict_opts vo;
 	unjudge(s);
-	verdict_opts_from_target(&vo, &s->ins.target, libpq_of(s));
+	verdict_opts_from_target(&vo, &s->ins.target, s->libpq_version);
 	sslmode_verdicts(&s->ins, &vo, s->modes);
 	diagnosis_run(&s->ins, s->modes, &vo, &s->dg);
 	s->judged = true;
@@ -308,6 +302,7 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 			return -1;
 		}
 		s->libpq_version = (int)v;
+		s->libpq_given = true;
 		if (!s->run)
 			session_judge(s);
 		return SESSION_SET_JUDGED;
@@ -366,7 +361,7 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 
 struct report session_report(const struct session *s)
 {
-	struct report r = { .ins = &s->ins, .libpq_version = libpq_of(s) };
+	struct report r = { .ins = &s->ins, .libpq_version = s->libpq_version };
 	if (s->judged) {
 		r.modes = s->modes;
 		r.findings = s->dg.findings;

@@ -24,6 +24,7 @@ struct session {
 	struct diagnosis dg;
 	bool judged;       /* modes and dg hold the verdicts of ins */
 	int libpq_version; /* whose behaviour the verdicts predict */
+	bool libpq_given;  /* asked for, so a replayed log's does not count */
 	bool replayed;     /* the facts came from a saved log */
 	/* how the target is built again for a new connection: the text
 	 * given and the keywords set on top of it, in order */
@@ -36,6 +37,7 @@ struct session {
 	struct probe_run *run; /* the probes in flight, or NULL */
 };
 
+/* libpq_version 0: the newest, or the one a replayed log recorded. */
 void session_init(struct session *s, int libpq_version);
 void session_free(struct session *s);
 

@@ -1299,6 +1299,13 @@ int tui_run(struct tui_start *st)
 
 	setlocale(LC_ALL, "");
 	t.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	/* ours before curses starts, so that curses keeps its own out (its
+	 * SIGINT handler would exit(1)): the terminal is restored, then the
+	 * signal ends us as it would have (status 128 + N) */
+	previous[SIGTERM] = signal(SIGTERM, on_fatal_signal);
+	previous[SIGINT] = signal(SIGINT, on_fatal_signal);
+	previous[SIGHUP] = signal(SIGHUP, on_fatal_signal);
+	previous[SIGQUIT] = signal(SIGQUIT, on_fatal_signal);
 	if (st->script) {
 		if (script_load(&t, st->script) < 0) {
 			fprintf(stderr, "pgtls-inspect: cannot read the key script %s\n", st->script);
@@ -1321,10 +1328,6 @@ int tui_run(struct tui_start *st)
 		}
 	}
 	atexit(restore_terminal);
-	previous[SIGTERM] = signal(SIGTERM, on_fatal_signal);
-	previous[SIGINT] = signal(SIGINT, on_fatal_signal);
-	previous[SIGHUP] = signal(SIGHUP, on_fatal_signal);
-	previous[SIGQUIT] = signal(SIGQUIT, on_fatal_signal);
 	cbreak();
 	noecho();
 	nonl();
