@@ -6,6 +6,7 @@
 #include "config.h"
 #include "app/session.h"
 #include "engine/conninfo.h"
+#include "util/oserror.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
 #include <errno.h>
@@ -251,7 +252,7 @@ int session_inspect(struct session *s, char **err)
 		struct pollfd pfd[SESSION_MAX_FDS];
 		int ms, n = session_wait_set(s, pfd, SESSION_MAX_FDS, &ms);
 		if (poll(pfd, (nfds_t)n, ms) < 0 && errno != EINTR) {
-			*err = xasprintf("poll failed: %s", strerror(errno));
+			*err = xasprintf("poll failed: %s", OS_ERROR(errno));
 			session_cancel(s);
 			return -1;
 		}
@@ -382,7 +383,7 @@ int session_save(const struct session *s, const char *kind, const char *path, ch
 	}
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		*err = xasprintf("cannot write %s: %s", path, strerror(errno));
+		*err = xasprintf("cannot write %s: %s", path, OS_ERROR(errno));
 		return -1;
 	}
 	struct report r = session_report(s);

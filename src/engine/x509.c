@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -249,8 +250,11 @@ static int leaf_purpose_ok(const struct cert_facts *leaf)
 	return 0;
 }
 
-/* GnuTLS verifies at the time its global clock gives: x509_verify_chain
- * points that clock here for the one call (the engine is single-threaded). */
+/* GnuTLS verifies at the time its global clock gives. A caller that asks
+ * for another time (a test, a replay) points that clock here for the one
+ * call, under the lock; at the present time (every live inspection, the
+ * fleet's threads) the clock is left alone and nothing is shared. */
+static pthread_mutex_t clock_lock = PTHREAD_MUTEX_INITIALIZER;
 static time_t verify_time;
 
 static time_t verify_clock(time_t *t)
@@ -395,14 +399,18 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 	/* only a test's clock needs the global hook; the fleet mode verifies
 	 * from several threads at the wall clock and must not touch it */
 	bool own_clock = now != time(NULL);
-	verify_time = now;
-	if (own_clock)
+	if (own_clock) {
+		pthread_mutex_lock(&clock_lock);
+		verify_time = now;
 		gnutls_global_set_time_function(verify_clock);
+	}
 	int rc = gnutls_x509_trust_list_verify_crt2(tl, list, (unsigned)nlist,
 						    &vdata, 1, flags, &status,
 						    NULL);
-	if (own_clock)
+	if (own_clock) {
 		gnutls_global_set_time_function(time); /* GnuTLS's default */
+		pthread_mutex_unlock(&clock_lock);
+	}
 	if (rc < 0) {
 		tr->chain_ok = 0;
 		tr->chain_error = xasprintf("verification could not run: %s",

@@ -3,6 +3,7 @@
  * so a user can feed them to openssl, psql's sslrootcert or a ticket. */
 #include "config.h"
 #include "output/report.h"
+#include "util/oserror.h"
 #include "util/xalloc.h"
 #include <errno.h>
 #include <gnutls/gnutls.h>
@@ -12,7 +13,7 @@ int report_pem_save(const struct inspection *ins, const char *path, char **err)
 {
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		*err = xasprintf("cannot write %s: %s", path, strerror(errno));
+		*err = xasprintf("cannot write %s: %s", path, OS_ERROR(errno));
 		return -1;
 	}
 	int rc = 0;
