@@ -20,13 +20,8 @@ TIME_BIN=$(command -v /usr/bin/time) || die "needs /usr/bin/time (Debian package
 
 cis=()
 for sc in healthy wrong-host expired ssl-off; do
-	"$PGI" --demo-serve "$sc" >"$T/$sc.serve" 2>&1 &
-	register_pid $!
-	for _ in $(seq 50); do
-		grep -q '^conninfo: ' "$T/$sc.serve" && break
-		sleep 0.1
-	done
-	cis+=("$(sed -n 's/^conninfo: //p' "$T/$sc.serve")")
+	demo_serve "$sc"
+	cis+=("$DEMO_CI")
 done
 
 printf '%7s %6s %10s %12s %14s\n' N jobs "wall s" "inspections/s" "peak RSS KiB"

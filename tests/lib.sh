@@ -76,6 +76,19 @@ need_tool() {
 	done
 }
 
+# demo_serve NAME: start the built-in scenario NAME's server (stopped by
+# pid at the end) and set DEMO_CI to its conninfo (empty when it did not
+# start; $T/NAME.serve holds what it printed).
+demo_serve() {
+	"$PGI" --demo-serve "$1" >"$T/$1.serve" 2>&1 &
+	register_pid $!
+	for _ in $(seq 50); do
+		grep -q '^conninfo: ' "$T/$1.serve" && break
+		sleep 0.1
+	done
+	DEMO_CI=$(sed -n 's/^conninfo: //p' "$T/$1.serve")
+}
+
 need_pgi() {
 	[ -x "$PGI" ] || missing "pgtls-inspect binary not built: $PGI"
 }

@@ -13,15 +13,9 @@ N=${FLEET_TSAN_TARGETS:-1000}
 
 cis=()
 for sc in healthy wrong-host expired ssl-off; do
-	"$PGI" --demo-serve "$sc" >"$T/$sc.serve" 2>&1 &
-	register_pid $!
-	for _ in $(seq 50); do
-		grep -q '^conninfo: ' "$T/$sc.serve" && break
-		sleep 0.1
-	done
-	ci=$(sed -n 's/^conninfo: //p' "$T/$sc.serve")
-	[ -n "$ci" ] || die "demo server $sc did not start"
-	cis+=("$ci")
+	demo_serve "$sc"
+	[ -n "$DEMO_CI" ] || die "demo server $sc did not start"
+	cis+=("$DEMO_CI")
 done
 for ((i = 0; i < N; i++)); do
 	echo "${cis[$((i % 4))]}"

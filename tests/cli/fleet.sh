@@ -7,13 +7,8 @@
 need_pgi
 need_tool "$JQ" timeout
 export PGTLS_INSPECT_DATADIR=$abs_top_srcdir/data
-"$PGI" --demo-serve healthy >"$T/serve" 2>&1 &
-register_pid $!
-for _ in $(seq 50); do
-	grep -q '^conninfo: ' "$T/serve" && break
-	sleep 0.1
-done
-ci=$(sed -n 's/^conninfo: //p' "$T/serve")
+demo_serve healthy
+ci=$DEMO_CI
 [ -n "$ci" ] || die "demo server did not start"
 dead=$(free_port)
 {
