@@ -998,7 +998,7 @@ void probe_finish(struct probe_run *r)
 	tr->rootcert = t->sslrootcert ? xstrdup(t->sslrootcert) : NULL;
 	tr->rootcert_exists = t->rootcert_exists;
 	if (ins->nchain > 0) {
-		x509_verify_chain(ins, time(NULL));
+		x509_verify_chain(ins, X509_NOW);
 		tr->name_checked = 1;
 		tr->name_host = t->host ? xstrdup(t->host) : NULL;
 		tr->name_ok = x509_name_check(ins->chain[0].der, ins->chain[0].der_len,
@@ -1021,7 +1021,7 @@ bool probe_what_if(struct inspection *ins, const char *keyword, const char *valu
 		tr->source = t->rootcert_source;
 		tr->rootcert_exists = t->rootcert_exists;
 		tr->rootcert_certs = -1;
-		x509_verify_chain(ins, time(NULL));
+		x509_verify_chain(ins, X509_NOW);
 	} else if (!strcmp(keyword, "host") && ins->nchain > 0) {
 		free(tr->name_host);
 		free(tr->name_error);

@@ -305,6 +305,9 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 	size_t nlist = 0;
 	gnutls_x509_trust_list_t tl = NULL;
 	char *err = NULL;
+	bool own_clock = now != X509_NOW;
+	if (!own_clock)
+		now = time(NULL);
 
 	free(tr->chain_error);
 	tr->chain_error = NULL;
@@ -396,9 +399,6 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 	/* DO_NOT_ALLOW_SAME: a leaf that merely appears in the root file is
 	 * not trusted unless a path leads to a self-signed anchor (OpenSSL). */
 	unsigned flags = GNUTLS_VERIFY_DO_NOT_ALLOW_SAME;
-	/* only a test's clock needs the global hook; the fleet mode verifies
-	 * from several threads at the wall clock and must not touch it */
-	bool own_clock = now != time(NULL);
 	if (own_clock) {
 		pthread_mutex_lock(&clock_lock);
 		verify_time = now;

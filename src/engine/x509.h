@@ -14,6 +14,11 @@
 int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
 		    char **err);
 
+/* "Now" for x509_verify: the present, on GnuTLS's own clock. Any other
+ * time is set on GnuTLS's global clock for the call, under a lock, which
+ * stalls every handshake in the process meanwhile: tests and replays only. */
+#define X509_NOW ((time_t)0)
+
 /* Verify ins->chain against ins->trust.rootcert (a PEM file, as libpq's
  * SSL_CTX_load_verify_locations reads it) at time now, and fill
  * ins->trust.chain_ok / chain_error / rootcert_certs / rootcert_error. */

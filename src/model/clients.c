@@ -266,7 +266,7 @@ static void ctx_init(struct ctx *c, const struct inspection *ins,
 		c->local.rootcert = (char *)c->rootcert;
 		c->local.source = c->src;
 		c->local.rootcert_exists = true;
-		x509_verify(c->chain, c->n, &c->local, c->now);
+		x509_verify(c->chain, c->n, &c->local, X509_NOW);
 		c->tr = &c->local;
 	}
 	c->cls = classify(c->tr);

@@ -415,7 +415,7 @@ static const struct trust_facts *trust(struct run *r)
 		r->trust.rootcert = r->o->sslrootcert ? xstrdup(r->o->sslrootcert) : NULL;
 		r->trust.source = r->o->rootcert_source;
 		r->trust.rootcert_exists = r->o->rootcert_exists;
-		x509_verify(ins->chain, ins->nchain, &r->trust, time(NULL));
+		x509_verify(ins->chain, ins->nchain, &r->trust, X509_NOW);
 		r->trust_ready = true;
 	}
 	return &r->trust;
