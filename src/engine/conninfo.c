@@ -11,7 +11,7 @@
  * code is our own; the error texts are libpq's (PG 15 wording) because users
  * compare them with what psql printed. */
 #include "config.h"
-#include "engine/conninfo.h"
+#include "engine/conninfo_int.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
@@ -28,11 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PASSWORD_WARNING \
-	"password in the target is ignored; pgtls-inspect never sends a password"
 #define DEFAULT_HOST "localhost"
 #define DEFAULT_PORT 5432
-#define HIDDEN "********"
 
 /* libpq-int.h: ROOT_CERT_FILE, ROOT_CRL_FILE, USER_CERT_FILE, USER_KEY_FILE */
 #define ROOT_CERT_FILE ".postgresql/root.crt"
@@ -40,17 +37,9 @@
 #define USER_CERT_FILE ".postgresql/postgresql.crt"
 #define USER_KEY_FILE ".postgresql/postgresql.key"
 
-struct ci_keyword {
-	const char *keyword;
-	const char *envvar;   /* PG* fallback, or NULL */
-	const char *compiled; /* libpq's compiled-in default, or NULL */
-	int since;            /* first libpq major that knows it (15 = <= 15) */
-	bool secret;          /* libpq shows it as "*" or it is key material */
-};
-
 /* fe-connect.c: PQconninfoOptions[], the union of libpq 15 to 18. The
  * compiled defaults are those of a build with SSL and GSS (Debian's). */
-static const struct ci_keyword keywords[] = {
+const struct ci_keyword ci_keywords[] = {
 	{ "service", "PGSERVICE", NULL, 15, false },
 	{ "user", "PGUSER", NULL, 15, false },
 	{ "password", "PGPASSWORD", NULL, 15, true },
@@ -106,20 +95,18 @@ static const struct ci_keyword keywords[] = {
 	{ "oauth_scope", NULL, NULL, 18, false },
 };
 
-#define NKEYWORDS ((int)(sizeof(keywords) / sizeof(keywords[0])))
+const int ci_nkeywords =
+	(int)(sizeof(ci_keywords) / sizeof(ci_keywords[0]));
 
-static int keyword_index(const char *keyword)
+int ci_keyword_index(const char *keyword)
 {
-	for (int i = 0; i < NKEYWORDS; i++)
-		if (strcmp(keywords[i].keyword, keyword) == 0)
+	for (int i = 0; i < ci_nkeywords; i++)
+		if (strcmp(ci_keywords[i].keyword, keyword) == 0)
 			return i;
 	return -1;
 }
 
-/* Set *err to a fresh one-line message; always returns -1. */
-static int fail(char **err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
+int ci_fail(char **err, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -140,7 +127,7 @@ static int fail(char **err, const char *fmt, ...)
 	return -1;
 }
 
-static void add_warning(struct conninfo *ci, const char *text)
+void ci_add_warning(struct conninfo *ci, const char *text)
 {
 	for (int i = 0; i < ci->nwarnings; i++)
 		if (strcmp(ci->warnings[i], text) == 0)
@@ -151,7 +138,7 @@ static void add_warning(struct conninfo *ci, const char *text)
 	ci->warnings[ci->nwarnings] = NULL;
 }
 
-static void wipe_free(char *s)
+void ci_wipe_free(char *s)
 {
 	if (s) {
 		volatile char *p = s;
@@ -164,7 +151,7 @@ static void wipe_free(char *s)
 
 void conninfo_init(struct conninfo *ci)
 {
-	ci->values = xcalloc((size_t)NKEYWORDS, sizeof(struct ci_value));
+	ci->values = xcalloc((size_t)ci_nkeywords, sizeof(struct ci_value));
 	ci->warnings = xcalloc(1, sizeof(char *));
 	ci->nwarnings = 0;
 }
@@ -172,9 +159,9 @@ void conninfo_init(struct conninfo *ci)
 void conninfo_free(struct conninfo *ci)
 {
 	if (ci->values) {
-		for (int i = 0; i < NKEYWORDS; i++) {
-			if (keywords[i].secret)
-				wipe_free(ci->values[i].value);
+		for (int i = 0; i < ci_nkeywords; i++) {
+			if (ci_keywords[i].secret)
+				ci_wipe_free(ci->values[i].value);
 			else
 				free(ci->values[i].value);
 		}
@@ -188,14 +175,13 @@ void conninfo_free(struct conninfo *ci)
 	ci->nwarnings = 0;
 }
 
-/* Store without any precedence check. */
-static void store(struct conninfo *ci, int i, const char *value,
-		  enum ci_source source)
+void ci_store(struct conninfo *ci, int i, const char *value,
+	      enum ci_source source)
 {
 	struct ci_value *v = &ci->values[i];
 
-	if (keywords[i].secret)
-		wipe_free(v->value);
+	if (ci_keywords[i].secret)
+		ci_wipe_free(v->value);
 	else
 		free(v->value);
 	v->value = xstrdup(value);
@@ -215,435 +201,34 @@ int conninfo_set(struct conninfo *ci, const char *keyword, const char *value,
 		if (value)
 			value = value[0] == '1' ? "require" : "prefer";
 	}
-	i = keyword_index(keyword);
+	i = ci_keyword_index(keyword);
 	if (i < 0)
-		return fail(err, "invalid connection option \"%s\"", keyword);
+		return ci_fail(err, "invalid connection option \"%s\"", keyword);
 	if (!value)
 		return 0;
 	if (strcmp(keyword, "password") == 0) {
 		/* never kept: nothing downstream can leak or send it */
-		add_warning(ci, PASSWORD_WARNING);
+		ci_add_warning(ci, CI_PASSWORD_WARNING);
 		return 0;
 	}
 	if (ci->values[i].source > source)
 		return 0;
-	store(ci, i, value, source);
+	ci_store(ci, i, value, source);
 	return 0;
 }
 
 const char *conninfo_get(const struct conninfo *ci, const char *keyword)
 {
-	int i = keyword_index(keyword);
+	int i = ci_keyword_index(keyword);
 
 	return i < 0 ? NULL : ci->values[i].value;
 }
 
 enum ci_source conninfo_source(const struct conninfo *ci, const char *keyword)
 {
-	int i = keyword_index(keyword);
+	int i = ci_keyword_index(keyword);
 
 	return i < 0 ? CI_SRC_NONE : ci->values[i].source;
-}
-
-/* ---- key=value strings ------------------------------------------------ */
-
-/* fe-connect.c: conninfo_parse. Whitespace separates pairs and may surround
- * '='; a value is either bare (backslash escapes the next byte, whitespace
- * ends it) or single-quoted (backslash escapes the next byte). */
-static int parse_keyvalue(struct conninfo *ci, const char *str, char **err)
-{
-	char *buf = xstrdup(str);
-	char *cp = buf;
-	int rc = 0;
-
-	while (*cp) {
-		char *name, *val, *out;
-
-		if (isspace((unsigned char)*cp)) {
-			cp++;
-			continue;
-		}
-		name = cp;
-		while (*cp && *cp != '=' && !isspace((unsigned char)*cp))
-			cp++;
-		if (isspace((unsigned char)*cp)) {
-			*cp++ = '\0';
-			while (isspace((unsigned char)*cp))
-				cp++;
-		}
-		if (*cp != '=') {
-			rc = fail(err,
-				  "missing \"=\" after \"%s\" in connection info string",
-				  name);
-			break;
-		}
-		*cp++ = '\0';
-		while (isspace((unsigned char)*cp))
-			cp++;
-
-		val = out = cp;
-		if (*cp != '\'') {
-			while (*cp) {
-				if (isspace((unsigned char)*cp)) {
-					cp++;
-					break;
-				}
-				if (*cp == '\\') {
-					cp++;
-					if (*cp)
-						*out++ = *cp++;
-				} else {
-					*out++ = *cp++;
-				}
-			}
-			*out = '\0';
-		} else {
-			cp++;
-			for (;;) {
-				if (!*cp) {
-					rc = fail(err,
-						  "unterminated quoted string in connection info string");
-					goto out;
-				}
-				if (*cp == '\\') {
-					cp++;
-					if (*cp)
-						*out++ = *cp++;
-					continue;
-				}
-				if (*cp == '\'') {
-					*out = '\0';
-					cp++;
-					break;
-				}
-				*out++ = *cp++;
-			}
-		}
-		rc = conninfo_set(ci, name, val, CI_SRC_TARGET, err);
-		if (rc)
-			break;
-	}
-out:
-	wipe_free(buf); /* it may have held a password */
-	return rc;
-}
-
-/* ---- URIs ------------------------------------------------------------- */
-
-/* fe-connect.c: uri_prefix_length (case-sensitive, as in libpq) */
-static size_t uri_prefix_length(const char *s)
-{
-	static const char full[] = "postgresql://", shrt[] = "postgres://";
-
-	if (strncmp(s, full, sizeof(full) - 1) == 0)
-		return sizeof(full) - 1;
-	if (strncmp(s, shrt, sizeof(shrt) - 1) == 0)
-		return sizeof(shrt) - 1;
-	return 0;
-}
-
-/* fe-connect.c: conninfo_uri_decode. `shown` is what an error quotes: the
- * raw text, or a mask for secrets (libpq would quote the password). */
-static char *uri_decode(const char *str, const char *shown, char **err)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *q = str;
-
-	while (*q) {
-		int hi, lo;
-
-		if (*q != '%') {
-			sb_addc(&sb, *q++);
-			continue;
-		}
-		hi = hex_digit(q[1]);
-		lo = hi < 0 ? -1 : hex_digit(q[2]);
-		if (hi < 0 || lo < 0) {
-			fail(err, "invalid percent-encoded token: \"%s\"", shown);
-			goto bad;
-		}
-		if (hi == 0 && lo == 0) {
-			fail(err,
-			     "forbidden value %%00 in percent-encoded value: \"%s\"",
-			     shown);
-			goto bad;
-		}
-		sb_addc(&sb, (char)(hi << 4 | lo));
-		q += 3;
-	}
-	return sb_detach(&sb);
-bad:
-	if (sb.buf)
-		memset(sb.buf, 0, sb.cap);
-	sb_free(&sb);
-	return NULL;
-}
-
-static int uri_store(struct conninfo *ci, const char *keyword,
-		     const char *raw, char **err)
-{
-	char *v = uri_decode(raw, raw, err);
-	int rc;
-
-	if (!v)
-		return -1;
-	rc = conninfo_set(ci, keyword, v, CI_SRC_TARGET, err);
-	free(v);
-	return rc;
-}
-
-/* fe-connect.c: conninfo_uri_parse_params. `params` is modified. */
-static int uri_parse_params(struct conninfo *ci, char *params, char **err)
-{
-	while (*params) {
-		char *keyword = params, *value = NULL, *p = params;
-		char *k, *v;
-		const char *kk, *vv;
-		int rc;
-
-		for (;;) {
-			if (*p == '=') {
-				if (value)
-					return fail(err,
-						    "extra key/value separator \"=\" in URI query parameter: \"%s\"",
-						    keyword);
-				*p++ = '\0';
-				value = p;
-			} else if (*p == '&' || *p == '\0') {
-				if (*p)
-					*p++ = '\0';
-				if (!value)
-					return fail(err,
-						    "missing key/value separator \"=\" in URI query parameter: \"%s\"",
-						    keyword);
-				break;
-			} else {
-				p++;
-			}
-		}
-
-		k = uri_decode(keyword, keyword, err);
-		if (!k)
-			return -1;
-		v = uri_decode(value,
-			       conninfo_keyword_secret(k) ? HIDDEN : value,
-			       err);
-		if (!v) {
-			free(k);
-			return -1;
-		}
-		kk = k;
-		vv = v;
-		/* JDBC's spelling, which libpq accepts */
-		if (strcmp(k, "ssl") == 0 && strcmp(v, "true") == 0) {
-			kk = "sslmode";
-			vv = "require";
-		}
-		if (strcmp(kk, "requiressl") != 0 && keyword_index(kk) < 0)
-			rc = fail(err, "invalid URI query parameter: \"%s\"", kk);
-		else
-			rc = conninfo_set(ci, kk, vv, CI_SRC_TARGET, err);
-		free(k);
-		wipe_free(v);
-		if (rc)
-			return rc;
-		params = p;
-	}
-	return 0;
-}
-
-/* fe-connect.c: conninfo_uri_parse_options.
- * postgresql://[user[:password]@][host][:port][,host2[:port2]...][/dbname]
- * [?k=v&...]; each part percent-decoded, [v6addr] for IPv6 hosts. */
-static int parse_uri(struct conninfo *ci, const char *uri, size_t prefix_len,
-		     char **err)
-{
-	char *buf = xstrdup(uri);
-	char *shown = xstrdup(uri); /* the URI for messages, password masked */
-	char *start = buf + prefix_len, *p;
-	char prevchar = '\0';
-	struct strbuf hosts = STRBUF_INIT, ports = STRBUF_INIT;
-	int rc = -1;
-
-	/* look ahead for user[:password]@ before the first '/' */
-	p = start;
-	while (*p && *p != '@' && *p != '/')
-		p++;
-	if (*p == '@') {
-		char *user = start;
-
-		p = user;
-		while (*p != ':' && *p != '@')
-			p++;
-		prevchar = *p;
-		*p = '\0';
-		if (*user && uri_store(ci, "user", user, err))
-			goto out;
-		if (prevchar == ':') {
-			char *password = p + 1;
-
-			while (*p != '@')
-				p++;
-			*p = '\0';
-			if (*password) {
-				char *pw = uri_decode(password, HIDDEN, err);
-				struct strbuf sb = STRBUF_INIT;
-
-				if (!pw)
-					goto out;
-				wipe_free(pw);
-				sb_add(&sb, uri, (size_t)(password - buf));
-				sb_adds(&sb, HIDDEN);
-				sb_adds(&sb, uri + (p - buf));
-				wipe_free(shown);
-				shown = sb_detach(&sb);
-				add_warning(ci, PASSWORD_WARNING);
-			}
-		}
-		p++;
-	} else {
-		p = start;
-	}
-
-	/* one or more host[:port] separated by commas */
-	for (;;) {
-		char *host;
-
-		if (*p == '[') {
-			host = ++p;
-			while (*p && *p != ']')
-				p++;
-			if (!*p) {
-				fail(err,
-				     "end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"%s\"",
-				     shown);
-				goto out;
-			}
-			if (p == host) {
-				fail(err,
-				     "IPv6 host address may not be empty in URI: \"%s\"",
-				     shown);
-				goto out;
-			}
-			*p++ = '\0';
-			if (*p && *p != ':' && *p != '/' && *p != '?' &&
-			    *p != ',') {
-				fail(err,
-				     "unexpected character \"%c\" at position %d in URI (expected \":\" or \"/\"): \"%s\"",
-				     *p, (int)(p - buf + 1), shown);
-				goto out;
-			}
-		} else {
-			host = p;
-			while (*p && *p != ':' && *p != '/' && *p != '?' &&
-			       *p != ',')
-				p++;
-		}
-		prevchar = *p;
-		*p = '\0';
-		sb_adds(&hosts, host);
-		if (prevchar == ':') {
-			char *port = ++p;
-
-			while (*p && *p != '/' && *p != '?' && *p != ',')
-				p++;
-			prevchar = *p;
-			*p = '\0';
-			sb_adds(&ports, port);
-		}
-		if (prevchar != ',')
-			break;
-		p++;
-		sb_addc(&hosts, ',');
-		sb_addc(&ports, ',');
-	}
-	if (hosts.len && uri_store(ci, "host", sb_str(&hosts), err))
-		goto out;
-	if (ports.len && uri_store(ci, "port", sb_str(&ports), err))
-		goto out;
-
-	if (prevchar && prevchar != '?') {
-		char *dbname = ++p;
-
-		while (*p && *p != '?')
-			p++;
-		prevchar = *p;
-		*p = '\0';
-		/* an empty dbname is left unset, so PGDATABASE still applies */
-		if (*dbname && uri_store(ci, "dbname", dbname, err))
-			goto out;
-	}
-	if (prevchar) {
-		p++;
-		if (uri_parse_params(ci, p, err))
-			goto out;
-	}
-	rc = 0;
-out:
-	sb_free(&hosts);
-	sb_free(&ports);
-	wipe_free(buf);
-	wipe_free(shown);
-	return rc;
-}
-
-/* ---- host, host:port, [v6], [v6]:port --------------------------------- */
-
-/* A port as the tool's own host:port form takes it: 1 to 65535, digits. */
-static bool valid_port(const char *s)
-{
-	long v = 0;
-
-	if (!*s || strlen(s) > 5)
-		return false;
-	for (const char *q = s; *q; q++) {
-		if (*q < '0' || *q > '9')
-			return false;
-		v = v * 10 + (*q - '0');
-	}
-	return v >= 1 && v <= 65535;
-}
-
-static int parse_hostport(struct conninfo *ci, const char *s, char **err)
-{
-	const char *port = NULL;
-	char *host;
-	int rc = 0;
-
-	if (s[0] == '[') {
-		const char *end = strchr(s, ']');
-
-		if (!end)
-			return fail(err, "missing \"]\" after IPv6 address in \"%s\"",
-				    s);
-		if (end == s + 1)
-			return fail(err, "empty IPv6 address in \"%s\"", s);
-		if (end[1] == ':')
-			port = end + 2;
-		else if (end[1] != '\0')
-			return fail(err,
-				    "unexpected \"%c\" after \"]\" in \"%s\" (expected \":port\")",
-				    end[1], s);
-		host = xstrndup(s + 1, (size_t)(end - s - 1));
-	} else {
-		const char *colon = strchr(s, ':');
-
-		/* two or more colons: a bare IPv6 address, no port */
-		if (colon && !strchr(colon + 1, ':')) {
-			host = xstrndup(s, (size_t)(colon - s));
-			port = colon + 1;
-		} else {
-			host = xstrdup(s);
-		}
-	}
-	if (port && !valid_port(port))
-		rc = fail(err, "invalid port number: \"%s\"", port);
-	if (!rc && *host)
-		rc = conninfo_set(ci, "host", host, CI_SRC_TARGET, err);
-	if (!rc && port)
-		rc = conninfo_set(ci, "port", port, CI_SRC_TARGET, err);
-	free(host);
-	return rc;
 }
 
 /* fe-connect.c: parse_connection_string / recognized_connection_string.
@@ -652,27 +237,20 @@ static int parse_hostport(struct conninfo *ci, const char *s, char **err)
 int conninfo_parse_target(struct conninfo *ci, const char *target, char **err)
 {
 	struct conninfo tmp;
-	size_t plen;
 	int rc;
 
 	if (!target || !*target)
 		return 0;
 	conninfo_init(&tmp);
-	plen = uri_prefix_length(target);
-	if (plen)
-		rc = parse_uri(&tmp, target, plen, err);
-	else if (strchr(target, '='))
-		rc = parse_keyvalue(&tmp, target, err);
-	else
-		rc = parse_hostport(&tmp, target, err);
+	rc = ci_parse(&tmp, target, err);
 	if (rc == 0) {
-		for (int i = 0; i < NKEYWORDS; i++)
+		for (int i = 0; i < ci_nkeywords; i++)
 			if (tmp.values[i].value &&
 			    ci->values[i].source <= CI_SRC_TARGET)
-				store(ci, i, tmp.values[i].value,
+				ci_store(ci, i, tmp.values[i].value,
 				      CI_SRC_TARGET);
 		for (int i = 0; i < tmp.nwarnings; i++)
-			add_warning(ci, tmp.warnings[i]);
+			ci_add_warning(ci, tmp.warnings[i]);
 	}
 	conninfo_free(&tmp);
 	return rc;
@@ -687,8 +265,8 @@ static void add_defaults(struct conninfo *ci)
 	bool sslmode_compiled = false;
 	int i;
 
-	for (i = 0; i < NKEYWORDS; i++) {
-		const struct ci_keyword *k = &keywords[i];
+	for (i = 0; i < ci_nkeywords; i++) {
+		const struct ci_keyword *k = &ci_keywords[i];
 		const char *env;
 
 		if (ci->values[i].source != CI_SRC_NONE)
@@ -697,7 +275,7 @@ static void add_defaults(struct conninfo *ci)
 		if (k->envvar && strcmp(k->keyword, "password") != 0) {
 			env = getenv(k->envvar);
 			if (env) {
-				store(ci, i, env, CI_SRC_ENV);
+				ci_store(ci, i, env, CI_SRC_ENV);
 				continue;
 			}
 		}
@@ -706,21 +284,21 @@ static void add_defaults(struct conninfo *ci)
 			 * PGSSLMODE wins, checked just above */
 			env = getenv("PGREQUIRESSL");
 			if (env && env[0] == '1') {
-				store(ci, i, "require", CI_SRC_ENV);
+				ci_store(ci, i, "require", CI_SRC_ENV);
 				continue;
 			}
 			sslmode_compiled = true;
 		}
 		if (k->compiled)
-			store(ci, i, k->compiled, CI_SRC_DEFAULT);
+			ci_store(ci, i, k->compiled, CI_SRC_DEFAULT);
 	}
 
 	/* libpq 16+: sslrootcert=system with sslmode from no source makes
 	 * the default verify-full (commit 8eda731465) */
-	i = keyword_index("sslrootcert");
+	i = ci_keyword_index("sslrootcert");
 	if (sslmode_compiled && ci->values[i].value &&
 	    strcmp(ci->values[i].value, "system") == 0)
-		store(ci, keyword_index("sslmode"), "verify-full",
+		ci_store(ci, ci_keyword_index("sslmode"), "verify-full",
 		      CI_SRC_DEFAULT);
 }
 
@@ -734,10 +312,10 @@ static char *login_name(char **err)
 	pw = getpwuid(uid);
 	if (!pw) {
 		if (errno)
-			fail(err, "could not look up local user ID %d: %s",
+			ci_fail(err, "could not look up local user ID %d: %s",
 			     (int)uid, strerror(errno));
 		else
-			fail(err, "local user with ID %d does not exist",
+			ci_fail(err, "local user with ID %d does not exist",
 			     (int)uid);
 		return NULL;
 	}
@@ -807,7 +385,7 @@ static int parse_int(const char *value, const char *context, int *result,
 	*result = (int)v;
 	return 0;
 bad:
-	return fail(err,
+	return ci_fail(err,
 		    "invalid integer value \"%s\" for connection option \"%s\"",
 		    value, context);
 }
@@ -826,7 +404,7 @@ static int check_enum(const struct conninfo *ci, const char *keyword,
 	const char *v = conninfo_get(ci, keyword);
 
 	if (v && !one_of(v, allowed))
-		return fail(err, "invalid %s value: \"%s\"", keyword, v);
+		return ci_fail(err, "invalid %s value: \"%s\"", keyword, v);
 	return 0;
 }
 
@@ -886,7 +464,7 @@ static int check_require_auth(const char *value, char **err)
 				auth_required = false;
 				allowed = ~0u;
 			} else if (!negated) {
-				rc = fail(err,
+				rc = ci_fail(err,
 					  "negative require_auth method \"%s\" cannot be mixed with non-negative methods",
 					  method);
 				free(part);
@@ -895,7 +473,7 @@ static int check_require_auth(const char *value, char **err)
 			negated = true;
 			method++;
 		} else if (negated) {
-			rc = fail(err,
+			rc = ci_fail(err,
 				  "require_auth method \"%s\" cannot be mixed with negative methods",
 				  method);
 			free(part);
@@ -917,7 +495,7 @@ static int check_require_auth(const char *value, char **err)
 		else if (strcmp(method, "none") == 0)
 			bits = 0;
 		else {
-			rc = fail(err, "invalid %s value: \"%s\"",
+			rc = ci_fail(err, "invalid %s value: \"%s\"",
 				  "require_auth", method);
 			free(part);
 			break;
@@ -943,7 +521,7 @@ static int check_require_auth(const char *value, char **err)
 		s = e + 1;
 		continue;
 duplicate:
-		rc = fail(err,
+		rc = ci_fail(err,
 			  "require_auth method \"%s\" is specified more than once",
 			  part);
 		free(part);
@@ -1012,7 +590,7 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 			t->hostaddrs[i] = xstrdup("");
 	if (host && *host) {
 		if (count_elems(host) != n) {
-			fail(err, "could not match %d host names to %d hostaddr values",
+			ci_fail(err, "could not match %d host names to %d hostaddr values",
 			     count_elems(host), n);
 			goto out;
 		}
@@ -1029,7 +607,7 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 			/* fe-connect.c: is_unixsock_path (absolute or
 			 * abstract-namespace "@") */
 			if (t->hosts[i][0] == '/' || t->hosts[i][0] == '@') {
-				fail(err, "Unix-domain sockets are not supported; give a TCP host");
+				ci_fail(err, "Unix-domain sockets are not supported; give a TCP host");
 				goto out;
 			}
 			continue;
@@ -1040,7 +618,7 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 		defaulted_host = true;
 	}
 	if (defaulted_host)
-		add_warning(ci,
+		ci_add_warning(ci,
 			    "no host given: libpq would use a Unix-domain socket; "
 			    "pgtls-inspect only does TCP and uses \"localhost\"");
 
@@ -1051,7 +629,7 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 			for (i = 0; i < n; i++)
 				portstr[i] = xstrdup(port);
 		} else if (m != n) {
-			fail(err, "could not match %d port numbers to %d hosts",
+			ci_fail(err, "could not match %d port numbers to %d hosts",
 			     m, n);
 			goto out;
 		} else {
@@ -1068,7 +646,7 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 		if (!t->user)
 			goto out;
 		if (!v)
-			store(ci, keyword_index("user"), t->user,
+			ci_store(ci, ci_keyword_index("user"), t->user,
 			      CI_SRC_DEFAULT);
 	}
 	v = conninfo_get(ci, "dbname");
@@ -1077,7 +655,7 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 	} else {
 		t->dbname = xstrdup(t->user);
 		if (!v)
-			store(ci, keyword_index("dbname"), t->dbname,
+			ci_store(ci, ci_keyword_index("dbname"), t->dbname,
 			      CI_SRC_DEFAULT);
 	}
 
@@ -1091,24 +669,24 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 	min = conninfo_get(ci, "ssl_min_protocol_version");
 	max = conninfo_get(ci, "ssl_max_protocol_version");
 	if (!ssl_version_ok(min)) {
-		fail(err, "invalid %s value: \"%s\"", "ssl_min_protocol_version",
+		ci_fail(err, "invalid %s value: \"%s\"", "ssl_min_protocol_version",
 		     min);
 		goto out;
 	}
 	if (!ssl_version_ok(max)) {
-		fail(err, "invalid %s value: \"%s\"", "ssl_max_protocol_version",
+		ci_fail(err, "invalid %s value: \"%s\"", "ssl_max_protocol_version",
 		     max);
 		goto out;
 	}
 	if (!ssl_range_ok(min, max)) {
-		fail(err, "invalid SSL protocol version range");
+		ci_fail(err, "invalid SSL protocol version range");
 		goto out;
 	}
 
 	if (check_enum(ci, "sslcertmode", certmodes, err))
 		goto out;
 	if (!conninfo_get(ci, "sslcertmode"))
-		store(ci, keyword_index("sslcertmode"), "allow",
+		ci_store(ci, ci_keyword_index("sslcertmode"), "allow",
 		      CI_SRC_DEFAULT);
 	if (check_enum(ci, "gssencmode", gssmodes, err) ||
 	    check_enum(ci, "target_session_attrs", session_attrs, err) ||
@@ -1126,7 +704,7 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 		if (parse_int(portstr[i], "port", &t->ports[i], err))
 			goto out;
 		if (t->ports[i] < 1 || t->ports[i] > 65535) {
-			fail(err, "invalid port number: \"%s\"", portstr[i]);
+			ci_fail(err, "invalid port number: \"%s\"", portstr[i]);
 			goto out;
 		}
 	}
@@ -1167,7 +745,7 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 		if (res)
 			freeaddrinfo(res);
 		if (bad) {
-			fail(err, "could not parse network address \"%s\"", t->hostaddr);
+			ci_fail(err, "could not parse network address \"%s\"", t->hostaddr);
 			goto out;
 		}
 	}
@@ -1250,7 +828,7 @@ int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err)
 				    "so its parameters are not applied",
 				    service);
 
-		add_warning(ci, w);
+		ci_add_warning(ci, w);
 		free(w);
 	}
 	if (fill_target(ci, t, err)) {
@@ -1300,28 +878,28 @@ void conninfo_target_free(struct conn_target *t)
 
 const char *conninfo_keyword(int i)
 {
-	return i >= 0 && i < NKEYWORDS ? keywords[i].keyword : NULL;
+	return i >= 0 && i < ci_nkeywords ? ci_keywords[i].keyword : NULL;
 }
 
 const char *conninfo_envvar(const char *keyword)
 {
-	int i = keyword_index(keyword);
+	int i = ci_keyword_index(keyword);
 
-	return i < 0 ? NULL : keywords[i].envvar;
+	return i < 0 ? NULL : ci_keywords[i].envvar;
 }
 
 int conninfo_keyword_since(const char *keyword)
 {
-	int i = keyword_index(keyword);
+	int i = ci_keyword_index(keyword);
 
-	return i < 0 ? 0 : keywords[i].since;
+	return i < 0 ? 0 : ci_keywords[i].since;
 }
 
 bool conninfo_keyword_secret(const char *keyword)
 {
-	int i = keyword_index(keyword);
+	int i = ci_keyword_index(keyword);
 
-	return i >= 0 && keywords[i].secret;
+	return i >= 0 && ci_keywords[i].secret;
 }
 
 const char *ci_source_name(enum ci_source s)
