@@ -12,24 +12,19 @@
  * compare them with what psql printed. */
 #include "config.h"
 #include "engine/conninfo_int.h"
-#include "util/strbuf.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define DEFAULT_HOST "localhost"
-#define DEFAULT_PORT 5432
 
 /* libpq-int.h: ROOT_CERT_FILE, ROOT_CRL_FILE, USER_CERT_FILE, USER_KEY_FILE */
 #define ROOT_CERT_FILE ".postgresql/root.crt"
@@ -367,204 +362,16 @@ static void split_list(const char *s, char **out, int n)
 	}
 }
 
-/* fe-connect.c: parse_int_param */
-static int parse_int(const char *value, const char *context, int *result,
-		     char **err)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(value, &end, 10);
-	if (end == value || errno || v != (long)(int)v)
-		goto bad;
-	while (*end && isspace((unsigned char)*end))
-		end++;
-	if (*end)
-		goto bad;
-	*result = (int)v;
-	return 0;
-bad:
-	return ci_fail(err,
-		    "invalid integer value \"%s\" for connection option \"%s\"",
-		    value, context);
-}
-
-static bool one_of(const char *v, const char *const *allowed)
-{
-	for (; *allowed; allowed++)
-		if (strcmp(v, *allowed) == 0)
-			return true;
-	return false;
-}
-
-static int check_enum(const struct conninfo *ci, const char *keyword,
-		      const char *const *allowed, char **err)
-{
-	const char *v = conninfo_get(ci, keyword);
-
-	if (v && !one_of(v, allowed))
-		return ci_fail(err, "invalid %s value: \"%s\"", keyword, v);
-	return 0;
-}
-
-/* fe-connect.c: sslVerifyProtocolVersion ("" and unset mean no bound) */
-static bool ssl_version_ok(const char *v)
-{
-	return !v || !*v || strcasecmp(v, "TLSv1") == 0 ||
-	       strcasecmp(v, "TLSv1.1") == 0 ||
-	       strcasecmp(v, "TLSv1.2") == 0 || strcasecmp(v, "TLSv1.3") == 0;
-}
-
-/* fe-connect.c: sslVerifyProtocolRange */
-static bool ssl_range_ok(const char *min, const char *max)
-{
-	if (!min || !max || !*min || !*max)
-		return true;
-	if (strcasecmp(min, "TLSv1") == 0)
-		return true;
-	if (strcasecmp(max, "TLSv1") == 0)
-		return false;
-	/* TLSv1.1 .. TLSv1.3 order as strings */
-	return strcasecmp(min, max) <= 0;
-}
-
-/* fe-connect.c: the require_auth block of connectOptions2 (16+). libpq
- * 16/17 count SCRAM as all of SASL; 18 tracks SASL mechanisms apart, so
- * scram-sha-256 and oauth get separate bits here. */
-static int check_require_auth(const char *value, char **err)
-{
-	enum {
-		RA_PASSWORD = 1 << 0,
-		RA_MD5 = 1 << 1,
-		RA_GSS = 1 << 2,
-		RA_SSPI = 1 << 3,
-		RA_GSS_CONT = 1 << 4,
-		RA_SCRAM = 1 << 5,
-		RA_OAUTH = 1 << 6,
-	};
-	unsigned allowed = 0;
-	bool auth_required = true, negated = false, first = true;
-	const char *s = value;
-	int rc = 0;
-
-	if (!value || !*value)
-		return 0;
-	for (;;) {
-		const char *e = strchr(s, ',');
-		char *part, *method;
-		unsigned bits;
-
-		if (!e)
-			e = s + strlen(s);
-		part = xstrndup(s, (size_t)(e - s));
-		method = part;
-		if (*method == '!') {
-			if (first) {
-				auth_required = false;
-				allowed = ~0u;
-			} else if (!negated) {
-				rc = ci_fail(err,
-					  "negative require_auth method \"%s\" cannot be mixed with non-negative methods",
-					  method);
-				free(part);
-				break;
-			}
-			negated = true;
-			method++;
-		} else if (negated) {
-			rc = ci_fail(err,
-				  "require_auth method \"%s\" cannot be mixed with negative methods",
-				  method);
-			free(part);
-			break;
-		}
-
-		if (strcmp(method, "password") == 0)
-			bits = RA_PASSWORD;
-		else if (strcmp(method, "md5") == 0)
-			bits = RA_MD5;
-		else if (strcmp(method, "gss") == 0)
-			bits = RA_GSS | RA_GSS_CONT;
-		else if (strcmp(method, "sspi") == 0)
-			bits = RA_SSPI | RA_GSS_CONT;
-		else if (strcmp(method, "scram-sha-256") == 0)
-			bits = RA_SCRAM;
-		else if (strcmp(method, "oauth") == 0)
-			bits = RA_OAUTH;
-		else if (strcmp(method, "none") == 0)
-			bits = 0;
-		else {
-			rc = ci_fail(err, "invalid %s value: \"%s\"",
-				  "require_auth", method);
-			free(part);
-			break;
-		}
-
-		if (bits == 0) { /* "none" / "!none" */
-			if (negated ? auth_required : !auth_required)
-				goto duplicate;
-			auth_required = negated;
-		} else if (negated) {
-			if ((allowed & bits) == 0)
-				goto duplicate;
-			allowed &= ~bits;
-		} else {
-			if ((allowed & bits) == bits)
-				goto duplicate;
-			allowed |= bits;
-		}
-		free(part);
-		first = false;
-		if (!*e)
-			break;
-		s = e + 1;
-		continue;
-duplicate:
-		rc = ci_fail(err,
-			  "require_auth method \"%s\" is specified more than once",
-			  part);
-		free(part);
-		break;
-	}
-	return rc;
-}
-
-/* libpq's test in initialize_SSL for "this host is an IP literal": only
- * digits and dots (IPv4-looking), or any colon (IPv6). */
-static bool sni_host_ok(const char *host)
-{
-	return host && *host && strspn(host, "0123456789.") != strlen(host) &&
-	       !strchr(host, ':');
-}
-
 /* fe-connect.c: connectOptions2 (pqConnectOptions2 in 17+), then the
  * port check of PQconnectPoll and the connect_timeout rule of
  * pqConnectDBComplete, then the file names of fe-secure-openssl.c:
  * initialize_SSL. */
 static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 {
-	static const char *const channel_binding[] = { "disable", "prefer",
-						       "require", NULL };
-	static const char *const sslmodes[] = { "disable",   "allow",
-						"prefer",    "require",
-						"verify-ca", "verify-full",
-						NULL };
-	static const char *const negotiation[] = { "postgres", "direct",
-						   NULL };
-	static const char *const certmodes[] = { "disable", "allow", "require",
-						 NULL };
-	static const char *const gssmodes[] = { "disable", "prefer", "require",
-						NULL };
-	static const char *const session_attrs[] = {
-		"any",	   "read-write", "read-only", "primary",
-		"standby", "prefer-standby", NULL
-	};
-	static const char *const balance[] = { "disable", "random", NULL };
 	const char *host = conninfo_get(ci, "host");
 	const char *hostaddr = conninfo_get(ci, "hostaddr");
 	const char *port = conninfo_get(ci, "port");
-	const char *v, *min, *max, *crldir;
+	const char *v, *crldir;
 	char **portstr = NULL;
 	char *home = NULL;
 	int n, i, rc = -1;
@@ -589,11 +396,8 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 		for (i = 0; i < n; i++)
 			t->hostaddrs[i] = xstrdup("");
 	if (host && *host) {
-		if (count_elems(host) != n) {
-			ci_fail(err, "could not match %d host names to %d hostaddr values",
-			     count_elems(host), n);
+		if (ci_check_host_count(count_elems(host), n, err))
 			goto out;
-		}
 		split_list(host, t->hosts, n);
 	} else {
 		for (i = 0; i < n; i++)
@@ -604,12 +408,8 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 		if (t->hostaddrs[i][0])
 			continue; /* CHT_HOST_ADDRESS: host is only a name */
 		if (t->hosts[i][0]) {
-			/* fe-connect.c: is_unixsock_path (absolute or
-			 * abstract-namespace "@") */
-			if (t->hosts[i][0] == '/' || t->hosts[i][0] == '@') {
-				ci_fail(err, "Unix-domain sockets are not supported; give a TCP host");
+			if (ci_check_tcp_host(t->hosts[i], err))
 				goto out;
-			}
 			continue;
 		}
 		/* libpq would use its default Unix-socket directory here */
@@ -625,16 +425,13 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 	if (port && *port) {
 		int m = count_elems(port);
 
-		if (m == 1) {
+		if (ci_check_port_count(m, n, err))
+			goto out;
+		if (m == 1)
 			for (i = 0; i < n; i++)
 				portstr[i] = xstrdup(port);
-		} else if (m != n) {
-			ci_fail(err, "could not match %d port numbers to %d hosts",
-			     m, n);
-			goto out;
-		} else {
+		else
 			split_list(port, portstr, n);
-		}
 	}
 
 	/* user: "" counts as unset; then the login name */
@@ -659,96 +456,16 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 			      CI_SRC_DEFAULT);
 	}
 
-	if (check_require_auth(conninfo_get(ci, "require_auth"), err))
+	if (ci_check_values(ci, err) || ci_check_ports(t, portstr, err) ||
+	    ci_check_timeout(ci, t, err))
 		goto out;
-	if (check_enum(ci, "channel_binding", channel_binding, err) ||
-	    check_enum(ci, "sslmode", sslmodes, err) ||
-	    check_enum(ci, "sslnegotiation", negotiation, err))
-		goto out;
-
-	min = conninfo_get(ci, "ssl_min_protocol_version");
-	max = conninfo_get(ci, "ssl_max_protocol_version");
-	if (!ssl_version_ok(min)) {
-		ci_fail(err, "invalid %s value: \"%s\"", "ssl_min_protocol_version",
-		     min);
-		goto out;
-	}
-	if (!ssl_version_ok(max)) {
-		ci_fail(err, "invalid %s value: \"%s\"", "ssl_max_protocol_version",
-		     max);
-		goto out;
-	}
-	if (!ssl_range_ok(min, max)) {
-		ci_fail(err, "invalid SSL protocol version range");
-		goto out;
-	}
-
-	if (check_enum(ci, "sslcertmode", certmodes, err))
-		goto out;
-	if (!conninfo_get(ci, "sslcertmode"))
-		ci_store(ci, ci_keyword_index("sslcertmode"), "allow",
-		      CI_SRC_DEFAULT);
-	if (check_enum(ci, "gssencmode", gssmodes, err) ||
-	    check_enum(ci, "target_session_attrs", session_attrs, err) ||
-	    check_enum(ci, "load_balance_hosts", balance, err))
-		goto out;
-
-	/* PQconnectPoll: an empty port is 5432; otherwise an integer in
-	 * 1..65535. libpq checks each host's port only when it reaches that
-	 * host; we check them all up front. */
-	for (i = 0; i < n; i++) {
-		if (!portstr[i] || !portstr[i][0]) {
-			t->ports[i] = DEFAULT_PORT;
-			continue;
-		}
-		if (parse_int(portstr[i], "port", &t->ports[i], err))
-			goto out;
-		if (t->ports[i] < 1 || t->ports[i] > 65535) {
-			ci_fail(err, "invalid port number: \"%s\"", portstr[i]);
-			goto out;
-		}
-	}
-
-	/* pqConnectDBComplete: garbage is an error, negative means no
-	 * timeout, and 1 becomes 2 so rounding cannot make it instant. */
-	v = conninfo_get(ci, "connect_timeout");
-	t->connect_timeout = 0;
-	if (v) {
-		if (parse_int(v, "connect_timeout", &t->connect_timeout, err))
-			goto out;
-		if (t->connect_timeout > 0 && t->connect_timeout < 2)
-			t->connect_timeout = 2;
-		else if (t->connect_timeout < 0)
-			t->connect_timeout = 0;
-	}
-	/* Without a timeout libpq would wait for the kernel's TCP timeout
-	 * (minutes); an inspection tool must answer sooner. */
-	t->probe_timeout = t->connect_timeout > 0 ? t->connect_timeout
-						  : CONNINFO_DEFAULT_TIMEOUT;
-	/* libpq has no upper bound; a day is plenty and keeps the
-	 * milliseconds within an int */
-	if (t->probe_timeout > CONNINFO_MAX_TIMEOUT)
-		t->probe_timeout = CONNINFO_MAX_TIMEOUT;
 
 	/* slot 0 is the one probed */
 	t->host = t->hosts[0][0] ? xstrdup(t->hosts[0]) : NULL;
 	t->hostaddr = t->hostaddrs[0][0] ? xstrdup(t->hostaddrs[0]) : NULL;
 	t->connect_to = xstrdup(t->hostaddr ? t->hostaddr : t->host);
-	/* hostaddr is a numeric address, never looked up (fe-connect.c,
-	 * connectDBStart: "could not parse network address") */
-	if (t->hostaddr) {
-		/* as libpq asks: getaddrinfo with AI_NUMERICHOST, which also
-		 * takes inet_aton's forms (127.1, 0x7f000001) */
-		struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_flags = AI_NUMERICHOST };
-		struct addrinfo *res = NULL;
-		int bad = getaddrinfo(t->hostaddr, NULL, &hints, &res) != 0;
-		if (res)
-			freeaddrinfo(res);
-		if (bad) {
-			ci_fail(err, "could not parse network address \"%s\"", t->hostaddr);
-			goto out;
-		}
-	}
+	if (t->hostaddr && ci_check_hostaddr(t->hostaddr, err))
+		goto out;
 	t->port = t->ports[0];
 
 	t->sslmode = xstrdup(conninfo_get(ci, "sslmode"));
@@ -757,8 +474,10 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 	t->sslcertmode = xstrdup(conninfo_get(ci, "sslcertmode"));
 	t->channel_binding = xstrdup(conninfo_get(ci, "channel_binding"));
 	t->gssencmode = xstrdup(conninfo_get(ci, "gssencmode"));
-	t->ssl_min_protocol_version = min && *min ? xstrdup(min) : NULL;
-	t->ssl_max_protocol_version = max && *max ? xstrdup(max) : NULL;
+	v = conninfo_get(ci, "ssl_min_protocol_version");
+	t->ssl_min_protocol_version = v && *v ? xstrdup(v) : NULL;
+	v = conninfo_get(ci, "ssl_max_protocol_version");
+	t->ssl_max_protocol_version = v && *v ? xstrdup(v) : NULL;
 	v = conninfo_get(ci, "application_name");
 	t->application_name = v ? xstrdup(v) : NULL;
 
@@ -766,7 +485,7 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 	 * first character is '1'; the name sent is host, never hostaddr. */
 	v = conninfo_get(ci, "sslsni");
 	t->sslsni = v && v[0] == '1';
-	t->sni = t->sslsni && sni_host_ok(t->host) ? xstrdup(t->host) : NULL;
+	t->sni = t->sslsni && ci_sni_host_ok(t->host) ? xstrdup(t->host) : NULL;
 
 	home = home_dir();
 	v = conninfo_get(ci, "sslrootcert");

@@ -2,9 +2,9 @@
 /* conninfo_int: what the conninfo files share and nothing else includes:
  * libpq's keyword table, the store that skips the precedence of sources,
  * the error and warning helpers, and the calls from one part to another
- * (conninfo.c: table and store; conninfo_parse.c: target strings). It adds
- * no state of its own; callers outside src/engine/conninfo*.c use
- * engine/conninfo.h only. */
+ * (conninfo.c: table and store; conninfo_parse.c: target strings;
+ * conninfo_check.c: connectOptions2's checks). It adds no state of its
+ * own; callers outside src/engine/conninfo*.c use engine/conninfo.h. */
 #ifndef PGI_CONNINFO_INT_H
 #define PGI_CONNINFO_INT_H
 #include "engine/conninfo.h"
@@ -44,5 +44,23 @@ void ci_wipe_free(char *s);
 /* conninfo_parse.c: read TARGET (URI, key=value or host[:port]) into ci,
  * values with CI_SRC_TARGET. ci may be partly filled on error. */
 int ci_parse(struct conninfo *ci, const char *target, char **err);
+
+/* conninfo_check.c, in the order conninfo_resolve.c calls them: -1 with
+ * libpq's message in *err when a value is refused. */
+int ci_check_host_count(int nhosts, int nhostaddrs, char **err);
+/* a host entry that names a Unix-domain socket is refused */
+int ci_check_tcp_host(const char *host, char **err);
+int ci_check_port_count(int nports, int nhosts, char **err);
+/* require_auth, the enums, the TLS version range; sets sslcertmode's
+ * default as libpq does there */
+int ci_check_values(struct conninfo *ci, char **err);
+/* fills t->ports from the nhosts port strings ("" or NULL: the default) */
+int ci_check_ports(struct conn_target *t, char *const *portstr, char **err);
+/* fills t->connect_timeout and t->probe_timeout */
+int ci_check_timeout(const struct conninfo *ci, struct conn_target *t,
+		     char **err);
+int ci_check_hostaddr(const char *hostaddr, char **err);
+/* true when libpq would send host as the SNI name (not an IP literal) */
+bool ci_sni_host_ok(const char *host);
 
 #endif
