@@ -3,8 +3,9 @@
  * libpq's keyword table, the store that skips the precedence of sources,
  * the error and warning helpers, and the calls from one part to another
  * (conninfo.c: table and store; conninfo_parse.c: target strings;
- * conninfo_check.c: connectOptions2's checks). It adds no state of its
- * own; callers outside src/engine/conninfo*.c use engine/conninfo.h. */
+ * conninfo_resolve.c: defaults and the conn_target; conninfo_check.c:
+ * connectOptions2's checks). It adds no state of its own; callers outside
+ * src/engine/conninfo*.c use engine/conninfo.h. */
 #ifndef PGI_CONNINFO_INT_H
 #define PGI_CONNINFO_INT_H
 #include "engine/conninfo.h"
