@@ -185,7 +185,8 @@ int conninfo_set(struct conninfo *ci, const char *keyword, const char *value,
 	}
 	i = ci_keyword_index(keyword);
 	if (i < 0)
-		return ci_fail(err, "invalid connection option \"%s\"", keyword);
+		return ci_fail(err, "invalid connection option \"%s\"",
+			       keyword);
 	if (!value)
 		return 0;
 	if (strcmp(keyword, "password") == 0) {
@@ -230,7 +231,7 @@ int conninfo_parse_target(struct conninfo *ci, const char *target, char **err)
 			if (tmp.values[i].value &&
 			    ci->values[i].source <= CI_SRC_TARGET)
 				ci_store(ci, i, tmp.values[i].value,
-				      CI_SRC_TARGET);
+					 CI_SRC_TARGET);
 		for (int i = 0; i < tmp.nwarnings; i++)
 			ci_add_warning(ci, tmp.warnings[i]);
 	}

@@ -25,18 +25,18 @@
 #define DEFAULT_PORT 5432
 
 /* The values connectOptions2 accepts, NULL-terminated. */
-static const char *const channel_bindings[] = { "disable", "prefer", "require",
-						NULL };
-static const char *const sslmodes[] = { "disable",   "allow",	    "prefer",
-					"require",   "verify-ca",   "verify-full",
-					NULL };
+static const char *const channel_bindings[] = { "disable", "prefer",
+						"require", NULL };
+static const char *const sslmodes[] = {
+	"disable", "allow", "prefer", "require", "verify-ca", "verify-full", NULL
+};
 static const char *const negotiations[] = { "postgres", "direct", NULL };
 static const char *const certmodes[] = { "disable", "allow", "require", NULL };
 static const char *const gssmodes[] = { "disable", "prefer", "require", NULL };
-static const char *const session_attrs[] = { "any",	  "read-write",
-					     "read-only", "primary",
-					     "standby",	  "prefer-standby",
-					     NULL };
+static const char *const session_attrs[] = {
+	"any",	   "read-write", "read-only", "primary",
+	"standby", "prefer-standby", NULL
+};
 static const char *const balances[] = { "disable", "random", NULL };
 
 /* fe-connect.c: parse_int_param */

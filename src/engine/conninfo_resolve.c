@@ -256,9 +256,10 @@ static int fill_user_dbname(struct conninfo *ci, struct conn_target *t,
 	return 0;
 }
 
-/* The slot probed is the first, as PQconnectPoll starts at whichhost 0:
- * hostaddr when given (a numeric address, checked as connectDBStart
- * does), else host. */
+/* The slot probed is the first, where PQconnectPoll starts (libpq 16+
+ * shuffles the slots first with load_balance_hosts=random; the tool does
+ * not): hostaddr when given, a numeric address as connectDBStart checks
+ * it, else host. */
 static int fill_first_slot(struct conn_target *t, char **err)
 {
 	t->host = t->hosts[0][0] ? xstrdup(t->hosts[0]) : NULL;
@@ -468,29 +469,34 @@ const char *rootcert_source_name(enum rootcert_source s)
  * the recorded facts with this option changed, without reconnecting (the
  * chain is re-verified against another root file, the name checked against
  * another host, other client key files checked). */
-bool conninfo_target_what_if(struct conn_target *t, const char *keyword, const char *value)
+bool conninfo_target_what_if(struct conn_target *t, const char *keyword,
+			     const char *value)
 {
-	struct stat st;
-	if (strcmp(keyword, "host") && strcmp(keyword, "sslmode") &&
-	    strcmp(keyword, "sslrootcert") && strcmp(keyword, "sslcert") &&
-	    strcmp(keyword, "sslkey"))
+	char **slot;
+
+	if (strcmp(keyword, "host") == 0)
+		slot = &t->host;
+	else if (strcmp(keyword, "sslmode") == 0)
+		slot = &t->sslmode;
+	else if (strcmp(keyword, "sslrootcert") == 0)
+		slot = &t->sslrootcert;
+	else if (strcmp(keyword, "sslcert") == 0)
+		slot = &t->sslcert;
+	else if (strcmp(keyword, "sslkey") == 0)
+		slot = &t->sslkey;
+	else
 		return false;
-	char **slot = !strcmp(keyword, "host")	      ? &t->host :
-		      !strcmp(keyword, "sslmode")     ? &t->sslmode :
-		      !strcmp(keyword, "sslrootcert") ? &t->sslrootcert :
-		      !strcmp(keyword, "sslcert")     ? &t->sslcert :
-							&t->sslkey;
 	free(*slot);
 	*slot = xstrdup(value);
-	if (!strcmp(keyword, "sslrootcert")) {
-		t->rootcert_source = !strcmp(value, "system") ? ROOTCERT_SYSTEM :
-								ROOTCERT_PARAM;
-		t->rootcert_exists = stat(value, &st) == 0;
-	} else if (!strcmp(keyword, "sslcert")) {
-		t->sslcert_exists = stat(value, &st) == 0;
-	} else if (!strcmp(keyword, "sslmode")) {
+	if (slot == &t->sslrootcert) {
+		t->rootcert_source = strcmp(value, "system") == 0 ?
+					     ROOTCERT_SYSTEM :
+					     ROOTCERT_PARAM;
+		t->rootcert_exists = path_exists(value);
+	} else if (slot == &t->sslcert) {
+		t->sslcert_exists = path_exists(value);
+	} else if (slot == &t->sslmode) {
 		t->sslmode_source = CI_SRC_OPTION;
 	}
 	return true;
 }
-
