@@ -1,56 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* conninfo: owns libpq's keyword table and reads a TARGET the way libpq reads
- * a connection string (URI, key=value, or the tool's own host:port form),
- * then fills the PG* environment and libpq's defaults and checks the values
- * as libpq's connectOptions2 does. The result is a conn_target: what libpq
- * would connect to, with which root certificate, sending which SNI. It opens
- * no socket, never prints and never exits; the only outside state it reads is
- * the environment, the passwd entry and stat() of certificate paths.
+/* conninfo: owns libpq's keyword table and the values read against it:
+ * storing them with the precedence of sources (option > target >
+ * environment > default), getting them, listing the table, and the entry
+ * point that reads a TARGET into a scratch conninfo and merges it only when
+ * it parsed. How a string is read is conninfo_parse.c's, how values become a
+ * conn_target conninfo_resolve.c's, the checks conninfo_check.c's; this
+ * file touches no environment, no file and no socket, and never prints.
  *
  * Where a function mirrors libpq, its comment names the libpq function. The
  * code is our own; the error texts are libpq's (PG 15 wording) because users
  * compare them with what psql printed. */
 #include "config.h"
-#include "engine/conninfo.h"
-#include "util/strbuf.h"
-#include "util/strlist.h"
+#include "engine/conninfo_int.h"
 #include "util/xalloc.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#define PASSWORD_WARNING \
-	"password in the target is ignored; pgtls-inspect never sends a password"
-#define DEFAULT_HOST "localhost"
-#define DEFAULT_PORT 5432
-#define HIDDEN "********"
-
-/* libpq-int.h: ROOT_CERT_FILE, ROOT_CRL_FILE, USER_CERT_FILE, USER_KEY_FILE */
-#define ROOT_CERT_FILE ".postgresql/root.crt"
-#define ROOT_CRL_FILE ".postgresql/root.crl"
-#define USER_CERT_FILE ".postgresql/postgresql.crt"
-#define USER_KEY_FILE ".postgresql/postgresql.key"
-
-struct ci_keyword {
-	const char *keyword;
-	const char *envvar;   /* PG* fallback, or NULL */
-	const char *compiled; /* libpq's compiled-in default, or NULL */
-	int since;            /* first libpq major that knows it (15 = <= 15) */
-	bool secret;          /* libpq shows it as "*" or it is key material */
-};
 
 /* fe-connect.c: PQconninfoOptions[], the union of libpq 15 to 18. The
  * compiled defaults are those of a build with SSL and GSS (Debian's). */
-static const struct ci_keyword keywords[] = {
+const struct ci_keyword ci_keywords[] = {
 	{ "service", "PGSERVICE", NULL, 15, false },
 	{ "user", "PGUSER", NULL, 15, false },
 	{ "password", "PGPASSWORD", NULL, 15, true },
@@ -106,20 +77,18 @@ static const struct ci_keyword keywords[] = {
 	{ "oauth_scope", NULL, NULL, 18, false },
 };
 
-#define NKEYWORDS ((int)(sizeof(keywords) / sizeof(keywords[0])))
+const int ci_nkeywords =
+	(int)(sizeof(ci_keywords) / sizeof(ci_keywords[0]));
 
-static int keyword_index(const char *keyword)
+int ci_keyword_index(const char *keyword)
 {
-	for (int i = 0; i < NKEYWORDS; i++)
-		if (strcmp(keywords[i].keyword, keyword) == 0)
+	for (int i = 0; i < ci_nkeywords; i++)
+		if (strcmp(ci_keywords[i].keyword, keyword) == 0)
 			return i;
 	return -1;
 }
 
-/* Set *err to a fresh one-line message; always returns -1. */
-static int fail(char **err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
+int ci_fail(char **err, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -140,7 +109,7 @@ static int fail(char **err, const char *fmt, ...)
 	return -1;
 }
 
-static void add_warning(struct conninfo *ci, const char *text)
+void ci_add_warning(struct conninfo *ci, const char *text)
 {
 	for (int i = 0; i < ci->nwarnings; i++)
 		if (strcmp(ci->warnings[i], text) == 0)
@@ -151,7 +120,7 @@ static void add_warning(struct conninfo *ci, const char *text)
 	ci->warnings[ci->nwarnings] = NULL;
 }
 
-static void wipe_free(char *s)
+void ci_wipe_free(char *s)
 {
 	if (s) {
 		volatile char *p = s;
@@ -164,7 +133,7 @@ static void wipe_free(char *s)
 
 void conninfo_init(struct conninfo *ci)
 {
-	ci->values = xcalloc((size_t)NKEYWORDS, sizeof(struct ci_value));
+	ci->values = xcalloc((size_t)ci_nkeywords, sizeof(struct ci_value));
 	ci->warnings = xcalloc(1, sizeof(char *));
 	ci->nwarnings = 0;
 }
@@ -172,9 +141,9 @@ void conninfo_init(struct conninfo *ci)
 void conninfo_free(struct conninfo *ci)
 {
 	if (ci->values) {
-		for (int i = 0; i < NKEYWORDS; i++) {
-			if (keywords[i].secret)
-				wipe_free(ci->values[i].value);
+		for (int i = 0; i < ci_nkeywords; i++) {
+			if (ci_keywords[i].secret)
+				ci_wipe_free(ci->values[i].value);
 			else
 				free(ci->values[i].value);
 		}
@@ -188,14 +157,13 @@ void conninfo_free(struct conninfo *ci)
 	ci->nwarnings = 0;
 }
 
-/* Store without any precedence check. */
-static void store(struct conninfo *ci, int i, const char *value,
-		  enum ci_source source)
+void ci_store(struct conninfo *ci, int i, const char *value,
+	      enum ci_source source)
 {
 	struct ci_value *v = &ci->values[i];
 
-	if (keywords[i].secret)
-		wipe_free(v->value);
+	if (ci_keywords[i].secret)
+		ci_wipe_free(v->value);
 	else
 		free(v->value);
 	v->value = xstrdup(value);
@@ -215,435 +183,35 @@ int conninfo_set(struct conninfo *ci, const char *keyword, const char *value,
 		if (value)
 			value = value[0] == '1' ? "require" : "prefer";
 	}
-	i = keyword_index(keyword);
+	i = ci_keyword_index(keyword);
 	if (i < 0)
-		return fail(err, "invalid connection option \"%s\"", keyword);
+		return ci_fail(err, "invalid connection option \"%s\"",
+			       keyword);
 	if (!value)
 		return 0;
 	if (strcmp(keyword, "password") == 0) {
 		/* never kept: nothing downstream can leak or send it */
-		add_warning(ci, PASSWORD_WARNING);
+		ci_add_warning(ci, CI_PASSWORD_WARNING);
 		return 0;
 	}
 	if (ci->values[i].source > source)
 		return 0;
-	store(ci, i, value, source);
+	ci_store(ci, i, value, source);
 	return 0;
 }
 
 const char *conninfo_get(const struct conninfo *ci, const char *keyword)
 {
-	int i = keyword_index(keyword);
+	int i = ci_keyword_index(keyword);
 
 	return i < 0 ? NULL : ci->values[i].value;
 }
 
 enum ci_source conninfo_source(const struct conninfo *ci, const char *keyword)
 {
-	int i = keyword_index(keyword);
+	int i = ci_keyword_index(keyword);
 
 	return i < 0 ? CI_SRC_NONE : ci->values[i].source;
-}
-
-/* ---- key=value strings ------------------------------------------------ */
-
-/* fe-connect.c: conninfo_parse. Whitespace separates pairs and may surround
- * '='; a value is either bare (backslash escapes the next byte, whitespace
- * ends it) or single-quoted (backslash escapes the next byte). */
-static int parse_keyvalue(struct conninfo *ci, const char *str, char **err)
-{
-	char *buf = xstrdup(str);
-	char *cp = buf;
-	int rc = 0;
-
-	while (*cp) {
-		char *name, *val, *out;
-
-		if (isspace((unsigned char)*cp)) {
-			cp++;
-			continue;
-		}
-		name = cp;
-		while (*cp && *cp != '=' && !isspace((unsigned char)*cp))
-			cp++;
-		if (isspace((unsigned char)*cp)) {
-			*cp++ = '\0';
-			while (isspace((unsigned char)*cp))
-				cp++;
-		}
-		if (*cp != '=') {
-			rc = fail(err,
-				  "missing \"=\" after \"%s\" in connection info string",
-				  name);
-			break;
-		}
-		*cp++ = '\0';
-		while (isspace((unsigned char)*cp))
-			cp++;
-
-		val = out = cp;
-		if (*cp != '\'') {
-			while (*cp) {
-				if (isspace((unsigned char)*cp)) {
-					cp++;
-					break;
-				}
-				if (*cp == '\\') {
-					cp++;
-					if (*cp)
-						*out++ = *cp++;
-				} else {
-					*out++ = *cp++;
-				}
-			}
-			*out = '\0';
-		} else {
-			cp++;
-			for (;;) {
-				if (!*cp) {
-					rc = fail(err,
-						  "unterminated quoted string in connection info string");
-					goto out;
-				}
-				if (*cp == '\\') {
-					cp++;
-					if (*cp)
-						*out++ = *cp++;
-					continue;
-				}
-				if (*cp == '\'') {
-					*out = '\0';
-					cp++;
-					break;
-				}
-				*out++ = *cp++;
-			}
-		}
-		rc = conninfo_set(ci, name, val, CI_SRC_TARGET, err);
-		if (rc)
-			break;
-	}
-out:
-	wipe_free(buf); /* it may have held a password */
-	return rc;
-}
-
-/* ---- URIs ------------------------------------------------------------- */
-
-/* fe-connect.c: uri_prefix_length (case-sensitive, as in libpq) */
-static size_t uri_prefix_length(const char *s)
-{
-	static const char full[] = "postgresql://", shrt[] = "postgres://";
-
-	if (strncmp(s, full, sizeof(full) - 1) == 0)
-		return sizeof(full) - 1;
-	if (strncmp(s, shrt, sizeof(shrt) - 1) == 0)
-		return sizeof(shrt) - 1;
-	return 0;
-}
-
-/* fe-connect.c: conninfo_uri_decode. `shown` is what an error quotes: the
- * raw text, or a mask for secrets (libpq would quote the password). */
-static char *uri_decode(const char *str, const char *shown, char **err)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *q = str;
-
-	while (*q) {
-		int hi, lo;
-
-		if (*q != '%') {
-			sb_addc(&sb, *q++);
-			continue;
-		}
-		hi = hex_digit(q[1]);
-		lo = hi < 0 ? -1 : hex_digit(q[2]);
-		if (hi < 0 || lo < 0) {
-			fail(err, "invalid percent-encoded token: \"%s\"", shown);
-			goto bad;
-		}
-		if (hi == 0 && lo == 0) {
-			fail(err,
-			     "forbidden value %%00 in percent-encoded value: \"%s\"",
-			     shown);
-			goto bad;
-		}
-		sb_addc(&sb, (char)(hi << 4 | lo));
-		q += 3;
-	}
-	return sb_detach(&sb);
-bad:
-	if (sb.buf)
-		memset(sb.buf, 0, sb.cap);
-	sb_free(&sb);
-	return NULL;
-}
-
-static int uri_store(struct conninfo *ci, const char *keyword,
-		     const char *raw, char **err)
-{
-	char *v = uri_decode(raw, raw, err);
-	int rc;
-
-	if (!v)
-		return -1;
-	rc = conninfo_set(ci, keyword, v, CI_SRC_TARGET, err);
-	free(v);
-	return rc;
-}
-
-/* fe-connect.c: conninfo_uri_parse_params. `params` is modified. */
-static int uri_parse_params(struct conninfo *ci, char *params, char **err)
-{
-	while (*params) {
-		char *keyword = params, *value = NULL, *p = params;
-		char *k, *v;
-		const char *kk, *vv;
-		int rc;
-
-		for (;;) {
-			if (*p == '=') {
-				if (value)
-					return fail(err,
-						    "extra key/value separator \"=\" in URI query parameter: \"%s\"",
-						    keyword);
-				*p++ = '\0';
-				value = p;
-			} else if (*p == '&' || *p == '\0') {
-				if (*p)
-					*p++ = '\0';
-				if (!value)
-					return fail(err,
-						    "missing key/value separator \"=\" in URI query parameter: \"%s\"",
-						    keyword);
-				break;
-			} else {
-				p++;
-			}
-		}
-
-		k = uri_decode(keyword, keyword, err);
-		if (!k)
-			return -1;
-		v = uri_decode(value,
-			       conninfo_keyword_secret(k) ? HIDDEN : value,
-			       err);
-		if (!v) {
-			free(k);
-			return -1;
-		}
-		kk = k;
-		vv = v;
-		/* JDBC's spelling, which libpq accepts */
-		if (strcmp(k, "ssl") == 0 && strcmp(v, "true") == 0) {
-			kk = "sslmode";
-			vv = "require";
-		}
-		if (strcmp(kk, "requiressl") != 0 && keyword_index(kk) < 0)
-			rc = fail(err, "invalid URI query parameter: \"%s\"", kk);
-		else
-			rc = conninfo_set(ci, kk, vv, CI_SRC_TARGET, err);
-		free(k);
-		wipe_free(v);
-		if (rc)
-			return rc;
-		params = p;
-	}
-	return 0;
-}
-
-/* fe-connect.c: conninfo_uri_parse_options.
- * postgresql://[user[:password]@][host][:port][,host2[:port2]...][/dbname]
- * [?k=v&...]; each part percent-decoded, [v6addr] for IPv6 hosts. */
-static int parse_uri(struct conninfo *ci, const char *uri, size_t prefix_len,
-		     char **err)
-{
-	char *buf = xstrdup(uri);
-	char *shown = xstrdup(uri); /* the URI for messages, password masked */
-	char *start = buf + prefix_len, *p;
-	char prevchar = '\0';
-	struct strbuf hosts = STRBUF_INIT, ports = STRBUF_INIT;
-	int rc = -1;
-
-	/* look ahead for user[:password]@ before the first '/' */
-	p = start;
-	while (*p && *p != '@' && *p != '/')
-		p++;
-	if (*p == '@') {
-		char *user = start;
-
-		p = user;
-		while (*p != ':' && *p != '@')
-			p++;
-		prevchar = *p;
-		*p = '\0';
-		if (*user && uri_store(ci, "user", user, err))
-			goto out;
-		if (prevchar == ':') {
-			char *password = p + 1;
-
-			while (*p != '@')
-				p++;
-			*p = '\0';
-			if (*password) {
-				char *pw = uri_decode(password, HIDDEN, err);
-				struct strbuf sb = STRBUF_INIT;
-
-				if (!pw)
-					goto out;
-				wipe_free(pw);
-				sb_add(&sb, uri, (size_t)(password - buf));
-				sb_adds(&sb, HIDDEN);
-				sb_adds(&sb, uri + (p - buf));
-				wipe_free(shown);
-				shown = sb_detach(&sb);
-				add_warning(ci, PASSWORD_WARNING);
-			}
-		}
-		p++;
-	} else {
-		p = start;
-	}
-
-	/* one or more host[:port] separated by commas */
-	for (;;) {
-		char *host;
-
-		if (*p == '[') {
-			host = ++p;
-			while (*p && *p != ']')
-				p++;
-			if (!*p) {
-				fail(err,
-				     "end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"%s\"",
-				     shown);
-				goto out;
-			}
-			if (p == host) {
-				fail(err,
-				     "IPv6 host address may not be empty in URI: \"%s\"",
-				     shown);
-				goto out;
-			}
-			*p++ = '\0';
-			if (*p && *p != ':' && *p != '/' && *p != '?' &&
-			    *p != ',') {
-				fail(err,
-				     "unexpected character \"%c\" at position %d in URI (expected \":\" or \"/\"): \"%s\"",
-				     *p, (int)(p - buf + 1), shown);
-				goto out;
-			}
-		} else {
-			host = p;
-			while (*p && *p != ':' && *p != '/' && *p != '?' &&
-			       *p != ',')
-				p++;
-		}
-		prevchar = *p;
-		*p = '\0';
-		sb_adds(&hosts, host);
-		if (prevchar == ':') {
-			char *port = ++p;
-
-			while (*p && *p != '/' && *p != '?' && *p != ',')
-				p++;
-			prevchar = *p;
-			*p = '\0';
-			sb_adds(&ports, port);
-		}
-		if (prevchar != ',')
-			break;
-		p++;
-		sb_addc(&hosts, ',');
-		sb_addc(&ports, ',');
-	}
-	if (hosts.len && uri_store(ci, "host", sb_str(&hosts), err))
-		goto out;
-	if (ports.len && uri_store(ci, "port", sb_str(&ports), err))
-		goto out;
-
-	if (prevchar && prevchar != '?') {
-		char *dbname = ++p;
-
-		while (*p && *p != '?')
-			p++;
-		prevchar = *p;
-		*p = '\0';
-		/* an empty dbname is left unset, so PGDATABASE still applies */
-		if (*dbname && uri_store(ci, "dbname", dbname, err))
-			goto out;
-	}
-	if (prevchar) {
-		p++;
-		if (uri_parse_params(ci, p, err))
-			goto out;
-	}
-	rc = 0;
-out:
-	sb_free(&hosts);
-	sb_free(&ports);
-	wipe_free(buf);
-	wipe_free(shown);
-	return rc;
-}
-
-/* ---- host, host:port, [v6], [v6]:port --------------------------------- */
-
-/* A port as the tool's own host:port form takes it: 1 to 65535, digits. */
-static bool valid_port(const char *s)
-{
-	long v = 0;
-
-	if (!*s || strlen(s) > 5)
-		return false;
-	for (const char *q = s; *q; q++) {
-		if (*q < '0' || *q > '9')
-			return false;
-		v = v * 10 + (*q - '0');
-	}
-	return v >= 1 && v <= 65535;
-}
-
-static int parse_hostport(struct conninfo *ci, const char *s, char **err)
-{
-	const char *port = NULL;
-	char *host;
-	int rc = 0;
-
-	if (s[0] == '[') {
-		const char *end = strchr(s, ']');
-
-		if (!end)
-			return fail(err, "missing \"]\" after IPv6 address in \"%s\"",
-				    s);
-		if (end == s + 1)
-			return fail(err, "empty IPv6 address in \"%s\"", s);
-		if (end[1] == ':')
-			port = end + 2;
-		else if (end[1] != '\0')
-			return fail(err,
-				    "unexpected \"%c\" after \"]\" in \"%s\" (expected \":port\")",
-				    end[1], s);
-		host = xstrndup(s + 1, (size_t)(end - s - 1));
-	} else {
-		const char *colon = strchr(s, ':');
-
-		/* two or more colons: a bare IPv6 address, no port */
-		if (colon && !strchr(colon + 1, ':')) {
-			host = xstrndup(s, (size_t)(colon - s));
-			port = colon + 1;
-		} else {
-			host = xstrdup(s);
-		}
-	}
-	if (port && !valid_port(port))
-		rc = fail(err, "invalid port number: \"%s\"", port);
-	if (!rc && *host)
-		rc = conninfo_set(ci, "host", host, CI_SRC_TARGET, err);
-	if (!rc && port)
-		rc = conninfo_set(ci, "port", port, CI_SRC_TARGET, err);
-	free(host);
-	return rc;
 }
 
 /* fe-connect.c: parse_connection_string / recognized_connection_string.
@@ -652,676 +220,51 @@ static int parse_hostport(struct conninfo *ci, const char *s, char **err)
 int conninfo_parse_target(struct conninfo *ci, const char *target, char **err)
 {
 	struct conninfo tmp;
-	size_t plen;
 	int rc;
 
 	if (!target || !*target)
 		return 0;
 	conninfo_init(&tmp);
-	plen = uri_prefix_length(target);
-	if (plen)
-		rc = parse_uri(&tmp, target, plen, err);
-	else if (strchr(target, '='))
-		rc = parse_keyvalue(&tmp, target, err);
-	else
-		rc = parse_hostport(&tmp, target, err);
+	rc = ci_parse(&tmp, target, err);
 	if (rc == 0) {
-		for (int i = 0; i < NKEYWORDS; i++)
+		for (int i = 0; i < ci_nkeywords; i++)
 			if (tmp.values[i].value &&
 			    ci->values[i].source <= CI_SRC_TARGET)
-				store(ci, i, tmp.values[i].value,
-				      CI_SRC_TARGET);
+				ci_store(ci, i, tmp.values[i].value,
+					 CI_SRC_TARGET);
 		for (int i = 0; i < tmp.nwarnings; i++)
-			add_warning(ci, tmp.warnings[i]);
+			ci_add_warning(ci, tmp.warnings[i]);
 	}
 	conninfo_free(&tmp);
 	return rc;
-}
-
-/* ---- defaults and checks ---------------------------------------------- */
-
-/* fe-connect.c: conninfo_add_defaults, without the service file. A value
- * set from any source, even "", keeps the environment out, as in libpq. */
-static void add_defaults(struct conninfo *ci)
-{
-	bool sslmode_compiled = false;
-	int i;
-
-	for (i = 0; i < NKEYWORDS; i++) {
-		const struct ci_keyword *k = &keywords[i];
-		const char *env;
-
-		if (ci->values[i].source != CI_SRC_NONE)
-			continue;
-		/* PGPASSWORD is not read: the tool sends no password */
-		if (k->envvar && strcmp(k->keyword, "password") != 0) {
-			env = getenv(k->envvar);
-			if (env) {
-				store(ci, i, env, CI_SRC_ENV);
-				continue;
-			}
-		}
-		if (strcmp(k->keyword, "sslmode") == 0) {
-			/* deprecated PGREQUIRESSL: "1..." means require;
-			 * PGSSLMODE wins, checked just above */
-			env = getenv("PGREQUIRESSL");
-			if (env && env[0] == '1') {
-				store(ci, i, "require", CI_SRC_ENV);
-				continue;
-			}
-			sslmode_compiled = true;
-		}
-		if (k->compiled)
-			store(ci, i, k->compiled, CI_SRC_DEFAULT);
-	}
-
-	/* libpq 16+: sslrootcert=system with sslmode from no source makes
-	 * the default verify-full (commit 8eda731465) */
-	i = keyword_index("sslrootcert");
-	if (sslmode_compiled && ci->values[i].value &&
-	    strcmp(ci->values[i].value, "system") == 0)
-		store(ci, keyword_index("sslmode"), "verify-full",
-		      CI_SRC_DEFAULT);
-}
-
-/* fe-auth.c: pg_fe_getauthname */
-static char *login_name(char **err)
-{
-	uid_t uid = geteuid();
-	struct passwd *pw;
-
-	errno = 0;
-	pw = getpwuid(uid);
-	if (!pw) {
-		if (errno)
-			fail(err, "could not look up local user ID %d: %s",
-			     (int)uid, strerror(errno));
-		else
-			fail(err, "local user with ID %d does not exist",
-			     (int)uid);
-		return NULL;
-	}
-	return xstrdup(pw->pw_name);
-}
-
-/* fe-connect.c: pqGetHomeDirectory: $HOME, else the passwd entry */
-static char *home_dir(void)
-{
-	const char *home = getenv("HOME");
-	struct passwd *pw;
-
-	if (home && *home)
-		return xstrdup(home);
-	pw = getpwuid(geteuid());
-	if (pw && pw->pw_dir && *pw->pw_dir)
-		return xstrdup(pw->pw_dir);
-	return NULL;
-}
-
-static bool path_exists(const char *path)
-{
-	struct stat st;
-
-	return path && stat(path, &st) == 0;
-}
-
-/* fe-connect.c: count_comma_separated_elems */
-static int count_elems(const char *s)
-{
-	int n = 1;
-
-	for (; *s; s++)
-		if (*s == ',')
-			n++;
-	return n;
-}
-
-/* Split a comma list into exactly n heap strings (the caller counted). */
-static void split_list(const char *s, char **out, int n)
-{
-	for (int i = 0; i < n; i++) {
-		const char *e = strchr(s, ',');
-
-		if (!e)
-			e = s + strlen(s);
-		out[i] = xstrndup(s, (size_t)(e - s));
-		s = *e ? e + 1 : e;
-	}
-}
-
-/* fe-connect.c: parse_int_param */
-static int parse_int(const char *value, const char *context, int *result,
-		     char **err)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(value, &end, 10);
-	if (end == value || errno || v != (long)(int)v)
-		goto bad;
-	while (*end && isspace((unsigned char)*end))
-		end++;
-	if (*end)
-		goto bad;
-	*result = (int)v;
-	return 0;
-bad:
-	return fail(err,
-		    "invalid integer value \"%s\" for connection option \"%s\"",
-		    value, context);
-}
-
-static bool one_of(const char *v, const char *const *allowed)
-{
-	for (; *allowed; allowed++)
-		if (strcmp(v, *allowed) == 0)
-			return true;
-	return false;
-}
-
-static int check_enum(const struct conninfo *ci, const char *keyword,
-		      const char *const *allowed, char **err)
-{
-	const char *v = conninfo_get(ci, keyword);
-
-	if (v && !one_of(v, allowed))
-		return fail(err, "invalid %s value: \"%s\"", keyword, v);
-	return 0;
-}
-
-/* fe-connect.c: sslVerifyProtocolVersion ("" and unset mean no bound) */
-static bool ssl_version_ok(const char *v)
-{
-	return !v || !*v || strcasecmp(v, "TLSv1") == 0 ||
-	       strcasecmp(v, "TLSv1.1") == 0 ||
-	       strcasecmp(v, "TLSv1.2") == 0 || strcasecmp(v, "TLSv1.3") == 0;
-}
-
-/* fe-connect.c: sslVerifyProtocolRange */
-static bool ssl_range_ok(const char *min, const char *max)
-{
-	if (!min || !max || !*min || !*max)
-		return true;
-	if (strcasecmp(min, "TLSv1") == 0)
-		return true;
-	if (strcasecmp(max, "TLSv1") == 0)
-		return false;
-	/* TLSv1.1 .. TLSv1.3 order as strings */
-	return strcasecmp(min, max) <= 0;
-}
-
-/* fe-connect.c: the require_auth block of connectOptions2 (16+). libpq
- * 16/17 count SCRAM as all of SASL; 18 tracks SASL mechanisms apart, so
- * scram-sha-256 and oauth get separate bits here. */
-static int check_require_auth(const char *value, char **err)
-{
-	enum {
-		RA_PASSWORD = 1 << 0,
-		RA_MD5 = 1 << 1,
-		RA_GSS = 1 << 2,
-		RA_SSPI = 1 << 3,
-		RA_GSS_CONT = 1 << 4,
-		RA_SCRAM = 1 << 5,
-		RA_OAUTH = 1 << 6,
-	};
-	unsigned allowed = 0;
-	bool auth_required = true, negated = false, first = true;
-	const char *s = value;
-	int rc = 0;
-
-	if (!value || !*value)
-		return 0;
-	for (;;) {
-		const char *e = strchr(s, ',');
-		char *part, *method;
-		unsigned bits;
-
-		if (!e)
-			e = s + strlen(s);
-		part = xstrndup(s, (size_t)(e - s));
-		method = part;
-		if (*method == '!') {
-			if (first) {
-				auth_required = false;
-				allowed = ~0u;
-			} else if (!negated) {
-				rc = fail(err,
-					  "negative require_auth method \"%s\" cannot be mixed with non-negative methods",
-					  method);
-				free(part);
-				break;
-			}
-			negated = true;
-			method++;
-		} else if (negated) {
-			rc = fail(err,
-				  "require_auth method \"%s\" cannot be mixed with negative methods",
-				  method);
-			free(part);
-			break;
-		}
-
-		if (strcmp(method, "password") == 0)
-			bits = RA_PASSWORD;
-		else if (strcmp(method, "md5") == 0)
-			bits = RA_MD5;
-		else if (strcmp(method, "gss") == 0)
-			bits = RA_GSS | RA_GSS_CONT;
-		else if (strcmp(method, "sspi") == 0)
-			bits = RA_SSPI | RA_GSS_CONT;
-		else if (strcmp(method, "scram-sha-256") == 0)
-			bits = RA_SCRAM;
-		else if (strcmp(method, "oauth") == 0)
-			bits = RA_OAUTH;
-		else if (strcmp(method, "none") == 0)
-			bits = 0;
-		else {
-			rc = fail(err, "invalid %s value: \"%s\"",
-				  "require_auth", method);
-			free(part);
-			break;
-		}
-
-		if (bits == 0) { /* "none" / "!none" */
-			if (negated ? auth_required : !auth_required)
-				goto duplicate;
-			auth_required = negated;
-		} else if (negated) {
-			if ((allowed & bits) == 0)
-				goto duplicate;
-			allowed &= ~bits;
-		} else {
-			if ((allowed & bits) == bits)
-				goto duplicate;
-			allowed |= bits;
-		}
-		free(part);
-		first = false;
-		if (!*e)
-			break;
-		s = e + 1;
-		continue;
-duplicate:
-		rc = fail(err,
-			  "require_auth method \"%s\" is specified more than once",
-			  part);
-		free(part);
-		break;
-	}
-	return rc;
-}
-
-/* libpq's test in initialize_SSL for "this host is an IP literal": only
- * digits and dots (IPv4-looking), or any colon (IPv6). */
-static bool sni_host_ok(const char *host)
-{
-	return host && *host && strspn(host, "0123456789.") != strlen(host) &&
-	       !strchr(host, ':');
-}
-
-/* fe-connect.c: connectOptions2 (pqConnectOptions2 in 17+), then the
- * port check of PQconnectPoll and the connect_timeout rule of
- * pqConnectDBComplete, then the file names of fe-secure-openssl.c:
- * initialize_SSL. */
-static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
-{
-	static const char *const channel_binding[] = { "disable", "prefer",
-						       "require", NULL };
-	static const char *const sslmodes[] = { "disable",   "allow",
-						"prefer",    "require",
-						"verify-ca", "verify-full",
-						NULL };
-	static const char *const negotiation[] = { "postgres", "direct",
-						   NULL };
-	static const char *const certmodes[] = { "disable", "allow", "require",
-						 NULL };
-	static const char *const gssmodes[] = { "disable", "prefer", "require",
-						NULL };
-	static const char *const session_attrs[] = {
-		"any",	   "read-write", "read-only", "primary",
-		"standby", "prefer-standby", NULL
-	};
-	static const char *const balance[] = { "disable", "random", NULL };
-	const char *host = conninfo_get(ci, "host");
-	const char *hostaddr = conninfo_get(ci, "hostaddr");
-	const char *port = conninfo_get(ci, "port");
-	const char *v, *min, *max, *crldir;
-	char **portstr = NULL;
-	char *home = NULL;
-	int n, i, rc = -1;
-	bool defaulted_host = false;
-
-	/* one slot per hostaddr entry, else per host entry, else one */
-	if (hostaddr && *hostaddr)
-		n = count_elems(hostaddr);
-	else if (host && *host)
-		n = count_elems(host);
-	else
-		n = 1;
-	t->nhosts = n;
-	t->hosts = xcalloc((size_t)n + 1, sizeof(char *));
-	t->hostaddrs = xcalloc((size_t)n + 1, sizeof(char *));
-	t->ports = xcalloc((size_t)n, sizeof(int));
-	portstr = xcalloc((size_t)n, sizeof(char *));
-
-	if (hostaddr && *hostaddr)
-		split_list(hostaddr, t->hostaddrs, n);
-	else
-		for (i = 0; i < n; i++)
-			t->hostaddrs[i] = xstrdup("");
-	if (host && *host) {
-		if (count_elems(host) != n) {
-			fail(err, "could not match %d host names to %d hostaddr values",
-			     count_elems(host), n);
-			goto out;
-		}
-		split_list(host, t->hosts, n);
-	} else {
-		for (i = 0; i < n; i++)
-			t->hosts[i] = xstrdup("");
-	}
-
-	for (i = 0; i < n; i++) {
-		if (t->hostaddrs[i][0])
-			continue; /* CHT_HOST_ADDRESS: host is only a name */
-		if (t->hosts[i][0]) {
-			/* fe-connect.c: is_unixsock_path (absolute or
-			 * abstract-namespace "@") */
-			if (t->hosts[i][0] == '/' || t->hosts[i][0] == '@') {
-				fail(err, "Unix-domain sockets are not supported; give a TCP host");
-				goto out;
-			}
-			continue;
-		}
-		/* libpq would use its default Unix-socket directory here */
-		free(t->hosts[i]);
-		t->hosts[i] = xstrdup(DEFAULT_HOST);
-		defaulted_host = true;
-	}
-	if (defaulted_host)
-		add_warning(ci,
-			    "no host given: libpq would use a Unix-domain socket; "
-			    "pgtls-inspect only does TCP and uses \"localhost\"");
-
-	if (port && *port) {
-		int m = count_elems(port);
-
-		if (m == 1) {
-			for (i = 0; i < n; i++)
-				portstr[i] = xstrdup(port);
-		} else if (m != n) {
-			fail(err, "could not match %d port numbers to %d hosts",
-			     m, n);
-			goto out;
-		} else {
-			split_list(port, portstr, n);
-		}
-	}
-
-	/* user: "" counts as unset; then the login name */
-	v = conninfo_get(ci, "user");
-	if (v && *v) {
-		t->user = xstrdup(v);
-	} else {
-		t->user = login_name(err);
-		if (!t->user)
-			goto out;
-		if (!v)
-			store(ci, keyword_index("user"), t->user,
-			      CI_SRC_DEFAULT);
-	}
-	v = conninfo_get(ci, "dbname");
-	if (v && *v) {
-		t->dbname = xstrdup(v);
-	} else {
-		t->dbname = xstrdup(t->user);
-		if (!v)
-			store(ci, keyword_index("dbname"), t->dbname,
-			      CI_SRC_DEFAULT);
-	}
-
-	if (check_require_auth(conninfo_get(ci, "require_auth"), err))
-		goto out;
-	if (check_enum(ci, "channel_binding", channel_binding, err) ||
-	    check_enum(ci, "sslmode", sslmodes, err) ||
-	    check_enum(ci, "sslnegotiation", negotiation, err))
-		goto out;
-
-	min = conninfo_get(ci, "ssl_min_protocol_version");
-	max = conninfo_get(ci, "ssl_max_protocol_version");
-	if (!ssl_version_ok(min)) {
-		fail(err, "invalid %s value: \"%s\"", "ssl_min_protocol_version",
-		     min);
-		goto out;
-	}
-	if (!ssl_version_ok(max)) {
-		fail(err, "invalid %s value: \"%s\"", "ssl_max_protocol_version",
-		     max);
-		goto out;
-	}
-	if (!ssl_range_ok(min, max)) {
-		fail(err, "invalid SSL protocol version range");
-		goto out;
-	}
-
-	if (check_enum(ci, "sslcertmode", certmodes, err))
-		goto out;
-	if (!conninfo_get(ci, "sslcertmode"))
-		store(ci, keyword_index("sslcertmode"), "allow",
-		      CI_SRC_DEFAULT);
-	if (check_enum(ci, "gssencmode", gssmodes, err) ||
-	    check_enum(ci, "target_session_attrs", session_attrs, err) ||
-	    check_enum(ci, "load_balance_hosts", balance, err))
-		goto out;
-
-	/* PQconnectPoll: an empty port is 5432; otherwise an integer in
-	 * 1..65535. libpq checks each host's port only when it reaches that
-	 * host; we check them all up front. */
-	for (i = 0; i < n; i++) {
-		if (!portstr[i] || !portstr[i][0]) {
-			t->ports[i] = DEFAULT_PORT;
-			continue;
-		}
-		if (parse_int(portstr[i], "port", &t->ports[i], err))
-			goto out;
-		if (t->ports[i] < 1 || t->ports[i] > 65535) {
-			fail(err, "invalid port number: \"%s\"", portstr[i]);
-			goto out;
-		}
-	}
-
-	/* pqConnectDBComplete: garbage is an error, negative means no
-	 * timeout, and 1 becomes 2 so rounding cannot make it instant. */
-	v = conninfo_get(ci, "connect_timeout");
-	t->connect_timeout = 0;
-	if (v) {
-		if (parse_int(v, "connect_timeout", &t->connect_timeout, err))
-			goto out;
-		if (t->connect_timeout > 0 && t->connect_timeout < 2)
-			t->connect_timeout = 2;
-		else if (t->connect_timeout < 0)
-			t->connect_timeout = 0;
-	}
-	/* Without a timeout libpq would wait for the kernel's TCP timeout
-	 * (minutes); an inspection tool must answer sooner. */
-	t->probe_timeout = t->connect_timeout > 0 ? t->connect_timeout
-						  : CONNINFO_DEFAULT_TIMEOUT;
-	/* libpq has no upper bound; a day is plenty and keeps the
-	 * milliseconds within an int */
-	if (t->probe_timeout > CONNINFO_MAX_TIMEOUT)
-		t->probe_timeout = CONNINFO_MAX_TIMEOUT;
-
-	/* slot 0 is the one probed */
-	t->host = t->hosts[0][0] ? xstrdup(t->hosts[0]) : NULL;
-	t->hostaddr = t->hostaddrs[0][0] ? xstrdup(t->hostaddrs[0]) : NULL;
-	t->connect_to = xstrdup(t->hostaddr ? t->hostaddr : t->host);
-	/* hostaddr is a numeric address, never looked up (fe-connect.c,
-	 * connectDBStart: "could not parse network address") */
-	if (t->hostaddr) {
-		/* as libpq asks: getaddrinfo with AI_NUMERICHOST, which also
-		 * takes inet_aton's forms (127.1, 0x7f000001) */
-		struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_flags = AI_NUMERICHOST };
-		struct addrinfo *res = NULL;
-		int bad = getaddrinfo(t->hostaddr, NULL, &hints, &res) != 0;
-		if (res)
-			freeaddrinfo(res);
-		if (bad) {
-			fail(err, "could not parse network address \"%s\"", t->hostaddr);
-			goto out;
-		}
-	}
-	t->port = t->ports[0];
-
-	t->sslmode = xstrdup(conninfo_get(ci, "sslmode"));
-	t->sslmode_source = conninfo_source(ci, "sslmode");
-	t->sslnegotiation = xstrdup(conninfo_get(ci, "sslnegotiation"));
-	t->sslcertmode = xstrdup(conninfo_get(ci, "sslcertmode"));
-	t->channel_binding = xstrdup(conninfo_get(ci, "channel_binding"));
-	t->gssencmode = xstrdup(conninfo_get(ci, "gssencmode"));
-	t->ssl_min_protocol_version = min && *min ? xstrdup(min) : NULL;
-	t->ssl_max_protocol_version = max && *max ? xstrdup(max) : NULL;
-	v = conninfo_get(ci, "application_name");
-	t->application_name = v ? xstrdup(v) : NULL;
-
-	/* fe-secure-openssl.c: initialize_SSL. sslsni is on only when its
-	 * first character is '1'; the name sent is host, never hostaddr. */
-	v = conninfo_get(ci, "sslsni");
-	t->sslsni = v && v[0] == '1';
-	t->sni = t->sslsni && sni_host_ok(t->host) ? xstrdup(t->host) : NULL;
-
-	home = home_dir();
-	v = conninfo_get(ci, "sslrootcert");
-	if (v && *v) {
-		t->sslrootcert = xstrdup(v);
-		if (strcmp(v, "system") == 0)
-			t->rootcert_source = ROOTCERT_SYSTEM;
-		else if (conninfo_source(ci, "sslrootcert") == CI_SRC_ENV)
-			t->rootcert_source = ROOTCERT_ENV;
-		else
-			t->rootcert_source = ROOTCERT_PARAM;
-	} else if (home) {
-		t->sslrootcert = xasprintf("%s/%s", home, ROOT_CERT_FILE);
-		t->rootcert_source = ROOTCERT_DEFAULT;
-	} else {
-		t->rootcert_source = ROOTCERT_NONE;
-	}
-	/* for "system" this stats a file named "system", which is what
-	 * libpq 15 loads; 16+ use the system store instead */
-	t->rootcert_exists = path_exists(t->sslrootcert);
-
-	v = conninfo_get(ci, "sslcert");
-	if (v && *v)
-		t->sslcert = xstrdup(v);
-	else if (home)
-		t->sslcert = xasprintf("%s/%s", home, USER_CERT_FILE);
-	t->sslcert_exists = path_exists(t->sslcert);
-	v = conninfo_get(ci, "sslkey");
-	if (v && *v)
-		t->sslkey = xstrdup(v);
-	else if (home)
-		t->sslkey = xasprintf("%s/%s", home, USER_KEY_FILE);
-	/* the default CRL is used only when neither sslcrl nor sslcrldir */
-	v = conninfo_get(ci, "sslcrl");
-	crldir = conninfo_get(ci, "sslcrldir");
-	if (v && *v)
-		t->sslcrl = xstrdup(v);
-	else if (home && !(crldir && *crldir))
-		t->sslcrl = xasprintf("%s/%s", home, ROOT_CRL_FILE);
-	t->sslcrldir = crldir && *crldir ? xstrdup(crldir) : NULL;
-	rc = 0;
-out:
-	for (i = 0; i < n; i++)
-		free(portstr[i]);
-	free(portstr);
-	free(home);
-	return rc;
-}
-
-int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err)
-{
-	const char *service;
-
-	memset(t, 0, sizeof(*t));
-	add_defaults(ci);
-	service = conninfo_get(ci, "service");
-	if (service && *service) {
-		char *w = xasprintf("service \"%s\": pg_service.conf is not read, "
-				    "so its parameters are not applied",
-				    service);
-
-		add_warning(ci, w);
-		free(w);
-	}
-	if (fill_target(ci, t, err)) {
-		conninfo_target_free(t);
-		return -1;
-	}
-	/* the keywords written in the target or given as options: a libpq
-	 * release that does not know one refuses the whole connection string */
-	for (int i = 0; conninfo_keyword(i); i++) {
-		enum ci_source src = conninfo_source(ci, conninfo_keyword(i));
-		if (src == CI_SRC_TARGET || src == CI_SRC_OPTION)
-			strlist_add(&t->explicit_keywords, &t->nexplicit,
-				    conninfo_keyword(i));
-	}
-	return 0;
-}
-
-void conninfo_target_free(struct conn_target *t)
-{
-	free(t->host);
-	free(t->hostaddr);
-	free(t->connect_to);
-	strlist_free(t->hosts);
-	strlist_free(t->hostaddrs);
-	free(t->ports);
-	free(t->user);
-	free(t->dbname);
-	free(t->sslmode);
-	free(t->sslnegotiation);
-	free(t->sslrootcert);
-	free(t->sslcert);
-	free(t->sslkey);
-	free(t->sslcrl);
-	free(t->sslcrldir);
-	free(t->sni);
-	free(t->ssl_min_protocol_version);
-	free(t->ssl_max_protocol_version);
-	free(t->application_name);
-	free(t->sslcertmode);
-	free(t->channel_binding);
-	free(t->gssencmode);
-	strlist_free(t->explicit_keywords);
-	memset(t, 0, sizeof(*t));
 }
 
 /* ---- listing ---------------------------------------------------------- */
 
 const char *conninfo_keyword(int i)
 {
-	return i >= 0 && i < NKEYWORDS ? keywords[i].keyword : NULL;
+	return i >= 0 && i < ci_nkeywords ? ci_keywords[i].keyword : NULL;
 }
 
 const char *conninfo_envvar(const char *keyword)
 {
-	int i = keyword_index(keyword);
+	int i = ci_keyword_index(keyword);
 
-	return i < 0 ? NULL : keywords[i].envvar;
+	return i < 0 ? NULL : ci_keywords[i].envvar;
 }
 
 int conninfo_keyword_since(const char *keyword)
 {
-	int i = keyword_index(keyword);
+	int i = ci_keyword_index(keyword);
 
-	return i < 0 ? 0 : keywords[i].since;
+	return i < 0 ? 0 : ci_keywords[i].since;
 }
 
 bool conninfo_keyword_secret(const char *keyword)
 {
-	int i = keyword_index(keyword);
+	int i = ci_keyword_index(keyword);
 
-	return i >= 0 && keywords[i].secret;
+	return i >= 0 && ci_keywords[i].secret;
 }
 
 const char *ci_source_name(enum ci_source s)
@@ -1340,51 +283,3 @@ const char *ci_source_name(enum ci_source s)
 	}
 	return "unknown";
 }
-
-const char *rootcert_source_name(enum rootcert_source s)
-{
-	switch (s) {
-	case ROOTCERT_NONE:
-		return "none";
-	case ROOTCERT_PARAM:
-		return "param";
-	case ROOTCERT_ENV:
-		return "env";
-	case ROOTCERT_DEFAULT:
-		return "default";
-	case ROOTCERT_SYSTEM:
-		return "system";
-	}
-	return "unknown";
-}
-
-/* A what-if on a replayed inspection: the verdicts are drawn again from
- * the recorded facts with this option changed, without reconnecting (the
- * chain is re-verified against another root file, the name checked against
- * another host, other client key files checked). */
-bool conninfo_target_what_if(struct conn_target *t, const char *keyword, const char *value)
-{
-	struct stat st;
-	if (strcmp(keyword, "host") && strcmp(keyword, "sslmode") &&
-	    strcmp(keyword, "sslrootcert") && strcmp(keyword, "sslcert") &&
-	    strcmp(keyword, "sslkey"))
-		return false;
-	char **slot = !strcmp(keyword, "host")	      ? &t->host :
-		      !strcmp(keyword, "sslmode")     ? &t->sslmode :
-		      !strcmp(keyword, "sslrootcert") ? &t->sslrootcert :
-		      !strcmp(keyword, "sslcert")     ? &t->sslcert :
-							&t->sslkey;
-	free(*slot);
-	*slot = xstrdup(value);
-	if (!strcmp(keyword, "sslrootcert")) {
-		t->rootcert_source = !strcmp(value, "system") ? ROOTCERT_SYSTEM :
-								ROOTCERT_PARAM;
-		t->rootcert_exists = stat(value, &st) == 0;
-	} else if (!strcmp(keyword, "sslcert")) {
-		t->sslcert_exists = stat(value, &st) == 0;
-	} else if (!strcmp(keyword, "sslmode")) {
-		t->sslmode_source = CI_SRC_OPTION;
-	}
-	return true;
-}
-

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* conninfo_int: what the conninfo files share and nothing else includes:
+ * libpq's keyword table, the store that skips the precedence of sources,
+ * the error and warning helpers, and the calls from one part to another
+ * (conninfo.c: table and store; conninfo_parse.c: target strings;
+ * conninfo_resolve.c: defaults and the conn_target; conninfo_check.c:
+ * connectOptions2's checks). It adds no state of its own; callers outside
+ * src/engine/conninfo*.c use engine/conninfo.h. */
+#ifndef PGI_CONNINFO_INT_H
+#define PGI_CONNINFO_INT_H
+#include "engine/conninfo.h"
+
+#include <stdbool.h>
+
+#define CI_PASSWORD_WARNING \
+	"password in the target is ignored; pgtls-inspect never sends a password"
+/* what a message shows instead of a secret */
+#define CI_HIDDEN "********"
+
+struct ci_keyword {
+	const char *keyword;
+	const char *envvar;   /* PG* fallback, or NULL */
+	const char *compiled; /* libpq's compiled-in default, or NULL */
+	int since;            /* first libpq major that knows it (15 = <= 15) */
+	bool secret;          /* libpq shows it as "*" or it is key material */
+};
+
+/* fe-connect.c: PQconninfoOptions[]; ci_nkeywords entries */
+extern const struct ci_keyword ci_keywords[];
+extern const int ci_nkeywords;
+
+/* The table index of a keyword, or -1. */
+int ci_keyword_index(const char *keyword);
+/* Store without any precedence check; a secret's old value is wiped. */
+void ci_store(struct conninfo *ci, int i, const char *value,
+	      enum ci_source source);
+/* Set *err to a fresh one-line message; always returns -1. */
+int ci_fail(char **err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Add a warning once (the same text twice is kept once). */
+void ci_add_warning(struct conninfo *ci, const char *text);
+/* Zero a string that may have held a secret, then free it. */
+void ci_wipe_free(char *s);
+
+/* conninfo_parse.c: read TARGET (URI, key=value or host[:port]) into ci,
+ * values with CI_SRC_TARGET. ci may be partly filled on error. */
+int ci_parse(struct conninfo *ci, const char *target, char **err);
+
+/* conninfo_check.c, in the order conninfo_resolve.c calls them: -1 with
+ * libpq's message in *err when a value is refused. */
+int ci_check_host_count(int nhosts, int nhostaddrs, char **err);
+/* a host entry that names a Unix-domain socket is refused */
+int ci_check_tcp_host(const char *host, char **err);
+int ci_check_port_count(int nports, int nhosts, char **err);
+/* require_auth, the enums, the TLS version range; sets sslcertmode's
+ * default as libpq does there */
+int ci_check_values(struct conninfo *ci, char **err);
+/* fills t->ports from the nhosts port strings ("" or NULL: the default) */
+int ci_check_ports(struct conn_target *t, char *const *portstr, char **err);
+/* fills t->connect_timeout and t->probe_timeout */
+int ci_check_timeout(const struct conninfo *ci, struct conn_target *t,
+		     char **err);
+int ci_check_hostaddr(const char *hostaddr, char **err);
+/* true when libpq would send host as the SNI name (not an IP literal) */
+bool ci_sni_host_ok(const char *host);
+
+#endif

@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: MIT */
+/* conninfo_resolve: turns a parsed conninfo into the conn_target libpq
+ * would use. It fills what no source set from the PG* environment and
+ * libpq's compiled-in defaults (conninfo_add_defaults), then walks
+ * connectOptions2 in libpq's order: the per-host slots, the user and
+ * dbname defaults, the checks (conninfo_check.c, called from here so the
+ * first fault reported is libpq's), the probed slot, and last the files
+ * initialize_SSL would read from the home directory, with where the root
+ * certificate comes from. It reads the environment, the passwd entry and
+ * stat() of those paths; it parses no strings (conninfo_parse.c), opens no
+ * socket and never prints. */
+#include "config.h"
+#include "engine/conninfo_int.h"
+#include "util/strlist.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_HOST "localhost"
+
+/* libpq-int.h: ROOT_CERT_FILE, ROOT_CRL_FILE, USER_CERT_FILE, USER_KEY_FILE */
+#define ROOT_CERT_FILE ".postgresql/root.crt"
+#define ROOT_CRL_FILE ".postgresql/root.crl"
+#define USER_CERT_FILE ".postgresql/postgresql.crt"
+#define USER_KEY_FILE ".postgresql/postgresql.key"
+
+/* ---- defaults ------------------------------------------------------- */
+
+/* fe-connect.c: conninfo_add_defaults, without the service file. A value
+ * set from any source, even "", keeps the environment out, as in libpq. */
+static void add_defaults(struct conninfo *ci)
+{
+	bool sslmode_compiled = false;
+	int i;
+
+	for (i = 0; i < ci_nkeywords; i++) {
+		const struct ci_keyword *k = &ci_keywords[i];
+		const char *env;
+
+		if (ci->values[i].source != CI_SRC_NONE)
+			continue;
+		/* PGPASSWORD is not read: the tool sends no password */
+		if (k->envvar && strcmp(k->keyword, "password") != 0) {
+			env = getenv(k->envvar);
+			if (env) {
+				ci_store(ci, i, env, CI_SRC_ENV);
+				continue;
+			}
+		}
+		if (strcmp(k->keyword, "sslmode") == 0) {
+			/* deprecated PGREQUIRESSL: "1..." means require;
+			 * PGSSLMODE wins, checked just above */
+			env = getenv("PGREQUIRESSL");
+			if (env && env[0] == '1') {
+				ci_store(ci, i, "require", CI_SRC_ENV);
+				continue;
+			}
+			sslmode_compiled = true;
+		}
+		if (k->compiled)
+			ci_store(ci, i, k->compiled, CI_SRC_DEFAULT);
+	}
+
+	/* libpq 16+: sslrootcert=system with sslmode from no source makes
+	 * the default verify-full (commit 8eda731465) */
+	i = ci_keyword_index("sslrootcert");
+	if (sslmode_compiled && ci->values[i].value &&
+	    strcmp(ci->values[i].value, "system") == 0)
+		ci_store(ci, ci_keyword_index("sslmode"), "verify-full",
+			 CI_SRC_DEFAULT);
+}
+
+/* fe-auth.c: pg_fe_getauthname */
+static char *login_name(char **err)
+{
+	uid_t uid = geteuid();
+	struct passwd *pw;
+
+	errno = 0;
+	pw = getpwuid(uid);
+	if (!pw) {
+		if (errno)
+			ci_fail(err, "could not look up local user ID %d: %s",
+				(int)uid, strerror(errno));
+		else
+			ci_fail(err, "local user with ID %d does not exist",
+				(int)uid);
+		return NULL;
+	}
+	return xstrdup(pw->pw_name);
+}
+
+/* fe-connect.c: pqGetHomeDirectory: $HOME, else the passwd entry */
+static char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (home && *home)
+		return xstrdup(home);
+	pw = getpwuid(geteuid());
+	if (pw && pw->pw_dir && *pw->pw_dir)
+		return xstrdup(pw->pw_dir);
+	return NULL;
+}
+
+static bool path_exists(const char *path)
+{
+	struct stat st;
+
+	return path && stat(path, &st) == 0;
+}
+
+/* ---- the per-host slots --------------------------------------------- */
+
+/* fe-connect.c: count_comma_separated_elems */
+static int count_elems(const char *s)
+{
+	int n = 1;
+
+	for (; *s; s++)
+		if (*s == ',')
+			n++;
+	return n;
+}
+
+/* Split a comma list into exactly n heap strings (the caller counted); an
+ * unset or empty list gives n empty strings. */
+static void split_list(const char *s, char **out, int n)
+{
+	if (!s || !*s) {
+		for (int i = 0; i < n; i++)
+			out[i] = xstrdup("");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *e = strchr(s, ',');
+
+		if (!e)
+			e = s + strlen(s);
+		out[i] = xstrndup(s, (size_t)(e - s));
+		s = *e ? e + 1 : e;
+	}
+}
+
+/* connectOptions2: a slot with a hostaddr is CHT_HOST_ADDRESS and its host
+ * only a name; one with neither would get DEFAULT_PGSOCKET_DIR, for which
+ * the tool, doing TCP only, takes "localhost" and says so. */
+static int default_hosts(struct conninfo *ci, struct conn_target *t,
+			 char **err)
+{
+	bool defaulted = false;
+
+	for (int i = 0; i < t->nhosts; i++) {
+		if (t->hostaddrs[i][0])
+			continue;
+		if (t->hosts[i][0]) {
+			if (ci_check_tcp_host(t->hosts[i], err))
+				return -1;
+			continue;
+		}
+		free(t->hosts[i]);
+		t->hosts[i] = xstrdup(DEFAULT_HOST);
+		defaulted = true;
+	}
+	if (defaulted)
+		ci_add_warning(ci,
+			       "no host given: libpq would use a Unix-domain socket; "
+			       "pgtls-inspect only does TCP and uses \"localhost\"");
+	return 0;
+}
+
+/* connectOptions2: one slot per hostaddr entry, else per host entry, else
+ * one; with both lists given they must be as long. */
+static int fill_slots(struct conninfo *ci, struct conn_target *t,
+		      char **err)
+{
+	const char *host = conninfo_get(ci, "host");
+	const char *hostaddr = conninfo_get(ci, "hostaddr");
+	int n;
+
+	if (hostaddr && *hostaddr)
+		n = count_elems(hostaddr);
+	else if (host && *host)
+		n = count_elems(host);
+	else
+		n = 1;
+	t->nhosts = n;
+	t->hosts = xcalloc((size_t)n + 1, sizeof(char *));
+	t->hostaddrs = xcalloc((size_t)n + 1, sizeof(char *));
+	t->ports = xcalloc((size_t)n, sizeof(int));
+	split_list(hostaddr, t->hostaddrs, n);
+	if (host && *host && ci_check_host_count(count_elems(host), n, err))
+		return -1;
+	split_list(host, t->hosts, n);
+	return default_hosts(ci, t, err);
+}
+
+/* connectOptions2: the port list, one for all hosts or one per host, as
+ * strings: PQconnectPoll reads each later (ci_check_ports), after the
+ * other checks. A NULL-terminated list of t->nhosts strings, "" for none. */
+static int split_ports(const struct conninfo *ci, int n, char ***portstr,
+		       char **err)
+{
+	const char *port = conninfo_get(ci, "port");
+	int m;
+
+	*portstr = xcalloc((size_t)n + 1, sizeof(char *));
+	if (!port || !*port) {
+		split_list(port, *portstr, n);
+		return 0;
+	}
+	m = count_elems(port);
+	if (ci_check_port_count(m, n, err))
+		return -1;
+	if (m == 1)
+		for (int i = 0; i < n; i++)
+			(*portstr)[i] = xstrdup(port);
+	else
+		split_list(port, *portstr, n);
+	return 0;
+}
+
+/* connectOptions2: an unset or empty user is pg_fe_getauthname's login
+ * name, and dbname defaults to the user. Only an unset one is recorded as
+ * libpq's default, so a "" keeps showing where it came from. */
+static int fill_user_dbname(struct conninfo *ci, struct conn_target *t,
+			    char **err)
+{
+	const char *v = conninfo_get(ci, "user");
+
+	if (v && *v) {
+		t->user = xstrdup(v);
+	} else {
+		t->user = login_name(err);
+		if (!t->user)
+			return -1;
+		if (!v)
+			ci_store(ci, ci_keyword_index("user"), t->user,
+				 CI_SRC_DEFAULT);
+	}
+	v = conninfo_get(ci, "dbname");
+	if (v && *v) {
+		t->dbname = xstrdup(v);
+	} else {
+		t->dbname = xstrdup(t->user);
+		if (!v)
+			ci_store(ci, ci_keyword_index("dbname"), t->dbname,
+				 CI_SRC_DEFAULT);
+	}
+	return 0;
+}
+
+/* The slot probed is the first, where PQconnectPoll starts (libpq 16+
+ * shuffles the slots first with load_balance_hosts=random; the tool does
+ * not): hostaddr when given, a numeric address as connectDBStart checks
+ * it, else host. */
+static int fill_first_slot(struct conn_target *t, char **err)
+{
+	t->host = t->hosts[0][0] ? xstrdup(t->hosts[0]) : NULL;
+	t->hostaddr = t->hostaddrs[0][0] ? xstrdup(t->hostaddrs[0]) : NULL;
+	t->connect_to = xstrdup(t->hostaddr ? t->hostaddr : t->host);
+	if (t->hostaddr && ci_check_hostaddr(t->hostaddr, err))
+		return -1;
+	t->port = t->ports[0];
+	return 0;
+}
+
+/* ---- TLS settings and files ----------------------------------------- */
+
+static char *dup_nonempty(const char *v)
+{
+	return v && *v ? xstrdup(v) : NULL;
+}
+
+/* The checked TLS settings, copied; fe-secure-openssl.c: initialize_SSL
+ * turns SNI on only when sslsni starts with '1', and the name sent is
+ * host, never hostaddr. */
+static void fill_tls_settings(const struct conninfo *ci, struct conn_target *t)
+{
+	const char *v;
+
+	t->sslmode = xstrdup(conninfo_get(ci, "sslmode"));
+	t->sslmode_source = conninfo_source(ci, "sslmode");
+	t->sslnegotiation = xstrdup(conninfo_get(ci, "sslnegotiation"));
+	t->sslcertmode = xstrdup(conninfo_get(ci, "sslcertmode"));
+	t->channel_binding = xstrdup(conninfo_get(ci, "channel_binding"));
+	t->gssencmode = xstrdup(conninfo_get(ci, "gssencmode"));
+	t->ssl_min_protocol_version =
+		dup_nonempty(conninfo_get(ci, "ssl_min_protocol_version"));
+	t->ssl_max_protocol_version =
+		dup_nonempty(conninfo_get(ci, "ssl_max_protocol_version"));
+	v = conninfo_get(ci, "application_name");
+	t->application_name = v ? xstrdup(v) : NULL;
+
+	v = conninfo_get(ci, "sslsni");
+	t->sslsni = v && v[0] == '1';
+	t->sni = t->sslsni && ci_sni_host_ok(t->host) ? xstrdup(t->host) : NULL;
+}
+
+/* fe-secure-openssl.c: initialize_SSL's file names: the parameter when it
+ * is set and not empty, else the file under the home directory (none
+ * without a home). */
+static char *param_or_home(const char *v, const char *home, const char *file)
+{
+	if (v && *v)
+		return xstrdup(v);
+	if (home)
+		return xasprintf("%s/%s", home, file);
+	return NULL;
+}
+
+/* initialize_SSL: the root certificate file, and which source named it */
+static void fill_rootcert(const struct conninfo *ci, struct conn_target *t,
+			  const char *home)
+{
+	const char *v = conninfo_get(ci, "sslrootcert");
+
+	t->sslrootcert = param_or_home(v, home, ROOT_CERT_FILE);
+	if (!t->sslrootcert)
+		t->rootcert_source = ROOTCERT_NONE;
+	else if (!v || !*v)
+		t->rootcert_source = ROOTCERT_DEFAULT;
+	else if (strcmp(v, "system") == 0)
+		t->rootcert_source = ROOTCERT_SYSTEM;
+	else if (conninfo_source(ci, "sslrootcert") == CI_SRC_ENV)
+		t->rootcert_source = ROOTCERT_ENV;
+	else
+		t->rootcert_source = ROOTCERT_PARAM;
+	/* for "system" this stats a file named "system", which is what
+	 * libpq 15 loads; 16+ use the system store instead */
+	t->rootcert_exists = path_exists(t->sslrootcert);
+}
+
+/* initialize_SSL: the client certificate, its key and the CRL; the
+ * default CRL file is used only when neither sslcrl nor sslcrldir is. */
+static void fill_client_files(const struct conninfo *ci,
+			      struct conn_target *t, const char *home)
+{
+	const char *crldir = conninfo_get(ci, "sslcrldir");
+
+	t->sslcert = param_or_home(conninfo_get(ci, "sslcert"), home,
+				   USER_CERT_FILE);
+	t->sslcert_exists = path_exists(t->sslcert);
+	t->sslkey = param_or_home(conninfo_get(ci, "sslkey"), home,
+				  USER_KEY_FILE);
+	t->sslcrl = param_or_home(conninfo_get(ci, "sslcrl"),
+				  crldir && *crldir ? NULL : home,
+				  ROOT_CRL_FILE);
+	t->sslcrldir = dup_nonempty(crldir);
+}
+
+/* fe-connect.c: connectOptions2 (pqConnectOptions2 in 17+) in libpq's
+ * order, with the port check of PQconnectPoll and the connect_timeout rule
+ * of pqConnectDBComplete, then the file names of initialize_SSL. The order
+ * decides which fault a target with several is told about. */
+static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
+{
+	char **portstr = NULL;
+	char *home;
+	int rc = -1;
+
+	if (fill_slots(ci, t, err) ||
+	    split_ports(ci, t->nhosts, &portstr, err) ||
+	    fill_user_dbname(ci, t, err) || ci_check_values(ci, err) ||
+	    ci_check_ports(t, portstr, err) || ci_check_timeout(ci, t, err) ||
+	    fill_first_slot(t, err))
+		goto out;
+	fill_tls_settings(ci, t);
+	home = home_dir();
+	fill_rootcert(ci, t, home);
+	fill_client_files(ci, t, home);
+	free(home);
+	rc = 0;
+out:
+	strlist_free(portstr);
+	return rc;
+}
+
+/* Not libpq's: the keywords written in the target or given as options. A
+ * libpq release that does not know one refuses the whole connection
+ * string, so the reports name them. */
+static void list_explicit(const struct conninfo *ci, struct conn_target *t)
+{
+	for (int i = 0; conninfo_keyword(i); i++) {
+		enum ci_source src = conninfo_source(ci, conninfo_keyword(i));
+
+		if (src == CI_SRC_TARGET || src == CI_SRC_OPTION)
+			strlist_add(&t->explicit_keywords, &t->nexplicit,
+				    conninfo_keyword(i));
+	}
+}
+
+int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err)
+{
+	const char *service;
+
+	memset(t, 0, sizeof(*t));
+	add_defaults(ci);
+	/* parseServiceInfo is not mirrored: say so rather than guess */
+	service = conninfo_get(ci, "service");
+	if (service && *service) {
+		char *w = xasprintf("service \"%s\": pg_service.conf is not read, "
+				    "so its parameters are not applied",
+				    service);
+
+		ci_add_warning(ci, w);
+		free(w);
+	}
+	if (fill_target(ci, t, err)) {
+		conninfo_target_free(t);
+		return -1;
+	}
+	list_explicit(ci, t);
+	return 0;
+}
+
+void conninfo_target_free(struct conn_target *t)
+{
+	free(t->host);
+	free(t->hostaddr);
+	free(t->connect_to);
+	strlist_free(t->hosts);
+	strlist_free(t->hostaddrs);
+	free(t->ports);
+	free(t->user);
+	free(t->dbname);
+	free(t->sslmode);
+	free(t->sslnegotiation);
+	free(t->sslrootcert);
+	free(t->sslcert);
+	free(t->sslkey);
+	free(t->sslcrl);
+	free(t->sslcrldir);
+	free(t->sni);
+	free(t->ssl_min_protocol_version);
+	free(t->ssl_max_protocol_version);
+	free(t->application_name);
+	free(t->sslcertmode);
+	free(t->channel_binding);
+	free(t->gssencmode);
+	strlist_free(t->explicit_keywords);
+	memset(t, 0, sizeof(*t));
+}
+
+const char *rootcert_source_name(enum rootcert_source s)
+{
+	switch (s) {
+	case ROOTCERT_NONE:
+		return "none";
+	case ROOTCERT_PARAM:
+		return "param";
+	case ROOTCERT_ENV:
+		return "env";
+	case ROOTCERT_DEFAULT:
+		return "default";
+	case ROOTCERT_SYSTEM:
+		return "system";
+	}
+	return "unknown";
+}
+
+/* A what-if on a replayed inspection: the verdicts are drawn again from
+ * the recorded facts with this option changed, without reconnecting (the
+ * chain is re-verified against another root file, the name checked against
+ * another host, other client key files checked). */
+bool conninfo_target_what_if(struct conn_target *t, const char *keyword,
+			     const char *value)
+{
+	char **slot;
+
+	if (strcmp(keyword, "host") == 0)
+		slot = &t->host;
+	else if (strcmp(keyword, "sslmode") == 0)
+		slot = &t->sslmode;
+	else if (strcmp(keyword, "sslrootcert") == 0)
+		slot = &t->sslrootcert;
+	else if (strcmp(keyword, "sslcert") == 0)
+		slot = &t->sslcert;
+	else if (strcmp(keyword, "sslkey") == 0)
+		slot = &t->sslkey;
+	else
+		return false;
+	free(*slot);
+	*slot = xstrdup(value);
+	if (slot == &t->sslrootcert) {
+		t->rootcert_source = strcmp(value, "system") == 0 ?
+					     ROOTCERT_SYSTEM :
+					     ROOTCERT_PARAM;
+		t->rootcert_exists = path_exists(value);
+	} else if (slot == &t->sslcert) {
+		t->sslcert_exists = path_exists(value);
+	} else if (slot == &t->sslmode) {
+		t->sslmode_source = CI_SRC_OPTION;
+	}
+	return true;
+}
