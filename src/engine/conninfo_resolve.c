@@ -12,6 +12,7 @@
 #include "config.h"
 #include "engine/conninfo_int.h"
 #include "util/strlist.h"
+#include "util/oserror.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -75,38 +76,57 @@ static void add_defaults(struct conninfo *ci)
 			 CI_SRC_DEFAULT);
 }
 
+/* The passwd entry of the effective user, as libpq reads it
+ * (getpwuid_r, never getpwuid's shared buffer: sessions resolve targets
+ * from several threads). 0, or the errno value (ENOENT: no such user).
+ * *buf holds the strings and is freed by the caller. */
+static int own_passwd(struct passwd *pw, char **buf)
+{
+	long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+	struct passwd *found = NULL;
+	int rc;
+	size_t len = size > 0 ? (size_t)size : 1024;
+	for (;;) {
+		*buf = xmalloc(len);
+		rc = getpwuid_r(geteuid(), pw, *buf, len, &found);
+		if (rc != ERANGE || len >= (1u << 20))
+			break;
+		free(*buf);
+		len *= 2;
+	}
+	return rc ? rc : found ? 0 : ENOENT;
+}
+
 /* fe-auth.c: pg_fe_getauthname */
 static char *login_name(char **err)
 {
-	uid_t uid = geteuid();
-	struct passwd *pw;
-
-	errno = 0;
-	pw = getpwuid(uid);
-	if (!pw) {
-		if (errno)
-			ci_fail(err, "could not look up local user ID %d: %s",
-				(int)uid, strerror(errno));
-		else
-			ci_fail(err, "local user with ID %d does not exist",
-				(int)uid);
-		return NULL;
-	}
-	return xstrdup(pw->pw_name);
+	struct passwd pw;
+	char *buf = NULL, *name = NULL;
+	int rc = own_passwd(&pw, &buf);
+	if (rc == ENOENT)
+		ci_fail(err, "local user with ID %d does not exist", (int)geteuid());
+	else if (rc)
+		ci_fail(err, "could not look up local user ID %d: %s", (int)geteuid(),
+			OS_ERROR(rc));
+	else
+		name = xstrdup(pw.pw_name);
+	free(buf);
+	return name;
 }
 
 /* fe-connect.c: pqGetHomeDirectory: $HOME, else the passwd entry */
 static char *home_dir(void)
 {
 	const char *home = getenv("HOME");
-	struct passwd *pw;
+	struct passwd pw;
+	char *buf = NULL, *dir = NULL;
 
 	if (home && *home)
 		return xstrdup(home);
-	pw = getpwuid(geteuid());
-	if (pw && pw->pw_dir && *pw->pw_dir)
-		return xstrdup(pw->pw_dir);
-	return NULL;
+	if (own_passwd(&pw, &buf) == 0 && pw.pw_dir && *pw.pw_dir)
+		dir = xstrdup(pw.pw_dir);
+	free(buf);
+	return dir;
 }
 
 static bool path_exists(const char *path)
