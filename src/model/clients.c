@@ -190,30 +190,32 @@ static int parse_ip(const char *s, uint8_t out[16])
 
 static enum chain_class classify(const struct trust_facts *t)
 {
-	const char *e = t->chain_error ? t->chain_error : "";
+	enum chain_gap gap;
 
 	if (t->chain_ok < 0)
 		return CC_UNCHECKED;
 	if (t->chain_ok > 0)
 		return CC_OK;
-	if (starts(e, "certificate has expired"))
+	switch (facts_chain_failure(t, &gap)) {
+	case CHAIN_FAIL_EXPIRED:
 		return CC_EXPIRED;
-	if (starts(e, "certificate is not yet valid"))
+	case CHAIN_FAIL_NOT_YET_VALID:
 		return CC_NOTYET;
-	if (starts(e, "certificate signature failure"))
+	case CHAIN_FAIL_SIGNATURE:
 		return CC_SIGNATURE;
-	if (starts(e, "unable to get local issuer certificate"))
-		return strstr(e, "holds no self-signed CA") ? CC_NO_ANCHOR :
-							      CC_ISSUER;
-	if (starts(e, "invalid CA certificate"))
+	case CHAIN_FAIL_ISSUER_UNKNOWN:
+		return gap == CHAIN_GAP_NO_ANCHOR ? CC_NO_ANCHOR : CC_ISSUER;
+	case CHAIN_FAIL_NOT_CA:
 		return CC_NOT_CA;
-	if (starts(e, "unsupported certificate purpose"))
+	case CHAIN_FAIL_PURPOSE:
 		return CC_PURPOSE;
-	if (starts(e, "insecure signature algorithm"))
+	case CHAIN_FAIL_INSECURE:
 		return CC_INSECURE;
-	if (starts(e, "the root certificate file could not be read"))
+	case CHAIN_FAIL_ROOT_UNREADABLE:
 		return CC_UNREADABLE;
-	return CC_OTHER;
+	default:
+		return CC_OTHER;
+	}
 }
 
 static int rsa_bits(const char *key)
@@ -280,8 +282,7 @@ static void ctx_init(struct ctx *c, const struct inspection *ins,
 		c->tls_old = true;
 		c->tls_old_text = tf->version;
 	} else if (tf->attempted && !tf->ok &&
-		   ((tf->failure_kind && !strcmp(tf->failure_kind, "version")) ||
-		    tf->alert_code == 70) &&
+		   (facts_tls_failure(tf) == TLS_FAIL_VERSION || tf->alert_code == 70) &&
 		   (!min || !strcmp(min, "TLSv1.2")) &&
 		   !ins->target.ssl_max_protocol_version) {
 		c->tls_old = true;
@@ -365,10 +366,8 @@ static void file_trust(struct ev *e, struct ctx *c, enum pers p,
 		       const char *who)
 {
 	const char *f = q(c, c->rootcert);
-	const char *full = c->tr->chain_error ? c->tr->chain_error : "";
 	/* OpenSSL's reason only; GnuTLS's own text stays in the trust view */
-	const char *g = strstr(full, "; GnuTLS: ");
-	char *reason = g ? xstrndup(full, (size_t)(g - full)) : xstrdup(full);
+	char *reason = facts_chain_reason(c->tr);
 	const char *err = q(c, reason);
 
 	free(reason);

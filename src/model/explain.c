@@ -224,8 +224,9 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 
 	/* TLS */
 	const struct tls_facts *f = &ins->tls;
-	if (f->attempted && !f->ok && f->failure_kind &&
-	    (!strcmp(f->failure_kind, "version") || f->alert_code == 70))
+	enum tls_failure tls_fail = facts_tls_failure(f);
+	if (f->attempted && !f->ok && tls_fail != TLS_FAIL_NONE &&
+	    (tls_fail == TLS_FAIL_VERSION || f->alert_code == 70))
 		add(&l, "tls-version", SEV_ERROR, S("No common TLS version"),
 		    S("The handshake failed on the protocol version: the server allows only "
 		      "versions outside libpq's range (TLS 1.2 and up by default)."),
@@ -261,9 +262,9 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		      tr->rootcert, rootcert_source_name(tr->source)),
 		    S("Put the CA certificate there, or set sslrootcert=FILE%s.",
 		      o && o->libpq_version >= 16 ? " (or sslrootcert=system for a public CA)" : ""));
-	bool missing_inter = tr->chain_ok == 0 && contains(tr->chain_error, "intermediate");
-	bool expired = tr->chain_ok == 0 && (contains(tr->chain_error, "expired") ||
-					     contains(tr->chain_error, "not yet valid"));
+	enum chain_gap gap;
+	enum chain_failure chain_fail = facts_chain_failure(tr, &gap);
+	bool missing_inter = tr->chain_ok == 0 && gap == CHAIN_GAP_INTERMEDIATE;
 	if (missing_inter)
 		add(&l, "missing-intermediate", SEV_ERROR, S("Intermediate certificate missing"),
 		    S("The server sends only its own certificate, issued by %s, which is not in "
@@ -271,10 +272,9 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		      ins->nchain ? ins->chain[0].issuer : "an intermediate CA"),
 		    S("On the server, put the intermediate after the leaf in ssl_cert_file; or "
 		      "add the intermediate to the client's root file."));
-	else if (tr->chain_ok == 0 && !expired && ins->nchain > 0 &&
-		 (contains(tr->chain_error, "unable to get") ||
-		  contains(tr->chain_error, "invalid CA") ||
-		  contains(tr->chain_error, "could not be read"))) {
+	else if (tr->chain_ok == 0 && ins->nchain > 0 &&
+		 (chain_fail == CHAIN_FAIL_ISSUER_UNKNOWN || chain_fail == CHAIN_FAIL_NOT_CA ||
+		  chain_fail == CHAIN_FAIL_ROOT_UNREADABLE)) {
 		const struct cert_facts *top = &ins->chain[ins->nchain - 1];
 		add(&l, "untrusted-root", SEV_ERROR, S("The chain does not lead to the root file"),
 		    S("The chain ends at %s (issued by %s); the root file %s holds no certificate "
@@ -372,9 +372,10 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 	bool flood = false, slow = false, malformed = false;
 	for (int i = 0; i < 3; i++) {
 		const struct startup_answer *a = answers[i];
-		if (!a->attempted || !a->failure)
+		enum startup_failure fail = facts_startup_failure(a);
+		if (!a->attempted || fail == STARTUP_FAIL_NONE)
 			continue;
-		if (!strcmp(a->failure, "too many messages from the server") && !flood) {
+		if (fail == STARTUP_FAIL_FLOOD && !flood) {
 			flood = true;
 			add(&l, "message-flood", SEV_ERROR, S("The server floods messages"),
 			    S("Answering the StartupMessage %s, the server sent message after message "
@@ -382,16 +383,16 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 			      "until its timeout).", lanes[i]),
 			    S("Look at the server or the proxy in front of it; set connect_timeout in "
 			      "clients."));
-		} else if (!strcmp(a->failure, "timeout expired") && !slow) {
+		} else if (fail == STARTUP_FAIL_TIMEOUT && !slow) {
 			slow = true;
 			add(&l, "server-slow", SEV_ERROR, S("The server answers too slowly"),
 			    S("The answer to the StartupMessage %s did not complete within the timeout.",
 			      lanes[i]),
 			    S("Check the server's load and the network; clients need connect_timeout so "
 			      "they fail rather than hang."));
-		} else if (strcmp(a->failure, "timeout expired") &&
-			   strcmp(a->failure, "too many messages from the server") &&
-			   !strstr(a->failure, "closed") && !malformed) {
+		} else if (fail != STARTUP_FAIL_TIMEOUT && fail != STARTUP_FAIL_FLOOD &&
+			   fail != STARTUP_FAIL_CLOSED && fail != STARTUP_FAIL_CLOSED_IN_ERROR &&
+			   !malformed) {
 			malformed = true;
 			add(&l, "malformed-message", SEV_ERROR, S("The server broke the protocol"),
 			    S("Its answer to the StartupMessage %s could not be read: %s.", lanes[i],
@@ -399,13 +400,13 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 			    S("Something other than PostgreSQL (or a broken proxy) answers on this port."));
 		}
 	}
-	if (f->attempted && !f->ok && f->failure_kind && !strcmp(f->failure_kind, "timeout") && !slow)
+	if (f->attempted && !f->ok && tls_fail == TLS_FAIL_TIMEOUT && !slow)
 		add(&l, "server-slow", SEV_ERROR, S("The server answers too slowly"),
 		    S("The TLS handshake did not complete within the timeout."),
 		    S("Check the server's load and the network; clients need connect_timeout so they "
 		      "fail rather than hang."));
-	if (f->attempted && !f->ok && f->failure_kind && strcmp(f->failure_kind, "timeout") &&
-	    strcmp(f->failure_kind, "version") && f->alert_code != 70)
+	if (f->attempted && !f->ok && tls_fail != TLS_FAIL_NONE && tls_fail != TLS_FAIL_TIMEOUT &&
+	    tls_fail != TLS_FAIL_VERSION && f->alert_code != 70)
 		add(&l, "tls-handshake-failed", SEV_ERROR, S("The TLS handshake fails"),
 		    S("After 'S' the handshake failed: %s.", f->error ? f->error : f->failure_kind),
 		    S("Check the server's TLS setup (ssl_cert_file, ssl_key_file, ssl_ciphers) and "
