@@ -13,19 +13,17 @@
 #include "config.h"
 #include "model/clients.h"
 #include "engine/x509.h"
+#include "model/hostmatch.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 const char *client_outcome_name(enum client_outcome o)
@@ -161,33 +159,6 @@ static bool starts(const char *s, const char *prefix)
 	return s && !strncmp(s, prefix, strlen(prefix));
 }
 
-static bool ieq(const char *a, const char *b)
-{
-	return a && b && !strcasecmp(a, b);
-}
-
-/* A strict IP literal (inet_pton, as Node's net.isIP, Go's ParseIP and
- * rustls's ServerName do), brackets allowed around IPv6: 4, 16 or 0. */
-static int parse_ip(const char *s, uint8_t out[16])
-{
-	char buf[64];
-	size_t n;
-
-	if (!s)
-		return 0;
-	n = strlen(s);
-	if (n >= 3 && s[0] == '[' && s[n - 1] == ']' && n - 2 < sizeof(buf)) {
-		memcpy(buf, s + 1, n - 2);
-		buf[n - 2] = '\0';
-		s = buf;
-	}
-	if (inet_pton(AF_INET, s, out) == 1)
-		return 4;
-	if (inet_pton(AF_INET6, s, out) == 1)
-		return 16;
-	return 0;
-}
-
 static enum chain_class classify(const struct trust_facts *t)
 {
 	enum chain_gap gap;
@@ -248,7 +219,7 @@ static void ctx_init(struct ctx *c, const struct inspection *ins,
 	if (!host || !*host)
 		host = ins->trust.name_host ? ins->trust.name_host : ins->target.host;
 	c->host = host && *host ? host : NULL;
-	c->iplen = parse_ip(c->host, c->ip);
+	c->iplen = hostmatch_parse_ip(c->host, c->ip);
 	c->now = time(NULL);
 
 	c->rootcert = ins->trust.rootcert ? ins->trust.rootcert : ins->target.sslrootcert;
@@ -465,237 +436,10 @@ static void leaf_eku(struct ev *e, struct ctx *c, enum pers p, const char *who)
 		       who);
 }
 
-/* ---- name matching, one matcher per stack ------------------------------ */
-
-/* Split s (a copy, modified) at dots, keeping empty labels. */
-static int split_labels(char *s, char **parts, int max)
-{
-	int n = 0;
-	char *p = s;
-
-	for (;;) {
-		char *dot = strchr(p, '.');
-		if (n == max)
-			return -1;
-		parts[n++] = p;
-		if (!dot)
-			return n;
-		*dot = '\0';
-		p = dot + 1;
-	}
-}
-
-static void lower_ascii(char *s)
-{
-	for (; *s; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
-}
-
-static bool ldh(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	       (ch >= '0' && ch <= '9') || ch == '-';
-}
-
-/* OpenSSL X509_check_host with X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS (6.12,
- * 6.10; v3_utl.c valid_star/wildcard_match): "*" is the whole leftmost
- * label, at least two dots follow it, it covers one label of LDH chars. */
-static bool match_openssl(const char *pat, const char *host)
-{
-	size_t hl = strlen(host), rl;
-	const char *rest;
-	int dots = 0;
-
-	if (ieq(pat, host))
-		return true;
-	if (hl <= 1 || host[0] == '.' || pat[0] != '*' || pat[1] != '.')
-		return false;
-	rest = pat + 1;
-	for (const char *p = rest; *p; p++) {
-		if (*p == '.') {
-			dots++;
-			if (p[1] == '\0' || p[1] == '.' || p[1] == '-' ||
-			    (p > rest && p[-1] == '-'))
-				return false;
-		} else if (!ldh(*p)) {
-			return false;
-		}
-	}
-	if (dots < 2 || pat[strlen(pat) - 1] == '-')
-		return false;
-	rl = strlen(rest);
-	if (hl <= rl || strcasecmp(host + hl - rl, rest) != 0)
-		return false;
-	for (size_t i = 0; i < hl - rl; i++)
-		if (!ldh(host[i]))
-			return false;
-	return true;
-}
-
-/* Node's splitHost: one trailing dot dropped (unfqdn), A-Z lowered. */
-static void unfqdn_lower(char *s)
-{
-	size_t l = strlen(s);
-	if (l && s[l - 1] == '.')
-		s[l - 1] = '\0';
-	lower_ascii(s);
-}
-
-/* Node's tls.js check() (6.3): equal label counts, no empty or non-ASCII
- * pattern label, one "*" in the leftmost label with a prefix and/or
- * suffix, not in an xn-- label, and never "*.tld". ASCII-lowercase, one
- * trailing dot dropped (unfqdn). */
-static bool match_node(const char *pattern, const char *hostname)
-{
-	char *pat = xstrdup(pattern), *host = xstrdup(hostname);
-	char *pp[128], *hp[128];
-	int np, nh;
-	bool ok = false;
-
-	if (!*pat)
-		goto out;
-	unfqdn_lower(pat);
-	unfqdn_lower(host);
-	np = split_labels(pat, pp, 128);
-	nh = split_labels(host, hp, 128);
-	if (np < 0 || nh < 0 || np != nh)
-		goto out;
-	for (int i = 0; i < np; i++) {
-		if (!*pp[i])
-			goto out;
-		for (const unsigned char *p = (const unsigned char *)pp[i]; *p; p++)
-			if (*p < 0x21 || *p > 0x7f)
-				goto out;
-	}
-	for (int i = np - 1; i > 0; i--)
-		if (strcmp(hp[i], pp[i]) != 0)
-			goto out;
-	char *star = strchr(pp[0], '*');
-	if (!star || strstr(pp[0], "xn--")) {
-		ok = !strcmp(hp[0], pp[0]);
-		goto out;
-	}
-	if (strchr(star + 1, '*') || np <= 2)
-		goto out;
-	size_t pre = (size_t)(star - pp[0]), suf = strlen(star + 1);
-	size_t hl = strlen(hp[0]);
-	ok = pre + suf <= hl && !strncmp(hp[0], pp[0], pre) &&
-	     !strcmp(hp[0] + hl - suf, star + 1);
-out:
-	free(pat);
-	free(host);
-	return ok;
-}
-
-/* Go crypto/x509 validHostname: LDH plus "_", no empty label, "-" not
- * first; a pattern may have "*" as its whole first label. */
-static bool go_valid(const char *s, bool pattern)
-{
-	size_t n = strlen(s);
-	bool first = true, start = true;
-
-	if (!pattern && n && s[n - 1] == '.')
-		n--;
-	if (n == 0 || (n == 1 && s[0] == '*'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (ch == '.') {
-			if (start)
-				return false;
-			first = false;
-			start = true;
-			continue;
-		}
-		if (pattern && first && start && ch == '*' &&
-		    (i + 1 == n || s[i + 1] == '.')) {
-			start = false;
-			continue;
-		}
-		if (!(ldh(ch) || ch == '_') || (ch == '-' && start))
-			return false;
-		start = false;
-	}
-	return !start;
-}
-
-/* Go VerifyHostname/matchHostnames (6.6): a whole leftmost "*" label,
- * equal label counts, no two-labels rule ("*.test" matches "db.test");
- * names that are not valid host names only match exactly. */
-static bool match_go(const char *pat, const char *hostname)
-{
-	char *host = xstrdup(hostname), *p = xstrdup(pat);
-	char *pp[128], *hp[128];
-	bool ok;
-	size_t l = strlen(host);
-
-	if (!go_valid(hostname, false) || !go_valid(pat, true)) {
-		ok = *pat && ieq(pat, hostname);
-		goto out;
-	}
-	if (l && host[l - 1] == '.')
-		host[l - 1] = '\0';
-	lower_ascii(host);
-	lower_ascii(p);
-	int np = split_labels(p, pp, 128), nh = split_labels(host, hp, 128);
-	ok = np > 0 && np == nh;
-	for (int i = 0; ok && i < np; i++)
-		if (!(i == 0 && !strcmp(pp[i], "*")) && strcmp(pp[i], hp[i]))
-			ok = false;
-out:
-	free(host);
-	free(p);
-	return ok;
-}
-
-/* webpki (6.8): a wildcard label is exactly "*", leftmost, with at least
- * two labels after it, covering one label. */
-static bool match_webpki(const char *pat, const char *host)
-{
-	const char *rest, *dot;
-
-	if (ieq(pat, host))
-		return true;
-	if (pat[0] != '*' || pat[1] != '.')
-		return false;
-	rest = pat + 2;
-	if (!strchr(rest, '.') || strchr(rest, '*'))
-		return false;
-	dot = strchr(host, '.');
-	return dot && dot > host && ieq(dot + 1, rest);
-}
-
-/* PGjdbcHostnameVerifier.verifyHostName (6.2), ported line by line: the
- * only "*" must come first, the pattern needs a dot, the star covers one
- * label; "*.com" matches "longhostname.com". */
-static bool match_jdbc(const char *host, const char *pattern)
-{
-	const char *last = strrchr(pattern, '*');
-	size_t hl = strlen(host), pl = strlen(pattern);
-
-	if (!last)
-		return ieq(host, pattern);
-	if (last != pattern || !strchr(pattern, '.') || hl < pl - 1)
-		return false;
-	size_t toff = hl - pl + 1;
-	for (size_t i = 0; i < toff; i++)
-		if (host[i] == '.')
-			return false;
-	return !strcasecmp(host + toff, pattern + 1);
-}
-
-/* The address of an iPAddress SAN as the facts print it (inet_ntop). */
-static bool ip_san_is(const char *san, const uint8_t *ip, int iplen)
-{
-	uint8_t b[16];
-	return parse_ip(san, b) == iplen && !memcmp(b, ip, (size_t)iplen);
-}
-
 static bool any_ip_san(const struct ctx *c, const uint8_t *ip, int iplen)
 {
 	for (int i = 0; i < c->leaf->nsan_ip; i++)
-		if (ip_san_is(c->leaf->san_ip[i], ip, iplen))
+		if (hostmatch_ip_is(c->leaf->san_ip[i], ip, iplen))
 			return true;
 	return false;
 }
@@ -714,13 +458,13 @@ static void ip_elsewhere(struct ctx *c, struct strbuf *sb)
 {
 	const struct cert_facts *l = c->leaf;
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (ieq(l->san_dns[i], c->host)) {
+		if (hostmatch_equal(l->san_dns[i], c->host)) {
 			sb_addf(sb, "; the dNSName SAN \"%s\" does not count for an IP",
 				q(c, l->san_dns[i]));
 			return;
 		}
 	for (int i = 0; i < l->ncn; i++)
-		if (ieq(l->cn[i], c->host)) {
+		if (hostmatch_equal(l->cn[i], c->host)) {
 			sb_addf(sb, "; the CN \"%s\" does not count for an IP",
 				q(c, l->cn[i]));
 			return;
@@ -760,7 +504,7 @@ static int names_openssl(struct ctx *c, struct strbuf *why, const char *fn)
 		return ip_only(c, why, fn);
 	if (l->nsan_dns) {
 		for (int i = 0; i < l->nsan_dns; i++)
-			if (match_openssl(l->san_dns[i], c->host)) {
+			if (hostmatch_openssl(l->san_dns[i], c->host)) {
 				sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
 					q(c, l->san_dns[i]));
 				return 1;
@@ -771,7 +515,7 @@ static int names_openssl(struct ctx *c, struct strbuf *why, const char *fn)
 		return 0;
 	}
 	for (int i = 0; i < l->ncn; i++)
-		if (match_openssl(l->cn[i], c->host)) {
+		if (hostmatch_openssl(l->cn[i], c->host)) {
 			sb_addf(why, "\"%s\" matches the CN \"%s\" (%s falls back to the CN: no dNSName SAN)",
 				h, q(c, l->cn[i]), fn);
 			return 1;
@@ -791,7 +535,7 @@ static int names_node(struct ctx *c, const char *name, struct strbuf *why)
 {
 	const struct cert_facts *l = c->leaf;
 	uint8_t ip[16];
-	int iplen = parse_ip(name, ip);
+	int iplen = hostmatch_parse_ip(name, ip);
 	const char *h = q(c, name);
 
 	if (iplen) {
@@ -805,7 +549,7 @@ static int names_node(struct ctx *c, const char *name, struct strbuf *why)
 	}
 	if (l->nsan_dns) {
 		for (int i = 0; i < l->nsan_dns; i++)
-			if (match_node(l->san_dns[i], name)) {
+			if (hostmatch_node(l->san_dns[i], name)) {
 				sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
 					q(c, l->san_dns[i]));
 				return 1;
@@ -816,7 +560,7 @@ static int names_node(struct ctx *c, const char *name, struct strbuf *why)
 		return 0;
 	}
 	for (int i = 0; i < l->ncn; i++)
-		if (match_node(l->cn[i], name)) {
+		if (hostmatch_node(l->cn[i], name)) {
 			sb_addf(why, "\"%s\" matches the CN \"%s\" (Node falls back to the CN: no dNSName SAN)",
 				h, q(c, l->cn[i]));
 			return 1;
@@ -840,7 +584,7 @@ static int names_go(struct ctx *c, struct strbuf *why)
 	if (c->iplen)
 		return ip_only(c, why, "Go VerifyHostname compares an IP only with iPAddress SANs");
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (match_go(l->san_dns[i], c->host)) {
+		if (hostmatch_go(l->san_dns[i], c->host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
 				q(c, l->san_dns[i]));
 			return 1;
@@ -869,7 +613,7 @@ static int names_webpki(struct ctx *c, struct strbuf *why)
 	if (c->iplen)
 		return ip_only(c, why, "webpki compares an IP only with iPAddress SANs");
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (match_webpki(l->san_dns[i], c->host)) {
+		if (hostmatch_webpki(l->san_dns[i], c->host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
 				q(c, l->san_dns[i]));
 			return 1;
@@ -882,41 +626,6 @@ static int names_webpki(struct ctx *c, struct strbuf *why)
 	first_of(c, why, l->san_dns, l->nsan_dns);
 	sb_adds(why, "; \"*\" needs two labels after it and covers one)");
 	return 0;
-}
-
-/* How Java prints an iPAddress SAN: dotted IPv4, IPv6 as eight
- * uncompressed hex groups (6.2 note 9: 0:0:0:0:0:0:0:1). */
-static char *java_ip_text(const char *san)
-{
-	uint8_t b[16];
-	int n = parse_ip(san, b);
-
-	if (n != 16)
-		return xstrdup(san);
-	return xasprintf("%x:%x:%x:%x:%x:%x:%x:%x", b[0] << 8 | b[1],
-			 b[2] << 8 | b[3], b[4] << 8 | b[5], b[6] << 8 | b[7],
-			 b[8] << 8 | b[9], b[10] << 8 | b[11], b[12] << 8 | b[13],
-			 b[14] << 8 | b[15]);
-}
-
-static int count_char(const char *s, char ch)
-{
-	int n = 0;
-	for (; *s; s++)
-		n += *s == ch;
-	return n;
-}
-
-/* HOSTNAME_PATTERN_COMPARATOR: more dots, fewer stars, longer wins. */
-static bool more_specific(const char *a, const char *b)
-{
-	int da = count_char(a, '.'), db = count_char(b, '.');
-	if (da != db)
-		return da > db;
-	int sa = count_char(a, '*'), sb = count_char(b, '*');
-	if (sa != sb)
-		return sa < sb;
-	return strlen(a) > strlen(b);
 }
 
 /* PGjdbcHostnameVerifier.verify (6.2): DNS and IP SANs by text, the most
@@ -937,8 +646,8 @@ static int names_jdbc(struct ctx *c, struct strbuf *why)
 	}
 	h = q(c, host);
 	for (int i = 0; i < l->nsan_ip; i++) {
-		char *t = java_ip_text(l->san_ip[i]);
-		bool ok = match_jdbc(host, t);
+		char *t = hostmatch_java_ip(l->san_ip[i]);
+		bool ok = hostmatch_jdbc(t, host);
 		if (ok)
 			sb_addf(why, "\"%s\" equals iPAddress SAN \"%s\" as Java prints it",
 				h, q(c, t));
@@ -947,7 +656,7 @@ static int names_jdbc(struct ctx *c, struct strbuf *why)
 			return 1;
 	}
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (match_jdbc(host, l->san_dns[i])) {
+		if (hostmatch_jdbc(l->san_dns[i], host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
 				q(c, l->san_dns[i]));
 			return 1;
@@ -966,9 +675,9 @@ static int names_jdbc(struct ctx *c, struct strbuf *why)
 	}
 	const char *cn = l->cn[0];
 	for (int i = 1; i < l->ncn; i++)
-		if (more_specific(l->cn[i], cn))
+		if (hostmatch_jdbc_more_specific(l->cn[i], cn))
 			cn = l->cn[i];
-	if (match_jdbc(host, cn)) {
+	if (hostmatch_jdbc(cn, host)) {
 		sb_addf(why, "\"%s\" matches the CN \"%s\" (pgjdbc falls back to the most specific CN: no dNSName SAN)",
 			h, q(c, cn));
 		return 1;
@@ -994,7 +703,7 @@ static int names_dotnet(struct ctx *c, struct strbuf *why)
 		return 1;
 	}
 	for (int i = 0; i < l->ncn; i++)
-		if (ieq(l->cn[i], c->host)) {
+		if (hostmatch_equal(l->cn[i], c->host)) {
 			sb_addf(why, "%s equals the CN (CryptoNative_CheckX509IpAddress takes a CN with the IP text)",
 				q(c, c->host));
 			return 1;
@@ -1058,7 +767,7 @@ static void row_libpq(struct ev *e, struct ctx *c, bool full)
 	const struct trust_facts *t = &c->ins->trust;
 	char *msg = NULL;
 	int ok;
-	if (t->name_checked && t->name_ok >= 0 && ieq(t->name_host, c->host)) {
+	if (t->name_checked && t->name_ok >= 0 && hostmatch_equal(t->name_host, c->host)) {
 		ok = t->name_ok;
 		msg = t->name_error ? xstrdup(t->name_error) : NULL;
 	} else {
