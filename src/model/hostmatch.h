@@ -14,11 +14,16 @@ bool hostmatch_equal(const char *a, const char *b);
 
 /* Whether the certificate name pattern (a dNSName SAN or a CN) matches
  * host under one stack. Neither may be NULL. */
-bool hostmatch_openssl(const char *pattern, const char *host); /* X509_check_host, no partial wildcards */
-bool hostmatch_node(const char *pattern, const char *host);    /* tls.checkServerIdentity */
-bool hostmatch_go(const char *pattern, const char *host);      /* crypto/x509 VerifyHostname */
-bool hostmatch_webpki(const char *pattern, const char *host);  /* rustls's webpki */
-bool hostmatch_jdbc(const char *pattern, const char *host);    /* PGjdbcHostnameVerifier */
+/* OpenSSL X509_check_host without partial wildcards (asyncpg, .NET) */
+bool hostmatch_openssl(const char *pattern, const char *host);
+/* Node's tls.checkServerIdentity (node-postgres) */
+bool hostmatch_node(const char *pattern, const char *host);
+/* Go crypto/x509 VerifyHostname (pgx) */
+bool hostmatch_go(const char *pattern, const char *host);
+/* webpki (the rustls drivers) */
+bool hostmatch_webpki(const char *pattern, const char *host);
+/* PGjdbcHostnameVerifier (pgjdbc) */
+bool hostmatch_jdbc(const char *pattern, const char *host);
 
 /* A strict IP literal (inet_pton; brackets allowed around IPv6): its
  * bytes in out and their count, 4 or 16; 0 when s is not one (or NULL). */
