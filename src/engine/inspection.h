@@ -11,6 +11,7 @@
 #include <time.h>
 #include "engine/conninfo.h"
 #include "engine/event.h"
+#include "engine/facts.h"
 #include "util/strlist.h"
 
 /* The server's answer to the SSLRequest. */
@@ -47,7 +48,8 @@ struct startup_answer {
 	int nsasl;
 	char *severity, *sqlstate, *message, *detail, *hint;
 	int npv_minor;         /* NegotiateProtocolVersion newest minor, -1 none */
-	char *failure;         /* transport failure: "server closed the connection", ... */
+	enum startup_failure failure_code; /* why no answer came, or NONE */
+	char *failure;         /* its text: "server closed the connection", ... */
 	char *server_version;  /* ParameterStatus server_version after AuthOk */
 };
 
@@ -70,7 +72,8 @@ struct tls_facts {
 	char *error;           /* GnuTLS's reason when it did not */
 	char *alert;           /* alert name received, or NULL */
 	int alert_code;        /* its number (70 protocol_version), -1 none */
-	char *failure_kind;    /* "alert", "eof", "reset", "timeout", "other" */
+	enum tls_failure failure_code; /* how it failed, or NONE */
+	char *failure_kind;    /* its name: "alert", "eof", "reset", "timeout", ... */
 	char *failure_errno;   /* the OS's text for "reset" and I/O errors */
 	char *version, *cipher, *group, *alpn, *sni;
 	char *kx, *mac, *description;
@@ -106,7 +109,9 @@ struct trust_facts {
 	int rootcert_certs;        /* certificates read from it, -1 unreadable */
 	char *rootcert_error;      /* why it could not be read */
 	int chain_ok;              /* 1, 0, -1 not checked */
-	char *chain_error;
+	enum chain_failure chain_code; /* why the chain failed, or NONE */
+	enum chain_gap chain_gap;  /* and what was found about a missing issuer */
+	char *chain_error;         /* its text, with the verifier's own words */
 	int name_checked;          /* 1 when a host name was compared */
 	int name_ok;               /* 1, 0, -1 not checked */
 	char *name_error;          /* libpq's message for a mismatch */

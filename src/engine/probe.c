@@ -262,11 +262,15 @@ static void step_connect(struct probe *p)
 		on_connected(p);
 }
 
-static void io_failure(struct probe *p, const char *what, const char *why)
+static void send_failure(struct probe *p, const char *why)
 {
-	if (p->ans->attempted && p->ans->accepted < 0 && !p->ans->failure)
-		p->ans->failure = xasprintf("%s: %s", what, why);
-	EV(p, EV_NOTE, "IOError", NULL, 0, "%s: %s", what, why);
+	char *text = facts_startup_failure_message(STARTUP_FAIL_SEND, why);
+
+	if (p->ans->attempted && p->ans->accepted < 0 &&
+	    p->ans->failure_code == STARTUP_FAIL_NONE)
+		facts_set_startup_failure(p->ans, STARTUP_FAIL_SEND, why);
+	EV(p, EV_NOTE, "IOError", NULL, 0, "%s", text);
+	free(text);
 	finish(p);
 }
 
@@ -281,7 +285,7 @@ static void step_send(struct probe *p)
 			if (n == 0)
 				return;
 			if (n < 0) {
-				io_failure(p, "could not send data to server", why);
+				send_failure(p, why);
 				return;
 			}
 		} else {
@@ -290,8 +294,7 @@ static void step_send(struct probe *p)
 			if (n < 0 && (errno == EAGAIN || errno == EINTR))
 				return;
 			if (n < 0) {
-				io_failure(p, "could not send data to server",
-					   strerror(errno));
+				send_failure(p, strerror(errno));
 				return;
 			}
 		}
@@ -394,7 +397,7 @@ static bool consume(struct probe *p)
 			   p->in.len > 64 ? 64 : p->in.len,
 			   "invalid message length from server (type byte 0x%02x)",
 			   (uint8_t)p->in.buf[0]);
-			set_str(&p->ans->failure, "invalid message length from server");
+			facts_set_startup_failure(p->ans, STARTUP_FAIL_BAD_LENGTH, NULL);
 			finish(p);
 			return true;
 		}
@@ -404,7 +407,7 @@ static bool consume(struct probe *p)
 		if (pgwire_decode(raw, total, &m, &why) < 0) {
 			EV(p, EV_RECV, "InvalidMessage", raw, total,
 			   "malformed '%c' message: %s", raw[0] >= 0x20 && raw[0] < 0x7f ? raw[0] : '?', why);
-			set_str(&p->ans->failure, why);
+			facts_set_startup_failure(p->ans, STARTUP_FAIL_UNREADABLE, why);
 			finish(p);
 			return true;
 		}
@@ -412,7 +415,7 @@ static bool consume(struct probe *p)
 			EV(p, EV_NOTE, "TooMuch", NULL, 0,
 			   "the server sent %d messages (%zu bytes) without deciding; giving up",
 			   p->nmsgs, p->nbytes);
-			set_str(&p->ans->failure, "too many messages from the server");
+			facts_set_startup_failure(p->ans, STARTUP_FAIL_FLOOD, NULL);
 			pgwire_msg_free(&m);
 			finish(p);
 			return true;
@@ -470,7 +473,7 @@ static bool consume(struct probe *p)
 		case 'K':
 			break;
 		default:
-			set_str(&a->failure, "unexpected message from server");
+			facts_set_startup_failure(a, STARTUP_FAIL_UNEXPECTED, NULL);
 			finish(p);
 			decided = true;
 		}
@@ -490,9 +493,10 @@ static void step_answer(struct probe *p)
 	if (n > 0 && consume(p))
 		return;
 	if (ended) {
-		const char *what = "server closed the connection unexpectedly";
+		const char *what = facts_startup_failures[STARTUP_FAIL_CLOSED].text;
 		if (p->ans->accepted < 0)
-			set_str(&p->ans->failure, why ? why : what);
+			facts_set_startup_failure(p->ans, why ? STARTUP_FAIL_UNREADABLE :
+								STARTUP_FAIL_CLOSED, why);
 		EV(p, EV_RECV, "EOF", NULL, 0, "%s", why ? why : what);
 		finish(p);
 	}
@@ -564,7 +568,8 @@ static void step_ssl_error(struct probe *p)
 	if (n > 0 && consume(p))
 		return;
 	if (ended) {
-		set_str(&p->ans->failure, why ? why : "server closed the connection in the middle of its ErrorResponse");
+		facts_set_startup_failure(p->ans, why ? STARTUP_FAIL_UNREADABLE :
+							STARTUP_FAIL_CLOSED_IN_ERROR, why);
 		if (p->in.len)
 			EV(p, EV_RECV, "Truncated", p->in.buf, p->in.len,
 			   "incomplete ErrorResponse (%zu bytes)", p->in.len);
@@ -668,11 +673,11 @@ static void time_out(struct probe *p, int timeout_ms)
 		break;
 	case P_HANDSHAKE:
 		set_str(&p->tlsf->error, "timeout expired during the TLS handshake");
-		set_str(&p->tlsf->failure_kind, "timeout");
+		facts_set_tls_failure(p->tlsf, TLS_FAIL_TIMEOUT);
 		break;
 	default:
 		if (p->ans && p->ans->attempted && p->ans->accepted < 0)
-			set_str(&p->ans->failure, what);
+			facts_set_startup_failure(p->ans, STARTUP_FAIL_TIMEOUT, NULL);
 	}
 	EV(p, EV_NOTE, "Timeout", NULL, 0, "no progress within %d ms; giving up",
 	   timeout_ms);

@@ -253,7 +253,6 @@ static void record_failure(struct tls_client *c, int rc)
 	struct tls_facts *f = c->facts;
 	int err = errno;
 	free(f->error);
-	free(f->failure_kind);
 	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
 	    rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
 		gnutls_alert_description_t a = gnutls_alert_get(c->session);
@@ -261,29 +260,29 @@ static void record_failure(struct tls_client *c, int rc)
 		free(f->alert);
 		f->alert = xstrdup(name ? name : "unknown alert");
 		f->alert_code = (int)a;
-		f->failure_kind = xstrdup("alert");
+		facts_set_tls_failure(f, TLS_FAIL_ALERT);
 		f->error = xasprintf("%s: %s", gnutls_strerror(rc), f->alert);
 		c->fn(c->ctx, EV_RECV, "Alert", NULL, 0, f->error);
 		return;
 	}
 	if (rc == GNUTLS_E_PREMATURE_TERMINATION ||
 	    (rc == GNUTLS_E_PULL_ERROR && err == 0)) {
-		f->failure_kind = xstrdup("eof");
+		facts_set_tls_failure(f, TLS_FAIL_EOF);
 		f->error = xasprintf("the server closed the connection during the TLS handshake (GnuTLS: %s)",
 				     gnutls_strerror(rc));
 	} else if (rc == GNUTLS_E_PULL_ERROR || rc == GNUTLS_E_PUSH_ERROR) {
-		f->failure_kind = xstrdup(err == ECONNRESET ? "reset" : "io");
+		facts_set_tls_failure(f, err == ECONNRESET ? TLS_FAIL_RESET : TLS_FAIL_IO);
 		free(f->failure_errno);
 		f->failure_errno = xstrdup(strerror(err));
 		f->error = xasprintf("%s during the TLS handshake (GnuTLS: %s)",
 				     strerror(err), gnutls_strerror(rc));
 	} else if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET) {
 		/* the server chose a version below our (libpq's) minimum */
-		f->failure_kind = xstrdup("version");
+		facts_set_tls_failure(f, TLS_FAIL_VERSION);
 		f->error = xasprintf("the server chose a TLS version outside the range allowed (GnuTLS: %s)",
 				     gnutls_strerror(rc));
 	} else {
-		f->failure_kind = xstrdup("other");
+		facts_set_tls_failure(f, TLS_FAIL_OTHER);
 		f->error = xstrdup(gnutls_strerror(rc));
 	}
 	c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);

@@ -13,6 +13,7 @@
 #include <gnutls/x509.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
@@ -208,25 +209,36 @@ int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
 
 /* OpenSSL's X509_verify_cert_error_string() wording for the GnuTLS status
  * bit, so the reason reads as libpq's users see it elsewhere. */
-static const char *status_reason(unsigned status)
+static enum chain_failure status_failure(unsigned status)
 {
 	if (status & GNUTLS_CERT_EXPIRED)
-		return "certificate has expired";
+		return CHAIN_FAIL_EXPIRED;
 	if (status & GNUTLS_CERT_NOT_ACTIVATED)
-		return "certificate is not yet valid";
+		return CHAIN_FAIL_NOT_YET_VALID;
 	if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
-		return "certificate signature failure";
+		return CHAIN_FAIL_SIGNATURE;
 	if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
-		return "unable to get local issuer certificate";
+		return CHAIN_FAIL_ISSUER_UNKNOWN;
 	if (status & GNUTLS_CERT_SIGNER_NOT_CA)
-		return "invalid CA certificate";
+		return CHAIN_FAIL_NOT_CA;
 	if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
-		return "unsupported certificate purpose";
+		return CHAIN_FAIL_PURPOSE;
 	if (status & GNUTLS_CERT_REVOKED)
-		return "certificate revoked";
+		return CHAIN_FAIL_REVOKED;
 	if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
-		return "insecure signature algorithm";
-	return "certificate verify failed";
+		return CHAIN_FAIL_INSECURE;
+	return CHAIN_FAIL_OTHER;
+}
+
+/* Record a failed chain: its code, its gap and their text. */
+static void chain_fails(struct trust_facts *tr, enum chain_failure c,
+			enum chain_gap gap, const char *detail)
+{
+	tr->chain_ok = 0;
+	tr->chain_code = c;
+	tr->chain_gap = gap;
+	free(tr->chain_error);
+	tr->chain_error = facts_chain_failure_message(c, gap, detail);
 }
 
 /* OpenSSL's SSL-server purpose test of the leaf (v3_purp.c,
@@ -311,6 +323,8 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 
 	free(tr->chain_error);
 	tr->chain_error = NULL;
+	tr->chain_code = CHAIN_FAIL_NONE;
+	tr->chain_gap = CHAIN_GAP_NONE;
 	tr->chain_ok = -1;
 	if (nchain == 0 || !tr->rootcert ||
 	    (!tr->rootcert_exists && tr->source != ROOTCERT_SYSTEM))
@@ -322,8 +336,7 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 		tr->rootcert_certs = -1;
 		free(tr->rootcert_error);
 		tr->rootcert_error = err;
-		tr->chain_ok = 0;
-		tr->chain_error = xstrdup("the root certificate file could not be read");
+		chain_fails(tr, CHAIN_FAIL_ROOT_UNREADABLE, CHAIN_GAP_NONE, NULL);
 		return;
 	} else {
 		tr->rootcert_certs = (int)nroots;
@@ -342,10 +355,10 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 			break;
 		if (gnutls_x509_crt_import(list[nlist], &d,
 					   GNUTLS_X509_FMT_DER) < 0) {
+			char num[24];
 			gnutls_x509_crt_deinit(list[nlist]);
-			tr->chain_ok = 0;
-			tr->chain_error = xasprintf(
-				"certificate %zu of the chain could not be parsed", i);
+			snprintf(num, sizeof(num), "%zu", i);
+			chain_fails(tr, CHAIN_FAIL_UNPARSABLE, CHAIN_GAP_NONE, num);
 			goto out;
 		}
 		nlist++;
@@ -379,13 +392,12 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 	 * is decided here: the file holds the very certificate, and only its
 	 * purpose and validity period are left to check. */
 	if (leaf_listed) {
-		tr->chain_ok = 0;
 		if (!leaf_purpose_ok(&chain[0]))
-			tr->chain_error = xstrdup("unsupported certificate purpose");
+			chain_fails(tr, CHAIN_FAIL_PURPOSE, CHAIN_GAP_NONE, NULL);
 		else if (now < chain[0].not_before)
-			tr->chain_error = xstrdup("certificate is not yet valid");
+			chain_fails(tr, CHAIN_FAIL_NOT_YET_VALID, CHAIN_GAP_NONE, NULL);
 		else if (now > chain[0].not_after)
-			tr->chain_error = xstrdup("certificate has expired");
+			chain_fails(tr, CHAIN_FAIL_EXPIRED, CHAIN_GAP_NONE, NULL);
 		else
 			tr->chain_ok = 1;
 		goto out;
@@ -412,26 +424,25 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 		pthread_mutex_unlock(&clock_lock);
 	}
 	if (rc < 0) {
-		tr->chain_ok = 0;
-		tr->chain_error = xasprintf("verification could not run: %s",
-					    gnutls_strerror(rc));
+		chain_fails(tr, CHAIN_FAIL_NOT_RUN, CHAIN_GAP_NONE,
+			    gnutls_strerror(rc));
 	} else if (status == 0 && !leaf_purpose_ok(&chain[0])) {
-		tr->chain_ok = 0;
-		tr->chain_error = xstrdup("unsupported certificate purpose");
+		chain_fails(tr, CHAIN_FAIL_PURPOSE, CHAIN_GAP_NONE, NULL);
 	} else if (status == 0) {
 		tr->chain_ok = 1;
 	} else {
 		gnutls_datum_t out;
 		struct strbuf sb = STRBUF_INIT;
-		tr->chain_ok = 0;
-		sb_adds(&sb, status_reason(status));
+		enum chain_gap gap = CHAIN_GAP_NONE;
 		if ((status & GNUTLS_CERT_SIGNER_NOT_FOUND) && nchain == 1 &&
 		    !chain[0].self_signed)
-			sb_adds(&sb, " (the server sent only its own certificate; "
-				     "is an intermediate certificate missing?)");
+			gap = CHAIN_GAP_INTERMEDIATE;
 		else if ((status & GNUTLS_CERT_SIGNER_NOT_FOUND) && anchors == 0 &&
 			 tr->source != ROOTCERT_SYSTEM)
-			sb_adds(&sb, " (the root file holds no self-signed CA certificate)");
+			gap = CHAIN_GAP_NO_ANCHOR;
+		chain_fails(tr, status_failure(status), gap, NULL);
+		sb_adds(&sb, tr->chain_error);
+		/* GnuTLS's own words follow, for the trust view */
 		if (gnutls_certificate_verification_status_print(
 			    status, GNUTLS_CRT_X509, &out, 0) >= 0) {
 			sb_adds(&sb, "; GnuTLS: ");
@@ -440,6 +451,7 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 			while (sb.len && (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '\n'))
 				sb.buf[--sb.len] = '\0';
 		}
+		free(tr->chain_error);
 		tr->chain_error = sb_detach(&sb);
 	}
 out:

@@ -2,31 +2,28 @@
 /* clients: the "other client stacks" matrix. For the observed chain and a
  * host name it says what libpq, pgjdbc, node-postgres, pgx, the rustls-based
  * Rust drivers, Npgsql and asyncpg would do under their own verify-ca and
- * verify-full, and names the fact that decides. Every rule here comes from
- * shared/research/clients.md (section numbers in comments); what that file
- * leaves open is UNKNOWN, never guessed. The chain's trust is libpq's own
- * result against the root file (trust_facts); this file adds each stack's
+ * verify-full, and names the fact that decides. This file holds the rows,
+ * one function per stack with the words of its name check, and the matrix
+ * that runs them; what the rows share is clients_ctx, how each stack
+ * matches one name is model/hostmatch. Every rule follows what is
+ * established about each stack's code and measured behaviour; what is not
+ * established is UNKNOWN, never guessed. The chain's trust is libpq's own
+ * result against the root file (trust_facts); a row adds its stack's
  * departures from it (webpki's v3-only rule, Go's and Node's name rules,
- * ...) and its own name matching. Pure: it reads the inspection and may
- * re-verify the chain through x509; no sockets, no printing. Certificate
- * names quoted in a rule pass sanitize. */
+ * ...). Pure: it reads the inspection and may re-verify the chain through
+ * x509; no sockets, no printing. Certificate names quoted in a rule pass
+ * sanitize. */
 #include "config.h"
 #include "model/clients.h"
+#include "model/clients_ctx.h"
 #include "engine/x509.h"
-#include "util/sanitize.h"
+#include "model/hostmatch.h"
 #include "util/strbuf.h"
-#include "util/strlist.h"
 #include "util/xalloc.h"
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
 const char *client_outcome_name(enum client_outcome o)
 {
@@ -40,746 +37,39 @@ const char *client_outcome_name(enum client_outcome o)
 	}
 }
 
-/* ---- the evaluation of one row ---------------------------------------- */
-
-/* A row collects reasons: the first reason at the highest level decides
- * (a rejection beats an unknown, which beats acceptance); what passed is
- * kept for the rule of an accepting row. */
-enum level { L_ACCEPT, L_UNKNOWN, L_REJECT };
-
-struct ev {
-	enum level level;
-	char *why;
-	struct strbuf ok;
-};
-
-/* printf into a fresh heap string, from a va_list */
-static char *vfmt(const char *fmt, va_list ap)
-	__attribute__((format(printf, 1, 0)));
-static char *vfmt(const char *fmt, va_list ap)
-{
-	char *s;
-
-	if (vasprintf(&s, fmt, ap) < 0)
-		return xstrdup(""); /* only on exhaustion: the rule goes blank */
-	return s;
-}
-
-static void ev_set(struct ev *e, enum level l, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void ev_set(struct ev *e, enum level l, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (l < e->level || (l == e->level && e->why))
-		return;
-	free(e->why);
-	va_start(ap, fmt);
-	e->why = vfmt(fmt, ap);
-	va_end(ap);
-	e->level = l;
-}
-
-static void ev_ok(struct ev *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void ev_ok(struct ev *e, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
-	va_end(ap);
-	if (e->ok.len)
-		sb_adds(&e->ok, "; ");
-	sb_adds(&e->ok, s);
-	free(s);
-}
-
-/* ---- facts shared by every row ----------------------------------------- */
-
-/* libpq's chain result, sorted by the reason x509.c gives (its wording is
- * OpenSSL's X509_verify_cert_error_string). */
-enum chain_class {
-	CC_UNCHECKED,
-	CC_OK,
-	CC_EXPIRED,
-	CC_NOTYET,
-	CC_SIGNATURE,
-	CC_ISSUER,
-	CC_NO_ANCHOR,  /* the root file holds no self-signed CA */
-	CC_NOT_CA,
-	CC_PURPOSE,
-	CC_INSECURE,
-	CC_UNREADABLE,
-	CC_OTHER,
-};
-
-/* How a stack's chain check differs from OpenSSL's (Matrix C). */
-enum pers { P_OPENSSL, P_JDK, P_GO, P_WEBPKI, P_DOTNET };
-
-/* The leaf's extended key usage. */
-enum eku { EKU_ABSENT, EKU_SERVER, EKU_ANY_ONLY, EKU_WRONG };
-
-struct ctx {
-	const struct inspection *ins;
-	const struct cert_facts *chain, *leaf;
-	size_t n;
-	const char *host;        /* the name to check, or NULL */
-	int iplen;               /* 4 or 16 when host is a strict IP literal */
-	uint8_t ip[16];
-	enum rootcert_source src;
-	const char *rootcert;    /* the path (or "system"), or NULL */
-	bool file;               /* a root file that exists (not "system") */
-	const struct trust_facts *tr;
-	struct trust_facts local; /* a fresh check when the probe made none */
-	enum chain_class cls;
-	time_t now;
-	/* the server negotiated (or refused with) a version below TLS 1.2 */
-	bool tls_old;
-	const char *tls_old_text;
-	/* signatures a verifier checks (not a self-signed certificate's own) */
-	const char *sha1_subject, *md5_subject;
-	int min_rsa;             /* smallest RSA key in the chain, 0 none */
-	const char *min_rsa_subject;
-	enum eku eku;
-	char **tmp;              /* sanitized strings, freed at the end */
-	int ntmp;
-};
-
-/* A certificate's text made safe to quote (kept until the matrix is done). */
-static const char *q(struct ctx *c, const char *s)
-{
-	char *t = sanitize(s ? s : "");
-	strlist_add(&c->tmp, &c->ntmp, t);
-	free(t);
-	return c->tmp[c->ntmp - 1];
-}
-
-static bool starts(const char *s, const char *prefix)
-{
-	return s && !strncmp(s, prefix, strlen(prefix));
-}
-
-static bool ieq(const char *a, const char *b)
-{
-	return a && b && !strcasecmp(a, b);
-}
-
-/* A strict IP literal (inet_pton, as Node's net.isIP, Go's ParseIP and
- * rustls's ServerName do), brackets allowed around IPv6: 4, 16 or 0. */
-static int parse_ip(const char *s, uint8_t out[16])
-{
-	char buf[64];
-	size_t n;
-
-	if (!s)
-		return 0;
-	n = strlen(s);
-	if (n >= 3 && s[0] == '[' && s[n - 1] == ']' && n - 2 < sizeof(buf)) {
-		memcpy(buf, s + 1, n - 2);
-		buf[n - 2] = '\0';
-		s = buf;
-	}
-	if (inet_pton(AF_INET, s, out) == 1)
-		return 4;
-	if (inet_pton(AF_INET6, s, out) == 1)
-		return 16;
-	return 0;
-}
-
-static enum chain_class classify(const struct trust_facts *t)
-{
-	const char *e = t->chain_error ? t->chain_error : "";
-
-	if (t->chain_ok < 0)
-		return CC_UNCHECKED;
-	if (t->chain_ok > 0)
-		return CC_OK;
-	if (starts(e, "certificate has expired"))
-		return CC_EXPIRED;
-	if (starts(e, "certificate is not yet valid"))
-		return CC_NOTYET;
-	if (starts(e, "certificate signature failure"))
-		return CC_SIGNATURE;
-	if (starts(e, "unable to get local issuer certificate"))
-		return strstr(e, "holds no self-signed CA") ? CC_NO_ANCHOR :
-							      CC_ISSUER;
-	if (starts(e, "invalid CA certificate"))
-		return CC_NOT_CA;
-	if (starts(e, "unsupported certificate purpose"))
-		return CC_PURPOSE;
-	if (starts(e, "insecure signature algorithm"))
-		return CC_INSECURE;
-	if (starts(e, "the root certificate file could not be read"))
-		return CC_UNREADABLE;
-	return CC_OTHER;
-}
-
-static int rsa_bits(const char *key)
-{
-	if (starts(key, "RSA "))
-		return atoi(key + 4);
-	if (starts(key, "RSA-PSS "))
-		return atoi(key + 8);
-	return 0;
-}
-
-static bool has(char **list, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(list[i], s))
-			return true;
-	return false;
-}
-
-static void ctx_init(struct ctx *c, const struct inspection *ins,
-		     const char *host)
-{
-	const struct tls_facts *tf = &ins->tls;
-
-	memset(c, 0, sizeof(*c));
-	c->ins = ins;
-	c->chain = ins->chain;
-	c->n = ins->chain ? ins->nchain : 0;
-	c->leaf = c->n ? &ins->chain[0] : NULL;
-	if (!host || !*host)
-		host = ins->trust.name_host ? ins->trust.name_host : ins->target.host;
-	c->host = host && *host ? host : NULL;
-	c->iplen = parse_ip(c->host, c->ip);
-	c->now = time(NULL);
-
-	c->rootcert = ins->trust.rootcert ? ins->trust.rootcert : ins->target.sslrootcert;
-	c->src = ins->trust.rootcert ? ins->trust.source : ins->target.rootcert_source;
-	bool exists = ins->trust.rootcert ? ins->trust.rootcert_exists :
-					    ins->target.rootcert_exists;
-	c->file = c->rootcert && exists && c->src != ROOTCERT_NONE &&
-		  c->src != ROOTCERT_SYSTEM;
-
-	/* the probe's result; a fresh check of the same file when it made
-	 * none (x509_verify reads only the file) */
-	c->tr = &ins->trust;
-	if (ins->trust.chain_ok < 0 && c->n && c->rootcert && exists &&
-	    c->src != ROOTCERT_NONE) {
-		c->local.chain_ok = -1;
-		c->local.name_ok = -1;
-		c->local.rootcert = (char *)c->rootcert;
-		c->local.source = c->src;
-		c->local.rootcert_exists = true;
-		x509_verify(c->chain, c->n, &c->local, X509_NOW);
-		c->tr = &c->local;
-	}
-	c->cls = classify(c->tr);
-
-	/* libpq's default floor is TLSv1.2 (libpq.md; clients.md Matrix C):
-	 * a version refusal under it means the server offers only older ones */
-	const char *min = ins->target.ssl_min_protocol_version;
-	if (tf->version && (!strcmp(tf->version, "SSL3.0") ||
-			    !strcmp(tf->version, "TLS1.0") ||
-			    !strcmp(tf->version, "TLS1.1"))) {
-		c->tls_old = true;
-		c->tls_old_text = tf->version;
-	} else if (tf->attempted && !tf->ok &&
-		   ((tf->failure_kind && !strcmp(tf->failure_kind, "version")) ||
-		    tf->alert_code == 70) &&
-		   (!min || !strcmp(min, "TLSv1.2")) &&
-		   !ins->target.ssl_max_protocol_version) {
-		c->tls_old = true;
-		c->tls_old_text = "only a version below TLS 1.2";
-	}
-
-	for (size_t i = 0; i < c->n; i++) {
-		const struct cert_facts *cf = &c->chain[i];
-		int bits = rsa_bits(cf->key);
-		if (bits && (!c->min_rsa || bits < c->min_rsa)) {
-			c->min_rsa = bits;
-			c->min_rsa_subject = cf->subject;
-		}
-		if (cf->self_signed || !cf->signature)
-			continue;
-		if (!c->sha1_subject && strstr(cf->signature, "SHA1"))
-			c->sha1_subject = cf->subject;
-		if (!c->md5_subject && (strstr(cf->signature, "MD5") ||
-					strstr(cf->signature, "MD2")))
-			c->md5_subject = cf->subject;
-	}
-	if (c->leaf) {
-		const struct cert_facts *l = c->leaf;
-		if (has(l->ext_key_usage, l->next_key_usage, "serverAuth"))
-			c->eku = EKU_SERVER;
-		else if (has(l->ext_key_usage, l->next_key_usage,
-			     "anyExtendedKeyUsage"))
-			c->eku = EKU_ANY_ONLY;
-		else if (l->next_key_usage > 0)
-			c->eku = EKU_WRONG;
-	}
-}
-
-static void ctx_free(struct ctx *c)
-{
-	free(c->local.chain_error);
-	free(c->local.rootcert_error);
-	free(c->local.name_error);
-	free(c->local.name_host);
-	strlist_free(c->tmp);
-}
-
-/* ---- checks every stack shares ----------------------------------------- */
-
-/* The TLS 1.2 floor of a stack (Matrix C, "minimum TLS version"); NULL
- * for a stack whose floor is the OS's. */
-static void tls_floor(struct ev *e, struct ctx *c, const char *floor)
-{
-	if (!c->tls_old)
-		return;
-	if (floor)
-		ev_set(e, L_REJECT, "the server offers %s; %s", c->tls_old_text,
-		       floor);
-	else
-		ev_set(e, L_UNKNOWN, "the server offers %s; this stack's floor is the OS default (clients.md: unverified)",
-		       c->tls_old_text);
-}
-
-/* A row begins with the stack's protocol floor, then needs a certificate:
- * without one there is no verdict, the handshake did not get that far. */
-static bool start(struct ev *e, struct ctx *c, const char *floor)
-{
-	const struct tls_facts *tf = &c->ins->tls;
-
-	tls_floor(e, c, floor);
-	if (c->n)
-		return true;
-	if (!tf->attempted)
-		ev_set(e, L_UNKNOWN, "no TLS handshake was made: no certificate to judge");
-	else if (!tf->ok)
-		ev_set(e, L_UNKNOWN, "the TLS handshake did not complete (%s): no certificate to judge",
-		       q(c, tf->error ? tf->error : "no reason recorded"));
-	else
-		ev_set(e, L_UNKNOWN, "the server sent no certificate");
-	return false;
-}
-
-/* The chain against the root file, as libpq judged it, translated for a
- * stack that uses the same file (Matrix C for the differences). */
-static void file_trust(struct ev *e, struct ctx *c, enum pers p,
-		       const char *who)
-{
-	const char *f = q(c, c->rootcert);
-	const char *full = c->tr->chain_error ? c->tr->chain_error : "";
-	/* OpenSSL's reason only; GnuTLS's own text stays in the trust view */
-	const char *g = strstr(full, "; GnuTLS: ");
-	char *reason = g ? xstrndup(full, (size_t)(g - full)) : xstrdup(full);
-	const char *err = q(c, reason);
-
-	free(reason);
-
-	switch (c->cls) {
-	case CC_OK:
-		ev_ok(e, "chain trusted by \"%s\"", f);
-		return;
-	case CC_UNCHECKED:
-		ev_set(e, L_UNKNOWN, "the chain was not checked against \"%s\"", f);
-		return;
-	case CC_EXPIRED:
-	case CC_NOTYET:
-	case CC_SIGNATURE:
-	case CC_ISSUER:
-	case CC_UNREADABLE:
-		ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
-		return;
-	case CC_NO_ANCHOR:
-		if (p == P_OPENSSL)
-			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
-		else
-			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA, which OpenSSL needs; whether %s anchors at a non-self-signed certificate is not recorded in clients.md",
-			       f, who);
-		return;
-	case CC_NOT_CA:
-		/* Go: intermediates need BasicConstraintsValid && IsCA;
-		 * webpki: v3 with basicConstraints (Matrix C, v1 intermediate) */
-		if (p == P_OPENSSL || p == P_GO || p == P_WEBPKI)
-			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
-		else
-			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's rule for it is unverified in clients.md",
-			       err, who);
-		return;
-	case CC_PURPOSE:
-		/* every stack refuses an EKU without serverAuth (Matrix C) */
-		if (p == P_OPENSSL || c->eku == EKU_WRONG)
-			ev_set(e, L_REJECT, "leaf's extended key usage lacks serverAuth (%s)", err);
-		else
-			ev_set(e, L_UNKNOWN, "libpq refuses the leaf's purpose (%s); how %s treats it is not recorded in clients.md",
-			       err, who);
-		return;
-	case CC_INSECURE:
-		if (p == P_OPENSSL)
-			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
-		else if (p == P_JDK && c->sha1_subject && !c->md5_subject &&
-			 (!c->min_rsa || c->min_rsa >= 1024))
-			/* 6.14: jdk.certpath.disabledAlgorithms restricts SHA1
-			 * only for jdkCA roots; LibPQFactory's anchors come from
-			 * the root file (lab: sha1 row A/A) */
-			ev_ok(e, "libpq refuses the SHA-1 signature on \"%s\", JDK PKIX takes it under a root-file anchor (lab)",
-			      q(c, c->sha1_subject));
-		else
-			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's algorithm policy may differ",
-			       err, who);
-		return;
-	case CC_OTHER:
-		if (p == P_OPENSSL)
-			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
-		else
-			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; whether %s agrees is not recorded",
-			       err, who);
-		return;
-	}
-}
-
-/* Validity, checked directly where the trust answer is unknown (another
- * trust store): every stack refuses an expired or not yet valid chain. */
-static void validity(struct ev *e, struct ctx *c)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		const struct cert_facts *cf = &c->chain[i];
-		if (i > 0 && cf->self_signed)
-			continue;
-		if (cf->not_after && c->now > cf->not_after) {
-			ev_set(e, L_REJECT, "\"%s\" has expired", q(c, cf->subject));
-			return;
-		}
-		if (cf->not_before && c->now < cf->not_before) {
-			ev_set(e, L_REJECT, "\"%s\" is not yet valid", q(c, cf->subject));
-			return;
-		}
-	}
-}
-
-/* The leaf's EKU for a stack that requires serverAuth when an EKU is
- * present (all of them, Matrix C); anyExtendedKeyUsage is OpenSSL's
- * refusal only (x509.c), the others are not recorded. */
-static void leaf_eku(struct ev *e, struct ctx *c, enum pers p, const char *who)
-{
-	if (c->eku == EKU_WRONG || (c->eku == EKU_ANY_ONLY && p == P_OPENSSL))
-		ev_set(e, L_REJECT, "the leaf's extended key usage lacks serverAuth");
-	else if (c->eku == EKU_ANY_ONLY)
-		ev_set(e, L_UNKNOWN, "the leaf's EKU is anyExtendedKeyUsage only; how %s treats it is not recorded",
-		       who);
-}
-
-/* ---- name matching, one matcher per stack ------------------------------ */
-
-/* Split s (a copy, modified) at dots, keeping empty labels. */
-static int split_labels(char *s, char **parts, int max)
-{
-	int n = 0;
-	char *p = s;
-
-	for (;;) {
-		char *dot = strchr(p, '.');
-		if (n == max)
-			return -1;
-		parts[n++] = p;
-		if (!dot)
-			return n;
-		*dot = '\0';
-		p = dot + 1;
-	}
-}
-
-static void lower_ascii(char *s)
-{
-	for (; *s; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
-}
-
-static bool ldh(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	       (ch >= '0' && ch <= '9') || ch == '-';
-}
-
-/* OpenSSL X509_check_host with X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS (6.12,
- * 6.10; v3_utl.c valid_star/wildcard_match): "*" is the whole leftmost
- * label, at least two dots follow it, it covers one label of LDH chars. */
-static bool match_openssl(const char *pat, const char *host)
-{
-	size_t hl = strlen(host), rl;
-	const char *rest;
-	int dots = 0;
-
-	if (ieq(pat, host))
-		return true;
-	if (hl <= 1 || host[0] == '.' || pat[0] != '*' || pat[1] != '.')
-		return false;
-	rest = pat + 1;
-	for (const char *p = rest; *p; p++) {
-		if (*p == '.') {
-			dots++;
-			if (p[1] == '\0' || p[1] == '.' || p[1] == '-' ||
-			    (p > rest && p[-1] == '-'))
-				return false;
-		} else if (!ldh(*p)) {
-			return false;
-		}
-	}
-	if (dots < 2 || pat[strlen(pat) - 1] == '-')
-		return false;
-	rl = strlen(rest);
-	if (hl <= rl || strcasecmp(host + hl - rl, rest) != 0)
-		return false;
-	for (size_t i = 0; i < hl - rl; i++)
-		if (!ldh(host[i]))
-			return false;
-	return true;
-}
-
-/* Node's splitHost: one trailing dot dropped (unfqdn), A-Z lowered. */
-static void unfqdn_lower(char *s)
-{
-	size_t l = strlen(s);
-	if (l && s[l - 1] == '.')
-		s[l - 1] = '\0';
-	lower_ascii(s);
-}
-
-/* Node's tls.js check() (6.3): equal label counts, no empty or non-ASCII
- * pattern label, one "*" in the leftmost label with a prefix and/or
- * suffix, not in an xn-- label, and never "*.tld". ASCII-lowercase, one
- * trailing dot dropped (unfqdn). */
-static bool match_node(const char *pattern, const char *hostname)
-{
-	char *pat = xstrdup(pattern), *host = xstrdup(hostname);
-	char *pp[128], *hp[128];
-	int np, nh;
-	bool ok = false;
-
-	if (!*pat)
-		goto out;
-	unfqdn_lower(pat);
-	unfqdn_lower(host);
-	np = split_labels(pat, pp, 128);
-	nh = split_labels(host, hp, 128);
-	if (np < 0 || nh < 0 || np != nh)
-		goto out;
-	for (int i = 0; i < np; i++) {
-		if (!*pp[i])
-			goto out;
-		for (const unsigned char *p = (const unsigned char *)pp[i]; *p; p++)
-			if (*p < 0x21 || *p > 0x7f)
-				goto out;
-	}
-	for (int i = np - 1; i > 0; i--)
-		if (strcmp(hp[i], pp[i]) != 0)
-			goto out;
-	char *star = strchr(pp[0], '*');
-	if (!star || strstr(pp[0], "xn--")) {
-		ok = !strcmp(hp[0], pp[0]);
-		goto out;
-	}
-	if (strchr(star + 1, '*') || np <= 2)
-		goto out;
-	size_t pre = (size_t)(star - pp[0]), suf = strlen(star + 1);
-	size_t hl = strlen(hp[0]);
-	ok = pre + suf <= hl && !strncmp(hp[0], pp[0], pre) &&
-	     !strcmp(hp[0] + hl - suf, star + 1);
-out:
-	free(pat);
-	free(host);
-	return ok;
-}
-
-/* Go crypto/x509 validHostname: LDH plus "_", no empty label, "-" not
- * first; a pattern may have "*" as its whole first label. */
-static bool go_valid(const char *s, bool pattern)
-{
-	size_t n = strlen(s);
-	bool first = true, start = true;
-
-	if (!pattern && n && s[n - 1] == '.')
-		n--;
-	if (n == 0 || (n == 1 && s[0] == '*'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (ch == '.') {
-			if (start)
-				return false;
-			first = false;
-			start = true;
-			continue;
-		}
-		if (pattern && first && start && ch == '*' &&
-		    (i + 1 == n || s[i + 1] == '.')) {
-			start = false;
-			continue;
-		}
-		if (!(ldh(ch) || ch == '_') || (ch == '-' && start))
-			return false;
-		start = false;
-	}
-	return !start;
-}
-
-/* Go VerifyHostname/matchHostnames (6.6): a whole leftmost "*" label,
- * equal label counts, no two-labels rule ("*.test" matches "db.test");
- * names that are not valid host names only match exactly. */
-static bool match_go(const char *pat, const char *hostname)
-{
-	char *host = xstrdup(hostname), *p = xstrdup(pat);
-	char *pp[128], *hp[128];
-	bool ok;
-	size_t l = strlen(host);
-
-	if (!go_valid(hostname, false) || !go_valid(pat, true)) {
-		ok = *pat && ieq(pat, hostname);
-		goto out;
-	}
-	if (l && host[l - 1] == '.')
-		host[l - 1] = '\0';
-	lower_ascii(host);
-	lower_ascii(p);
-	int np = split_labels(p, pp, 128), nh = split_labels(host, hp, 128);
-	ok = np > 0 && np == nh;
-	for (int i = 0; ok && i < np; i++)
-		if (!(i == 0 && !strcmp(pp[i], "*")) && strcmp(pp[i], hp[i]))
-			ok = false;
-out:
-	free(host);
-	free(p);
-	return ok;
-}
-
-/* webpki (6.8): a wildcard label is exactly "*", leftmost, with at least
- * two labels after it, covering one label. */
-static bool match_webpki(const char *pat, const char *host)
-{
-	const char *rest, *dot;
-
-	if (ieq(pat, host))
-		return true;
-	if (pat[0] != '*' || pat[1] != '.')
-		return false;
-	rest = pat + 2;
-	if (!strchr(rest, '.') || strchr(rest, '*'))
-		return false;
-	dot = strchr(host, '.');
-	return dot && dot > host && ieq(dot + 1, rest);
-}
-
-/* PGjdbcHostnameVerifier.verifyHostName (6.2), ported line by line: the
- * only "*" must come first, the pattern needs a dot, the star covers one
- * label; "*.com" matches "longhostname.com". */
-static bool match_jdbc(const char *host, const char *pattern)
-{
-	const char *last = strrchr(pattern, '*');
-	size_t hl = strlen(host), pl = strlen(pattern);
-
-	if (!last)
-		return ieq(host, pattern);
-	if (last != pattern || !strchr(pattern, '.') || hl < pl - 1)
-		return false;
-	size_t toff = hl - pl + 1;
-	for (size_t i = 0; i < toff; i++)
-		if (host[i] == '.')
-			return false;
-	return !strcasecmp(host + toff, pattern + 1);
-}
-
-/* The address of an iPAddress SAN as the facts print it (inet_ntop). */
-static bool ip_san_is(const char *san, const uint8_t *ip, int iplen)
-{
-	uint8_t b[16];
-	return parse_ip(san, b) == iplen && !memcmp(b, ip, (size_t)iplen);
-}
-
-static bool any_ip_san(const struct ctx *c, const uint8_t *ip, int iplen)
-{
-	for (int i = 0; i < c->leaf->nsan_ip; i++)
-		if (ip_san_is(c->leaf->san_ip[i], ip, iplen))
-			return true;
-	return false;
-}
-
-/* The first name of a list for a mismatch message: "x" (and N more). */
-static void first_of(struct ctx *c, struct strbuf *sb, char **list, int n)
-{
-	sb_addf(sb, "\"%s\"", q(c, list[0]));
-	if (n > 1)
-		sb_addf(sb, " (and %d more)", n - 1);
-}
-
-/* A note for an IP host whose address a stack sees only in iPAddress SANs
- * while the certificate spells it elsewhere. */
-static void ip_elsewhere(struct ctx *c, struct strbuf *sb)
-{
-	const struct cert_facts *l = c->leaf;
-	for (int i = 0; i < l->nsan_dns; i++)
-		if (ieq(l->san_dns[i], c->host)) {
-			sb_addf(sb, "; the dNSName SAN \"%s\" does not count for an IP",
-				q(c, l->san_dns[i]));
-			return;
-		}
-	for (int i = 0; i < l->ncn; i++)
-		if (ieq(l->cn[i], c->host)) {
-			sb_addf(sb, "; the CN \"%s\" does not count for an IP",
-				q(c, l->cn[i]));
-			return;
-		}
-}
-
-/* An IP host against iPAddress SANs only (OpenSSL set1_ip, Node, Go,
- * webpki). */
-static int ip_only(struct ctx *c, struct strbuf *why, const char *rule)
-{
-	const char *h = q(c, c->host);
-
-	if (any_ip_san(c, c->ip, c->iplen)) {
-		sb_addf(why, "%s matches an iPAddress SAN", h);
-		return 1;
-	}
-	sb_addf(why, "%s: no iPAddress SAN is %s", rule, h);
-	if (c->leaf->nsan_ip) {
-		sb_adds(why, " (has ");
-		first_of(c, why, c->leaf->san_ip, c->leaf->nsan_ip);
-		sb_adds(why, ")");
-	}
-	ip_elsewhere(c, why);
-	return 0;
-}
-
 /* OpenSSL X509_check_host / X509_check_ip, as asyncpg (Python >= 3.7,
- * hostname_checks_common_name on: 6.12) and .NET on Linux for DNS names
- * (6.10) use it: dNSName SANs; the CNs only when there is no dNSName SAN
+ * hostname_checks_common_name on) and .NET on Linux for DNS names use
+ * it: dNSName SANs; the CNs only when there is no dNSName SAN
  * (iPAddress SANs do not block them). */
-static int names_openssl(struct ctx *c, struct strbuf *why, const char *fn)
+static int names_openssl(struct clients_ctx *c, struct strbuf *why,
+			 const char *fn)
 {
 	const struct cert_facts *l = c->leaf;
 	const char *h = q(c, c->host);
 
 	if (c->iplen)
-		return ip_only(c, why, fn);
+		return clients_ip_only(c, why, fn);
 	if (l->nsan_dns) {
 		for (int i = 0; i < l->nsan_dns; i++)
-			if (match_openssl(l->san_dns[i], c->host)) {
+			if (hostmatch_openssl(l->san_dns[i], c->host)) {
 				sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
 					q(c, l->san_dns[i]));
 				return 1;
 			}
 		sb_addf(why, "%s: no dNSName SAN matches \"%s\" (", fn, h);
-		first_of(c, why, l->san_dns, l->nsan_dns);
+		clients_first_of(c, why, l->san_dns, l->nsan_dns);
 		sb_adds(why, "; CN not consulted when dNSName SANs exist; \"*\" only as a whole label with two labels after it)");
 		return 0;
 	}
 	for (int i = 0; i < l->ncn; i++)
-		if (match_openssl(l->cn[i], c->host)) {
+		if (hostmatch_openssl(l->cn[i], c->host)) {
 			sb_addf(why, "\"%s\" matches the CN \"%s\" (%s falls back to the CN: no dNSName SAN)",
 				h, q(c, l->cn[i]), fn);
 			return 1;
 		}
 	if (l->ncn) {
 		sb_addf(why, "%s: no dNSName SAN and the CN ", fn);
-		first_of(c, why, l->cn, l->ncn);
+		clients_first_of(c, why, l->cn, l->ncn);
 		sb_addf(why, " does not match \"%s\"", h);
 	} else {
 		sb_addf(why, "%s: the certificate names no host (no dNSName SAN, no CN)", fn);
@@ -787,16 +77,17 @@ static int names_openssl(struct ctx *c, struct strbuf *why, const char *fn)
 	return 0;
 }
 
-/* Node tls.checkServerIdentity (6.3) for the name node-postgres hands it. */
-static int names_node(struct ctx *c, const char *name, struct strbuf *why)
+/* Node tls.checkServerIdentity for the name node-postgres hands it. */
+static int names_node(struct clients_ctx *c, const char *name,
+		      struct strbuf *why)
 {
 	const struct cert_facts *l = c->leaf;
 	uint8_t ip[16];
-	int iplen = parse_ip(name, ip);
+	int iplen = hostmatch_parse_ip(name, ip);
 	const char *h = q(c, name);
 
 	if (iplen) {
-		if (any_ip_san(c, ip, iplen)) {
+		if (clients_any_ip_san(c, ip, iplen)) {
 			sb_addf(why, "%s matches an iPAddress SAN", h);
 			return 1;
 		}
@@ -806,42 +97,42 @@ static int names_node(struct ctx *c, const char *name, struct strbuf *why)
 	}
 	if (l->nsan_dns) {
 		for (int i = 0; i < l->nsan_dns; i++)
-			if (match_node(l->san_dns[i], name)) {
+			if (hostmatch_node(l->san_dns[i], name)) {
 				sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
 					q(c, l->san_dns[i]));
 				return 1;
 			}
 		sb_addf(why, "checkServerIdentity: Host: %s. is not in the cert's altnames ", h);
-		first_of(c, why, l->san_dns, l->nsan_dns);
+		clients_first_of(c, why, l->san_dns, l->nsan_dns);
 		sb_adds(why, " (CN ignored when dNSName SANs exist)");
 		return 0;
 	}
 	for (int i = 0; i < l->ncn; i++)
-		if (match_node(l->cn[i], name)) {
+		if (hostmatch_node(l->cn[i], name)) {
 			sb_addf(why, "\"%s\" matches the CN \"%s\" (Node falls back to the CN: no dNSName SAN)",
 				h, q(c, l->cn[i]));
 			return 1;
 		}
 	if (l->ncn) {
 		sb_addf(why, "checkServerIdentity: Host: %s. is not cert's CN ", h);
-		first_of(c, why, l->cn, l->ncn);
+		clients_first_of(c, why, l->cn, l->ncn);
 	} else {
 		sb_adds(why, "checkServerIdentity: Cert does not contain a DNS name");
 	}
 	return 0;
 }
 
-/* Go VerifyHostname (6.6): IPs against iPAddress SANs, names against
+/* Go VerifyHostname: IPs against iPAddress SANs, names against
  * dNSName SANs; the CN is ignored since Go 1.15. */
-static int names_go(struct ctx *c, struct strbuf *why)
+static int names_go(struct clients_ctx *c, struct strbuf *why)
 {
 	const struct cert_facts *l = c->leaf;
 	const char *h = q(c, c->host);
 
 	if (c->iplen)
-		return ip_only(c, why, "Go VerifyHostname compares an IP only with iPAddress SANs");
+		return clients_ip_only(c, why, "Go VerifyHostname compares an IP only with iPAddress SANs");
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (match_go(l->san_dns[i], c->host)) {
+		if (hostmatch_go(l->san_dns[i], c->host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
 				q(c, l->san_dns[i]));
 			return 1;
@@ -856,21 +147,21 @@ static int names_go(struct ctx *c, struct strbuf *why)
 		return 0;
 	}
 	sb_addf(why, "Go VerifyHostname: no dNSName SAN matches \"%s\" (", h);
-	first_of(c, why, l->san_dns, l->nsan_dns);
+	clients_first_of(c, why, l->san_dns, l->nsan_dns);
 	sb_adds(why, "; CN ignored)");
 	return 0;
 }
 
-/* webpki (6.8): dNSName SANs for names, iPAddress SANs for IPs, no CN. */
-static int names_webpki(struct ctx *c, struct strbuf *why)
+/* webpki: dNSName SANs for names, iPAddress SANs for IPs, no CN. */
+static int names_webpki(struct clients_ctx *c, struct strbuf *why)
 {
 	const struct cert_facts *l = c->leaf;
 	const char *h = q(c, c->host);
 
 	if (c->iplen)
-		return ip_only(c, why, "webpki compares an IP only with iPAddress SANs");
+		return clients_ip_only(c, why, "webpki compares an IP only with iPAddress SANs");
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (match_webpki(l->san_dns[i], c->host)) {
+		if (hostmatch_webpki(l->san_dns[i], c->host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
 				q(c, l->san_dns[i]));
 			return 1;
@@ -880,49 +171,14 @@ static int names_webpki(struct ctx *c, struct strbuf *why)
 		return 0;
 	}
 	sb_addf(why, "webpki: no dNSName SAN matches \"%s\" (", h);
-	first_of(c, why, l->san_dns, l->nsan_dns);
+	clients_first_of(c, why, l->san_dns, l->nsan_dns);
 	sb_adds(why, "; \"*\" needs two labels after it and covers one)");
 	return 0;
 }
 
-/* How Java prints an iPAddress SAN: dotted IPv4, IPv6 as eight
- * uncompressed hex groups (6.2 note 9: 0:0:0:0:0:0:0:1). */
-static char *java_ip_text(const char *san)
-{
-	uint8_t b[16];
-	int n = parse_ip(san, b);
-
-	if (n != 16)
-		return xstrdup(san);
-	return xasprintf("%x:%x:%x:%x:%x:%x:%x:%x", b[0] << 8 | b[1],
-			 b[2] << 8 | b[3], b[4] << 8 | b[5], b[6] << 8 | b[7],
-			 b[8] << 8 | b[9], b[10] << 8 | b[11], b[12] << 8 | b[13],
-			 b[14] << 8 | b[15]);
-}
-
-static int count_char(const char *s, char ch)
-{
-	int n = 0;
-	for (; *s; s++)
-		n += *s == ch;
-	return n;
-}
-
-/* HOSTNAME_PATTERN_COMPARATOR: more dots, fewer stars, longer wins. */
-static bool more_specific(const char *a, const char *b)
-{
-	int da = count_char(a, '.'), db = count_char(b, '.');
-	if (da != db)
-		return da > db;
-	int sa = count_char(a, '*'), sb = count_char(b, '*');
-	if (sa != sb)
-		return sa < sb;
-	return strlen(a) > strlen(b);
-}
-
-/* PGjdbcHostnameVerifier.verify (6.2): DNS and IP SANs by text, the most
+/* PGjdbcHostnameVerifier.verify: DNS and IP SANs by text, the most
  * specific CN only when there is no dNSName SAN. */
-static int names_jdbc(struct ctx *c, struct strbuf *why)
+static int names_jdbc(struct clients_ctx *c, struct strbuf *why)
 {
 	const struct cert_facts *l = c->leaf;
 	char host[256];
@@ -938,8 +194,8 @@ static int names_jdbc(struct ctx *c, struct strbuf *why)
 	}
 	h = q(c, host);
 	for (int i = 0; i < l->nsan_ip; i++) {
-		char *t = java_ip_text(l->san_ip[i]);
-		bool ok = match_jdbc(host, t);
+		char *t = hostmatch_java_ip(l->san_ip[i]);
+		bool ok = hostmatch_jdbc(t, host);
 		if (ok)
 			sb_addf(why, "\"%s\" equals iPAddress SAN \"%s\" as Java prints it",
 				h, q(c, t));
@@ -948,14 +204,14 @@ static int names_jdbc(struct ctx *c, struct strbuf *why)
 			return 1;
 	}
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (match_jdbc(host, l->san_dns[i])) {
+		if (hostmatch_jdbc(l->san_dns[i], host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
 				q(c, l->san_dns[i]));
 			return 1;
 		}
 	if (l->nsan_dns) {
 		sb_addf(why, "PGjdbcHostnameVerifier: no SAN matches \"%s\" (", h);
-		first_of(c, why, l->san_dns, l->nsan_dns);
+		clients_first_of(c, why, l->san_dns, l->nsan_dns);
 		sb_adds(why, "; CN ignored when a dNSName SAN exists)");
 		if (c->iplen == 16 && l->nsan_ip)
 			sb_adds(why, "; Java prints IPv6 SANs uncompressed");
@@ -967,9 +223,9 @@ static int names_jdbc(struct ctx *c, struct strbuf *why)
 	}
 	const char *cn = l->cn[0];
 	for (int i = 1; i < l->ncn; i++)
-		if (more_specific(l->cn[i], cn))
+		if (hostmatch_jdbc_more_specific(l->cn[i], cn))
 			cn = l->cn[i];
-	if (match_jdbc(host, cn)) {
+	if (hostmatch_jdbc(cn, host)) {
 		sb_addf(why, "\"%s\" matches the CN \"%s\" (pgjdbc falls back to the most specific CN: no dNSName SAN)",
 			h, q(c, cn));
 		return 1;
@@ -981,60 +237,43 @@ static int names_jdbc(struct ctx *c, struct strbuf *why)
 	return 0;
 }
 
-/* .NET on Linux (6.10): an IP host matches iPAddress SAN bytes, or else a
+/* .NET on Linux: an IP host matches iPAddress SAN bytes, or else a
  * CN equal to the IP text even when SANs exist; a name goes through
  * X509_check_host with NO_PARTIAL_WILDCARDS. */
-static int names_dotnet(struct ctx *c, struct strbuf *why)
+static int names_dotnet(struct clients_ctx *c, struct strbuf *why)
 {
 	const struct cert_facts *l = c->leaf;
 
 	if (!c->iplen)
 		return names_openssl(c, why, ".NET (OpenSSL X509_check_host)");
-	if (any_ip_san(c, c->ip, c->iplen)) {
+	if (clients_any_ip_san(c, c->ip, c->iplen)) {
 		sb_addf(why, "%s matches an iPAddress SAN", q(c, c->host));
 		return 1;
 	}
 	for (int i = 0; i < l->ncn; i++)
-		if (ieq(l->cn[i], c->host)) {
+		if (hostmatch_equal(l->cn[i], c->host)) {
 			sb_addf(why, "%s equals the CN (CryptoNative_CheckX509IpAddress takes a CN with the IP text)",
 				q(c, c->host));
 			return 1;
 		}
 	sb_addf(why, "CryptoNative_CheckX509IpAddress: no iPAddress SAN and no CN is %s",
 		q(c, c->host));
-	ip_elsewhere(c, why);
+	clients_ip_elsewhere(c, why);
 	return 0;
 }
 
-/* A verify-full row's name step: the stack's matcher, its verdict kept. */
-static void name_step(struct ev *e, struct ctx *c,
-		      int (*fn)(struct ctx *, struct strbuf *), const char *note)
-{
-	struct strbuf why = STRBUF_INIT;
-
-	if (!c->host) {
-		ev_set(e, L_UNKNOWN, "no host name to check");
-		return;
-	}
-	if (fn(c, &why))
-		ev_ok(e, "%s%s", sb_str(&why), note ? note : "");
-	else
-		ev_set(e, L_REJECT, "%s%s", sb_str(&why), note ? note : "");
-	sb_free(&why);
-}
-
-static int names_openssl_py(struct ctx *c, struct strbuf *why)
+static int names_openssl_py(struct clients_ctx *c, struct strbuf *why)
 {
 	return names_openssl(c, why, "OpenSSL X509_check_host (Python ssl)");
 }
 
 /* ---- the rows ---------------------------------------------------------- */
 
-/* libpq (6.1): the chain against the root file and pq_verify_peer_name_
+/* libpq: the chain against the root file and pq_verify_peer_name_
  * matches_certificate, as the verdict model has them. */
-static void row_libpq(struct ev *e, struct ctx *c, bool full)
+static void row_libpq(struct clients_ev *e, struct clients_ctx *c, bool full)
 {
-	if (!start(e, c, "libpq's ssl_min_protocol_version defaults to TLSv1.2"))
+	if (!clients_start(e, c, "libpq's ssl_min_protocol_version defaults to TLSv1.2"))
 		return;
 	if (c->src == ROOTCERT_SYSTEM && !full) {
 		ev_set(e, L_REJECT, "sslrootcert=system allows only verify-full (libpq 16+: weak sslmode; libpq 15 looks for a file named \"system\")");
@@ -1048,7 +287,7 @@ static void row_libpq(struct ev *e, struct ctx *c, bool full)
 	if (c->src == ROOTCERT_SYSTEM && c->cls == CC_OK)
 		ev_ok(e, "chain trusted by the system store (sslrootcert=system)");
 	else
-		file_trust(e, c, P_OPENSSL, "libpq");
+		clients_file_trust(e, c, P_OPENSSL, "libpq");
 	if (!full)
 		return;
 	if (!c->host) {
@@ -1059,7 +298,7 @@ static void row_libpq(struct ev *e, struct ctx *c, bool full)
 	const struct trust_facts *t = &c->ins->trust;
 	char *msg = NULL;
 	int ok;
-	if (t->name_checked && t->name_ok >= 0 && ieq(t->name_host, c->host)) {
+	if (t->name_checked && t->name_ok >= 0 && hostmatch_equal(t->name_host, c->host)) {
 		ok = t->name_ok;
 		msg = t->name_error ? xstrdup(t->name_error) : NULL;
 	} else {
@@ -1084,11 +323,11 @@ static void row_libpq(struct ev *e, struct ctx *c, bool full)
 	free(msg);
 }
 
-/* pgjdbc with LibPQFactory (6.2, 6.14): sslrootcert (default
+/* pgjdbc with LibPQFactory: sslrootcert (default
  * ~/.postgresql/root.crt) into PKIX anchors, no JDK cacerts, no "system". */
-static void row_jdbc(struct ev *e, struct ctx *c, bool full)
+static void row_jdbc(struct clients_ev *e, struct clients_ctx *c, bool full)
 {
-	if (!start(e, c, "JDK 17 disables TLS 1.0/1.1 (jdk.tls.disabledAlgorithms)"))
+	if (!clients_start(e, c, "JDK 17 disables TLS 1.0/1.1 (jdk.tls.disabledAlgorithms)"))
 		return;
 	if (c->src == ROOTCERT_SYSTEM) {
 		ev_set(e, L_REJECT, "no sslrootcert=system in pgjdbc: LibPQFactory opens a file named \"system\" (Could not open SSL root certificate file)");
@@ -1101,7 +340,7 @@ static void row_jdbc(struct ev *e, struct ctx *c, bool full)
 		       q(c, c->rootcert ? c->rootcert : "~/.postgresql/root.crt"));
 		return;
 	} else {
-		file_trust(e, c, P_JDK, "JDK PKIX");
+		clients_file_trust(e, c, P_JDK, "JDK PKIX");
 	}
 	if (c->md5_subject)
 		ev_set(e, L_REJECT, "MD5 signature on \"%s\" (jdk.certpath.disabledAlgorithms)",
@@ -1109,22 +348,23 @@ static void row_jdbc(struct ev *e, struct ctx *c, bool full)
 	if (c->min_rsa && c->min_rsa < 1024)
 		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (JDK: RSA keySize < 1024 disabled)",
 		       c->min_rsa, q(c, c->min_rsa_subject));
-	leaf_eku(e, c, P_JDK, "JDK PKIX");
+	clients_leaf_eku(e, c, P_JDK, "JDK PKIX");
 	if (full)
-		name_step(e, c, names_jdbc, NULL);
+		clients_name_step(e, c, names_jdbc, NULL);
 }
 
 enum node_variant { NODE_CA_DEFAULT, NODE_CA_COMPAT, NODE_FULL };
 
-/* node-postgres (6.3): pg-connection-string turns sslrootcert into
+/* node-postgres: pg-connection-string turns sslrootcert into
  * ssl.ca (replacing Node's bundled CAs); default parsing treats verify-ca
  * as verify-full, uselibpqcompat makes checkServerIdentity a no-op; Node's
  * OpenSSL checks the chain. */
-static void row_node(struct ev *e, struct ctx *c, enum node_variant v)
+static void row_node(struct clients_ev *e, struct clients_ctx *c,
+		     enum node_variant v)
 {
 	bool full = v != NODE_CA_COMPAT;
 
-	if (!start(e, c, "Node's tls.DEFAULT_MIN_VERSION is TLSv1.2"))
+	if (!clients_start(e, c, "Node's tls.DEFAULT_MIN_VERSION is TLSv1.2"))
 		return;
 	if (c->src == ROOTCERT_SYSTEM) {
 		ev_set(e, L_REJECT, "pg-connection-string reads sslrootcert=system as a file named \"system\" (no special case)");
@@ -1136,7 +376,7 @@ static void row_node(struct ev *e, struct ctx *c, enum node_variant v)
 		return;
 	}
 	if (c->src == ROOTCERT_PARAM) {
-		file_trust(e, c, P_OPENSSL, "Node");
+		clients_file_trust(e, c, P_OPENSSL, "Node");
 	} else if (v == NODE_CA_COMPAT) {
 		if (c->src == ROOTCERT_ENV)
 			ev_set(e, L_UNKNOWN, "uselibpqcompat verify-ca needs sslrootcert; whether pg reads PGSSLROOTCERT is not recorded in clients.md");
@@ -1146,11 +386,11 @@ static void row_node(struct ev *e, struct ctx *c, enum node_variant v)
 	} else {
 		ev_set(e, L_UNKNOWN, "no sslrootcert in the connection string%s: Node checks against its bundled Mozilla CA set, which this tool does not hold",
 		       c->src == ROOTCERT_ENV ? " (pg reading PGSSLROOTCERT is not recorded)" : "");
-		validity(e, c);
+		clients_validity(e, c);
 	}
-	/* OpenSSL 3.x rejects SHA-1 (lab); RSA < 1024 fails at any level,
+	/* OpenSSL 3.x rejects SHA-1 (measured); RSA < 1024 fails at any level,
 	 * RSA-1024 passed on Node 20 but Node >= 24.5 bundles OpenSSL 3.2 at
-	 * level 2 (6.3, 6.13) */
+	 * level 2 */
 	if (c->sha1_subject || c->md5_subject)
 		ev_set(e, L_REJECT, "%s signature on \"%s\" (OpenSSL 3 security level)",
 		       c->sha1_subject ? "SHA-1" : "MD5",
@@ -1161,7 +401,7 @@ static void row_node(struct ev *e, struct ctx *c, enum node_variant v)
 	else if (c->min_rsa && c->min_rsa < 2048)
 		ev_set(e, L_UNKNOWN, "RSA-%d key on \"%s\": Node 20 accepted RSA-1024 (lab), Node >= 24.5 (OpenSSL 3.2, level 2) refuses it",
 		       c->min_rsa, q(c, c->min_rsa_subject));
-	leaf_eku(e, c, P_OPENSSL, "Node");
+	clients_leaf_eku(e, c, P_OPENSSL, "Node");
 	if (!full)
 		return;
 	if (!c->host) {
@@ -1194,24 +434,24 @@ static void row_node(struct ev *e, struct ctx *c, enum node_variant v)
 	sb_free(&fixed);
 }
 
-/* pgx (6.4, 6.6): sslrootcert (default ~/.postgresql/root.crt) or the Go
+/* pgx: sslrootcert (default ~/.postgresql/root.crt) or the Go
  * system pool; verify-ca is x509.Verify without a DNSName (ServerAuth
  * required); verify-full sets ServerName. sslrootcert=system (>= 5.7.0)
  * silently becomes verify-full with the system pool. */
-static void row_pgx(struct ev *e, struct ctx *c, bool full)
+static void row_pgx(struct clients_ev *e, struct clients_ctx *c, bool full)
 {
 	bool sys_full = false;
 
-	if (!start(e, c, "Go's client minimum is TLS 1.2 (Go >= 1.18)"))
+	if (!clients_start(e, c, "Go's client minimum is TLS 1.2 (Go >= 1.18)"))
 		return;
 	if (c->src == ROOTCERT_SYSTEM) {
 		sys_full = !full;
 		if (c->cls == CC_OK)
 			ev_ok(e, "chain trusted by the system store (Go's system pool, taken as the OS bundle libpq's check used)");
 		else
-			file_trust(e, c, P_GO, "Go");
+			clients_file_trust(e, c, P_GO, "Go");
 	} else if (c->file) {
-		file_trust(e, c, P_GO, "Go");
+		clients_file_trust(e, c, P_GO, "Go");
 	} else if ((c->src == ROOTCERT_PARAM || c->src == ROOTCERT_ENV) &&
 		   c->rootcert) {
 		ev_set(e, L_REJECT, "pgx cannot read sslrootcert \"%s\"",
@@ -1219,14 +459,14 @@ static void row_pgx(struct ev *e, struct ctx *c, bool full)
 		return;
 	} else {
 		ev_set(e, L_UNKNOWN, "no root file: pgx verifies against the Go system pool, which this tool does not hold");
-		validity(e, c);
+		clients_validity(e, c);
 	}
-	/* a self-signed leaf that is itself in Roots (6.6, unverified
-	 * against the exact Go version) */
+	/* a self-signed leaf that is itself in Roots (unverified against
+	 * the exact Go version) */
 	if (c->leaf->self_signed && c->cls == CC_OK)
 		ev_ok(e, "Go accepts a leaf that is itself a root (code reading)");
 	/* intermediates need BasicConstraintsValid && IsCA; the EKU is
-	 * enforced down the chain (6.6) */
+	 * enforced down the chain */
 	for (size_t i = 1; i < c->n; i++) {
 		const struct cert_facts *cf = &c->chain[i];
 		if (cf->self_signed)
@@ -1247,20 +487,20 @@ static void row_pgx(struct ev *e, struct ctx *c, bool full)
 	if (c->min_rsa && c->min_rsa < 1024)
 		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (Go >= 1.24 refuses RSA < 1024)",
 		       c->min_rsa, q(c, c->min_rsa_subject));
-	leaf_eku(e, c, P_GO, "Go");
+	clients_leaf_eku(e, c, P_GO, "Go");
 	if (full || sys_full)
-		name_step(e, c, names_go,
+		clients_name_step(e, c, names_go,
 			  sys_full ? " (sslrootcert=system: pgx >= 5.7.0 forces verify-full)" : NULL);
 }
 
 #define RUSTLS_FLOOR "rustls speaks only TLS 1.2 and 1.3"
 
-/* webpki's certificate rules (6.8): v3 only for the end entity and the
+/* webpki's certificate rules: v3 only for the end entity and the
  * intermediates (a v1 trust anchor is fine), no CA:TRUE end entity, no
  * self-signed certificate as its own anchor, serverAuth if an EKU is
  * present, validity, and its algorithm list (no SHA-1, RSA 2048-8192,
  * ECDSA P-256/P-384, Ed25519). */
-static void webpki_rules(struct ev *e, struct ctx *c)
+static void webpki_rules(struct clients_ev *e, struct clients_ctx *c)
 {
 	const struct cert_facts *l = c->leaf;
 
@@ -1294,17 +534,17 @@ static void webpki_rules(struct ev *e, struct ctx *c)
 			ev_set(e, L_UNKNOWN, "key \"%s\" on \"%s\" is outside the algorithm list clients.md records for webpki",
 			       q(c, k), q(c, c->chain[i].subject));
 	}
-	validity(e, c);
+	clients_validity(e, c);
 }
 
-/* tokio-postgres + tokio-postgres-rustls (6.7): sslmode is only
+/* tokio-postgres + tokio-postgres-rustls: sslmode is only
  * disable|prefer|require and sslrootcert an unknown option; the default
  * WebPkiServerVerifier checks chain and name against the application's
  * RootCertStore. */
-static void row_tpr(struct ev *e, struct ctx *c, bool full)
+static void row_tpr(struct clients_ev *e, struct clients_ctx *c, bool full)
 {
 	if (!full) {
-		struct ev w = { L_ACCEPT, NULL, STRBUF_INIT };
+		struct clients_ev w = { L_ACCEPT, NULL, STRBUF_INIT };
 		if (c->n)
 			webpki_rules(&w, c);
 		ev_set(e, L_UNKNOWN, "no verify-ca: tokio-postgres knows only disable|prefer|require and the default WebPkiServerVerifier always checks the name; it takes a custom ServerCertVerifier%s%s",
@@ -1314,25 +554,25 @@ static void row_tpr(struct ev *e, struct ctx *c, bool full)
 		sb_free(&w.ok);
 		return;
 	}
-	if (!start(e, c, RUSTLS_FLOOR))
+	if (!clients_start(e, c, RUSTLS_FLOOR))
 		return;
 	if (c->file) {
-		file_trust(e, c, P_WEBPKI, "webpki");
+		clients_file_trust(e, c, P_WEBPKI, "webpki");
 		if (c->cls == CC_OK)
 			ev_ok(e, "taking the RootCertStore to hold that file (sslrootcert is not an option here)");
 	} else {
 		ev_set(e, L_UNKNOWN, "no root file: the roots are whatever RootCertStore the application builds");
 	}
 	webpki_rules(e, c);
-	name_step(e, c, names_webpki, NULL);
+	clients_name_step(e, c, names_webpki, NULL);
 }
 
-/* sqlx with rustls (6.9): verify modes use webpki-roots or the OS store
+/* sqlx with rustls: verify modes use webpki-roots or the OS store
  * plus every certificate of sslrootcert/PGSSLROOTCERT (not root.crt);
  * verify-ca forgives only NotValidForName. */
-static void row_sqlx(struct ev *e, struct ctx *c, bool full)
+static void row_sqlx(struct clients_ev *e, struct clients_ctx *c, bool full)
 {
-	if (!start(e, c, RUSTLS_FLOOR))
+	if (!clients_start(e, c, RUSTLS_FLOOR))
 		return;
 	if (c->src == ROOTCERT_SYSTEM) {
 		ev_set(e, L_REJECT, "sqlx reads sslrootcert=system as a file named \"system\" (no special case)");
@@ -1348,7 +588,7 @@ static void row_sqlx(struct ev *e, struct ctx *c, bool full)
 			ev_set(e, L_UNKNOWN, "not trusted by \"%s\", but sqlx also trusts webpki-roots/the OS store, which this tool does not hold",
 			       q(c, c->rootcert));
 		else
-			file_trust(e, c, P_WEBPKI, "webpki");
+			clients_file_trust(e, c, P_WEBPKI, "webpki");
 	} else {
 		ev_set(e, L_UNKNOWN, "%s: sqlx verifies against webpki-roots or the OS store, which this tool does not hold",
 		       c->src == ROOTCERT_DEFAULT ? "sqlx does not read ~/.postgresql/root.crt" :
@@ -1356,17 +596,17 @@ static void row_sqlx(struct ev *e, struct ctx *c, bool full)
 	}
 	webpki_rules(e, c);
 	if (full)
-		name_step(e, c, names_webpki, NULL);
+		clients_name_step(e, c, names_webpki, NULL);
 	else
 		ev_ok(e, "the name is not checked (NoHostnameTlsVerifier forgives NotValidForName)");
 }
 
-/* Npgsql (6.10): RootCertificate / PGSSLROOTCERT / ~/.postgresql/root.crt
+/* Npgsql: RootCertificate / PGSSLROOTCERT / ~/.postgresql/root.crt
  * as the only roots (CustomRootTrust), else the OS store; VerifyCA ignores
  * RemoteCertificateNameMismatch; names by .NET (Linux rules here). */
-static void row_npgsql(struct ev *e, struct ctx *c, bool full)
+static void row_npgsql(struct clients_ev *e, struct clients_ctx *c, bool full)
 {
-	if (!start(e, c, NULL))
+	if (!clients_start(e, c, NULL))
 		return;
 	if (c->src == ROOTCERT_SYSTEM) {
 		ev_set(e, L_REJECT, "Npgsql reads sslrootcert=system as a file named \"system\" (no special case)");
@@ -1378,10 +618,10 @@ static void row_npgsql(struct ev *e, struct ctx *c, bool full)
 		return;
 	}
 	if (c->file) {
-		file_trust(e, c, P_DOTNET, ".NET");
+		clients_file_trust(e, c, P_DOTNET, ".NET");
 	} else {
 		ev_set(e, L_UNKNOWN, "no root file: Npgsql falls back to the OS trust store, which this tool does not consult");
-		validity(e, c);
+		clients_validity(e, c);
 	}
 	/* the Linux chain policy for SHA-1, RSA-1024 and EKU is unverified */
 	if (c->cls == CC_OK && (c->sha1_subject || (c->min_rsa && c->min_rsa < 2048)))
@@ -1397,7 +637,7 @@ static void row_npgsql(struct ev *e, struct ctx *c, bool full)
 		ev_set(e, L_UNKNOWN, "no host name to check");
 	} else if (names_dotnet(c, &why)) {
 		const struct cert_facts *l = c->leaf;
-		bool san = c->iplen ? any_ip_san(c, c->ip, c->iplen) : l->nsan_dns > 0;
+		bool san = c->iplen ? clients_any_ip_san(c, c->ip, c->iplen) : l->nsan_dns > 0;
 		ev_ok(e, "%s (Linux)%s", sb_str(&why),
 		      san ? "" : "; on macOS Apple's policy requires a SAN and refuses this");
 	} else {
@@ -1406,12 +646,12 @@ static void row_npgsql(struct ev *e, struct ctx *c, bool full)
 	sb_free(&why);
 }
 
-/* asyncpg (6.11, 6.12): sslrootcert/PGSSLROOTCERT/~/.postgresql/root.crt
+/* asyncpg: sslrootcert/PGSSLROOTCERT/~/.postgresql/root.crt
  * only, a missing file is an error; verify-ca clears check_hostname;
  * Python's OpenSSL at security level 2 (3.10+), TLSv1.2 minimum. */
-static void row_asyncpg(struct ev *e, struct ctx *c, bool full)
+static void row_asyncpg(struct clients_ev *e, struct clients_ctx *c, bool full)
 {
-	if (!start(e, c, "asyncpg's ssl_min_protocol_version defaults to TLSv1.2"))
+	if (!clients_start(e, c, "asyncpg's ssl_min_protocol_version defaults to TLSv1.2"))
 		return;
 	if (c->src == ROOTCERT_SYSTEM) {
 		ev_set(e, L_REJECT, "root certificate file \"system\" does not exist or cannot be accessed (asyncpg has no sslrootcert=system)");
@@ -1422,7 +662,7 @@ static void row_asyncpg(struct ev *e, struct ctx *c, bool full)
 		       q(c, c->rootcert ? c->rootcert : "~/.postgresql/root.crt"));
 		return;
 	}
-	file_trust(e, c, P_OPENSSL, "Python ssl");
+	clients_file_trust(e, c, P_OPENSSL, "Python ssl");
 	if (c->sha1_subject || c->md5_subject)
 		ev_set(e, L_REJECT, "%s signature on \"%s\" (OpenSSL 3 security level)",
 		       c->sha1_subject ? "SHA-1" : "MD5",
@@ -1430,9 +670,9 @@ static void row_asyncpg(struct ev *e, struct ctx *c, bool full)
 	if (c->min_rsa && c->min_rsa < 2048)
 		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (Python >= 3.10 runs OpenSSL at security level 2)",
 		       c->min_rsa, q(c, c->min_rsa_subject));
-	leaf_eku(e, c, P_OPENSSL, "Python ssl");
+	clients_leaf_eku(e, c, P_OPENSSL, "Python ssl");
 	if (full)
-		name_step(e, c, names_openssl_py, NULL);
+		clients_name_step(e, c, names_openssl_py, NULL);
 	else
 		ev_ok(e, "the name is not checked (check_hostname off below verify-full)");
 }
@@ -1481,12 +721,12 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 {
 	const int nrows = (int)(sizeof(rows) / sizeof(rows[0]));
 	struct client_verdict *v = xcalloc((size_t)nrows, sizeof(*v));
-	struct ctx c;
+	struct clients_ctx c;
 
-	ctx_init(&c, ins, host);
+	clients_ctx_init(&c, ins, host);
 	for (int i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
-		struct ev e = { L_ACCEPT, NULL, STRBUF_INIT };
+		struct clients_ev e = { L_ACCEPT, NULL, STRBUF_INIT };
 
 		switch (r->kind) {
 		case R_LIBPQ:
@@ -1534,7 +774,7 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 		free(e.why);
 		sb_free(&e.ok);
 	}
-	ctx_free(&c);
+	clients_ctx_free(&c);
 	*out = v;
 	*n = nrows;
 }

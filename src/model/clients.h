@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* clients: what other client stacks would accept for the observed chain
- * and host, each under its own meaning of verify-ca and verify-full
- * (research/clients.md). Pure: reads only the inspection's facts (it may
- * re-verify the chain against the same root file through x509). */
+ * and host, each under its own meaning of verify-ca and verify-full.
+ * Pure: reads only the inspection's facts (it may re-verify the chain
+ * against the same root file through x509). */
 #ifndef PGI_CLIENTS_H
 #define PGI_CLIENTS_H
 #include "engine/inspection.h"

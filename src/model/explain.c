@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* explain: the findings catalogue. Each rule below looks at the facts (and
- * the verdicts the model drew from them) and, when it applies, says what is
+/* explain: the findings catalogue. Each rule looks at the facts (and the
+ * verdicts the model drew from them) and, when it applies, says what is
  * wrong or worth knowing in plain words, with the fix: the connection-string
- * or server change that works. Ids are stable: tests and other programs
- * match on them. The texts may quote server data; the sinks escape. */
+ * or server change that works. The rules are grouped by topic, one function
+ * each, and the topics table fixes the order of the list. Ids are stable:
+ * tests and other programs match on them. The texts may quote server data;
+ * the sinks escape. */
 #include "config.h"
 #include "model/explain.h"
 #include "engine/x509.h"
@@ -83,8 +85,397 @@ static const char *passing_name(const struct cert_facts *c)
 	return NULL;
 }
 
-static void certificate_findings(struct flist *l, const struct inspection *ins, time_t now)
+/* What every topic reads: the facts, the verdicts the model drew from
+ * them, the options and the recognised provider, and what an earlier
+ * topic already said. */
+struct topic_ctx {
+	const struct inspection *ins;
+	const struct verdict *modes;
+	const struct verdict_opts *o;
+	const struct provider_match *prov;
+	time_t now;
+	bool slow; /* a server-slow finding was made for a startup answer */
+};
+
+/* Reaching the server, and its answer to the SSLRequest. */
+static void reach_findings(struct flist *l, struct topic_ctx *x)
 {
+	const struct server_facts *sf = &x->ins->server;
+
+	if (x->ins->reachable == 0) {
+		const char *e = sf->tls_connect.error ? sf->tls_connect.error : sf->plain_connect.error;
+		add(l, "unreachable", SEV_ERROR, S("Server not reachable"),
+		    S("No TCP connection could be made: %s.", e ? e : "unknown reason"),
+		    S("Check the host, port and firewall; is PostgreSQL listening "
+		      "(listen_addresses, port) on that address?"));
+	}
+	switch (sf->sslrequest_reply) {
+	case REPLY_N:
+		add(l, "ssl-refused", SEV_ERROR, S("The server does not do TLS"),
+		    S("It answered 'N' to the SSLRequest: ssl = off, or built without OpenSSL. "
+		      "require and stricter fail; prefer and allow connect unencrypted."),
+		    S("On the server: ssl = on with ssl_cert_file and ssl_key_file, then reload."));
+		break;
+	case REPLY_E:
+		add(l, "sslrequest-error", SEV_ERROR, S("ErrorResponse instead of a TLS answer"),
+		    S("The server answered the SSLRequest with an ErrorResponse (%s), as PostgreSQL "
+		      "does when it cannot start a backend. libpq fails at once, in every mode that "
+		      "sends an SSLRequest.",
+		      sf->ssl_error.message ? sf->ssl_error.message : "no message"),
+		    S("Look at the server: max_connections, memory, process limits."));
+		break;
+	case REPLY_OTHER:
+		add(l, "not-postgres", SEV_ERROR, S("Not a PostgreSQL answer"),
+		    S("The reply to the SSLRequest was the byte 0x%02x%s: something other than "
+		      "PostgreSQL listens on this port (an HTTP server answers 'H').",
+		      sf->reply_byte, sf->reply_byte == 'H' ? " ('H')" : ""),
+		    S("Check the port (PostgreSQL's default is 5432) and any proxy in between."));
+		break;
+	case REPLY_TIMEOUT:
+		add(l, "server-stalled", SEV_ERROR, S("No answer to the SSLRequest"),
+		    S("The server accepted the connection but never answered: an overloaded "
+		      "server, a proxy that does not speak PostgreSQL, or a firewall that drops."),
+		    S("Set connect_timeout in the application so it fails fast; check what "
+		      "listens on the port."));
+		break;
+	default:
+		break;
+	}
+	if (sf->n_after_reply > 0 && sf->sslrequest_reply == REPLY_S)
+		add(l, "unencrypted-after-s", SEV_ERROR, S("Unencrypted bytes after 'S'"),
+		    S("%zu bytes came with the 'S' before any TLS: libpq refuses the connection "
+		      "(CVE-2021-23222), since a man in the middle could inject them.",
+		      sf->n_after_reply),
+		    S("Find what sits between client and server (a proxy or load balancer that "
+		      "buffers wrongly) and fix or remove it."));
+}
+
+/* The TLS session: its version, and the client certificate it asks for. */
+static void tls_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct tls_facts *f = &x->ins->tls;
+	const struct trust_facts *tr = &x->ins->trust;
+	enum tls_failure fail = facts_tls_failure(f);
+
+	if (f->attempted && !f->ok && fail != TLS_FAIL_NONE &&
+	    (fail == TLS_FAIL_VERSION || f->alert_code == 70))
+		add(l, "tls-version", SEV_ERROR, S("No common TLS version"),
+		    S("The handshake failed on the protocol version: the server allows only "
+		      "versions outside libpq's range (TLS 1.2 and up by default)."),
+		    S("On the server: ssl_min_protocol_version = 'TLSv1.2' (the default since "
+		      "PostgreSQL 14); only if you must, lower the client's "
+		      "ssl_min_protocol_version."));
+	if (f->ok && f->version && (!strcmp(f->version, "TLS1.0") || !strcmp(f->version, "TLS1.1")))
+		add(l, "tls-below-1.2", SEV_WARNING, S("TLS below 1.2"),
+		    S("The session used %s, which is deprecated.", f->version),
+		    S("Raise ssl_min_protocol_version to TLSv1.2 on the server."));
+	if (f->client_cert_requested) {
+		struct strbuf sb = STRBUF_INIT;
+		for (char **p = f->client_ca_names; p && *p; p++)
+			sb_addf(&sb, "%s\"%s\"", sb.len ? ", " : "", *p);
+		add(l, "client-cert-requested", SEV_INFO, S("The server asks for a client certificate"),
+		    S("It accepts certificates issued by %s; %s.", sb.len ? sb_str(&sb) : "any CA",
+		      f->client_cert_sent ? "one was sent" : "none was sent"),
+		    S("Give libpq one with sslcert=FILE sslkey=FILE (or ~/.postgresql/postgresql.crt "
+		      "and .key, key mode 0600)."));
+		sb_free(&sb);
+	}
+	if (tr->client_files_error)
+		add(l, "client-files", SEV_ERROR, S("Client certificate files unusable"),
+		    S("libpq stops before the handshake: %s.", tr->client_files_error),
+		    S("Fix the files: key mode 0600 (chmod 600), the key that matches the "
+		      "certificate, both readable."));
+}
+
+/* The root file and the chain against it. */
+static void trust_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct inspection *ins = x->ins;
+	const struct trust_facts *tr = &ins->trust;
+	enum chain_gap gap;
+	enum chain_failure fail = facts_chain_failure(tr, &gap);
+
+	if (tr->rootcert && !tr->rootcert_exists && tr->source != ROOTCERT_SYSTEM)
+		add(l, "root-file-missing", SEV_WARNING, S("No root certificate file"),
+		    S("libpq looked for %s (%s) and found nothing: verify-ca and verify-full fail; "
+		      "require and prefer connect without checking who answers.",
+		      tr->rootcert, rootcert_source_name(tr->source)),
+		    S("Put the CA certificate there, or set sslrootcert=FILE%s.",
+		      x->o && x->o->libpq_version >= 16 ? " (or sslrootcert=system for a public CA)" : ""));
+	if (tr->chain_ok != 0)
+		return;
+	/* a missing intermediate is told even when the leaf has also expired */
+	if (gap == CHAIN_GAP_INTERMEDIATE) {
+		add(l, "missing-intermediate", SEV_ERROR, S("Intermediate certificate missing"),
+		    S("The server sends only its own certificate, issued by %s, which is not in "
+		      "the root file: the chain cannot be built.",
+		      ins->nchain ? ins->chain[0].issuer : "an intermediate CA"),
+		    S("On the server, put the intermediate after the leaf in ssl_cert_file; or "
+		      "add the intermediate to the client's root file."));
+	} else if (ins->nchain > 0 && (fail == CHAIN_FAIL_ISSUER_UNKNOWN || fail == CHAIN_FAIL_NOT_CA ||
+				       fail == CHAIN_FAIL_ROOT_UNREADABLE)) {
+		const struct cert_facts *top = &ins->chain[ins->nchain - 1];
+		add(l, "untrusted-root", SEV_ERROR, S("The chain does not lead to the root file"),
+		    S("The chain ends at %s (issued by %s); the root file %s holds no certificate "
+		      "that verifies it (%s).",
+		      top->subject ? top->subject : "?", top->issuer ? top->issuer : "?",
+		      tr->rootcert ? tr->rootcert : "", tr->chain_error ? tr->chain_error : ""),
+		    S("Use a root file with the certificate of \"%s\" (the CA that issued the "
+		      "chain's top).", top->self_signed ? top->subject : top->issuer));
+	}
+}
+
+/* A Cloud SQL per-instance CN ("project:instance"): no host name has it. */
+static bool classic_cn(const struct cert_facts *leaf)
+{
+	return leaf->ncn && strchr(leaf->cn[0], ':') && !leaf->nsan_dns && !leaf->nsan_ip;
+}
+
+/* The host name against the server's certificate. */
+static void name_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct inspection *ins = x->ins;
+	const struct conn_target *t = &ins->target;
+	const struct trust_facts *tr = &ins->trust;
+
+	if (ins->nchain == 0)
+		return;
+	const struct cert_facts *leaf = &ins->chain[0];
+	if (tr->name_checked && tr->name_ok == 0) {
+		char *names = names_of(leaf);
+		const char *pass = passing_name(leaf);
+		add(l, "host-name-mismatch", SEV_ERROR, S("verify-full: the name does not match"),
+		    S("libpq compared host \"%s\" with the certificate's names: %s. %s",
+		      t->host ? t->host : "(none)", names, tr->name_error ? tr->name_error : ""),
+		    classic_cn(leaf) ? S("No host name can match a CN like \"%s\": see the Cloud SQL finding.",
+					 leaf->cn[0]) :
+		    pass    ? S("Connect with host=%s (with hostaddr=%s if DNS does not resolve it), "
+				"or reissue the certificate with \"%s\" in its subjectAltName.",
+				pass, t->hostaddr ? t->hostaddr : "<its address>",
+				t->host ? t->host : "the host") :
+		    leaf->nsan_dns ? S("Connect with a host name the wildcard %s covers (exactly one "
+				       "label in place of *), or reissue the certificate with \"%s\" "
+				       "in its subjectAltName.", leaf->san_dns[0],
+				       t->host ? t->host : "the host") :
+			      S("Reissue the certificate with the host name in its subjectAltName."));
+		free(names);
+	}
+	if (classic_cn(leaf))
+		add(l, "cloudsql-classic-cn", SEV_WARNING,
+		    S("Cloud SQL per-instance certificate: verify-full is impossible"),
+		    S("The certificate names the instance as CN \"%s\" with no subjectAltName, "
+		      "so no host name matches it.", leaf->cn[0]),
+		    S("Use sslmode=verify-ca with the instance's server CA (server-ca.pem), which "
+		      "pins this instance; or move the instance to the shared-CA mode and connect "
+		      "by its DNS name with verify-full."));
+}
+
+/* A managed service whose CA signs other customers' servers too: every
+ * customer of a region, or anyone under a public root. */
+static void provider_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct provider_match *prov = x->prov;
+
+	if (prov && prov->id &&
+	    (provider_is(prov, "aws-rds") /* and aws-rds-proxy: a public root */ ||
+	     provider_is(prov, "gcp-cloudsql-shared") || provider_is(prov, "azure-cosmos") ||
+	     provider_is(prov, "azure-flexible") || provider_is(prov, "azure-single") ||
+	     provider_is(prov, "neon") || provider_is(prov, "supabase") ||
+	     provider_is(prov, "timescale")))
+		add(l, "shared-ca", SEV_WARNING, S("The CA is shared with other customers"),
+		    S("%s's CA signs other customers' servers too: verify-ca accepts any of them, "
+		      "so it proves little.", prov->name),
+		    S("Use sslmode=verify-full with host set to the endpoint name%s%s.",
+		      prov->ca_bundle ? "; CA bundle: " : "", prov->ca_bundle ? prov->ca_bundle : ""));
+}
+
+/* What the modes quietly do: verify under require, fall back to plaintext. */
+static void downgrade_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct server_facts *sf = &x->ins->server;
+	const struct trust_facts *tr = &x->ins->trust;
+	const struct conn_target *t = &x->ins->target;
+	const struct verdict *modes = x->modes;
+
+	/* the trap of the default root file, where it changes an outcome or
+	 * where require was asked for */
+	if (tr->rootcert_exists && x->o &&
+	    (tr->chain_ok == 0 || (t->sslmode && !strcmp(t->sslmode, "require")))) {
+		add(l, "require-verifies", SEV_INFO, S("require acts as verify-ca here"),
+		    S("A root file exists (%s), so libpq verifies the chain under require, and "
+		      "under prefer and allow too: a chain that does not verify makes prefer and "
+		      "allow fall back to plaintext and require fail.", tr->rootcert),
+		    S("Say what you mean: verify-ca or verify-full with sslrootcert=FILE; use "
+		      "require only where no root file is configured."));
+	}
+	if (modes && sf->sslrequest_reply == REPLY_S && modes[SSLMODE_PREFER].outcome == OUTCOME_PLAINTEXT)
+		add(l, "prefer-plaintext", SEV_ERROR, S("prefer quietly ends in plaintext"),
+		    S("The server does TLS, but the TLS attempt fails (%s), so libpq's default "
+		      "sslmode=prefer reconnects unencrypted without a word.",
+		      modes[SSLMODE_REQUIRE].error ? modes[SSLMODE_REQUIRE].error : "see require"),
+		    S("Fix the TLS failure, then use sslmode=verify-full so a failure is an error, "
+		      "not a downgrade."));
+	if (modes && sf->sslrequest_reply == REPLY_S && modes[SSLMODE_ALLOW].outcome == OUTCOME_PLAINTEXT)
+		add(l, "allow-plaintext", SEV_WARNING, S("allow connects in plaintext"),
+		    S("sslmode=allow tries plaintext first and the server accepts it, so TLS is "
+		      "never used even though the server offers it."),
+		    S("Use sslmode=verify-full (or at least require)."));
+}
+
+/* pg_hba.conf as the two startups show it. */
+static void hba_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct server_facts *sf = &x->ins->server;
+
+	if (sf->plain.attempted && sf->plain.accepted == 1)
+		add(l, "plaintext-accepted", SEV_WARNING, S("The server accepts unencrypted sessions"),
+		    S("A StartupMessage in clear was answered with authentication: pg_hba.conf has "
+		      "a host (or hostnossl) line for this client."),
+		    S("On the server: hostssl lines instead of host in pg_hba.conf (and reload); "
+		      "clients: sslmode=verify-full."));
+	if (sf->tls.attempted && sf->tls.accepted == 0 && sf->tls.sqlstate &&
+	    !strcmp(sf->tls.sqlstate, "28000") && contains(sf->tls.message, "SSL encryption"))
+		add(l, "hba-rejects-tls", SEV_ERROR, S("pg_hba.conf rejects encrypted sessions"),
+		    S("The StartupMessage over TLS got: %s.", sf->tls.message),
+		    S("Add a hostssl line for this user and database (or change hostnossl)."));
+}
+
+/* What a broken or hostile server does to the startup answers: one
+ * finding of each kind, for the first lane it shows in. */
+static void answer_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct server_facts *sf = &x->ins->server;
+	const struct startup_answer *answers[] = { &sf->plain, &sf->tls, &sf->direct_startup };
+	const char *lanes[] = { "in clear", "over TLS", "over direct TLS" };
+	bool flood = false, malformed = false;
+
+	for (int i = 0; i < 3; i++) {
+		const struct startup_answer *a = answers[i];
+		enum startup_failure fail = facts_startup_failure(a);
+		if (!a->attempted || fail == STARTUP_FAIL_NONE)
+			continue;
+		if (fail == STARTUP_FAIL_FLOOD && !flood) {
+			flood = true;
+			add(l, "message-flood", SEV_ERROR, S("The server floods messages"),
+			    S("Answering the StartupMessage %s, the server sent message after message "
+			      "without deciding; pgtls-inspect stopped after 1000 (libpq would read on "
+			      "until its timeout).", lanes[i]),
+			    S("Look at the server or the proxy in front of it; set connect_timeout in "
+			      "clients."));
+		} else if (fail == STARTUP_FAIL_TIMEOUT && !x->slow) {
+			x->slow = true;
+			add(l, "server-slow", SEV_ERROR, S("The server answers too slowly"),
+			    S("The answer to the StartupMessage %s did not complete within the timeout.",
+			      lanes[i]),
+			    S("Check the server's load and the network; clients need connect_timeout so "
+			      "they fail rather than hang."));
+		} else if (fail != STARTUP_FAIL_TIMEOUT && fail != STARTUP_FAIL_FLOOD &&
+			   fail != STARTUP_FAIL_CLOSED && fail != STARTUP_FAIL_CLOSED_IN_ERROR &&
+			   !malformed) {
+			malformed = true;
+			add(l, "malformed-message", SEV_ERROR, S("The server broke the protocol"),
+			    S("Its answer to the StartupMessage %s could not be read: %s.", lanes[i],
+			      a->failure),
+			    S("Something other than PostgreSQL (or a broken proxy) answers on this port."));
+		}
+	}
+}
+
+/* A handshake that failed for another reason than the version. */
+static void handshake_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct tls_facts *f = &x->ins->tls;
+	enum tls_failure fail = facts_tls_failure(f);
+
+	if (!f->attempted || f->ok || fail == TLS_FAIL_NONE)
+		return;
+	if (fail == TLS_FAIL_TIMEOUT && !x->slow)
+		add(l, "server-slow", SEV_ERROR, S("The server answers too slowly"),
+		    S("The TLS handshake did not complete within the timeout."),
+		    S("Check the server's load and the network; clients need connect_timeout so they "
+		      "fail rather than hang."));
+	if (fail != TLS_FAIL_TIMEOUT && fail != TLS_FAIL_VERSION && f->alert_code != 70)
+		add(l, "tls-handshake-failed", SEV_ERROR, S("The TLS handshake fails"),
+		    S("After 'S' the handshake failed: %s.", f->error ? f->error : f->failure_kind),
+		    S("Check the server's TLS setup (ssl_cert_file, ssl_key_file, ssl_ciphers) and "
+		      "anything in between that may speak another protocol."));
+}
+
+/* The server's ErrorResponses to the StartupMessages, and SNI routing. */
+static void startup_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct server_facts *sf = &x->ins->server;
+
+	if (sf->plain.attempted && sf->plain.accepted == 0 && sf->tls.attempted &&
+	    sf->tls.accepted == 0 && !contains(sf->tls.message, "SSL encryption") &&
+	    !contains(sf->tls.message, "endpoint ID"))
+		add(l, "startup-rejected", SEV_ERROR, S("The server refuses both startups"),
+		    S("In clear: %s %s: %s. Over TLS: %s %s: %s.",
+		      sf->plain.severity ? sf->plain.severity : "", sf->plain.sqlstate ? sf->plain.sqlstate : "",
+		      sf->plain.message ? sf->plain.message : "",
+		      sf->tls.severity ? sf->tls.severity : "", sf->tls.sqlstate ? sf->tls.sqlstate : "",
+		      sf->tls.message ? sf->tls.message : ""),
+		    S("Read the server's message: pg_hba.conf, the user and database names, and the "
+		      "server log say why."));
+	bool sni_refused = sf->tls.accepted == 0 && contains(sf->tls.message, "endpoint ID is not specified");
+	if (sni_refused || provider_is(x->prov, "neon"))
+		add(l, "sni-required", sni_refused ? SEV_ERROR : SEV_INFO,
+		    S("The server routes on SNI"),
+		    S("%s", sni_refused && !x->ins->tls.sni ?
+				    "No SNI was sent (host is an IP address, or sslsni=0), and the "
+				    "server cannot tell which database is meant." :
+			    sni_refused ? "The server refused the session for want of an endpoint: the "
+					  "SNI sent does not name one it knows (a custom name?)." :
+					  "It needs the TLS server name (SNI); libpq sends it from the "
+					  "host keyword since version 14."),
+		    S("Connect by host name (not IP) with sslsni=1 and libpq 14+; or pass "
+		      "options=endpoint=<id>."));
+}
+
+/* Channel binding over TLS. */
+static void binding_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct startup_answer *tls = &x->ins->server.tls;
+
+	if (tls->nsasl <= 0)
+		return;
+	bool plus = false;
+	for (int i = 0; i < tls->nsasl; i++)
+		plus |= !strcmp(tls->sasl_mechanisms[i], "SCRAM-SHA-256-PLUS");
+	add(l, plus ? "channel-binding-available" : "channel-binding-unavailable",
+	    SEV_INFO, plus ? S("Channel binding available") : S("No channel binding"),
+	    plus ? S("Over TLS the server offers SCRAM-SHA-256-PLUS, which ties the password "
+		     "exchange to this TLS session.") :
+		   S("The server offers no SCRAM-SHA-256-PLUS over TLS."),
+	    plus ? S("channel_binding=require makes libpq insist on it (a man in the "
+		     "middle can then not relay the login).") :
+		   S("Use SCRAM passwords (password_encryption = scram-sha-256) to get it."));
+}
+
+/* The direct-TLS probe (sslnegotiation=direct). */
+static void direct_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct tls_facts *d = &x->ins->direct_tls;
+
+	if (!d->attempted)
+		return;
+	bool ok = d->ok && d->alpn && !strcmp(d->alpn, "postgresql");
+	add(l, ok ? "direct-tls-supported" : "direct-tls-unsupported", ok ? SEV_INFO : SEV_WARNING,
+	    ok ? S("Direct TLS supported") : S("Direct TLS not supported"),
+	    ok ? S("The server accepts a TLS ClientHello first with ALPN \"postgresql\" "
+		   "(PostgreSQL 17+): one round trip less.") :
+		 S("A ClientHello first (sslnegotiation=direct) fails here: the server is "
+		   "older than PostgreSQL 17 or a proxy does not pass it."),
+	    ok ? S("With libpq 17+, sslnegotiation=direct and sslmode=verify-full.") :
+		 S("Use sslnegotiation=postgres (the default) with this server."));
+}
+
+/* Each certificate of the chain: validity, signature, key, version. */
+static void cert_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct inspection *ins = x->ins;
+	time_t now = x->now;
+
 	for (size_t i = 0; i < ins->nchain; i++) {
 		const struct cert_facts *c = &ins->chain[i];
 		const char *who = i == 0 ? "the server's certificate" : "a CA certificate in the chain";
@@ -124,349 +515,80 @@ static void certificate_findings(struct flist *l, const struct inspection *ins, 
 			      "rustls/webpki-based clients refuse it.", who),
 			    S("Reissue it as a version 3 certificate with basicConstraints."));
 	}
+}
+
+/* The chain as a whole: its length, the leaf's size and purpose. */
+static void chain_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct inspection *ins = x->ins;
+
 	if (ins->nchain > 10)
 		add(l, "long-chain", SEV_WARNING, S("A very long certificate chain"),
 		    S("The server sends %zu certificates. Clients limit the depth they verify "
 		      "(GnuTLS 16 by default, OpenSSL 100) and the size of the handshake (OpenSSL "
 		      "100 KiB): some will refuse it.", ins->nchain),
 		    S("Send only the leaf and the intermediates a client needs (usually one or two)."));
-	if (ins->nchain > 0 && ins->chain[0].nsan_dns + ins->chain[0].nsan_ip > 100)
+	if (ins->nchain == 0)
+		return;
+	const struct cert_facts *leaf = &ins->chain[0];
+	if (leaf->nsan_dns + leaf->nsan_ip > 100)
 		add(l, "many-names", SEV_WARNING, S("A certificate with very many names"),
 		    S("The server's certificate has %d subjectAltName entries; the certificate "
 		      "message grows with them, and clients cap its size (OpenSSL: 100 KiB).",
-		      ins->chain[0].nsan_dns + ins->chain[0].nsan_ip),
+		      leaf->nsan_dns + leaf->nsan_ip),
 		    S("Issue one certificate per service, or use a wildcard."));
-	if (ins->nchain > 0 && ins->chain[0].subject && strlen(ins->chain[0].subject) > 4096)
+	if (leaf->subject && strlen(leaf->subject) > 4096)
 		add(l, "huge-subject", SEV_WARNING, S("A huge certificate subject"),
-		    S("The server's certificate subject is %zu bytes long.",
-		      strlen(ins->chain[0].subject)),
+		    S("The server's certificate subject is %zu bytes long.", strlen(leaf->subject)),
 		    S("Reissue it with an ordinary subject (a CN and an O)."));
-	if (ins->nchain > 0) {
-		const struct cert_facts *leaf = &ins->chain[0];
-		/* OpenSSL's check_purpose_ssl_server also takes the two old SGC
-		 * purposes, as x509.c does */
-		bool eku_ok = leaf->next_key_usage == 0;
-		struct strbuf ekus = STRBUF_INIT;
-		for (int i = 0; i < leaf->next_key_usage; i++) {
-			const char *e = leaf->ext_key_usage[i];
-			eku_ok |= !strcmp(e, "serverAuth") || !strcmp(e, "2.16.840.1.113730.4.1") ||
-				  !strcmp(e, "1.3.6.1.4.1.311.10.3.3");
-			sb_addf(&ekus, "%s%s", i ? ", " : "", e);
-		}
-		if (!eku_ok)
-			add(l, "no-server-auth", SEV_ERROR, S("Certificate not for TLS servers"),
-			    S("The server's certificate allows only %s (extended key usage), not "
-			      "serverAuth; OpenSSL (libpq) and the other stacks refuse it for a server.",
-			      sb_str(&ekus)),
-			    S("Reissue it with extendedKeyUsage = serverAuth."));
-		sb_free(&ekus);
+	/* OpenSSL's check_purpose_ssl_server also takes the two old SGC
+	 * purposes, as x509.c does */
+	bool eku_ok = leaf->next_key_usage == 0;
+	struct strbuf ekus = STRBUF_INIT;
+	for (int i = 0; i < leaf->next_key_usage; i++) {
+		const char *e = leaf->ext_key_usage[i];
+		eku_ok |= !strcmp(e, "serverAuth") || !strcmp(e, "2.16.840.1.113730.4.1") ||
+			  !strcmp(e, "1.3.6.1.4.1.311.10.3.3");
+		sb_addf(&ekus, "%s%s", i ? ", " : "", e);
 	}
+	if (!eku_ok)
+		add(l, "no-server-auth", SEV_ERROR, S("Certificate not for TLS servers"),
+		    S("The server's certificate allows only %s (extended key usage), not "
+		      "serverAuth; OpenSSL (libpq) and the other stacks refuse it for a server.",
+		      sb_str(&ekus)),
+		    S("Reissue it with extendedKeyUsage = serverAuth."));
+	sb_free(&ekus);
 }
+
+/* Kerberos: GSSAPI encryption comes before TLS. */
+static void gss_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct verdict_opts *o = x->o;
+
+	if (o && o->gss_ticket && !(o->gssencmode && !strcmp(o->gssencmode, "disable")))
+		add(l, "gss-may-apply", SEV_INFO, S("Kerberos may take over"),
+		    S("A Kerberos ticket exists: libpq tries GSSAPI encryption before TLS, and a "
+		      "server that accepts it skips every TLS check."),
+		    S("gssencmode=disable to be sure TLS (and its checks) is used."));
+}
+
+/* The topics, in the order their findings are listed. */
+static void (*const topics[])(struct flist *, struct topic_ctx *) = {
+	reach_findings,	    tls_findings,     trust_findings,	  name_findings,
+	provider_findings,  downgrade_findings, hba_findings,	  answer_findings,
+	handshake_findings, startup_findings, binding_findings, direct_findings,
+	cert_findings,	    chain_findings,   gss_findings,
+};
 
 void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		      const struct verdict_opts *o, const struct provider_match *prov,
 		      struct finding **out, int *n)
 {
 	struct flist l = { NULL, 0 };
-	const struct server_facts *sf = &ins->server;
-	const struct trust_facts *tr = &ins->trust;
-	const struct conn_target *t = &ins->target;
-	time_t now = time(NULL);
+	struct topic_ctx x = { ins, modes, o, prov, time(NULL), false };
 
-	/* reaching the server */
-	if (ins->reachable == 0) {
-		const char *e = sf->tls_connect.error ? sf->tls_connect.error : sf->plain_connect.error;
-		add(&l, "unreachable", SEV_ERROR, S("Server not reachable"),
-		    S("No TCP connection could be made: %s.", e ? e : "unknown reason"),
-		    S("Check the host, port and firewall; is PostgreSQL listening "
-		      "(listen_addresses, port) on that address?"));
-	}
-	/* the SSLRequest */
-	switch (sf->sslrequest_reply) {
-	case REPLY_N:
-		add(&l, "ssl-refused", SEV_ERROR, S("The server does not do TLS"),
-		    S("It answered 'N' to the SSLRequest: ssl = off, or built without OpenSSL. "
-		      "require and stricter fail; prefer and allow connect unencrypted."),
-		    S("On the server: ssl = on with ssl_cert_file and ssl_key_file, then reload."));
-		break;
-	case REPLY_E:
-		add(&l, "sslrequest-error", SEV_ERROR, S("ErrorResponse instead of a TLS answer"),
-		    S("The server answered the SSLRequest with an ErrorResponse (%s), as PostgreSQL "
-		      "does when it cannot start a backend. libpq fails at once, in every mode that "
-		      "sends an SSLRequest.",
-		      sf->ssl_error.message ? sf->ssl_error.message : "no message"),
-		    S("Look at the server: max_connections, memory, process limits."));
-		break;
-	case REPLY_OTHER:
-		add(&l, "not-postgres", SEV_ERROR, S("Not a PostgreSQL answer"),
-		    S("The reply to the SSLRequest was the byte 0x%02x%s: something other than "
-		      "PostgreSQL listens on this port (an HTTP server answers 'H').",
-		      sf->reply_byte, sf->reply_byte == 'H' ? " ('H')" : ""),
-		    S("Check the port (PostgreSQL's default is 5432) and any proxy in between."));
-		break;
-	case REPLY_TIMEOUT:
-		add(&l, "server-stalled", SEV_ERROR, S("No answer to the SSLRequest"),
-		    S("The server accepted the connection but never answered: an overloaded "
-		      "server, a proxy that does not speak PostgreSQL, or a firewall that drops."),
-		    S("Set connect_timeout in the application so it fails fast; check what "
-		      "listens on the port."));
-		break;
-	default:
-		break;
-	}
-	if (sf->n_after_reply > 0 && sf->sslrequest_reply == REPLY_S)
-		add(&l, "unencrypted-after-s", SEV_ERROR, S("Unencrypted bytes after 'S'"),
-		    S("%zu bytes came with the 'S' before any TLS: libpq refuses the connection "
-		      "(CVE-2021-23222), since a man in the middle could inject them.",
-		      sf->n_after_reply),
-		    S("Find what sits between client and server (a proxy or load balancer that "
-		      "buffers wrongly) and fix or remove it."));
-
-	/* TLS */
-	const struct tls_facts *f = &ins->tls;
-	if (f->attempted && !f->ok && f->failure_kind &&
-	    (!strcmp(f->failure_kind, "version") || f->alert_code == 70))
-		add(&l, "tls-version", SEV_ERROR, S("No common TLS version"),
-		    S("The handshake failed on the protocol version: the server allows only "
-		      "versions outside libpq's range (TLS 1.2 and up by default)."),
-		    S("On the server: ssl_min_protocol_version = 'TLSv1.2' (the default since "
-		      "PostgreSQL 14); only if you must, lower the client's "
-		      "ssl_min_protocol_version."));
-	if (f->ok && f->version && (!strcmp(f->version, "TLS1.0") || !strcmp(f->version, "TLS1.1")))
-		add(&l, "tls-below-1.2", SEV_WARNING, S("TLS below 1.2"),
-		    S("The session used %s, which is deprecated.", f->version),
-		    S("Raise ssl_min_protocol_version to TLSv1.2 on the server."));
-	if (f->client_cert_requested) {
-		struct strbuf sb = STRBUF_INIT;
-		for (char **p = f->client_ca_names; p && *p; p++)
-			sb_addf(&sb, "%s\"%s\"", sb.len ? ", " : "", *p);
-		add(&l, "client-cert-requested", SEV_INFO, S("The server asks for a client certificate"),
-		    S("It accepts certificates issued by %s; %s.", sb.len ? sb_str(&sb) : "any CA",
-		      f->client_cert_sent ? "one was sent" : "none was sent"),
-		    S("Give libpq one with sslcert=FILE sslkey=FILE (or ~/.postgresql/postgresql.crt "
-		      "and .key, key mode 0600)."));
-		sb_free(&sb);
-	}
-	if (tr->client_files_error)
-		add(&l, "client-files", SEV_ERROR, S("Client certificate files unusable"),
-		    S("libpq stops before the handshake: %s.", tr->client_files_error),
-		    S("Fix the files: key mode 0600 (chmod 600), the key that matches the "
-		      "certificate, both readable."));
-
-	/* trust and names */
-	if (tr->rootcert && !tr->rootcert_exists && tr->source != ROOTCERT_SYSTEM)
-		add(&l, "root-file-missing", SEV_WARNING, S("No root certificate file"),
-		    S("libpq looked for %s (%s) and found nothing: verify-ca and verify-full fail; "
-		      "require and prefer connect without checking who answers.",
-		      tr->rootcert, rootcert_source_name(tr->source)),
-		    S("Put the CA certificate there, or set sslrootcert=FILE%s.",
-		      o && o->libpq_version >= 16 ? " (or sslrootcert=system for a public CA)" : ""));
-	bool missing_inter = tr->chain_ok == 0 && contains(tr->chain_error, "intermediate");
-	bool expired = tr->chain_ok == 0 && (contains(tr->chain_error, "expired") ||
-					     contains(tr->chain_error, "not yet valid"));
-	if (missing_inter)
-		add(&l, "missing-intermediate", SEV_ERROR, S("Intermediate certificate missing"),
-		    S("The server sends only its own certificate, issued by %s, which is not in "
-		      "the root file: the chain cannot be built.",
-		      ins->nchain ? ins->chain[0].issuer : "an intermediate CA"),
-		    S("On the server, put the intermediate after the leaf in ssl_cert_file; or "
-		      "add the intermediate to the client's root file."));
-	else if (tr->chain_ok == 0 && !expired && ins->nchain > 0 &&
-		 (contains(tr->chain_error, "unable to get") ||
-		  contains(tr->chain_error, "invalid CA") ||
-		  contains(tr->chain_error, "could not be read"))) {
-		const struct cert_facts *top = &ins->chain[ins->nchain - 1];
-		add(&l, "untrusted-root", SEV_ERROR, S("The chain does not lead to the root file"),
-		    S("The chain ends at %s (issued by %s); the root file %s holds no certificate "
-		      "that verifies it (%s).",
-		      top->subject ? top->subject : "?", top->issuer ? top->issuer : "?",
-		      tr->rootcert ? tr->rootcert : "", tr->chain_error ? tr->chain_error : ""),
-		    S("Use a root file with the certificate of \"%s\" (the CA that issued the "
-		      "chain's top).", top->self_signed ? top->subject : top->issuer));
-	}
-	if (ins->nchain > 0 && tr->name_checked && tr->name_ok == 0) {
-		const struct cert_facts *leaf = &ins->chain[0];
-		char *names = names_of(leaf);
-		const char *pass = passing_name(leaf);
-		bool classic = leaf->ncn && strchr(leaf->cn[0], ':') && !leaf->nsan_dns && !leaf->nsan_ip;
-		add(&l, "host-name-mismatch", SEV_ERROR, S("verify-full: the name does not match"),
-		    S("libpq compared host \"%s\" with the certificate's names: %s. %s",
-		      t->host ? t->host : "(none)", names, tr->name_error ? tr->name_error : ""),
-		    classic ? S("No host name can match a CN like \"%s\": see the Cloud SQL finding.",
-				leaf->cn[0]) :
-		    pass    ? S("Connect with host=%s (with hostaddr=%s if DNS does not resolve it), "
-				"or reissue the certificate with \"%s\" in its subjectAltName.",
-				pass, t->hostaddr ? t->hostaddr : "<its address>",
-				t->host ? t->host : "the host") :
-		    leaf->nsan_dns ? S("Connect with a host name the wildcard %s covers (exactly one "
-				       "label in place of *), or reissue the certificate with \"%s\" "
-				       "in its subjectAltName.", leaf->san_dns[0],
-				       t->host ? t->host : "the host") :
-			      S("Reissue the certificate with the host name in its subjectAltName."));
-		free(names);
-	}
-	if (ins->nchain > 0) {
-		const struct cert_facts *leaf = &ins->chain[0];
-		bool classic_cn = leaf->ncn && strchr(leaf->cn[0], ':') && !leaf->nsan_dns &&
-				  !leaf->nsan_ip;
-		if (classic_cn)
-			add(&l, "cloudsql-classic-cn", SEV_WARNING,
-			    S("Cloud SQL per-instance certificate: verify-full is impossible"),
-			    S("The certificate names the instance as CN \"%s\" with no subjectAltName, "
-			      "so no host name matches it.", leaf->cn[0]),
-			    S("Use sslmode=verify-ca with the instance's server CA (server-ca.pem), which "
-			      "pins this instance; or move the instance to the shared-CA mode and connect "
-			      "by its DNS name with verify-full."));
-	}
-	/* who shares the CA: research/clouds.md, section 17 (all customers of
-	 * a region, or a public root) */
-	if (prov && prov->id &&
-	    (provider_is(prov, "aws-rds") /* and aws-rds-proxy: a public root */ ||
-	     provider_is(prov, "gcp-cloudsql-shared") || provider_is(prov, "azure-cosmos") ||
-	     provider_is(prov, "azure-flexible") || provider_is(prov, "azure-single") ||
-	     provider_is(prov, "neon") || provider_is(prov, "supabase") ||
-	     provider_is(prov, "timescale")))
-		add(&l, "shared-ca", SEV_WARNING, S("The CA is shared with other customers"),
-		    S("%s's CA signs other customers' servers too: verify-ca accepts any of them, "
-		      "so it proves little.", prov->name),
-		    S("Use sslmode=verify-full with host set to the endpoint name%s%s.",
-		      prov->ca_bundle ? "; CA bundle: " : "", prov->ca_bundle ? prov->ca_bundle : ""));
-	/* the trap of the default root file */
-	/* where it changes an outcome, or where require was asked for */
-	if (tr->rootcert_exists && o &&
-	    (tr->chain_ok == 0 || (t->sslmode && !strcmp(t->sslmode, "require")))) {
-		add(&l, "require-verifies", SEV_INFO, S("require acts as verify-ca here"),
-		    S("A root file exists (%s), so libpq verifies the chain under require, and "
-		      "under prefer and allow too: a chain that does not verify makes prefer and "
-		      "allow fall back to plaintext and require fail.", tr->rootcert),
-		    S("Say what you mean: verify-ca or verify-full with sslrootcert=FILE; use "
-		      "require only where no root file is configured."));
-	}
-	/* the silent downgrades */
-	if (modes && sf->sslrequest_reply == REPLY_S && modes[SSLMODE_PREFER].outcome == OUTCOME_PLAINTEXT)
-		add(&l, "prefer-plaintext", SEV_ERROR, S("prefer quietly ends in plaintext"),
-		    S("The server does TLS, but the TLS attempt fails (%s), so libpq's default "
-		      "sslmode=prefer reconnects unencrypted without a word.",
-		      modes[SSLMODE_REQUIRE].error ? modes[SSLMODE_REQUIRE].error : "see require"),
-		    S("Fix the TLS failure, then use sslmode=verify-full so a failure is an error, "
-		      "not a downgrade."));
-	if (modes && sf->sslrequest_reply == REPLY_S && modes[SSLMODE_ALLOW].outcome == OUTCOME_PLAINTEXT)
-		add(&l, "allow-plaintext", SEV_WARNING, S("allow connects in plaintext"),
-		    S("sslmode=allow tries plaintext first and the server accepts it, so TLS is "
-		      "never used even though the server offers it."),
-		    S("Use sslmode=verify-full (or at least require)."));
-	if (sf->plain.attempted && sf->plain.accepted == 1)
-		add(&l, "plaintext-accepted", SEV_WARNING, S("The server accepts unencrypted sessions"),
-		    S("A StartupMessage in clear was answered with authentication: pg_hba.conf has "
-		      "a host (or hostnossl) line for this client."),
-		    S("On the server: hostssl lines instead of host in pg_hba.conf (and reload); "
-		      "clients: sslmode=verify-full."));
-	if (sf->tls.attempted && sf->tls.accepted == 0 && sf->tls.sqlstate &&
-	    !strcmp(sf->tls.sqlstate, "28000") && contains(sf->tls.message, "SSL encryption"))
-		add(&l, "hba-rejects-tls", SEV_ERROR, S("pg_hba.conf rejects encrypted sessions"),
-		    S("The StartupMessage over TLS got: %s.", sf->tls.message),
-		    S("Add a hostssl line for this user and database (or change hostnossl)."));
-	/* what a broken or hostile server does to the startup answers */
-	const struct startup_answer *answers[] = { &sf->plain, &sf->tls, &sf->direct_startup };
-	const char *lanes[] = { "in clear", "over TLS", "over direct TLS" };
-	bool flood = false, slow = false, malformed = false;
-	for (int i = 0; i < 3; i++) {
-		const struct startup_answer *a = answers[i];
-		if (!a->attempted || !a->failure)
-			continue;
-		if (!strcmp(a->failure, "too many messages from the server") && !flood) {
-			flood = true;
-			add(&l, "message-flood", SEV_ERROR, S("The server floods messages"),
-			    S("Answering the StartupMessage %s, the server sent message after message "
-			      "without deciding; pgtls-inspect stopped after 1000 (libpq would read on "
-			      "until its timeout).", lanes[i]),
-			    S("Look at the server or the proxy in front of it; set connect_timeout in "
-			      "clients."));
-		} else if (!strcmp(a->failure, "timeout expired") && !slow) {
-			slow = true;
-			add(&l, "server-slow", SEV_ERROR, S("The server answers too slowly"),
-			    S("The answer to the StartupMessage %s did not complete within the timeout.",
-			      lanes[i]),
-			    S("Check the server's load and the network; clients need connect_timeout so "
-			      "they fail rather than hang."));
-		} else if (strcmp(a->failure, "timeout expired") &&
-			   strcmp(a->failure, "too many messages from the server") &&
-			   !strstr(a->failure, "closed") && !malformed) {
-			malformed = true;
-			add(&l, "malformed-message", SEV_ERROR, S("The server broke the protocol"),
-			    S("Its answer to the StartupMessage %s could not be read: %s.", lanes[i],
-			      a->failure),
-			    S("Something other than PostgreSQL (or a broken proxy) answers on this port."));
-		}
-	}
-	if (f->attempted && !f->ok && f->failure_kind && !strcmp(f->failure_kind, "timeout") && !slow)
-		add(&l, "server-slow", SEV_ERROR, S("The server answers too slowly"),
-		    S("The TLS handshake did not complete within the timeout."),
-		    S("Check the server's load and the network; clients need connect_timeout so they "
-		      "fail rather than hang."));
-	if (f->attempted && !f->ok && f->failure_kind && strcmp(f->failure_kind, "timeout") &&
-	    strcmp(f->failure_kind, "version") && f->alert_code != 70)
-		add(&l, "tls-handshake-failed", SEV_ERROR, S("The TLS handshake fails"),
-		    S("After 'S' the handshake failed: %s.", f->error ? f->error : f->failure_kind),
-		    S("Check the server's TLS setup (ssl_cert_file, ssl_key_file, ssl_ciphers) and "
-		      "anything in between that may speak another protocol."));
-	if (sf->plain.attempted && sf->plain.accepted == 0 && sf->tls.attempted &&
-	    sf->tls.accepted == 0 && !contains(sf->tls.message, "SSL encryption") &&
-	    !contains(sf->tls.message, "endpoint ID"))
-		add(&l, "startup-rejected", SEV_ERROR, S("The server refuses both startups"),
-		    S("In clear: %s %s: %s. Over TLS: %s %s: %s.",
-		      sf->plain.severity ? sf->plain.severity : "", sf->plain.sqlstate ? sf->plain.sqlstate : "",
-		      sf->plain.message ? sf->plain.message : "",
-		      sf->tls.severity ? sf->tls.severity : "", sf->tls.sqlstate ? sf->tls.sqlstate : "",
-		      sf->tls.message ? sf->tls.message : ""),
-		    S("Read the server's message: pg_hba.conf, the user and database names, and the "
-		      "server log say why."));
-	bool sni_refused = sf->tls.accepted == 0 && contains(sf->tls.message, "endpoint ID is not specified");
-	if (sni_refused || provider_is(prov, "neon"))
-		add(&l, "sni-required", sni_refused ? SEV_ERROR : SEV_INFO,
-		    S("The server routes on SNI"),
-		    S("%s", sni_refused && !ins->tls.sni ?
-				    "No SNI was sent (host is an IP address, or sslsni=0), and the "
-				    "server cannot tell which database is meant." :
-			    sni_refused ? "The server refused the session for want of an endpoint: the "
-					  "SNI sent does not name one it knows (a custom name?)." :
-					  "It needs the TLS server name (SNI); libpq sends it from the "
-					  "host keyword since version 14."),
-		    S("Connect by host name (not IP) with sslsni=1 and libpq 14+; or pass "
-		      "options=endpoint=<id>."));
-	/* channel binding */
-	if (sf->tls.nsasl > 0) {
-		bool plus = false;
-		for (int i = 0; i < sf->tls.nsasl; i++)
-			plus |= !strcmp(sf->tls.sasl_mechanisms[i], "SCRAM-SHA-256-PLUS");
-		add(&l, plus ? "channel-binding-available" : "channel-binding-unavailable",
-		    SEV_INFO, plus ? S("Channel binding available") : S("No channel binding"),
-		    plus ? S("Over TLS the server offers SCRAM-SHA-256-PLUS, which ties the password "
-			     "exchange to this TLS session.") :
-			   S("The server offers no SCRAM-SHA-256-PLUS over TLS."),
-		    plus ? S("channel_binding=require makes libpq insist on it (a man in the "
-			     "middle can then not relay the login).") :
-			   S("Use SCRAM passwords (password_encryption = scram-sha-256) to get it."));
-	}
-	/* direct TLS */
-	if (ins->direct_tls.attempted) {
-		bool ok = ins->direct_tls.ok && ins->direct_tls.alpn &&
-			  !strcmp(ins->direct_tls.alpn, "postgresql");
-		add(&l, ok ? "direct-tls-supported" : "direct-tls-unsupported", ok ? SEV_INFO : SEV_WARNING,
-		    ok ? S("Direct TLS supported") : S("Direct TLS not supported"),
-		    ok ? S("The server accepts a TLS ClientHello first with ALPN \"postgresql\" "
-			   "(PostgreSQL 17+): one round trip less.") :
-			 S("A ClientHello first (sslnegotiation=direct) fails here: the server is "
-			   "older than PostgreSQL 17 or a proxy does not pass it."),
-		    ok ? S("With libpq 17+, sslnegotiation=direct and sslmode=verify-full.") :
-			 S("Use sslnegotiation=postgres (the default) with this server."));
-	}
-	certificate_findings(&l, ins, now);
-	if (o && o->gss_ticket && !(o->gssencmode && !strcmp(o->gssencmode, "disable")))
-		add(&l, "gss-may-apply", SEV_INFO, S("Kerberos may take over"),
-		    S("A Kerberos ticket exists: libpq tries GSSAPI encryption before TLS, and a "
-		      "server that accepts it skips every TLS check."),
-		    S("gssencmode=disable to be sure TLS (and its checks) is used."));
+	for (size_t i = 0; i < sizeof(topics) / sizeof(*topics); i++)
+		topics[i](&l, &x);
 	*out = l.f;
 	*n = l.n;
 }

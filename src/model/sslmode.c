@@ -254,7 +254,9 @@ static void add_line(struct run *r, const char *msg)
 static enum att startup(struct run *r, const struct startup_answer *a,
 			const char *how)
 {
-	if (!a->attempted || (a->accepted < 0 && !a->failure))
+	enum startup_failure fail = facts_startup_failure(a);
+
+	if (!a->attempted || (a->accepted < 0 && fail == STARTUP_FAIL_NONE))
 		return ATT_UNKNOWN;
 	if (a->accepted == 1) {
 		if (a->auth && strcmp(a->auth, "ok") != 0)
@@ -279,14 +281,14 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 		return ATT_SOFT;
 	}
 	step(r, "StartupMessage %s: %s", how, a->failure);
-	if (!strcmp(a->failure, "too many messages from the server")) {
+	if (fail == STARTUP_FAIL_FLOOD) {
 		/* libpq reads on until its connect_timeout ends the attempt */
 		free(r->v->caveat);
 		r->v->caveat = xstrdup("the server floods messages without deciding; libpq would read "
 				       "them until connect_timeout (\"timeout expired\") or forever");
 		return ATT_UNKNOWN;
 	}
-	if (!strcmp(a->failure, "timeout expired"))
+	if (fail == STARTUP_FAIL_TIMEOUT)
 		sb_adds(&r->err, "timeout expired\n");
 	else
 		sb_adds(&r->err, EOF_TEXT);
@@ -343,9 +345,10 @@ static void protocol_hint(struct run *r)
 /* fe-secure-openssl.c open_client_SSL: the text of a failed handshake. */
 static enum att handshake_failure(struct run *r, const struct tls_facts *f)
 {
-	const char *kind = f->failure_kind ? f->failure_kind : "other";
-	step(r, "TLS handshake fails: %s", f->error ? f->error : kind);
-	if (!strcmp(kind, "alert")) {
+	enum tls_failure kind = facts_tls_failure(f);
+	step(r, "TLS handshake fails: %s",
+	     f->error ? f->error : f->failure_kind ? f->failure_kind : "other");
+	if (kind == TLS_FAIL_ALERT) {
 		const char *reason = alert_reason(f->alert_code);
 		if (!reason) {
 			char *m = xasprintf("SSL error: tlsv1 alert %s", f->alert ? f->alert : "");
@@ -360,14 +363,14 @@ static enum att handshake_failure(struct run *r, const struct tls_facts *f)
 			protocol_hint(r);
 		return ATT_SOFT;
 	}
-	if (!strcmp(kind, "version")) {
+	if (kind == TLS_FAIL_VERSION) {
 		/* OpenSSL refuses the ServerHello itself: SSL_R_UNSUPPORTED_PROTOCOL,
 		 * one of the reasons open_client_SSL adds the range hint to */
 		sb_adds(&r->err, "SSL error: unsupported protocol\n");
 		protocol_hint(r);
 		return ATT_SOFT;
 	}
-	if (!strcmp(kind, "eof")) {
+	if (kind == TLS_FAIL_EOF) {
 		/* 18 answers BIO_CTRL_EOF (commit 6f782a2a17); OpenSSL 3 then
 		 * names the EOF itself */
 		sb_adds(&r->err, r->o->libpq_version >= 18 ?
@@ -375,14 +378,14 @@ static enum att handshake_failure(struct run *r, const struct tls_facts *f)
 					 "SSL SYSCALL error: EOF detected\n");
 		return ATT_SOFT;
 	}
-	if (!strcmp(kind, "reset") || !strcmp(kind, "io")) {
+	if (kind == TLS_FAIL_RESET || kind == TLS_FAIL_IO) {
 		char *m = xasprintf("SSL SYSCALL error: %s",
 				    f->failure_errno ? f->failure_errno : "Connection reset by peer");
 		add_line(r, m);
 		free(m);
 		return ATT_SOFT;
 	}
-	if (!strcmp(kind, "timeout")) {
+	if (kind == TLS_FAIL_TIMEOUT) {
 		sb_adds(&r->err, "timeout expired\n");
 		return ATT_HARD;
 	}

@@ -401,6 +401,7 @@ static void load_answer(json_t *o, struct startup_answer *a)
 	json_t *npv = json_object_get(o, "negotiate_protocol_minor");
 	a->npv_minor = json_is_integer(npv) ? (int)json_integer_value(npv) : -1;
 	a->failure = rs(o, "failure");
+	a->failure_code = facts_startup_failure_parse(a->failure);
 	a->server_version = rs(o, "server_version");
 }
 
@@ -439,6 +440,7 @@ static void load_tls(json_t *tl, struct tls_facts *f)
 	json_t *ac = json_object_get(tl, "alert_code");
 	f->alert_code = json_is_integer(ac) ? (int)json_integer_value(ac) : -1;
 	f->failure_kind = rs(tl, "failure_kind");
+	f->failure_code = facts_tls_failure_parse(f->failure_kind);
 	f->failure_errno = rs(tl, "failure_errno");
 	f->version = rs(tl, "version");
 	f->cipher = rs(tl, "cipher");
@@ -590,6 +592,7 @@ int report_json_load(const char *path, struct inspection *ins,
 		f->rootcert_error = rs(tr, "rootcert_error");
 		f->chain_ok = rtri(tr, "chain_ok");
 		f->chain_error = rs(tr, "chain_error");
+		f->chain_code = facts_chain_failure_parse(f->chain_error, &f->chain_gap);
 		f->name_checked = json_is_true(json_object_get(tr, "name_checked"));
 		f->name_ok = rtri(tr, "name_ok");
 		f->name_error = rs(tr, "name_error");

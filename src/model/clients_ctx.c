@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/* clients_ctx: the facts every row of the client-stack matrix reads (the
+ * chain, the host, libpq's trust result sorted into classes, the weak
+ * signatures and keys, the leaf's purpose), the checks more than one stack
+ * shares, and the words of a name check. Pure, like model/clients: it may
+ * re-verify the chain through x509, nothing else. */
+#include "config.h"
+#include "model/clients_ctx.h"
+#include "engine/x509.h"
+#include "model/hostmatch.h"
+
+/* libpq's chain result as the rows tell it apart. */
+static enum clients_chain classify(const struct trust_facts *t)
+{
+	enum chain_gap gap;
+
+	if (t->chain_ok < 0)
+		return CC_UNCHECKED;
+	if (t->chain_ok > 0)
+		return CC_OK;
+	switch (facts_chain_failure(t, &gap)) {
+	case CHAIN_FAIL_EXPIRED:
+		return CC_EXPIRED;
+	case CHAIN_FAIL_NOT_YET_VALID:
+		return CC_NOTYET;
+	case CHAIN_FAIL_SIGNATURE:
+		return CC_SIGNATURE;
+	case CHAIN_FAIL_ISSUER_UNKNOWN:
+		return gap == CHAIN_GAP_NO_ANCHOR ? CC_NO_ANCHOR : CC_ISSUER;
+	case CHAIN_FAIL_NOT_CA:
+		return CC_NOT_CA;
+	case CHAIN_FAIL_PURPOSE:
+		return CC_PURPOSE;
+	case CHAIN_FAIL_INSECURE:
+		return CC_INSECURE;
+	case CHAIN_FAIL_ROOT_UNREADABLE:
+		return CC_UNREADABLE;
+	default:
+		return CC_OTHER;
+	}
+}
+
+void clients_ctx_init(struct clients_ctx *c, const struct inspection *ins,
+		      const char *host)
+{
+	const struct tls_facts *tf = &ins->tls;
+
+	memset(c, 0, sizeof(*c));
+	c->ins = ins;
+	c->chain = ins->chain;
+	c->n = ins->chain ? ins->nchain : 0;
+	c->leaf = c->n ? &ins->chain[0] : NULL;
+	if (!host || !*host)
+		host = ins->trust.name_host ? ins->trust.name_host : ins->target.host;
+	c->host = host && *host ? host : NULL;
+	c->iplen = hostmatch_parse_ip(c->host, c->ip);
+	c->now = time(NULL);
+
+	c->rootcert = ins->trust.rootcert ? ins->trust.rootcert : ins->target.sslrootcert;
+	c->src = ins->trust.rootcert ? ins->trust.source : ins->target.rootcert_source;
+	bool exists = ins->trust.rootcert ? ins->trust.rootcert_exists :
+					    ins->target.rootcert_exists;
+	c->file = c->rootcert && exists && c->src != ROOTCERT_NONE &&
+		  c->src != ROOTCERT_SYSTEM;
+
+	/* the probe's result; a fresh check of the same file when it made
+	 * none (x509_verify reads only the file) */
+	c->tr = &ins->trust;
+	if (ins->trust.chain_ok < 0 && c->n && c->rootcert && exists &&
+	    c->src != ROOTCERT_NONE) {
+		c->local.chain_ok = -1;
+		c->local.name_ok = -1;
+		c->local.rootcert = (char *)c->rootcert;
+		c->local.source = c->src;
+		c->local.rootcert_exists = true;
+		x509_verify(c->chain, c->n, &c->local, X509_NOW);
+		c->tr = &c->local;
+	}
+	c->cls = classify(c->tr);
+
+	/* libpq's default floor is TLSv1.2 (ssl_min_protocol_version):
+	 * a version refusal under it means the server offers only older ones */
+	const char *min = ins->target.ssl_min_protocol_version;
+	if (tf->version && (!strcmp(tf->version, "SSL3.0") ||
+			    !strcmp(tf->version, "TLS1.0") ||
+			    !strcmp(tf->version, "TLS1.1"))) {
+		c->tls_old = true;
+		c->tls_old_text = tf->version;
+	} else if (tf->attempted && !tf->ok &&
+		   (facts_tls_failure(tf) == TLS_FAIL_VERSION || tf->alert_code == 70) &&
+		   (!min || !strcmp(min, "TLSv1.2")) &&
+		   !ins->target.ssl_max_protocol_version) {
+		c->tls_old = true;
+		c->tls_old_text = "only a version below TLS 1.2";
+	}
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cert_facts *cf = &c->chain[i];
+		int bits = rsa_bits(cf->key);
+		if (bits && (!c->min_rsa || bits < c->min_rsa)) {
+			c->min_rsa = bits;
+			c->min_rsa_subject = cf->subject;
+		}
+		if (cf->self_signed || !cf->signature)
+			continue;
+		if (!c->sha1_subject && strstr(cf->signature, "SHA1"))
+			c->sha1_subject = cf->subject;
+		if (!c->md5_subject && (strstr(cf->signature, "MD5") ||
+					strstr(cf->signature, "MD2")))
+			c->md5_subject = cf->subject;
+	}
+	if (c->leaf) {
+		const struct cert_facts *l = c->leaf;
+		if (has(l->ext_key_usage, l->next_key_usage, "serverAuth"))
+			c->eku = EKU_SERVER;
+		else if (has(l->ext_key_usage, l->next_key_usage,
+			     "anyExtendedKeyUsage"))
+			c->eku = EKU_ANY_ONLY;
+		else if (l->next_key_usage > 0)
+			c->eku = EKU_WRONG;
+	}
+}
+
+void clients_ctx_free(struct clients_ctx *c)
+{
+	free(c->local.chain_error);
+	free(c->local.rootcert_error);
+	free(c->local.name_error);
+	free(c->local.name_host);
+	strlist_free(c->tmp);
+}
+
+/* ---- checks every stack shares ----------------------------------------- */
+
+/* The TLS 1.2 floor of a stack (its minimum TLS version); NULL
+ * for a stack whose floor is the OS's. */
+static void tls_floor(struct clients_ev *e, struct clients_ctx *c,
+		      const char *floor)
+{
+	if (!c->tls_old)
+		return;
+	if (floor)
+		ev_set(e, L_REJECT, "the server offers %s; %s", c->tls_old_text,
+		       floor);
+	else
+		ev_set(e, L_UNKNOWN, "the server offers %s; this stack's floor is the OS default (clients.md: unverified)",
+		       c->tls_old_text);
+}
+
+/* A row begins with the stack's protocol floor, then needs a certificate:
+ * without one there is no verdict, the handshake did not get that far. */
+bool clients_start(struct clients_ev *e, struct clients_ctx *c,
+		   const char *floor)
+{
+	const struct tls_facts *tf = &c->ins->tls;
+
+	tls_floor(e, c, floor);
+	if (c->n)
+		return true;
+	if (!tf->attempted)
+		ev_set(e, L_UNKNOWN, "no TLS handshake was made: no certificate to judge");
+	else if (!tf->ok)
+		ev_set(e, L_UNKNOWN, "the TLS handshake did not complete (%s): no certificate to judge",
+		       q(c, tf->error ? tf->error : "no reason recorded"));
+	else
+		ev_set(e, L_UNKNOWN, "the server sent no certificate");
+	return false;
+}
+
+/* The chain against the root file, as libpq judged it, translated for a
+ * stack that uses the same file. */
+void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
+			enum clients_pers p, const char *who)
+{
+	const char *f = q(c, c->rootcert);
+	/* OpenSSL's reason only; GnuTLS's own text stays in the trust view */
+	char *reason = facts_chain_reason(c->tr);
+	const char *err = q(c, reason);
+
+	free(reason);
+
+	switch (c->cls) {
+	case CC_OK:
+		ev_ok(e, "chain trusted by \"%s\"", f);
+		return;
+	case CC_UNCHECKED:
+		ev_set(e, L_UNKNOWN, "the chain was not checked against \"%s\"", f);
+		return;
+	case CC_EXPIRED:
+	case CC_NOTYET:
+	case CC_SIGNATURE:
+	case CC_ISSUER:
+	case CC_UNREADABLE:
+		ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
+		return;
+	case CC_NO_ANCHOR:
+		if (p == P_OPENSSL)
+			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
+		else
+			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA, which OpenSSL needs; whether %s anchors at a non-self-signed certificate is not recorded in clients.md",
+			       f, who);
+		return;
+	case CC_NOT_CA:
+		/* Go: intermediates need BasicConstraintsValid && IsCA;
+		 * webpki: v3 with basicConstraints (no v1 intermediate) */
+		if (p == P_OPENSSL || p == P_GO || p == P_WEBPKI)
+			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
+		else
+			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's rule for it is unverified in clients.md",
+			       err, who);
+		return;
+	case CC_PURPOSE:
+		/* every stack refuses an EKU without serverAuth */
+		if (p == P_OPENSSL || c->eku == EKU_WRONG)
+			ev_set(e, L_REJECT, "leaf's extended key usage lacks serverAuth (%s)", err);
+		else
+			ev_set(e, L_UNKNOWN, "libpq refuses the leaf's purpose (%s); how %s treats it is not recorded in clients.md",
+			       err, who);
+		return;
+	case CC_INSECURE:
+		if (p == P_OPENSSL)
+			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
+		else if (p == P_JDK && c->sha1_subject && !c->md5_subject &&
+			 (!c->min_rsa || c->min_rsa >= 1024))
+			/* jdk.certpath.disabledAlgorithms restricts SHA1
+			 * only for jdkCA roots; LibPQFactory's anchors come from
+			 * the root file (measured: both modes accept) */
+			ev_ok(e, "libpq refuses the SHA-1 signature on \"%s\", JDK PKIX takes it under a root-file anchor (lab)",
+			      q(c, c->sha1_subject));
+		else
+			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's algorithm policy may differ",
+			       err, who);
+		return;
+	case CC_OTHER:
+		if (p == P_OPENSSL)
+			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
+		else
+			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; whether %s agrees is not recorded",
+			       err, who);
+		return;
+	}
+}
+
+/* Validity, checked directly where the trust answer is unknown (another
+ * trust store): every stack refuses an expired or not yet valid chain. */
+void clients_validity(struct clients_ev *e, struct clients_ctx *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cert_facts *cf = &c->chain[i];
+		if (i > 0 && cf->self_signed)
+			continue;
+		if (cf->not_after && c->now > cf->not_after) {
+			ev_set(e, L_REJECT, "\"%s\" has expired", q(c, cf->subject));
+			return;
+		}
+		if (cf->not_before && c->now < cf->not_before) {
+			ev_set(e, L_REJECT, "\"%s\" is not yet valid", q(c, cf->subject));
+			return;
+		}
+	}
+}
+
+/* The leaf's EKU for a stack that requires serverAuth when an EKU is
+ * present (all of them); anyExtendedKeyUsage is OpenSSL's
+ * refusal only (x509.c), the others are not recorded. */
+void clients_leaf_eku(struct clients_ev *e, struct clients_ctx *c,
+		      enum clients_pers p, const char *who)
+{
+	if (c->eku == EKU_WRONG || (c->eku == EKU_ANY_ONLY && p == P_OPENSSL))
+		ev_set(e, L_REJECT, "the leaf's extended key usage lacks serverAuth");
+	else if (c->eku == EKU_ANY_ONLY)
+		ev_set(e, L_UNKNOWN, "the leaf's EKU is anyExtendedKeyUsage only; how %s treats it is not recorded",
+		       who);
+}
+
+bool clients_any_ip_san(const struct clients_ctx *c, const uint8_t *ip,
+			int iplen)
+{
+	for (int i = 0; i < c->leaf->nsan_ip; i++)
+		if (hostmatch_ip_is(c->leaf->san_ip[i], ip, iplen))
+			return true;
+	return false;
+}
+
+/* The first name of a list for a mismatch message: "x" (and N more). */
+void clients_first_of(struct clients_ctx *c, struct strbuf *sb, char **list,
+		      int n)
+{
+	sb_addf(sb, "\"%s\"", q(c, list[0]));
+	if (n > 1)
+		sb_addf(sb, " (and %d more)", n - 1);
+}
+
+/* A note for an IP host whose address a stack sees only in iPAddress SANs
+ * while the certificate spells it elsewhere. */
+void clients_ip_elsewhere(struct clients_ctx *c, struct strbuf *sb)
+{
+	const struct cert_facts *l = c->leaf;
+	for (int i = 0; i < l->nsan_dns; i++)
+		if (hostmatch_equal(l->san_dns[i], c->host)) {
+			sb_addf(sb, "; the dNSName SAN \"%s\" does not count for an IP",
+				q(c, l->san_dns[i]));
+			return;
+		}
+	for (int i = 0; i < l->ncn; i++)
+		if (hostmatch_equal(l->cn[i], c->host)) {
+			sb_addf(sb, "; the CN \"%s\" does not count for an IP",
+				q(c, l->cn[i]));
+			return;
+		}
+}
+
+/* An IP host against iPAddress SANs only (OpenSSL set1_ip, Node, Go,
+ * webpki). */
+int clients_ip_only(struct clients_ctx *c, struct strbuf *why, const char *rule)
+{
+	const char *h = q(c, c->host);
+
+	if (clients_any_ip_san(c, c->ip, c->iplen)) {
+		sb_addf(why, "%s matches an iPAddress SAN", h);
+		return 1;
+	}
+	sb_addf(why, "%s: no iPAddress SAN is %s", rule, h);
+	if (c->leaf->nsan_ip) {
+		sb_adds(why, " (has ");
+		clients_first_of(c, why, c->leaf->san_ip, c->leaf->nsan_ip);
+		sb_adds(why, ")");
+	}
+	clients_ip_elsewhere(c, why);
+	return 0;
+}
+
+/* A verify-full row's name step: the stack's matcher, its verdict kept. */
+void clients_name_step(struct clients_ev *e, struct clients_ctx *c,
+		       int (*fn)(struct clients_ctx *, struct strbuf *),
+		       const char *note)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	if (!c->host) {
+		ev_set(e, L_UNKNOWN, "no host name to check");
+		return;
+	}
+	if (fn(c, &why))
+		ev_ok(e, "%s%s", sb_str(&why), note ? note : "");
+	else
+		ev_set(e, L_REJECT, "%s%s", sb_str(&why), note ? note : "");
+	sb_free(&why);
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/* clients_ctx: what the rows of the client-stack matrix share, private to
+ * model/clients: the evidence a row collects (struct clients_ev), the facts
+ * every row reads from the inspection (struct clients_ctx), and the checks
+ * and name-check wording more than one stack uses. */
+#ifndef PGI_CLIENTS_CTX_H
+#define PGI_CLIENTS_CTX_H
+#include "engine/inspection.h"
+#include "util/sanitize.h"
+#include "util/strbuf.h"
+#include "util/strlist.h"
+#include "util/xalloc.h"
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- the evidence of one row ------------------------------------------- */
+
+/* A row collects reasons: the first reason at the highest level decides
+ * (a rejection beats an unknown, which beats acceptance); what passed is
+ * kept for the rule of an accepting row. */
+enum clients_level { L_ACCEPT, L_UNKNOWN, L_REJECT };
+
+struct clients_ev {
+	enum clients_level level;
+	char *why;
+	struct strbuf ok;
+};
+
+/* printf into a fresh heap string, from a va_list */
+static inline char *vfmt(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+static inline char *vfmt(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return xstrdup(""); /* only on exhaustion: the rule goes blank */
+	return s;
+}
+
+/* A reason at level l; the first at the highest level stays. */
+static inline void ev_set(struct clients_ev *e, enum clients_level l,
+			  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static inline void ev_set(struct clients_ev *e, enum clients_level l,
+			  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l < e->level || (l == e->level && e->why))
+		return;
+	free(e->why);
+	va_start(ap, fmt);
+	e->why = vfmt(fmt, ap);
+	va_end(ap);
+	e->level = l;
+}
+
+/* What passed, for the rule of an accepting row. */
+static inline void ev_ok(struct clients_ev *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline void ev_ok(struct clients_ev *e, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vfmt(fmt, ap);
+	va_end(ap);
+	if (e->ok.len)
+		sb_adds(&e->ok, "; ");
+	sb_adds(&e->ok, s);
+	free(s);
+}
+
+/* ---- facts shared by every row ----------------------------------------- */
+
+/* libpq's chain result, sorted by the failure class x509 records. */
+enum clients_chain {
+	CC_UNCHECKED,
+	CC_OK,
+	CC_EXPIRED,
+	CC_NOTYET,
+	CC_SIGNATURE,
+	CC_ISSUER,
+	CC_NO_ANCHOR,  /* the root file holds no self-signed CA */
+	CC_NOT_CA,
+	CC_PURPOSE,
+	CC_INSECURE,
+	CC_UNREADABLE,
+	CC_OTHER,
+};
+
+/* Whose chain check a stack's follows where it differs from OpenSSL's. */
+enum clients_pers { P_OPENSSL, P_JDK, P_GO, P_WEBPKI, P_DOTNET };
+
+/* The leaf's extended key usage. */
+enum clients_eku { EKU_ABSENT, EKU_SERVER, EKU_ANY_ONLY, EKU_WRONG };
+
+struct clients_ctx {
+	const struct inspection *ins;
+	const struct cert_facts *chain, *leaf;
+	size_t n;
+	const char *host;        /* the name to check, or NULL */
+	int iplen;               /* 4 or 16 when host is a strict IP literal */
+	uint8_t ip[16];
+	enum rootcert_source src;
+	const char *rootcert;    /* the path (or "system"), or NULL */
+	bool file;               /* a root file that exists (not "system") */
+	const struct trust_facts *tr;
+	struct trust_facts local; /* a fresh check when the probe made none */
+	enum clients_chain cls;
+	time_t now;
+	/* the server negotiated (or refused with) a version below TLS 1.2 */
+	bool tls_old;
+	const char *tls_old_text;
+	/* signatures a verifier checks (not a self-signed certificate's own) */
+	const char *sha1_subject, *md5_subject;
+	int min_rsa;             /* smallest RSA key in the chain, 0 none */
+	const char *min_rsa_subject;
+	enum clients_eku eku;
+	char **tmp;              /* sanitized strings, freed at the end */
+	int ntmp;
+};
+
+/* A certificate's text made safe to quote (kept until the matrix is done). */
+static inline const char *q(struct clients_ctx *c, const char *s)
+{
+	char *t = sanitize(s ? s : "");
+	strlist_add(&c->tmp, &c->ntmp, t);
+	free(t);
+	return c->tmp[c->ntmp - 1];
+}
+
+static inline bool starts(const char *s, const char *prefix)
+{
+	return s && !strncmp(s, prefix, strlen(prefix));
+}
+
+static inline int rsa_bits(const char *key)
+{
+	if (starts(key, "RSA "))
+		return atoi(key + 4);
+	if (starts(key, "RSA-PSS "))
+		return atoi(key + 8);
+	return 0;
+}
+
+static inline bool has(char **list, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
+}
+
+/* The facts for host (the name the client would check; the probe's when
+ * NULL or empty); clients_ctx_free releases them. */
+void clients_ctx_init(struct clients_ctx *c, const struct inspection *ins,
+		      const char *host);
+void clients_ctx_free(struct clients_ctx *c);
+
+/* ---- checks every stack shares ----------------------------------------- */
+
+/* The stack's TLS floor (NULL: the OS's), then a certificate to judge:
+ * false when there is none, the evidence saying why. */
+bool clients_start(struct clients_ev *e, struct clients_ctx *c,
+		   const char *floor);
+/* The chain against the root file as libpq judged it, for a stack of
+ * persuasion p (who names it in the rule). */
+void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
+			enum clients_pers p, const char *who);
+/* Validity, checked directly where trust is unknown. */
+void clients_validity(struct clients_ev *e, struct clients_ctx *c);
+/* The leaf's extended key usage. */
+void clients_leaf_eku(struct clients_ev *e, struct clients_ctx *c,
+		      enum clients_pers p, const char *who);
+
+/* ---- the words of a name check ----------------------------------------- */
+
+/* The leaf has an iPAddress SAN with this address. */
+bool clients_any_ip_san(const struct clients_ctx *c, const uint8_t *ip,
+			int iplen);
+/* "x" (and N more): the first name of a list, for a mismatch. */
+void clients_first_of(struct clients_ctx *c, struct strbuf *sb, char **list,
+		      int n);
+/* A note when an IP host is spelt in a dNSName SAN or the CN instead. */
+void clients_ip_elsewhere(struct clients_ctx *c, struct strbuf *sb);
+/* An IP host against iPAddress SANs only: 1 match, 0 not (rule names the
+ * stack's check in the words). */
+int clients_ip_only(struct clients_ctx *c, struct strbuf *why, const char *rule);
+/* A verify-full row's name step: fn's verdict and words, then note. */
+void clients_name_step(struct clients_ev *e, struct clients_ctx *c,
+		       int (*fn)(struct clients_ctx *, struct strbuf *),
+		       const char *note);
+
+#endif
