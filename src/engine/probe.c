@@ -10,6 +10,7 @@
 #include "engine/pgwire.h"
 #include "engine/tls.h"
 #include "engine/x509.h"
+#include "util/oserror.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include <arpa/inet.h>
@@ -43,6 +44,7 @@ struct probe {
 	bool direct;           /* TLS first, no SSLRequest (libpq 17+ direct) */
 	struct tls_facts *tlsf; /* where this probe's TLS facts go */
 	int fd;
+	char errbuf[OS_ERROR_BUFSIZE]; /* the text of a read's errno */
 	enum pstate st, after_send;
 	struct strbuf out;
 	size_t out_off;
@@ -236,7 +238,7 @@ static void start_connect(struct probe *p, const struct addrinfo *ai)
 	p->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		       ai->ai_protocol);
 	if (p->fd < 0) {
-		fail_connect(p, strerror(errno));
+		fail_connect(p, OS_ERROR(errno));
 		return;
 	}
 	int one = 1;
@@ -246,7 +248,7 @@ static void start_connect(struct probe *p, const struct addrinfo *ai)
 	} else if (errno == EINPROGRESS) {
 		p->st = P_CONNECT;
 	} else {
-		fail_connect(p, strerror(errno));
+		fail_connect(p, OS_ERROR(errno));
 	}
 }
 
@@ -257,7 +259,7 @@ static void step_connect(struct probe *p)
 	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err)
-		fail_connect(p, strerror(err));
+		fail_connect(p, OS_ERROR(err));
 	else
 		on_connected(p);
 }
@@ -294,7 +296,7 @@ static void step_send(struct probe *p)
 			if (n < 0 && (errno == EAGAIN || errno == EINTR))
 				return;
 			if (n < 0) {
-				send_failure(p, strerror(errno));
+				send_failure(p, OS_ERROR(errno));
 				return;
 			}
 		}
@@ -328,7 +330,7 @@ static int fill(struct probe *p, bool *ended, const char **why)
 			if (n < 0 && (errno == EAGAIN || errno == EINTR))
 				return added;
 			if (n <= 0) {
-				*why = n < 0 ? strerror(errno) : NULL;
+				*why = n < 0 ? os_error(errno, p->errbuf, sizeof(p->errbuf)) : NULL;
 				*ended = true;
 				return added;
 			}

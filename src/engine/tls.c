@@ -8,6 +8,7 @@
 #include "engine/tls.h"
 #include "engine/x509.h"
 #include "util/strbuf.h"
+#include "util/oserror.h"
 #include "util/xalloc.h"
 #include <ctype.h>
 #include <errno.h>
@@ -273,9 +274,9 @@ static void record_failure(struct tls_client *c, int rc)
 	} else if (rc == GNUTLS_E_PULL_ERROR || rc == GNUTLS_E_PUSH_ERROR) {
 		facts_set_tls_failure(f, err == ECONNRESET ? TLS_FAIL_RESET : TLS_FAIL_IO);
 		free(f->failure_errno);
-		f->failure_errno = xstrdup(strerror(err));
+		f->failure_errno = xstrdup(OS_ERROR(err));
 		f->error = xasprintf("%s during the TLS handshake (GnuTLS: %s)",
-				     strerror(err), gnutls_strerror(rc));
+				     f->failure_errno, gnutls_strerror(rc));
 	} else if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET) {
 		/* the server chose a version below our (libpq's) minimum */
 		facts_set_tls_failure(f, TLS_FAIL_VERSION);
@@ -432,7 +433,7 @@ int tls_client_files_check(const struct conn_target *t, char **msg)
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
 		*msg = xasprintf("could not open certificate file \"%s\": %s",
-				 t->sslcert, strerror(errno));
+				 t->sslcert, OS_ERROR(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > (16 << 20)) {
@@ -442,7 +443,7 @@ int tls_client_files_check(const struct conn_target *t, char **msg)
 	}
 	if (gnutls_load_file(t->sslcert, &cd) < 0) {
 		*msg = xasprintf("could not read certificate file \"%s\": %s",
-				 t->sslcert, strerror(errno ? errno : EIO));
+				 t->sslcert, OS_ERROR(errno ? errno : EIO));
 		return -1;
 	}
 	gnutls_x509_crt_init(&crt);
@@ -459,7 +460,7 @@ int tls_client_files_check(const struct conn_target *t, char **msg)
 					 kf);
 		else
 			*msg = xasprintf("could not stat private key file \"%s\": %s",
-					 kf, strerror(errno));
+					 kf, OS_ERROR(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > (16 << 20)) {
@@ -477,7 +478,7 @@ int tls_client_files_check(const struct conn_target *t, char **msg)
 	}
 	if (gnutls_load_file(kf, &kd) < 0) {
 		*msg = xasprintf("could not load private key file \"%s\": %s", kf,
-				 strerror(errno ? errno : EIO));
+				 OS_ERROR(errno ? errno : EIO));
 		goto out;
 	}
 	gnutls_x509_privkey_init(&key);
