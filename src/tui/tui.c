@@ -11,7 +11,7 @@
 #include "config.h"
 #include "tui/tui.h"
 #include "engine/conninfo.h"
-#include "engine/pgwire.h"
+#include "engine/event_fields.h"
 #include "app/session.h"
 #include "engine/x509.h"
 #include "model/sslmode.h"
@@ -363,36 +363,13 @@ static void draw_detail(struct tui *t, int y0, int x, int h, int w)
 		 e->dir == EV_SEND ? "sent" : e->dir == EV_RECV ? "received" : "", e->probe, e->t_ms);
 	put(y++, x, w, buf, A_BOLD);
 	y += wrap(y, x + 1, w - 1, 3, e->summary, A_NORMAL);
-	/* decoded fields */
-	if (e->raw && !strcmp(e->kind, "SSLRequest") && e->rawlen == 8) {
-		put(y++, x + 1, w - 1, "length 8", A_NORMAL);
-		put(y++, x + 1, w - 1, "code 80877103 = 1234.5679 (SSLRequest)", A_NORMAL);
-	} else if (e->raw && !strcmp(e->kind, "StartupMessage") && e->rawlen >= 8) {
-		snprintf(buf, sizeof(buf), "length %zu, protocol %u.%u", e->rawlen,
-			 (unsigned)(e->raw[4] << 8 | e->raw[5]), (unsigned)(e->raw[6] << 8 | e->raw[7]));
-		put(y++, x + 1, w - 1, buf, A_NORMAL);
-	} else if (e->raw && !strcmp(e->kind, "SSLResponse")) {
-		snprintf(buf, sizeof(buf), "one byte: 0x%02x '%c'", e->raw[0],
-			 e->raw[0] >= 0x20 && e->raw[0] < 0x7f ? e->raw[0] : '?');
-		put(y++, x + 1, w - 1, buf, A_NORMAL);
-	} else if (e->raw && e->rawlen >= 5 && e->dir == EV_RECV && strcmp(e->kind, "PeerCertificate")) {
-		struct pgwire_msg m;
-		const char *why;
-		size_t total;
-		if (pgwire_frame(e->raw, e->rawlen, &total) == PGWIRE_FRAME_OK &&
-		    pgwire_decode(e->raw, total, &m, &why) == 0) {
-			snprintf(buf, sizeof(buf), "type '%c', length %u", m.type, m.length);
-			put(y++, x + 1, w - 1, buf, A_NORMAL);
-			if (m.type == 'E' || m.type == 'N')
-				for (int i = 0; i < m.u.error.nfields && y < end - 2; i++) {
-					char *val = sanitize(m.u.error.fields[i].value);
-					snprintf(buf, sizeof(buf), "%c: %s", m.u.error.fields[i].code, val);
-					free(val);
-					put(y++, x + 1, w - 1, buf, A_NORMAL);
-				}
-			pgwire_msg_free(&m);
-		}
-	}
+	/* decoded fields: the message's own lines always, its fields while a
+	 * row of bytes still fits below them */
+	char **lines;
+	int head = event_fields(e, &lines);
+	for (int i = 0; lines[i] && (i < head || y < end - 2); i++)
+		put(y++, x + 1, w - 1, lines[i], A_NORMAL);
+	strlist_free(lines);
 	if (!e->raw || y >= end - 1)
 		return;
 	y++;
