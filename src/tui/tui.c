@@ -10,6 +10,7 @@
  * is restored on every exit, signals included. */
 #include "config.h"
 #include "tui/tui.h"
+#include "tui/tui_int.h"
 #include "engine/conninfo.h"
 #include "engine/event_fields.h"
 #include "app/session.h"
@@ -37,35 +38,6 @@
 
 #define MIN_COLS 60
 #define MIN_LINES 16
-
-enum view { VIEW_STEPS, VIEW_CHAIN, VIEW_HELP, VIEW_FINDINGS };
-
-struct tui {
-	struct session *s; /* the target, its inspection and verdicts */
-	bool stepping;   /* step mode: hold after each event */
-	bool holding;    /* held right now, until n or Space */
-	size_t shown;    /* events on screen (step mode reveals one a step) */
-	/* as of the last pass of the loop: */
-	bool running;    /* probes in progress */
-	bool have_modes; /* the verdicts are shown: judged, all events out */
-	int sel, top;    /* selected event, first shown */
-	int mode;        /* selected sslmode */
-	enum view view;
-	char status[512];
-	bool cmdline;    /* the ':' line is open */
-	bool quit;
-	bool utf8, color;
-	/* script mode (tests) */
-	int *script;
-	size_t nscript, pos;
-	bool scripted;
-	char *dumpdir;
-	char *matches; /* completions shown above the command line */
-	char **dumps; /* names of <Dump NAME> directives */
-	int ndumps;
-	char *histfile;
-	SCREEN *screen; /* the in-memory screen of script mode */
-};
 
 static struct tui *the_tui; /* for readline's and the signal handler's callbacks */
 
@@ -175,123 +147,6 @@ static int next_key(struct tui *t)
 	return t->pos < t->nscript ? t->script[t->pos++] : ERR;
 }
 
-/* ---- drawing helpers ---- */
-
-/* Draw UTF-8 text at (y, x) in at most w columns. */
-static void put(int y, int x, int w, const char *s, attr_t a)
-{
-	if (w <= 0 || !s)
-		return;
-	wchar_t wbuf[1024];
-	mbstate_t st;
-	memset(&st, 0, sizeof(st));
-	const char *p = s;
-	size_t n = mbsrtowcs(wbuf, &p, sizeof(wbuf) / sizeof(*wbuf) - 1, &st);
-	if (n == (size_t)-1) {
-		/* not valid in this locale: show bytes as '?' */
-		n = 0;
-		for (const char *q = s; *q && n < 1023; q++)
-			wbuf[n++] = (unsigned char)*q < 0x80 ? (wchar_t)*q : L'?';
-	}
-	wbuf[n] = 0;
-	int cols = 0;
-	size_t i = 0;
-	for (; i < n; i++) {
-		int cw = wcwidth(wbuf[i]);
-		if (cw < 0)
-			cw = 1;
-		if (cols + cw > w)
-			break;
-		cols += cw;
-	}
-	attron(a);
-	mvaddnwstr(y, x, wbuf, (int)i);
-	attroff(a);
-}
-
-/* Fill the rest of a row so a highlight spans it. */
-static void fill(int y, int x, int w, attr_t a)
-{
-	attron(a);
-	for (int i = 0; i < w; i++)
-		mvaddch(y, x + i, ' ');
-	attroff(a);
-}
-
-/* Word-wrap text into rows starting at y; returns the rows used. */
-static int wrap(int y, int x, int w, int maxrows, const char *s, attr_t a)
-{
-	int rows = 0;
-	const char *p = s;
-	while (*p && rows < maxrows) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		/* break at the last space within w bytes (ASCII-width
-		 * approximation for wrapping; put() clips by columns) */
-		size_t take = len;
-		if ((int)take > w) {
-			take = (size_t)w;
-			while (take > 0 && p[take] != ' ')
-				take--;
-			if (take == 0)
-				take = (size_t)w;
-		}
-		char *line = xstrndup(p, take);
-		for (char *q = line; *q; q++)
-			if (*q == '\t')
-				*q = ' ';
-		put(y + rows, x, w, line, a);
-		free(line);
-		rows++;
-		p += take;
-		if (nl && p == nl)
-			p++;
-		while (*p == ' ' && take < len)
-			p++;
-	}
-	return rows;
-}
-
-static const char *sym(const struct tui *t, enum outcome o)
-{
-	if (t->utf8)
-		return o == OUTCOME_ENCRYPTED ? "\u2714 tls" :
-		       o == OUTCOME_PLAINTEXT ? "\u26a0 clear" :
-		       o == OUTCOME_FAILS     ? "\u2718 fail" :
-						"? unknown";
-	return o == OUTCOME_ENCRYPTED ? "+ tls" :
-	       o == OUTCOME_PLAINTEXT ? "! clear" :
-	       o == OUTCOME_FAILS     ? "x fail" :
-					"? unknown";
-}
-
-static attr_t outcome_attr(const struct tui *t, enum outcome o)
-{
-	if (!t->color)
-		return o == OUTCOME_FAILS ? A_BOLD : A_NORMAL;
-	return COLOR_PAIR(o == OUTCOME_ENCRYPTED ? 1 : o == OUTCOME_PLAINTEXT ? 2 :
-				 o == OUTCOME_FAILS	 ? 3 : 4) |
-	       A_BOLD;
-}
-
-static const char *arrow(const struct tui *t, enum ev_dir d)
-{
-	if (t->utf8)
-		return d == EV_SEND ? "\u2192" : d == EV_RECV ? "\u2190" : "\u00b7";
-	return d == EV_SEND ? ">" : d == EV_RECV ? "<" : ".";
-}
-
-static unsigned lane_of(const struct event *e)
-{
-	if (!strcmp(e->probe, "tls"))
-		return LANE_TLS;
-	if (!strcmp(e->probe, "plain"))
-		return LANE_PLAIN;
-	if (!strcmp(e->probe, "direct"))
-		return LANE_DIRECT;
-	return 0;
-}
-
 /* ---- the panes ---- */
 
 static void draw_header(struct tui *t)
@@ -304,8 +159,8 @@ static void draw_header(struct tui *t)
 		 host, g->port, g->hostaddr ? " via " : "", g->hostaddr ? g->hostaddr : "",
 		 t->s->libpq_version, rootcert_source_name(g->rootcert_source), root,
 		 g->rootcert_exists ? "" : " (absent)");
-	fill(0, 0, COLS, A_REVERSE);
-	put(0, 0, COLS, buf, A_REVERSE);
+	tui_fill(0, 0, COLS, A_REVERSE);
+	tui_put(0, 0, COLS, buf, A_REVERSE);
 	free(host);
 	free(root);
 }
@@ -327,24 +182,24 @@ static void draw_timeline(struct tui *t, int y0, int h, int w)
 	int fail_at = -1;
 	if (v && v->outcome == OUTCOME_FAILS && v->fail_lane > 0)
 		for (int i = 0; i < n; i++)
-			if (lane_of(&log->ev[i]) == (unsigned)v->fail_lane)
+			if (tui_lane_of(&log->ev[i]) == (unsigned)v->fail_lane)
 				fail_at = i;
-	put(y0, 0, w, t->running ? " Timeline (live)" : " Timeline", A_BOLD);
+	tui_put(y0, 0, w, t->running ? " Timeline (live)" : " Timeline", A_BOLD);
 	for (int r = 0; r < h - 1 && t->top + r < n; r++) {
 		const struct event *e = &log->ev[t->top + r];
 		int i = t->top + r;
 		char mark = ' ';
-		if (v && (v->lanes & lane_of(e)))
+		if (v && (v->lanes & tui_lane_of(e)))
 			mark = i == fail_at ? 'x' : '*';
 		char line[256];
 		snprintf(line, sizeof(line), "%c%7.1f %-6s %s %s", mark, e->t_ms, e->probe,
-			 arrow(t, e->dir), e->kind);
+			 tui_arrow(t, e->dir), e->kind);
 		attr_t a = i == t->sel ? A_REVERSE : A_NORMAL;
 		if (i == t->sel)
-			fill(y0 + 1 + r, 0, w, a);
+			tui_fill(y0 + 1 + r, 0, w, a);
 		if (mark == 'x')
-			a |= outcome_attr(t, OUTCOME_FAILS);
-		put(y0 + 1 + r, 0, w, line, a);
+			a |= tui_outcome_attr(t, OUTCOME_FAILS);
+		tui_put(y0 + 1 + r, 0, w, line, a);
 	}
 }
 
@@ -354,21 +209,21 @@ static void draw_detail(struct tui *t, int y0, int x, int h, int w)
 	const struct event_log *log = &t->s->ins.log;
 	int y = y0, end = y0 + h;
 	if (t->shown == 0) {
-		put(y, x, w, t->running ? " waiting for the first event..." : " no events", A_NORMAL);
+		tui_put(y, x, w, t->running ? " waiting for the first event..." : " no events", A_NORMAL);
 		return;
 	}
 	const struct event *e = &log->ev[t->sel];
 	char buf[512];
 	snprintf(buf, sizeof(buf), " %s %s (%s, %.3f ms)", e->kind,
 		 e->dir == EV_SEND ? "sent" : e->dir == EV_RECV ? "received" : "", e->probe, e->t_ms);
-	put(y++, x, w, buf, A_BOLD);
-	y += wrap(y, x + 1, w - 1, 3, e->summary, A_NORMAL);
+	tui_put(y++, x, w, buf, A_BOLD);
+	y += tui_wrap(y, x + 1, w - 1, 3, e->summary, A_NORMAL);
 	/* decoded fields: the message's own lines always, its fields while a
 	 * row of bytes still fits below them */
 	char **lines;
 	int head = event_fields(e, &lines);
 	for (int i = 0; lines[i] && (i < head || y < end - 2); i++)
-		put(y++, x + 1, w - 1, lines[i], A_NORMAL);
+		tui_put(y++, x + 1, w - 1, lines[i], A_NORMAL);
 	strlist_free(lines);
 	if (!e->raw || y >= end - 1)
 		return;
@@ -392,15 +247,9 @@ static void draw_detail(struct tui *t, int y0, int x, int h, int w)
 			sb_reset(&sb);
 			sb_addf(&sb, "... %zu more bytes", e->rawlen - off);
 		}
-		put(y++, x + 1, w - 1, sb_str(&sb), A_NORMAL);
+		tui_put(y++, x + 1, w - 1, sb_str(&sb), A_NORMAL);
 		sb_free(&sb);
 	}
-}
-
-static attr_t severity_attr(const struct tui *t, enum severity s)
-{
-	return s == SEV_ERROR ? outcome_attr(t, OUTCOME_FAILS) :
-	       s == SEV_WARNING ? outcome_attr(t, OUTCOME_PLAINTEXT) : A_NORMAL;
 }
 
 /* The findings, each with its fix, and the managed service recognised. */
@@ -410,26 +259,26 @@ static void draw_findings(struct tui *t, int y0, int x, int h, int w)
 	char buf[512];
 	const struct diagnosis *d = &t->s->dg;
 	if (!t->have_modes) {
-		put(y, x, w, " Findings: after the probes", A_BOLD);
+		tui_put(y, x, w, " Findings: after the probes", A_BOLD);
 		return;
 	}
 	snprintf(buf, sizeof(buf), " Findings (%d)%s%s", d->nfindings,
 		 d->provider.id ? "   service: " : "", d->provider.id ? d->provider.name : "");
-	put(y++, x, w, buf, A_BOLD);
+	tui_put(y++, x, w, buf, A_BOLD);
 	for (int i = 0; i < d->nfindings && y < end; i++) {
 		const struct finding *f = &d->findings[i];
 		char *title = sanitize(f->title), *fix = sanitize(f->fix);
 		snprintf(buf, sizeof(buf), "%s %s", f->severity == SEV_ERROR ? "E" :
 						    f->severity == SEV_WARNING ? "W" : "i", title);
-		put(y++, x + 1, w - 1, buf, A_BOLD | severity_attr(t, f->severity));
+		tui_put(y++, x + 1, w - 1, buf, A_BOLD | tui_severity_attr(t, f->severity));
 		snprintf(buf, sizeof(buf), "fix: %s", fix);
-		y += wrap(y, x + 3, w - 3, end - y < 2 ? end - y : 2, buf, A_NORMAL);
+		y += tui_wrap(y, x + 3, w - 3, end - y < 2 ? end - y : 2, buf, A_NORMAL);
 		free(title);
 		free(fix);
 	}
 	/* the other client stacks, one line each: verify-ca then verify-full */
 	if (y < end - 1 && d->nclients) {
-		put(y++, x, w, " Other clients: verify-ca / verify-full", A_BOLD);
+		tui_put(y++, x, w, " Other clients: verify-ca / verify-full", A_BOLD);
 		/* rows come in order, each stack's verify-ca before its
 		 * verify-full: pair a verify-full row with the last verify-ca */
 		const char *ca = "-";
@@ -446,8 +295,8 @@ static void draw_findings(struct tui *t, int y0, int x, int h, int w)
 			snprintf(buf, sizeof(buf), "%-16s %-8s / %s", name, ca,
 				 client_outcome_name(c->outcome));
 			ca = "-";
-			put(y++, x + 1, w - 1, buf,
-			    c->outcome == CLIENT_REJECTS ? outcome_attr(t, OUTCOME_FAILS) : A_NORMAL);
+			tui_put(y++, x + 1, w - 1, buf,
+			    c->outcome == CLIENT_REJECTS ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL);
 		}
 	}
 }
@@ -458,18 +307,18 @@ static void draw_chain(struct tui *t, int y0, int x, int h, int w)
 	const struct trust_facts *tr = &ins->trust;
 	int y = y0, end = y0 + h;
 	char buf[1024];
-	put(y++, x, w, " Certificate chain, as the server sent it", A_BOLD);
+	tui_put(y++, x, w, " Certificate chain, as the server sent it", A_BOLD);
 	if (ins->nchain == 0)
-		put(y++, x + 1, w - 1, "no certificate was received", A_NORMAL);
+		tui_put(y++, x + 1, w - 1, "no certificate was received", A_NORMAL);
 	for (size_t i = 0; i < ins->nchain && y < end - 4; i++) {
 		const struct cert_facts *c = &ins->chain[i];
 		char *subj = sanitize(c->subject), *iss = sanitize(c->issuer);
 		snprintf(buf, sizeof(buf), "%*s%s[%zu] %s%s", (int)(2 * i), "",
 			 i ? (t->utf8 ? "\u2514\u2500" : "`-") : "", i, subj,
 			 c->ca == 1 ? " (CA)" : "");
-		put(y++, x + 1, w - 1, buf, i == 0 ? A_BOLD : A_NORMAL);
+		tui_put(y++, x + 1, w - 1, buf, i == 0 ? A_BOLD : A_NORMAL);
 		snprintf(buf, sizeof(buf), "%*s    issuer %s", (int)(2 * i), "", iss);
-		put(y++, x + 1, w - 1, buf, A_NORMAL);
+		tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
 		free(subj);
 		free(iss);
 		if (i == 0 && y < end - 3) {
@@ -482,7 +331,7 @@ static void draw_chain(struct tui *t, int y0, int x, int h, int w)
 			if (c->ncn)
 				sb_addf(&sb, "CN:%s", c->cn[0]);
 			char *names = sanitize(sb_str(&sb));
-			put(y++, x + 1, w - 1, names, A_NORMAL);
+			tui_put(y++, x + 1, w - 1, names, A_NORMAL);
 			free(names);
 			sb_free(&sb);
 		}
@@ -492,7 +341,7 @@ static void draw_chain(struct tui *t, int y0, int x, int h, int w)
 		snprintf(buf, sizeof(buf), "%*s    valid %.10s to %.10s, %s", (int)(2 * i), "", nb, na,
 			 c->key ? c->key : "");
 		if (y < end - 3)
-			put(y++, x + 1, w - 1, buf, A_NORMAL);
+			tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
 	}
 	if (y < end - 2) {
 		char *root = sanitize(tr->rootcert ? tr->rootcert : "none");
@@ -500,14 +349,14 @@ static void draw_chain(struct tui *t, int y0, int x, int h, int w)
 			 tr->chain_ok < 0 ? "not checked (no root file, or no chain)" :
 			 tr->chain_ok	  ? "the chain verifies against the root file" :
 					    "the chain does NOT verify against the root file");
-		put(y++, x + 1, w - 1, buf, A_BOLD | (tr->chain_ok == 0 ? outcome_attr(t, OUTCOME_FAILS) : A_NORMAL));
+		tui_put(y++, x + 1, w - 1, buf, A_BOLD | (tr->chain_ok == 0 ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL));
 		snprintf(buf, sizeof(buf), "  root file (%s%s): %s", rootcert_source_name(tr->source),
 			 tr->rootcert_exists ? "" : ", absent", root);
 		free(root);
-		put(y++, x + 1, w - 1, buf, A_NORMAL);
+		tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
 		if (tr->chain_error && y < end - 1) {
 			char *ce = sanitize(tr->chain_error);
-			y += wrap(y, x + 3, w - 3, 2, ce, A_NORMAL);
+			y += tui_wrap(y, x + 3, w - 3, 2, ce, A_NORMAL);
 			free(ce);
 		}
 	}
@@ -520,7 +369,7 @@ static void draw_chain(struct tui *t, int y0, int x, int h, int w)
 							 "DNS SANs (CN if none)",
 			 tr->name_ok < 0 ? "not checked" : tr->name_ok ? "match" : "no match",
 			 tr->name_ok == 0 ? " - " : "", ne);
-		wrap(y, x + 1, w - 1, end - y, buf, A_NORMAL);
+		tui_wrap(y, x + 1, w - 1, end - y, buf, A_NORMAL);
 		free(hs);
 		free(ne);
 	}
@@ -621,12 +470,12 @@ static const struct command commands[] = {
 static void draw_help(struct tui *t, int y0, int h)
 {
 	int y = y0;
-	put(y++, 0, COLS, " Keys (each is a named command; the : line takes the names too)", A_BOLD);
+	tui_put(y++, 0, COLS, " Keys (each is a named command; the : line takes the names too)", A_BOLD);
 	for (size_t i = 0; i < NCOMMANDS && y < y0 + h; i++) {
 		char buf[256];
 		snprintf(buf, sizeof(buf), "  %-8s %-14s %s", commands[i].keys, commands[i].name,
 			 commands[i].help);
-		put(y++, 0, COLS, buf, A_NORMAL);
+		tui_put(y++, 0, COLS, buf, A_NORMAL);
 	}
 	static const char *const lines[] = {
 		"  :connect TARGET      :set KEY VALUE (host hostaddr port user dbname sslmode",
@@ -634,7 +483,7 @@ static void draw_help(struct tui *t, int y0, int h)
 		"  :export-chain FILE   :rerun   :step   :help   :quit",
 	};
 	for (size_t i = 0; i < 3 && y < y0 + h; i++)
-		put(y++, 0, COLS, lines[i], A_NORMAL);
+		tui_put(y++, 0, COLS, lines[i], A_NORMAL);
 }
 
 /* The six modes on one row, each with a symbol as well as a colour; the
@@ -646,7 +495,7 @@ static void draw_matrix(struct tui *t, int y)
 	for (int m = 0; m < SSLMODE_COUNT && x < COLS; m++) {
 		char buf[64];
 		enum outcome o = t->have_modes ? t->s->modes[m].outcome : OUTCOME_UNKNOWN;
-		const char *s = t->have_modes ? sym(t, o) : "...";
+		const char *s = t->have_modes ? tui_sym(t, o) : "...";
 		if (words)
 			snprintf(buf, sizeof(buf), " %s %s ", sslmode_name((enum sslmode)m), s);
 		else
@@ -654,11 +503,11 @@ static void draw_matrix(struct tui *t, int y)
 				 t->utf8 ? 3 : 1, s); /* the symbol alone */
 		attr_t a = m == t->mode ? A_REVERSE : A_NORMAL;
 		if (t->have_modes)
-			a |= outcome_attr(t, o);
+			a |= tui_outcome_attr(t, o);
 		int w = 0;
 		for (const char *p = buf; *p; p++)
 			w += ((unsigned char)*p & 0xc0) != 0x80;
-		put(y, x, COLS - x, buf, a);
+		tui_put(y, x, COLS - x, buf, a);
 		x += w + 1;
 	}
 }
@@ -667,7 +516,7 @@ static void draw_explain(struct tui *t, int y0, int h)
 {
 	int y = y0;
 	if (!t->have_modes) {
-		put(y, 1, COLS - 1, t->running ? "probing..." : "", A_NORMAL);
+		tui_put(y, 1, COLS - 1, t->running ? "probing..." : "", A_NORMAL);
 		return;
 	}
 	const struct verdict *v = &t->s->modes[t->mode];
@@ -678,20 +527,20 @@ static void draw_explain(struct tui *t, int y0, int h)
 		 v->outcome == OUTCOME_PLAINTEXT ? "connects, NOT encrypted" :
 		 v->outcome == OUTCOME_FAILS	 ? "fails" : "unknown",
 		 mine && !strcmp(mine, sslmode_name((enum sslmode)t->mode)) ? "  (this target's sslmode)" : "");
-	put(y++, 0, COLS, buf, A_BOLD | outcome_attr(t, v->outcome));
+	tui_put(y++, 0, COLS, buf, A_BOLD | tui_outcome_attr(t, v->outcome));
 	if (v->error && y < y0 + h) {
-		put(y, 0, COLS, "libpq says:", A_BOLD);
-		y += wrap(y, 12, COLS - 12, y0 + h - y, v->error, A_NORMAL);
+		tui_put(y, 0, COLS, "libpq says:", A_BOLD);
+		y += tui_wrap(y, 12, COLS - 12, y0 + h - y, v->error, A_NORMAL);
 	}
 	for (int i = 0; i < v->npath && y < y0 + h; i++) {
 		char *st = sanitize(v->path[i]);
 		snprintf(buf, sizeof(buf), "%2d. %s", i + 1, st);
 		free(st);
-		y += wrap(y, 1, COLS - 1, 1, buf, A_NORMAL);
+		y += tui_wrap(y, 1, COLS - 1, 1, buf, A_NORMAL);
 	}
 	if (v->caveat && y < y0 + h) {
 		char *c = sanitize(v->caveat);
-		wrap(y, 1, COLS - 1, y0 + h - y, c, A_DIM);
+		tui_wrap(y, 1, COLS - 1, y0 + h - y, c, A_DIM);
 		free(c);
 	}
 }
@@ -699,12 +548,12 @@ static void draw_explain(struct tui *t, int y0, int h)
 static void draw_status(struct tui *t)
 {
 	int y = LINES - 1;
-	fill(y, 0, COLS, A_NORMAL);
+	tui_fill(y, 0, COLS, A_NORMAL);
 	if (t->cmdline)
 		return; /* readline's redisplay draws here */
 	const char *hint = t->holding ? "HELD: n/Space next step  S step mode off  q quit" :
 			   "j/k event  h/l mode  c chain  f findings  ? keys  : command  q quit";
-	put(y, 0, COLS, t->status[0] ? t->status : hint, t->status[0] ? A_BOLD : A_DIM);
+	tui_put(y, 0, COLS, t->status[0] ? t->status : hint, t->status[0] ? A_BOLD : A_DIM);
 }
 
 static void draw_cmdline(void);
@@ -716,8 +565,8 @@ static void redraw(struct tui *t)
 		char buf[128];
 		snprintf(buf, sizeof(buf), "Too small: %dx%d, need %dx%d.", COLS, LINES,
 			 MIN_COLS, MIN_LINES);
-		put(LINES / 2, 0, COLS, buf, A_BOLD);
-		put(LINES / 2 + 1, 0, COLS, "Enlarge the terminal, or press q.", A_NORMAL);
+		tui_put(LINES / 2, 0, COLS, buf, A_BOLD);
+		tui_put(LINES / 2 + 1, 0, COLS, "Enlarge the terminal, or press q.", A_NORMAL);
 		refresh();
 		return;
 	}
@@ -736,7 +585,7 @@ static void redraw(struct tui *t)
 		int left = COLS * 2 / 5 < 32 ? 32 : COLS * 2 / 5;
 		draw_timeline(t, 1, body, left - 1);
 		for (int y = 1; y < 1 + body; y++)
-			put(y, left - 1, 1, t->utf8 ? "\u2502" : "|", A_DIM);
+			tui_put(y, left - 1, 1, t->utf8 ? "\u2502" : "|", A_DIM);
 		if (t->view == VIEW_CHAIN)
 			draw_chain(t, 1, left, body, COLS - left);
 		else if (t->view == VIEW_FINDINGS)
@@ -774,17 +623,17 @@ static void draw_cmdline(void)
 {
 	int y = LINES - 1;
 	if (the_tui && the_tui->matches) {
-		fill(y - 1, 0, COLS, A_REVERSE);
-		put(y - 1, 0, COLS, the_tui->matches, A_REVERSE);
+		tui_fill(y - 1, 0, COLS, A_REVERSE);
+		tui_put(y - 1, 0, COLS, the_tui->matches, A_REVERSE);
 	}
 	const char *prompt = rl_display_prompt ? rl_display_prompt : ":";
 	const char *line = rl_line_buffer ? rl_line_buffer : "";
-	fill(y, 0, COLS, A_NORMAL);
+	tui_fill(y, 0, COLS, A_NORMAL);
 	/* scroll horizontally so the cursor stays visible */
 	int point = rl_point;
 	int start = point > COLS - 4 ? point - (COLS - 4) : 0;
-	put(y, 0, COLS, prompt, A_BOLD);
-	put(y, (int)strlen(prompt), COLS - (int)strlen(prompt), line + start, A_NORMAL);
+	tui_put(y, 0, COLS, prompt, A_BOLD);
+	tui_put(y, (int)strlen(prompt), COLS - (int)strlen(prompt), line + start, A_NORMAL);
 	move(y, (int)strlen(prompt) + point - start);
 	refresh();
 }
