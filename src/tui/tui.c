@@ -36,9 +36,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#define MIN_COLS 60
-#define MIN_LINES 16
-
 static struct tui *the_tui; /* for readline's and the signal handler's callbacks */
 
 /* ---- terminal lifecycle ---- */
@@ -149,246 +146,11 @@ static int next_key(struct tui *t)
 
 /* ---- the panes ---- */
 
-static void draw_header(struct tui *t)
-{
-	const struct conn_target *g = &t->s->ins.target;
-	char *host = sanitize(g->host ? g->host : g->hostaddr ? g->hostaddr : "?");
-	char *root = sanitize(g->sslrootcert ? g->sslrootcert : "none");
-	char buf[1024];
-	snprintf(buf, sizeof(buf), " pgtls-inspect  %s:%d%s%s  libpq %d  root: %s %s%s",
-		 host, g->port, g->hostaddr ? " via " : "", g->hostaddr ? g->hostaddr : "",
-		 t->s->libpq_version, rootcert_source_name(g->rootcert_source), root,
-		 g->rootcert_exists ? "" : " (absent)");
-	tui_fill(0, 0, COLS, A_REVERSE);
-	tui_put(0, 0, COLS, buf, A_REVERSE);
-	free(host);
-	free(root);
-}
-
-static void draw_timeline(struct tui *t, int y0, int h, int w)
-{
-	const struct event_log *log = &t->s->ins.log;
-	const struct verdict *v = t->have_modes ? &t->s->modes[t->mode] : NULL;
-	int n = (int)t->shown;
-	if (t->sel >= n)
-		t->sel = n - 1;
-	if (t->sel < 0)
-		t->sel = 0;
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (t->sel >= t->top + h)
-		t->top = t->sel - h + 1;
-	/* the last event of the lane where the selected mode fails */
-	int fail_at = -1;
-	if (v && v->outcome == OUTCOME_FAILS && v->fail_lane > 0)
-		for (int i = 0; i < n; i++)
-			if (tui_lane_of(&log->ev[i]) == (unsigned)v->fail_lane)
-				fail_at = i;
-	tui_put(y0, 0, w, t->running ? " Timeline (live)" : " Timeline", A_BOLD);
-	for (int r = 0; r < h - 1 && t->top + r < n; r++) {
-		const struct event *e = &log->ev[t->top + r];
-		int i = t->top + r;
-		char mark = ' ';
-		if (v && (v->lanes & tui_lane_of(e)))
-			mark = i == fail_at ? 'x' : '*';
-		char line[256];
-		snprintf(line, sizeof(line), "%c%7.1f %-6s %s %s", mark, e->t_ms, e->probe,
-			 tui_arrow(t, e->dir), e->kind);
-		attr_t a = i == t->sel ? A_REVERSE : A_NORMAL;
-		if (i == t->sel)
-			tui_fill(y0 + 1 + r, 0, w, a);
-		if (mark == 'x')
-			a |= tui_outcome_attr(t, OUTCOME_FAILS);
-		tui_put(y0 + 1 + r, 0, w, line, a);
-	}
-}
-
-/* Decoded fields of the selected event, then its bytes. */
-static void draw_detail(struct tui *t, int y0, int x, int h, int w)
-{
-	const struct event_log *log = &t->s->ins.log;
-	int y = y0, end = y0 + h;
-	if (t->shown == 0) {
-		tui_put(y, x, w, t->running ? " waiting for the first event..." : " no events", A_NORMAL);
-		return;
-	}
-	const struct event *e = &log->ev[t->sel];
-	char buf[512];
-	snprintf(buf, sizeof(buf), " %s %s (%s, %.3f ms)", e->kind,
-		 e->dir == EV_SEND ? "sent" : e->dir == EV_RECV ? "received" : "", e->probe, e->t_ms);
-	tui_put(y++, x, w, buf, A_BOLD);
-	y += tui_wrap(y, x + 1, w - 1, 3, e->summary, A_NORMAL);
-	/* decoded fields: the message's own lines always, its fields while a
-	 * row of bytes still fits below them */
-	char **lines;
-	int head = event_fields(e, &lines);
-	for (int i = 0; lines[i] && (i < head || y < end - 2); i++)
-		tui_put(y++, x + 1, w - 1, lines[i], A_NORMAL);
-	strlist_free(lines);
-	if (!e->raw || y >= end - 1)
-		return;
-	y++;
-	int per = w >= 78 ? 16 : 8;
-	for (size_t off = 0; off < e->rawlen && y < end; off += (size_t)per) {
-		struct strbuf sb = STRBUF_INIT;
-		sb_addf(&sb, "%04zx ", off);
-		for (int i = 0; i < per; i++) {
-			if (off + (size_t)i < e->rawlen)
-				sb_addf(&sb, "%02x ", e->raw[off + (size_t)i]);
-			else
-				sb_adds(&sb, "   ");
-		}
-		sb_addc(&sb, ' ');
-		for (int i = 0; i < per && off + (size_t)i < e->rawlen; i++) {
-			uint8_t c = e->raw[off + (size_t)i];
-			sb_addc(&sb, c >= 0x20 && c < 0x7f ? (char)c : '.');
-		}
-		if (y == end - 1 && off + (size_t)per < e->rawlen) {
-			sb_reset(&sb);
-			sb_addf(&sb, "... %zu more bytes", e->rawlen - off);
-		}
-		tui_put(y++, x + 1, w - 1, sb_str(&sb), A_NORMAL);
-		sb_free(&sb);
-	}
-}
-
-/* The findings, each with its fix, and the managed service recognised. */
-static void draw_findings(struct tui *t, int y0, int x, int h, int w)
-{
-	int y = y0, end = y0 + h;
-	char buf[512];
-	const struct diagnosis *d = &t->s->dg;
-	if (!t->have_modes) {
-		tui_put(y, x, w, " Findings: after the probes", A_BOLD);
-		return;
-	}
-	snprintf(buf, sizeof(buf), " Findings (%d)%s%s", d->nfindings,
-		 d->provider.id ? "   service: " : "", d->provider.id ? d->provider.name : "");
-	tui_put(y++, x, w, buf, A_BOLD);
-	for (int i = 0; i < d->nfindings && y < end; i++) {
-		const struct finding *f = &d->findings[i];
-		char *title = sanitize(f->title), *fix = sanitize(f->fix);
-		snprintf(buf, sizeof(buf), "%s %s", f->severity == SEV_ERROR ? "E" :
-						    f->severity == SEV_WARNING ? "W" : "i", title);
-		tui_put(y++, x + 1, w - 1, buf, A_BOLD | tui_severity_attr(t, f->severity));
-		snprintf(buf, sizeof(buf), "fix: %s", fix);
-		y += tui_wrap(y, x + 3, w - 3, end - y < 2 ? end - y : 2, buf, A_NORMAL);
-		free(title);
-		free(fix);
-	}
-	/* the other client stacks, one line each: verify-ca then verify-full */
-	if (y < end - 1 && d->nclients) {
-		tui_put(y++, x, w, " Other clients: verify-ca / verify-full", A_BOLD);
-		/* rows come in order, each stack's verify-ca before its
-		 * verify-full: pair a verify-full row with the last verify-ca */
-		const char *ca = "-";
-		for (int i = 0; i < d->nclients && y < end; i++) {
-			const struct client_verdict *c = &d->clients[i];
-			if (c->meaning && !strcmp(c->meaning, "verify-ca")) {
-				ca = client_outcome_name(c->outcome);
-				continue;
-			}
-			const char *name = !strcmp(c->client, "rustls") ?
-						   (strstr(c->mode, "sqlx") ? "sqlx (rustls)" :
-									      "tokio-pg-rustls") :
-						   c->client;
-			snprintf(buf, sizeof(buf), "%-16s %-8s / %s", name, ca,
-				 client_outcome_name(c->outcome));
-			ca = "-";
-			tui_put(y++, x + 1, w - 1, buf,
-			    c->outcome == CLIENT_REJECTS ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL);
-		}
-	}
-}
-
-static void draw_chain(struct tui *t, int y0, int x, int h, int w)
-{
-	const struct inspection *ins = &t->s->ins;
-	const struct trust_facts *tr = &ins->trust;
-	int y = y0, end = y0 + h;
-	char buf[1024];
-	tui_put(y++, x, w, " Certificate chain, as the server sent it", A_BOLD);
-	if (ins->nchain == 0)
-		tui_put(y++, x + 1, w - 1, "no certificate was received", A_NORMAL);
-	for (size_t i = 0; i < ins->nchain && y < end - 4; i++) {
-		const struct cert_facts *c = &ins->chain[i];
-		char *subj = sanitize(c->subject), *iss = sanitize(c->issuer);
-		snprintf(buf, sizeof(buf), "%*s%s[%zu] %s%s", (int)(2 * i), "",
-			 i ? (t->utf8 ? "\u2514\u2500" : "`-") : "", i, subj,
-			 c->ca == 1 ? " (CA)" : "");
-		tui_put(y++, x + 1, w - 1, buf, i == 0 ? A_BOLD : A_NORMAL);
-		snprintf(buf, sizeof(buf), "%*s    issuer %s", (int)(2 * i), "", iss);
-		tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
-		free(subj);
-		free(iss);
-		if (i == 0 && y < end - 3) {
-			struct strbuf sb = STRBUF_INIT;
-			sb_adds(&sb, "    names: ");
-			for (char **p = c->san_dns; p && *p; p++)
-				sb_addf(&sb, "DNS:%s ", *p);
-			for (char **p = c->san_ip; p && *p; p++)
-				sb_addf(&sb, "IP:%s ", *p);
-			if (c->ncn)
-				sb_addf(&sb, "CN:%s", c->cn[0]);
-			char *names = sanitize(sb_str(&sb));
-			tui_put(y++, x + 1, w - 1, names, A_NORMAL);
-			free(names);
-			sb_free(&sb);
-		}
-		char nb[32], na[32];
-		report_iso_time(c->not_before, nb, sizeof(nb));
-		report_iso_time(c->not_after, na, sizeof(na));
-		snprintf(buf, sizeof(buf), "%*s    valid %.10s to %.10s, %s", (int)(2 * i), "", nb, na,
-			 c->key ? c->key : "");
-		if (y < end - 3)
-			tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
-	}
-	if (y < end - 2) {
-		char *root = sanitize(tr->rootcert ? tr->rootcert : "none");
-		snprintf(buf, sizeof(buf), "Trust: %s",
-			 tr->chain_ok < 0 ? "not checked (no root file, or no chain)" :
-			 tr->chain_ok	  ? "the chain verifies against the root file" :
-					    "the chain does NOT verify against the root file");
-		tui_put(y++, x + 1, w - 1, buf, A_BOLD | (tr->chain_ok == 0 ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL));
-		snprintf(buf, sizeof(buf), "  root file (%s%s): %s", rootcert_source_name(tr->source),
-			 tr->rootcert_exists ? "" : ", absent", root);
-		free(root);
-		tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
-		if (tr->chain_error && y < end - 1) {
-			char *ce = sanitize(tr->chain_error);
-			y += tui_wrap(y, x + 3, w - 3, 2, ce, A_NORMAL);
-			free(ce);
-		}
-	}
-	if (y < end) {
-		const char *host = ins->target.host;
-		char *hs = sanitize(host ? host : "(none)");
-		char *ne = sanitize(tr->name_error ? tr->name_error : "");
-		snprintf(buf, sizeof(buf), "verify-full compares host \"%s\" with the %s: %s%s%s", hs,
-			 host && x509_host_is_ip(host) ? "IP SANs and, as text, the DNS SANs (CN if no IP SAN)" :
-							 "DNS SANs (CN if none)",
-			 tr->name_ok < 0 ? "not checked" : tr->name_ok ? "match" : "no match",
-			 tr->name_ok == 0 ? " - " : "", ne);
-		tui_wrap(y, x + 1, w - 1, end - y, buf, A_NORMAL);
-		free(hs);
-		free(ne);
-	}
-}
-
 /* ---- the command table: every key is a named command ---- */
-
-struct command {
-	const char *name;
-	int key1, key2;
-	const char *keys; /* as shown in the help */
-	const char *help;
-	void (*run)(struct tui *t, const char *arg);
-};
 
 static void cmd_dispatch(struct tui *t, const char *input);
 static void run_command(struct tui *t, const char *line, char *cmd, char *a1, char *rest,
 			size_t restlen);
-static void redraw(struct tui *t);
 static void start_probe(struct tui *t);
 
 static void c_next(struct tui *t, const char *a) { t->sel++; (void)a; }
@@ -445,7 +207,7 @@ static void c_rerun(struct tui *t, const char *a)
 
 static void prompt_open(struct tui *t, const char *a);
 
-static const struct command commands[] = {
+const struct tui_command tui_commands[] = {
 	{ "step-next", KEY_DOWN, 'j', "Down j", "select the next event", c_next },
 	{ "step-prev", KEY_UP, 'k', "Up k", "select the previous event", c_prev },
 	{ "step-first", KEY_HOME, 'g', "Home g", "select the first event", c_first },
@@ -465,142 +227,7 @@ static const struct command commands[] = {
 	{ "prompt", ':', 0, ":", "command line (connect, set, save, export-chain, ...)", prompt_open },
 	{ "quit", 'q', 0, "q", "quit", c_quit },
 };
-#define NCOMMANDS (sizeof(commands) / sizeof(*commands))
-
-static void draw_help(struct tui *t, int y0, int h)
-{
-	int y = y0;
-	tui_put(y++, 0, COLS, " Keys (each is a named command; the : line takes the names too)", A_BOLD);
-	for (size_t i = 0; i < NCOMMANDS && y < y0 + h; i++) {
-		char buf[256];
-		snprintf(buf, sizeof(buf), "  %-8s %-14s %s", commands[i].keys, commands[i].name,
-			 commands[i].help);
-		tui_put(y++, 0, COLS, buf, A_NORMAL);
-	}
-	static const char *const lines[] = {
-		"  :connect TARGET      :set KEY VALUE (host hostaddr port user dbname sslmode",
-		"  sslrootcert sslcert sslkey libpq-version)   :save report|json|events FILE",
-		"  :export-chain FILE   :rerun   :step   :help   :quit",
-	};
-	for (size_t i = 0; i < 3 && y < y0 + h; i++)
-		tui_put(y++, 0, COLS, lines[i], A_NORMAL);
-}
-
-/* The six modes on one row, each with a symbol as well as a colour; the
- * words are added when the terminal is wide enough. */
-static void draw_matrix(struct tui *t, int y)
-{
-	bool words = COLS >= 110;
-	int x = 0;
-	for (int m = 0; m < SSLMODE_COUNT && x < COLS; m++) {
-		char buf[64];
-		enum outcome o = t->have_modes ? t->s->modes[m].outcome : OUTCOME_UNKNOWN;
-		const char *s = t->have_modes ? tui_sym(t, o) : "...";
-		if (words)
-			snprintf(buf, sizeof(buf), " %s %s ", sslmode_name((enum sslmode)m), s);
-		else
-			snprintf(buf, sizeof(buf), " %s %.*s ", sslmode_name((enum sslmode)m),
-				 t->utf8 ? 3 : 1, s); /* the symbol alone */
-		attr_t a = m == t->mode ? A_REVERSE : A_NORMAL;
-		if (t->have_modes)
-			a |= tui_outcome_attr(t, o);
-		int w = 0;
-		for (const char *p = buf; *p; p++)
-			w += ((unsigned char)*p & 0xc0) != 0x80;
-		tui_put(y, x, COLS - x, buf, a);
-		x += w + 1;
-	}
-}
-
-static void draw_explain(struct tui *t, int y0, int h)
-{
-	int y = y0;
-	if (!t->have_modes) {
-		tui_put(y, 1, COLS - 1, t->running ? "probing..." : "", A_NORMAL);
-		return;
-	}
-	const struct verdict *v = &t->s->modes[t->mode];
-	const char *mine = t->s->ins.target.sslmode;
-	char buf[256];
-	snprintf(buf, sizeof(buf), "sslmode=%s: %s%s", sslmode_name((enum sslmode)t->mode),
-		 v->outcome == OUTCOME_ENCRYPTED ? "connects, encrypted" :
-		 v->outcome == OUTCOME_PLAINTEXT ? "connects, NOT encrypted" :
-		 v->outcome == OUTCOME_FAILS	 ? "fails" : "unknown",
-		 mine && !strcmp(mine, sslmode_name((enum sslmode)t->mode)) ? "  (this target's sslmode)" : "");
-	tui_put(y++, 0, COLS, buf, A_BOLD | tui_outcome_attr(t, v->outcome));
-	if (v->error && y < y0 + h) {
-		tui_put(y, 0, COLS, "libpq says:", A_BOLD);
-		y += tui_wrap(y, 12, COLS - 12, y0 + h - y, v->error, A_NORMAL);
-	}
-	for (int i = 0; i < v->npath && y < y0 + h; i++) {
-		char *st = sanitize(v->path[i]);
-		snprintf(buf, sizeof(buf), "%2d. %s", i + 1, st);
-		free(st);
-		y += tui_wrap(y, 1, COLS - 1, 1, buf, A_NORMAL);
-	}
-	if (v->caveat && y < y0 + h) {
-		char *c = sanitize(v->caveat);
-		tui_wrap(y, 1, COLS - 1, y0 + h - y, c, A_DIM);
-		free(c);
-	}
-}
-
-static void draw_status(struct tui *t)
-{
-	int y = LINES - 1;
-	tui_fill(y, 0, COLS, A_NORMAL);
-	if (t->cmdline)
-		return; /* readline's redisplay draws here */
-	const char *hint = t->holding ? "HELD: n/Space next step  S step mode off  q quit" :
-			   "j/k event  h/l mode  c chain  f findings  ? keys  : command  q quit";
-	tui_put(y, 0, COLS, t->status[0] ? t->status : hint, t->status[0] ? A_BOLD : A_DIM);
-}
-
-static void draw_cmdline(void);
-
-static void redraw(struct tui *t)
-{
-	erase();
-	if (COLS < MIN_COLS || LINES < MIN_LINES) {
-		char buf[128];
-		snprintf(buf, sizeof(buf), "Too small: %dx%d, need %dx%d.", COLS, LINES,
-			 MIN_COLS, MIN_LINES);
-		tui_put(LINES / 2, 0, COLS, buf, A_BOLD);
-		tui_put(LINES / 2 + 1, 0, COLS, "Enlarge the terminal, or press q.", A_NORMAL);
-		refresh();
-		return;
-	}
-	int expl = LINES >= 30 ? (LINES - 3) / 3 : 6;
-	int body = LINES - 3 - expl; /* header, matrix, status */
-	draw_header(t);
-	if (t->view == VIEW_HELP) {
-		draw_help(t, 1, LINES - 2);
-		draw_status(t);
-		if (t->cmdline)
-			draw_cmdline();
-		else
-			refresh();
-		return;
-	} else {
-		int left = COLS * 2 / 5 < 32 ? 32 : COLS * 2 / 5;
-		draw_timeline(t, 1, body, left - 1);
-		for (int y = 1; y < 1 + body; y++)
-			tui_put(y, left - 1, 1, t->utf8 ? "\u2502" : "|", A_DIM);
-		if (t->view == VIEW_CHAIN)
-			draw_chain(t, 1, left, body, COLS - left);
-		else if (t->view == VIEW_FINDINGS)
-			draw_findings(t, 1, left, body, COLS - left);
-		else
-			draw_detail(t, 1, left, body, COLS - left);
-	}
-	draw_matrix(t, 1 + body);
-	draw_explain(t, 2 + body, expl);
-	draw_status(t);
-	if (t->cmdline)
-		draw_cmdline();
-	else
-		refresh();
-}
+const size_t tui_ncommands = sizeof(tui_commands) / sizeof(*tui_commands);
 
 /* ---- the command line (GNU readline, callback interface) ---- */
 
@@ -619,12 +246,12 @@ static int cmdline_avail(void)
 	return rl_byte_ready;
 }
 
-static void draw_cmdline(void)
+void cmdline_draw(struct tui *t)
 {
 	int y = LINES - 1;
-	if (the_tui && the_tui->matches) {
+	if (t->matches) {
 		tui_fill(y - 1, 0, COLS, A_REVERSE);
-		tui_put(y - 1, 0, COLS, the_tui->matches, A_REVERSE);
+		tui_put(y - 1, 0, COLS, t->matches, A_REVERSE);
 	}
 	const char *prompt = rl_display_prompt ? rl_display_prompt : ":";
 	const char *line = rl_line_buffer ? rl_line_buffer : "";
@@ -640,7 +267,7 @@ static void draw_cmdline(void)
 
 static void cmdline_redisplay(void)
 {
-	draw_cmdline();
+	cmdline_draw(the_tui);
 }
 
 static void on_line(char *line)
@@ -668,7 +295,7 @@ static void prompt_open(struct tui *t, const char *a)
 	t->cmdline = true;
 	keypad(stdscr, FALSE); /* readline wants the raw bytes */
 	rl_callback_handler_install(":", on_line);
-	redraw(t);
+	tui_redraw(t);
 }
 
 /* completion: command names, set keys, values, file names */
@@ -692,8 +319,8 @@ static char *complete_gen(const char *text, int state)
 		len = strlen(text);
 	}
 	if (complete_commands) {
-		while (i < NCOMMANDS + 5) {
-			const char *name = i < NCOMMANDS ? commands[i].name : extra_commands[i - NCOMMANDS];
+		while (i < tui_ncommands + 5) {
+			const char *name = i < tui_ncommands ? tui_commands[i].name : extra_commands[i - tui_ncommands];
 			i++;
 			if (name && !strncmp(name, text, len))
 				return xstrdup(name);
@@ -749,7 +376,7 @@ static void show_matches(char **matches, int n, int maxlen)
 	/* shown above the command line until the line is done */
 	free(t->matches);
 	t->matches = sb_detach(&sb);
-	draw_cmdline();
+	cmdline_draw(t);
 }
 
 static void cmdline_setup(struct tui *t)
@@ -952,13 +579,13 @@ static void run_command(struct tui *t, const char *line, char *cmd, char *a1, ch
 		return;
 	}
 	if (!strcmp(cmd, "dump-screen") && t->scripted) {
-		redraw(t);
+		tui_redraw(t);
 		dump_screen(t, *a1 ? a1 : "screen");
 		return;
 	}
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(cmd, commands[i].name)) {
-			commands[i].run(t, *a1 ? a1 : NULL);
+	for (size_t i = 0; i < tui_ncommands; i++)
+		if (!strcmp(cmd, tui_commands[i].name)) {
+			tui_commands[i].run(t, *a1 ? a1 : NULL);
 			return;
 		}
 	char *c = sanitize(cmd);
@@ -974,7 +601,7 @@ static void handle_key(struct tui *t, int k)
 {
 	if (k >= SCRIPT_DUMP) {
 		if (t->cmdline)
-			draw_cmdline();
+			cmdline_draw(t);
 		dump_screen(t, t->dumps[k - SCRIPT_DUMP]);
 		return;
 	}
@@ -1005,9 +632,9 @@ static void handle_key(struct tui *t, int k)
 		t->mode = k - '1';
 		return;
 	}
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (k && (k == commands[i].key1 || k == commands[i].key2)) {
-			commands[i].run(t, NULL);
+	for (size_t i = 0; i < tui_ncommands; i++)
+		if (k && (k == tui_commands[i].key1 || k == tui_commands[i].key2)) {
+			tui_commands[i].run(t, NULL);
 			return;
 		}
 	if (k != ERR)
@@ -1090,7 +717,7 @@ static void tui_loop(struct tui *t)
 	while (!t->quit) {
 		step_mode(t);
 		observe(t);
-		redraw(t);
+		tui_redraw(t);
 		bool probing = t->running && !t->holding;
 		if (t->scripted) {
 			/* a script's keys come when the screen is still: with no

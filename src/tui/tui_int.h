@@ -54,4 +54,29 @@ attr_t tui_severity_attr(const struct tui *t, enum severity s);
 const char *tui_arrow(const struct tui *t, enum ev_dir d);
 unsigned tui_lane_of(const struct event *e);
 
+/* the views, each drawing its part of the screen from (y0, x), h rows of w
+ * columns: view_timeline.c, view_chain.c, view_findings.c, view_help.c */
+void view_timeline(struct tui *t, int y0, int h, int w);
+void view_detail(struct tui *t, int y0, int x, int h, int w);
+void view_chain(struct tui *t, int y0, int x, int h, int w);
+void view_findings(struct tui *t, int y0, int x, int h, int w);
+void view_help(struct tui *t, int y0, int h);
+/* view_main.c: the whole screen, laid out for its size */
+void tui_redraw(struct tui *t);
+
+/* commands.c: every key is a named command (tig's design); the ':' line
+ * runs the same commands */
+struct tui_command {
+	const char *name;
+	int key1, key2;
+	const char *keys; /* as shown in the help */
+	const char *help;
+	void (*run)(struct tui *t, const char *arg);
+};
+extern const struct tui_command tui_commands[];
+extern const size_t tui_ncommands;
+
+/* cmdline.c: the ':' line, GNU readline's callback interface */
+void cmdline_draw(struct tui *t);
+
 #endif
