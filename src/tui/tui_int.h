@@ -75,8 +75,29 @@ struct tui_command {
 };
 extern const struct tui_command tui_commands[];
 extern const size_t tui_ncommands;
+void tui_handle_key(struct tui *t, int k);
+void tui_dispatch(struct tui *t, const char *line);
+/* err (freed) sanitized on the status line */
+void tui_status_error(struct tui *t, char *err);
+
+/* tui.c: a new inspection, followed from its start */
+void tui_start_probe(struct tui *t);
+void tui_follow_new_run(struct tui *t);
 
 /* cmdline.c: the ':' line, GNU readline's callback interface */
+void cmdline_setup(struct tui *t);
+void cmdline_open(struct tui *t, const char *arg);
+void cmdline_key(struct tui *t, int key);
 void cmdline_draw(struct tui *t);
+void cmdline_resize(int lines, int cols);
+void cmdline_release(struct tui *t);
+void cmdline_finish(struct tui *t);
+
+/* script.c: key scripts and screen dumps, for the tests */
+int tui_script_load(struct tui *t, const char *path);
+int tui_script_next(struct tui *t);
+bool tui_script_key(struct tui *t, int k);
+void tui_dump_screen(struct tui *t, const char *name);
+void tui_script_free(struct tui *t);
 
 #endif
