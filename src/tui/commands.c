@@ -2,8 +2,8 @@
 /* commands: every key is a named command in one table (tig's design), and
  * the ':' line runs the same commands by name, plus those that take a
  * line (connect, set, save, export-chain). A command changes the state of
- * the run and asks the session for the rest; it draws nothing: the loop
- * redraws after every key. */
+ * the run and asks the session for the rest; it draws nothing itself: the
+ * loop redraws after every key (the tests' dump-screen redraws first). */
 #include "config.h"
 #include "tui/tui_int.h"
 #include "output/report.h"

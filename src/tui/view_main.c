@@ -14,6 +14,7 @@
 #define MIN_COLS 60
 #define MIN_LINES 16
 
+/* The target, the libpq version judged, the root file, in reverse video. */
 static void draw_header(struct tui *t)
 {
 	const struct conn_target *g = &t->s->ins.target;
@@ -29,6 +30,7 @@ static void draw_header(struct tui *t)
 	free(host);
 	free(root);
 }
+
 /* The six modes on one row, each with a symbol as well as a colour; the
  * words are added when the terminal is wide enough. */
 static void draw_matrix(struct tui *t, int y)
@@ -54,6 +56,9 @@ static void draw_matrix(struct tui *t, int y)
 		x += w + 1;
 	}
 }
+
+/* The selected mode's verdict, what libpq says, the path it takes, and
+ * the caveat, in h rows from y0. */
 static void draw_explain(struct tui *t, int y0, int h)
 {
 	int y = y0;
@@ -68,7 +73,8 @@ static void draw_explain(struct tui *t, int y0, int h)
 		 v->outcome == OUTCOME_ENCRYPTED ? "connects, encrypted" :
 		 v->outcome == OUTCOME_PLAINTEXT ? "connects, NOT encrypted" :
 		 v->outcome == OUTCOME_FAILS	 ? "fails" : "unknown",
-		 mine && !strcmp(mine, sslmode_name((enum sslmode)t->mode)) ? "  (this target's sslmode)" : "");
+		 mine && !strcmp(mine, sslmode_name((enum sslmode)t->mode)) ?
+			 "  (this target's sslmode)" : "");
 	tui_put(y++, 0, COLS, buf, A_BOLD | tui_outcome_attr(t, v->outcome));
 	if (v->error && y < y0 + h) {
 		tui_put(y, 0, COLS, "libpq says:", A_BOLD);
@@ -86,6 +92,8 @@ static void draw_explain(struct tui *t, int y0, int h)
 		free(c);
 	}
 }
+
+/* The last message, or the keys that matter now. */
 static void draw_status(struct tui *t)
 {
 	int y = LINES - 1;
@@ -96,6 +104,7 @@ static void draw_status(struct tui *t)
 			   "j/k event  h/l mode  c chain  f findings  ? keys  : command  q quit";
 	tui_put(y, 0, COLS, t->status[0] ? t->status : hint, t->status[0] ? A_BOLD : A_DIM);
 }
+
 /* The timeline on the left, the current view's pane on the right. */
 static void draw_panes(struct tui *t, int body)
 {

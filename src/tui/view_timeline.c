@@ -2,15 +2,14 @@
 /* view_timeline: the left pane, one row an event (the selected mode's
  * lanes marked, the event where it fails crossed), and the detail pane
  * beside it: the selected event, the lines engine/event_fields decoded from
- * its bytes, and the bytes. It keeps the selection on screen; it decodes
- * nothing itself, and it moves nothing else on the screen. */
+ * its bytes, and the bytes. It keeps the selection within the events
+ * shown and on screen; it decodes nothing itself. */
 #include "config.h"
 #include "tui/tui_int.h"
 #include "engine/event_fields.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
 #include <stdio.h>
-#include <string.h>
 
 /* Keep the selection within the events shown, and on screen. */
 static void follow_selection(struct tui *t, int n, int h)
