@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/* commands: every key is a named command in one table (tig's design), and
+ * the ':' line runs the same commands by name, plus those that take a
+ * line (connect, set, save, export-chain). A command changes the state of
+ * the run and asks the session for the rest; it draws nothing itself: the
+ * loop redraws after every key (the tests' dump-screen redraws first). */
+#include "config.h"
+#include "tui/tui_int.h"
+#include "output/report.h"
+#include "util/sanitize.h"
+#include "util/xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void c_next(struct tui *t, const char *a) { t->sel++; (void)a; }
+static void c_prev(struct tui *t, const char *a) { if (t->sel > 0) t->sel--; (void)a; }
+static void c_first(struct tui *t, const char *a) { t->sel = 0; (void)a; }
+static void c_last(struct tui *t, const char *a) { t->sel = (int)t->shown - 1; (void)a; }
+static void c_pgdn(struct tui *t, const char *a) { t->sel += 10; (void)a; }
+static void c_pgup(struct tui *t, const char *a) { t->sel = t->sel > 10 ? t->sel - 10 : 0; (void)a; }
+static void c_mode_next(struct tui *t, const char *a) { t->mode = (t->mode + 1) % SSLMODE_COUNT; (void)a; }
+static void c_mode_prev(struct tui *t, const char *a) { t->mode = (t->mode + SSLMODE_COUNT - 1) % SSLMODE_COUNT; (void)a; }
+static void c_chain(struct tui *t, const char *a) { t->view = t->view == VIEW_CHAIN ? VIEW_STEPS : VIEW_CHAIN; (void)a; }
+static void c_findings(struct tui *t, const char *a) { t->view = t->view == VIEW_FINDINGS ? VIEW_STEPS : VIEW_FINDINGS; (void)a; }
+static void c_help(struct tui *t, const char *a) { t->view = t->view == VIEW_HELP ? VIEW_STEPS : VIEW_HELP; (void)a; }
+static void c_back(struct tui *t, const char *a) { t->view = VIEW_STEPS; t->status[0] = '\0'; (void)a; }
+static void c_quit(struct tui *t, const char *a) { t->quit = true; (void)a; }
+
+static void c_mode_n(struct tui *t, const char *a)
+{
+	int m = a ? sslmode_parse(a) : -1;
+	if (m < 0 && a && *a >= '1' && *a <= '6' && !a[1])
+		m = *a - '1';
+	if (m < 0)
+		snprintf(t->status, sizeof(t->status), "mode: give one of disable allow prefer require verify-ca verify-full");
+	else
+		t->mode = m;
+}
+
+static void c_step(struct tui *t, const char *a)
+{
+	(void)a;
+	if (t->holding)
+		t->holding = false; /* the loop shows the next event, or lets the probes go on */
+	else if (!t->running)
+		snprintf(t->status, sizeof(t->status), "nothing to step: %s",
+			 t->stepping ? "rerun to start again" : "press S for step mode, then r");
+}
+
+static void c_toggle_step(struct tui *t, const char *a)
+{
+	(void)a;
+	t->stepping = !t->stepping;
+	if (!t->stepping)
+		t->holding = false;
+	snprintf(t->status, sizeof(t->status), "step mode %s", t->stepping ? "on: each network event waits for n or space" : "off");
+}
+
+static void c_rerun(struct tui *t, const char *a)
+{
+	(void)a;
+	if (t->running)
+		return;
+	tui_start_probe(t);
+}
+
+const struct tui_command tui_commands[] = {
+	{ "step-next", KEY_DOWN, 'j', "Down j", "select the next event", c_next },
+	{ "step-prev", KEY_UP, 'k', "Up k", "select the previous event", c_prev },
+	{ "step-first", KEY_HOME, 'g', "Home g", "select the first event", c_first },
+	{ "step-last", KEY_END, 'G', "End G", "select the last event", c_last },
+	{ "page-down", KEY_NPAGE, 0, "PgDn", "ten events down", c_pgdn },
+	{ "page-up", KEY_PPAGE, 0, "PgUp", "ten events up", c_pgup },
+	{ "mode-next", KEY_RIGHT, 'l', "Right l", "explain the next sslmode", c_mode_next },
+	{ "mode-prev", KEY_LEFT, 'h', "Left h", "explain the previous sslmode", c_mode_prev },
+	{ "mode", 0, 0, "1-6", "explain sslmode N (or: mode verify-full)", c_mode_n },
+	{ "view-chain", 'c', 0, "c", "certificate chain, trust and names (again: back)", c_chain },
+	{ "view-findings", 'f', 0, "f", "findings with their fixes, the managed service (again: back)", c_findings },
+	{ "view-help", '?', 0, "?", "this table (again: back)", c_help },
+	{ "view-main", 27, 0, "Esc", "back to the timeline", c_back },
+	{ "step", ' ', 'n', "Space n", "let a held probe take its next step", c_step },
+	{ "toggle-step", 'S', 0, "S", "step mode: hold after each network event", c_toggle_step },
+	{ "rerun", 'r', 0, "r", "inspect the target again", c_rerun },
+	{ "prompt", ':', 0, ":", "command line (connect, set, save, export-chain, ...)", cmdline_open },
+	{ "quit", 'q', 0, "q", "quit", c_quit },
+};
+const size_t tui_ncommands = sizeof(tui_commands) / sizeof(*tui_commands);
+
+/* ---- commands only the ':' line takes: they want the rest of the line ---- */
+
+/* Show a tool error (it may quote the input) on the status line. */
+void tui_status_error(struct tui *t, char *err)
+{
+	char *e = sanitize(err ? err : "error");
+	snprintf(t->status, sizeof(t->status), "%s", e);
+	free(e);
+	free(err);
+}
+
+static void l_connect(struct tui *t, char *rest, const char *a1)
+{
+	char *err = NULL;
+	if (!*rest)
+		snprintf(t->status, sizeof(t->status), "connect TARGET");
+	else if (session_set_target(t->s, rest, NULL, NULL, 0, &err) < 0)
+		tui_status_error(t, err);
+	else
+		tui_start_probe(t);
+}
+
+/* set KEY VALUE: what the facts can answer is re-judged at once; the rest
+ * rebuilds the target and inspects again (the session cancels a running
+ * probe first) */
+static void set_option(struct tui *t, const char *key, const char *value)
+{
+	char *err = NULL;
+	int rc = session_set(t->s, key, value, &err);
+	if (rc < 0) {
+		tui_status_error(t, err);
+	} else if (rc == SESSION_SET_STARTED) {
+		tui_follow_new_run(t);
+		t->status[0] = '\0';
+	} else if (!strcmp(key, "libpq-version")) {
+		snprintf(t->status, sizeof(t->status), "verdicts redrawn for libpq %d",
+			 t->s->libpq_version);
+	} else {
+		if (!strcmp(key, "sslmode"))
+			t->mode = sslmode_parse(value);
+		snprintf(t->status, sizeof(t->status),
+			 "%s set; verdicts redrawn from the captured facts (no new connection)", key);
+	}
+}
+
+static void l_set(struct tui *t, char *rest, const char *a1)
+{
+	char *val = strchr(rest, ' ');
+	if (!val) {
+		snprintf(t->status, sizeof(t->status), "set KEY VALUE");
+		return;
+	}
+	*val++ = '\0';
+	while (*val == ' ')
+		val++;
+	set_option(t, rest, val);
+}
+
+static void l_save(struct tui *t, char *rest, const char *a1)
+{
+	char kind[32] = "", file[1024] = "";
+	char *err = NULL;
+	if (sscanf(rest, "%31s %1023[^\n]", kind, file) != 2 ||
+	    (strcmp(kind, "report") && strcmp(kind, "json") && strcmp(kind, "events")))
+		snprintf(t->status, sizeof(t->status), "save report|json|events FILE");
+	else if (session_save(t->s, kind, file, &err) < 0)
+		tui_status_error(t, err);
+	else
+		snprintf(t->status, sizeof(t->status), "wrote %s", file);
+}
+
+static void l_export_chain(struct tui *t, char *rest, const char *a1)
+{
+	const struct inspection *ins = &t->s->ins;
+	char *err = NULL;
+	if (!*rest)
+		snprintf(t->status, sizeof(t->status), "export-chain FILE");
+	else if (report_pem_save(ins, rest, &err) < 0)
+		tui_status_error(t, err);
+	else
+		snprintf(t->status, sizeof(t->status), "wrote %zu certificate%s to %s", ins->nchain,
+			 ins->nchain == 1 ? "" : "s", rest);
+}
+
+static void l_help(struct tui *t, char *rest, const char *a1)
+{
+	t->view = VIEW_HELP;
+}
+
+/* the tests' screen dump, the screen as it is drawn at that point */
+static void l_dump_screen(struct tui *t, char *rest, const char *a1)
+{
+	tui_redraw(t);
+	tui_dump_screen(t, *a1 ? a1 : "screen");
+}
+
+static const struct {
+	const char *name;
+	bool scripted_only;
+	void (*run)(struct tui *t, char *rest, const char *a1);
+} line_commands[] = {
+	{ "connect", false, l_connect },
+	{ "set", false, l_set },
+	{ "save", false, l_save },
+	{ "export-chain", false, l_export_chain },
+	{ "help", false, l_help },
+	{ "dump-screen", true, l_dump_screen },
+};
+
+/* cmd: the first word; a1: the second; rest: all after the first */
+static void run_command(struct tui *t, const char *line)
+{
+	char cmd[64] = "", a1[1024] = "", rest[2048] = "";
+	int n = sscanf(line, "%63s %1023s", cmd, a1);
+	const char *after = line + strlen(cmd);
+	while (*after == ' ')
+		after++;
+	snprintf(rest, sizeof(rest), "%s", after);
+	if (n <= 0)
+		return;
+	for (size_t i = 0; i < sizeof(line_commands) / sizeof(*line_commands); i++)
+		if (!strcmp(cmd, line_commands[i].name) &&
+		    (t->scripted || !line_commands[i].scripted_only)) {
+			line_commands[i].run(t, rest, a1);
+			return;
+		}
+	for (size_t i = 0; i < tui_ncommands; i++)
+		if (!strcmp(cmd, tui_commands[i].name)) {
+			tui_commands[i].run(t, *a1 ? a1 : NULL);
+			return;
+		}
+	char *c = sanitize(cmd);
+	snprintf(t->status, sizeof(t->status), "unknown command: %s (? lists the keys)", c);
+	free(c);
+}
+
+/* A line from the ':' line. */
+void tui_dispatch(struct tui *t, const char *input)
+{
+	char *copy = xstrdup(input), *line = copy;
+	/* completion leaves a blank after the last word */
+	for (size_t n = strlen(line); n && (line[n - 1] == ' ' || line[n - 1] == '\t'); n--)
+		line[n - 1] = '\0';
+	while (*line == ' ')
+		line++;
+	run_command(t, line);
+	free(copy);
+}
+
+/* One key: a script's directive, a resize, a key for the open command
+ * line, a mode's number, or a command's key. */
+void tui_handle_key(struct tui *t, int k)
+{
+	if (tui_script_key(t, k))
+		return;
+	if (k == KEY_RESIZE) {
+		cmdline_resize(LINES, COLS);
+		return;
+	}
+	if (t->cmdline) {
+		cmdline_key(t, k);
+		return;
+	}
+	if (k >= '1' && k <= '6') {
+		t->mode = k - '1';
+		return;
+	}
+	for (size_t i = 0; i < tui_ncommands; i++)
+		if (k && (k == tui_commands[i].key1 || k == tui_commands[i].key2)) {
+			tui_commands[i].run(t, NULL);
+			return;
+		}
+	if (k != ERR)
+		snprintf(t->status, sizeof(t->status), "no command on that key (? lists them)");
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* view_chain: the pane of the certificate chain as the server sent it
+ * (subject, issuer, the leaf's names, validity and key), whether it
+ * verifies against the root file, and how verify-full compares the host
+ * with the leaf's names. It draws the inspection's trust facts as they
+ * are; it verifies nothing. */
+#include "config.h"
+#include "tui/tui_int.h"
+#include "engine/x509.h"
+#include "output/report.h"
+#include "util/sanitize.h"
+#include "util/strbuf.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The leaf's names, as verify-full would look at them, on one row. */
+static void draw_names(const struct cert_facts *c, int y, int x, int w)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "    names: ");
+	for (char **p = c->san_dns; p && *p; p++)
+		sb_addf(&sb, "DNS:%s ", *p);
+	for (char **p = c->san_ip; p && *p; p++)
+		sb_addf(&sb, "IP:%s ", *p);
+	if (c->ncn)
+		sb_addf(&sb, "CN:%s", c->cn[0]);
+	char *names = sanitize(sb_str(&sb));
+	tui_put(y, x, w, names, A_NORMAL);
+	free(names);
+	sb_free(&sb);
+}
+
+/* Certificate i of the chain, indented by its depth. Returns the next row. */
+static int draw_cert(struct tui *t, const struct cert_facts *c, size_t i, int y, int x,
+		     int w, int end)
+{
+	char buf[1024];
+	char *subj = sanitize(c->subject), *iss = sanitize(c->issuer);
+	snprintf(buf, sizeof(buf), "%*s%s[%zu] %s%s", (int)(2 * i), "",
+		 i ? (t->utf8 ? "\u2514\u2500" : "`-") : "", i, subj,
+		 c->ca == 1 ? " (CA)" : "");
+	tui_put(y++, x + 1, w - 1, buf, i == 0 ? A_BOLD : A_NORMAL);
+	snprintf(buf, sizeof(buf), "%*s    issuer %s", (int)(2 * i), "", iss);
+	tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
+	free(subj);
+	free(iss);
+	if (i == 0 && y < end - 3)
+		draw_names(c, y++, x + 1, w - 1);
+	char nb[32], na[32];
+	report_iso_time(c->not_before, nb, sizeof(nb));
+	report_iso_time(c->not_after, na, sizeof(na));
+	snprintf(buf, sizeof(buf), "%*s    valid %.10s to %.10s, %s", (int)(2 * i), "", nb, na,
+		 c->key ? c->key : "");
+	if (y < end - 3)
+		tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
+	return y;
+}
+
+/* Whether the chain verifies against the root file, and which file that
+ * is. Returns the next row. */
+static int draw_trust(struct tui *t, const struct trust_facts *tr, int y, int x, int w,
+		      int end)
+{
+	char buf[1024];
+	char *root = sanitize(tr->rootcert ? tr->rootcert : "none");
+	snprintf(buf, sizeof(buf), "Trust: %s",
+		 tr->chain_ok < 0 ? "not checked (no root file, or no chain)" :
+		 tr->chain_ok	  ? "the chain verifies against the root file" :
+				    "the chain does NOT verify against the root file");
+	tui_put(y++, x + 1, w - 1, buf,
+		A_BOLD | (tr->chain_ok == 0 ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL));
+	snprintf(buf, sizeof(buf), "  root file (%s%s): %s", rootcert_source_name(tr->source),
+		 tr->rootcert_exists ? "" : ", absent", root);
+	free(root);
+	tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
+	if (tr->chain_error && y < end - 1) {
+		char *ce = sanitize(tr->chain_error);
+		y += tui_wrap(y, x + 3, w - 3, 2, ce, A_NORMAL);
+		free(ce);
+	}
+	return y;
+}
+
+/* How verify-full compares the host with the leaf's names, and what came
+ * of it, in the rows left. */
+static void draw_host_check(const struct inspection *ins, int y, int x, int w, int end)
+{
+	const struct trust_facts *tr = &ins->trust;
+	const char *host = ins->target.host;
+	char buf[1024];
+	char *hs = sanitize(host ? host : "(none)");
+	char *ne = sanitize(tr->name_error ? tr->name_error : "");
+	snprintf(buf, sizeof(buf), "verify-full compares host \"%s\" with the %s: %s%s%s", hs,
+		 host && x509_host_is_ip(host) ?
+			 "IP SANs and, as text, the DNS SANs (CN if no IP SAN)" :
+			 "DNS SANs (CN if none)",
+		 tr->name_ok < 0 ? "not checked" : tr->name_ok ? "match" : "no match",
+		 tr->name_ok == 0 ? " - " : "", ne);
+	tui_wrap(y, x + 1, w - 1, end - y, buf, A_NORMAL);
+	free(hs);
+	free(ne);
+}
+
+void view_chain(struct tui *t, int y0, int x, int h, int w)
+{
+	const struct inspection *ins = &t->s->ins;
+	int y = y0, end = y0 + h;
+	tui_put(y++, x, w, " Certificate chain, as the server sent it", A_BOLD);
+	if (ins->nchain == 0)
+		tui_put(y++, x + 1, w - 1, "no certificate was received", A_NORMAL);
+	for (size_t i = 0; i < ins->nchain && y < end - 4; i++)
+		y = draw_cert(t, &ins->chain[i], i, y, x, w, end);
+	if (y < end - 2)
+		y = draw_trust(t, &ins->trust, y, x, w, end);
+	if (y < end)
+		draw_host_check(ins, y, x, w, end);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* view_findings: the pane of findings (model/diagnosis), each with its
+ * fix, the managed service recognised, and how the other client stacks
+ * would fare in verify-ca and verify-full. It only draws what the diagnosis
+ * holds; it judges nothing. */
+#include "config.h"
+#include "tui/tui_int.h"
+#include "util/sanitize.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The other client stacks, one line each: verify-ca then verify-full. */
+static void draw_clients(struct tui *t, const struct diagnosis *d, int y, int x, int w,
+			int end)
+{
+	char buf[512];
+	tui_put(y++, x, w, " Other clients: verify-ca / verify-full", A_BOLD);
+	/* rows come in order, each stack's verify-ca before its
+	 * verify-full: pair a verify-full row with the last verify-ca */
+	const char *ca = "-";
+	for (int i = 0; i < d->nclients && y < end; i++) {
+		const struct client_verdict *c = &d->clients[i];
+		if (c->meaning && !strcmp(c->meaning, "verify-ca")) {
+			ca = client_outcome_name(c->outcome);
+			continue;
+		}
+		const char *name = !strcmp(c->client, "rustls") ?
+					   (strstr(c->mode, "sqlx") ? "sqlx (rustls)" :
+								      "tokio-pg-rustls") :
+					   c->client;
+		snprintf(buf, sizeof(buf), "%-16s %-8s / %s", name, ca,
+			 client_outcome_name(c->outcome));
+		ca = "-";
+		tui_put(y++, x + 1, w - 1, buf,
+			c->outcome == CLIENT_REJECTS ? tui_outcome_attr(t, OUTCOME_FAILS) :
+						       A_NORMAL);
+	}
+}
+
+void view_findings(struct tui *t, int y0, int x, int h, int w)
+{
+	int y = y0, end = y0 + h;
+	char buf[512];
+	const struct diagnosis *d = &t->s->dg;
+	if (!t->have_modes) {
+		tui_put(y, x, w, " Findings: after the probes", A_BOLD);
+		return;
+	}
+	snprintf(buf, sizeof(buf), " Findings (%d)%s%s", d->nfindings,
+		 d->provider.id ? "   service: " : "", d->provider.id ? d->provider.name : "");
+	tui_put(y++, x, w, buf, A_BOLD);
+	for (int i = 0; i < d->nfindings && y < end; i++) {
+		const struct finding *f = &d->findings[i];
+		char *title = sanitize(f->title), *fix = sanitize(f->fix);
+		snprintf(buf, sizeof(buf), "%s %s", f->severity == SEV_ERROR ? "E" :
+						    f->severity == SEV_WARNING ? "W" : "i", title);
+		tui_put(y++, x + 1, w - 1, buf, A_BOLD | tui_severity_attr(t, f->severity));
+		snprintf(buf, sizeof(buf), "fix: %s", fix);
+		y += tui_wrap(y, x + 3, w - 3, end - y < 2 ? end - y : 2, buf, A_NORMAL);
+		free(title);
+		free(fix);
+	}
+	if (y < end - 1 && d->nclients)
+		draw_clients(t, d, y, x, w, end);
+}

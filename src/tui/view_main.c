@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* view_main: the screen's layout and its fixed parts: the header (target,
+ * libpq version, root file), the sslmode matrix, the explanation of the
+ * selected mode and the status line; tui_redraw lays them out around the
+ * pane of the current view (view_timeline.c, view_chain.c, view_findings.c,
+ * view_help.c). It draws; the keys and the loop are elsewhere. */
+#include "config.h"
+#include "tui/tui_int.h"
+#include "util/sanitize.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_COLS 60
+#define MIN_LINES 16
+
+/* The target, the libpq version judged, the root file, in reverse video. */
+static void draw_header(struct tui *t)
+{
+	const struct conn_target *g = &t->s->ins.target;
+	char *host = sanitize(g->host ? g->host : g->hostaddr ? g->hostaddr : "?");
+	char *root = sanitize(g->sslrootcert ? g->sslrootcert : "none");
+	char buf[1024];
+	snprintf(buf, sizeof(buf), " pgtls-inspect  %s:%d%s%s  libpq %d  root: %s %s%s",
+		 host, g->port, g->hostaddr ? " via " : "", g->hostaddr ? g->hostaddr : "",
+		 t->s->libpq_version, rootcert_source_name(g->rootcert_source), root,
+		 g->rootcert_exists ? "" : " (absent)");
+	tui_fill(0, 0, COLS, A_REVERSE);
+	tui_put(0, 0, COLS, buf, A_REVERSE);
+	free(host);
+	free(root);
+}
+
+/* The six modes on one row, each with a symbol as well as a colour; the
+ * words are added when the terminal is wide enough. */
+static void draw_matrix(struct tui *t, int y)
+{
+	bool words = COLS >= 110;
+	int x = 0;
+	for (int m = 0; m < SSLMODE_COUNT && x < COLS; m++) {
+		char buf[64];
+		enum outcome o = t->have_modes ? t->s->modes[m].outcome : OUTCOME_UNKNOWN;
+		const char *s = t->have_modes ? tui_sym(t, o) : "...";
+		if (words)
+			snprintf(buf, sizeof(buf), " %s %s ", sslmode_name((enum sslmode)m), s);
+		else
+			snprintf(buf, sizeof(buf), " %s %.*s ", sslmode_name((enum sslmode)m),
+				 t->utf8 ? 3 : 1, s); /* the symbol alone */
+		attr_t a = m == t->mode ? A_REVERSE : A_NORMAL;
+		if (t->have_modes)
+			a |= tui_outcome_attr(t, o);
+		int w = 0;
+		for (const char *p = buf; *p; p++)
+			w += ((unsigned char)*p & 0xc0) != 0x80;
+		tui_put(y, x, COLS - x, buf, a);
+		x += w + 1;
+	}
+}
+
+/* The selected mode's verdict, what libpq says, the path it takes, and
+ * the caveat, in h rows from y0. */
+static void draw_explain(struct tui *t, int y0, int h)
+{
+	int y = y0;
+	if (!t->have_modes) {
+		tui_put(y, 1, COLS - 1, t->running ? "probing..." : "", A_NORMAL);
+		return;
+	}
+	const struct verdict *v = &t->s->modes[t->mode];
+	const char *mine = t->s->ins.target.sslmode;
+	char buf[256];
+	snprintf(buf, sizeof(buf), "sslmode=%s: %s%s", sslmode_name((enum sslmode)t->mode),
+		 v->outcome == OUTCOME_ENCRYPTED ? "connects, encrypted" :
+		 v->outcome == OUTCOME_PLAINTEXT ? "connects, NOT encrypted" :
+		 v->outcome == OUTCOME_FAILS	 ? "fails" : "unknown",
+		 mine && !strcmp(mine, sslmode_name((enum sslmode)t->mode)) ?
+			 "  (this target's sslmode)" : "");
+	tui_put(y++, 0, COLS, buf, A_BOLD | tui_outcome_attr(t, v->outcome));
+	if (v->error && y < y0 + h) {
+		tui_put(y, 0, COLS, "libpq says:", A_BOLD);
+		y += tui_wrap(y, 12, COLS - 12, y0 + h - y, v->error, A_NORMAL);
+	}
+	for (int i = 0; i < v->npath && y < y0 + h; i++) {
+		char *st = sanitize(v->path[i]);
+		snprintf(buf, sizeof(buf), "%2d. %s", i + 1, st);
+		free(st);
+		y += tui_wrap(y, 1, COLS - 1, 1, buf, A_NORMAL);
+	}
+	if (v->caveat && y < y0 + h) {
+		char *c = sanitize(v->caveat);
+		tui_wrap(y, 1, COLS - 1, y0 + h - y, c, A_DIM);
+		free(c);
+	}
+}
+
+/* The last message, or the keys that matter now. */
+static void draw_status(struct tui *t)
+{
+	int y = LINES - 1;
+	tui_fill(y, 0, COLS, A_NORMAL);
+	if (t->cmdline)
+		return; /* readline's redisplay draws here */
+	const char *hint = t->holding ? "HELD: n/Space next step  S step mode off  q quit" :
+			   "j/k event  h/l mode  c chain  f findings  ? keys  : command  q quit";
+	tui_put(y, 0, COLS, t->status[0] ? t->status : hint, t->status[0] ? A_BOLD : A_DIM);
+}
+
+/* The timeline on the left, the current view's pane on the right. */
+static void draw_panes(struct tui *t, int body)
+{
+	int left = COLS * 2 / 5 < 32 ? 32 : COLS * 2 / 5;
+	view_timeline(t, 1, body, left - 1);
+	for (int y = 1; y < 1 + body; y++)
+		tui_put(y, left - 1, 1, t->utf8 ? "\u2502" : "|", A_DIM);
+	if (t->view == VIEW_CHAIN)
+		view_chain(t, 1, left, body, COLS - left);
+	else if (t->view == VIEW_FINDINGS)
+		view_findings(t, 1, left, body, COLS - left);
+	else
+		view_detail(t, 1, left, body, COLS - left);
+}
+
+static void draw_too_small(void)
+{
+	char buf[128];
+	snprintf(buf, sizeof(buf), "Too small: %dx%d, need %dx%d.", COLS, LINES, MIN_COLS,
+		 MIN_LINES);
+	tui_put(LINES / 2, 0, COLS, buf, A_BOLD);
+	tui_put(LINES / 2 + 1, 0, COLS, "Enlarge the terminal, or press q.", A_NORMAL);
+	refresh();
+}
+
+/* The whole screen: header; the help, or the panes, the matrix and the
+ * explanation; the status line, or the command line while it is open. */
+void tui_redraw(struct tui *t)
+{
+	erase();
+	if (COLS < MIN_COLS || LINES < MIN_LINES) {
+		draw_too_small();
+		return;
+	}
+	int expl = LINES >= 30 ? (LINES - 3) / 3 : 6;
+	int body = LINES - 3 - expl; /* header, matrix, status */
+	draw_header(t);
+	if (t->view == VIEW_HELP) {
+		view_help(t, 1, LINES - 2);
+	} else {
+		draw_panes(t, body);
+		draw_matrix(t, 1 + body);
+		draw_explain(t, 2 + body, expl);
+	}
+	draw_status(t);
+	if (t->cmdline)
+		cmdline_draw(t);
+	else
+		refresh();
+}
