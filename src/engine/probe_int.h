@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* probe_int: what the two halves of the probe engine share: one probe's
+ * connection state machine (probe_conn.c) and the run that resolves the
+ * name, drives the probes and keeps their clock (probe.c). Private to
+ * src/engine/probe*.c. */
+#ifndef PGI_PROBE_INT_H
+#define PGI_PROBE_INT_H
+#include "engine/probe.h"
+#include "engine/tls.h"
+#include "util/oserror.h"
+#include "util/strbuf.h"
+#include <netdb.h>
+#include <time.h>
+
+enum pstate {
+	P_CONNECT,
+	P_SEND,      /* flushing out, then after_send */
+	P_SSL_REPLY, /* waiting for the one-byte answer to SSLRequest */
+	P_SSL_ERROR, /* the answer was 'E': read the ErrorResponse */
+	P_HANDSHAKE,
+	P_ANSWER,    /* reading the answer to the StartupMessage */
+	P_DONE,
+};
+
+struct probe {
+	const char *name;
+	bool is_tls;
+	bool direct;           /* TLS first, no SSLRequest (libpq 17+ direct) */
+	struct tls_facts *tlsf; /* where this probe's TLS facts go */
+	int fd;
+	char errbuf[OS_ERROR_BUFSIZE]; /* the text of a read's errno */
+	enum pstate st, after_send;
+	struct strbuf out;
+	size_t out_off;
+	struct strbuf in;
+	struct tls_client *tls;
+	bool over_tls;
+	bool auth_ok;
+	struct startup_answer *ans;
+	struct connect_fact *conn;
+	struct inspection *ins;
+	struct probe_run *run;   /* the run it belongs to (its clock) */
+	double connect_start;
+	const struct addrinfo *ai; /* the address being tried; ai_next next */
+	int nmsgs;               /* backend messages read */
+	size_t nbytes;           /* and their bytes */
+};
+
+/* The resolution step of a run. */
+enum rstate { R_RESOLVING, R_PROBING, R_DONE };
+
+struct lookup;
+
+struct probe_run {
+	struct inspection *ins;
+	struct probe_opts opts;
+	enum rstate st;
+	struct timespec t0;     /* CLOCK_MONOTONIC at the start */
+	double held_ms;         /* time held in step mode, left out of the clock */
+	double hold_since;      /* wall_ms when the current hold began, or -1 */
+	double deadline;        /* on the run's clock */
+	struct lookup *lookup;  /* the asynchronous name lookup in flight */
+	struct addrinfo *res;   /* what it found (freeaddrinfo) */
+	bool unresolved;        /* the name did not resolve: no trust facts */
+	struct probe probes[PROBE_MAX_FDS];
+	int np;
+};
+
+/* The run's clock in milliseconds: wall time less the time step mode held
+ * it. */
+double probe_clock(const struct probe_run *r);
+
+/* An event of probe p, at the run's time. */
+#define EV(p, dir, kind, raw, len, ...)                                        \
+	event_add(&(p)->ins->log, probe_clock((p)->run), (p)->name, dir, kind, \
+		  raw, len, __VA_ARGS__)
+
+/* One probe's connection, as fe-connect.c's PQconnectPoll walks it. */
+void probe_conn_start(struct probe *p, const struct addrinfo *ai);
+void probe_conn_step(struct probe *p);       /* its descriptor is ready */
+short probe_conn_events(const struct probe *p); /* POLLIN or POLLOUT */
+void probe_conn_time_out(struct probe *p, int timeout_ms);
+void probe_conn_finish(struct probe *p);     /* close, and done */
+
+#endif
