@@ -41,7 +41,8 @@ struct conn {
 	bool client_cert_ok;
 };
 
-/* Neon's proxy without SNI (research/clouds.md, section 7) */
+/* Neon's proxy without SNI: it routes by the SNI name and refuses a
+ * session without one */
 #define NEON_NO_SNI                                                                       \
 	"The endpoint ID is not specified. Either please upgrade the postgres client library " \
 	"(libpq) for SNI support or pass the endpoint ID (first part of the domain name) as a " \

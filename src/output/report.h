@@ -23,7 +23,7 @@ struct report {
 	int nclients;
 };
 
-/* The JSON document of DESIGN.md section 3 (and --save-events). */
+/* The JSON document of doc/json.md (and --save-events). */
 int report_json_write(FILE *out, const struct report *r);
 /* The same document on one line (no newline), for JSON lines; malloc'd
  * (free with free()), NULL on failure. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* report_json: the JSON contract of DESIGN.md section 3, written and read
+/* report_json: the JSON contract of doc/json.md, written and read
  * with jansson. Keys are stable: add, never rename. Every string that may
  * hold server text is sanitized first (jansson also needs valid UTF-8). */
 #include "config.h"

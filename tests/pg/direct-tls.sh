@@ -3,7 +3,7 @@
 # the wire. A PostgreSQL 15 server reads it as a startup packet of absurd
 # length and closes, so require and stricter fail with the EOF text of the
 # libpq version (17: the old BIO's "SSL SYSCALL error: EOF detected"; 18:
-# "SSL error: unexpected eof while reading", research/libpq.md section 1.3);
+# "SSL error: unexpected eof while reading", fe-secure-openssl.c pgtls_open_client);
 # weaker modes are refused before connecting; 15 and 16 do not know the
 # keyword at all.
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"

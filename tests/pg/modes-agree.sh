@@ -1,5 +1,5 @@
 #!/bin/bash
-# DESIGN.md section 5: real psql (libpq 15) under every sslmode beside
+# Real psql (libpq 15) under every sslmode beside
 # pgtls-inspect's verdicts, scenario by scenario.  A scenario is one server
 # configuration plus one set of client options and environment.  The tool
 # gets the sslmode-independent conninfo once and predicts all six modes in

@@ -4,7 +4,7 @@
  * trust re-checked by the model against a fixture root file) or are built by
  * hand with libpq's trust result set directly, for what no fixture holds
  * (CN-only, "*.tld", SHA-1, RSA-1024, a v1 intermediate). Each expectation
- * follows shared/research/clients.md (lab rows where it has them). */
+ * follows each driver's source (lab rows where a driver was run). */
 #include "config.h"
 #include "engine/inspection.h"
 #include "engine/x509.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for model/provider: inspections built by hand with the
- * certificates and host names each managed service presents (as collected
- * in shared/research/clouds.md), recognised against data/providers.json;
+ * certificates and host names each managed service presents (as each
+ * service documents them), recognised against data/providers.json;
  * a private CA that must not be; the evidence line; and broken data files,
  * which must give -1 and one line saying why. */
 #include "config.h"

@@ -3,8 +3,8 @@
  * verdict model, and the exact outcome and PQerrorMessage text checked for
  * each sslmode and libpq release. tests/pg/modes-agree.sh pins libpq 15
  * against a real psql; these pin what psql 15 cannot show (the differences
- * in libpq 16, 17 and 18) and facts no real server produces. The sections
- * named in comments are those of shared/research/libpq.md. */
+ * in libpq 16, 17 and 18) and facts no real server produces. Comments name
+ * the libpq function and commit each rule comes from. */
 #include "config.h"
 #include "engine/inspection.h"
 #include "model/sslmode.h"
