@@ -235,7 +235,7 @@ static void libpq_said(struct inspection *ins, int chain_ok,
 
 /* ---- the cases --------------------------------------------------------- */
 
-/* clients.md headline 1 and lab row cn_only: a CN-only leaf is accepted by
+/* A CN-only leaf (also run against the drivers): accepted by
  * libpq, pgjdbc, Node, Python/asyncpg and .NET on Linux; Go and webpki
  * ignore the CN. */
 static void test_cn_only(void)
@@ -342,7 +342,7 @@ static void test_san_match(void)
 	EXPECT(&m, SQLX_FULL, A, "dNSName SAN");
 	done(&m);
 
-	/* the IPv6 SAN: Java prints it uncompressed (clients.md note 9) */
+	/* the IPv6 SAN: Java prints it uncompressed */
 	eval(&m, &ins, "2001:db8::1");
 	EXPECT(&m, LIBPQ_FULL, A, "iPAddress SAN");
 	EXPECT(&m, JDBC_FULL, R, "uncompressed");
@@ -370,7 +370,7 @@ static void test_san_match(void)
 }
 
 /* IP host with an iPAddress SAN and no dNSName: everyone but released
- * node-postgres (which checks "localhost", clients.md headline 5). */
+ * node-postgres (which checks "localhost"). */
 static void test_ip_san(void)
 {
 	struct inspection ins;
@@ -430,7 +430,7 @@ static void test_ip_as_dnsname(void)
 	inspection_free(&ins);
 }
 
-/* Wildcards (clients.md headline 6, Matrix B). */
+/* Wildcards. */
 static void test_wildcards(void)
 {
 	struct inspection ins;
@@ -628,8 +628,8 @@ static void test_untrusted(void)
 	inspection_free(&ins);
 }
 
-/* No root file at all (~/.postgresql/root.crt missing): clients.md
- * headline 2, Matrix A "verify-ca without any root file". */
+/* No root file at all (~/.postgresql/root.crt missing): verify-ca without
+ * any root file, stack by stack. */
 static void test_no_root_file(void)
 {
 	struct inspection ins;

@@ -819,7 +819,7 @@ static void test_shared_ca(void)
 	} shared[] = {
 		{ "aws-rds", "Amazon RDS / Aurora" },
 		/* the prefix also takes RDS Proxy, whose public Amazon Trust
-		 * root every ACM customer shares (clouds.md section 17) */
+		 * root every ACM customer shares */
 		{ "aws-rds-proxy", "Amazon RDS Proxy" },
 		{ "gcp-cloudsql-shared-ca", "Google Cloud SQL (shared CA)" },
 		{ "azure-flexible", "Azure Database for PostgreSQL Flexible Server" },

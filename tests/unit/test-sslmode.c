@@ -19,7 +19,7 @@
 #define IP_EARLIER "192.0.2.9"
 #define ROOT_FILE "/home/u/.postgresql/root.crt"
 
-/* emitHostIdentityInfo (fe-connect.c, libpq.md section 5): a host name
+/* emitHostIdentityInfo (fe-connect.c): a host name
  * with the address it resolved to, or the hostaddr alone */
 #define PH "connection to server at \"" HOST "\" (" IP "), port 5432 failed: "
 #define PA "connection to server at \"" IP "\", port 5432 failed: "
@@ -33,7 +33,7 @@
 	"\tbefore or while processing the request."
 #define IS_RUNNING "\n\tIs the server running on that host and accepting TCP/IP connections?"
 
-/* initialize_SSL (fe-secure-openssl.c), libpq.md section 2.1 */
+/* initialize_SSL (fe-secure-openssl.c) */
 #define ROOT_LINE1(f) "root certificate file \"" f "\" does not exist\n"
 #define ROOT15_HINT "Either provide the file or change sslmode to disable server certificate verification."
 #define ROOT16_HINT \
@@ -155,8 +155,8 @@ static void all_modes(const struct verdict v[SSLMODE_COUNT], enum outcome out,
 	}
 }
 
-/* The baseline: no root file, every mode connects as libpq.md section 7
- * rows 9/12 say, and successful verdicts carry no error and no caveat. */
+/* The baseline: no root file, every mode connects, and successful
+ * verdicts carry no error and no caveat. */
 static void test_baseline(void)
 {
 	for (int ver = 15; ver <= 18; ver++) {
@@ -190,7 +190,7 @@ static void test_baseline(void)
 }
 
 /* Root file absent under verify-*: the second line changed in 16
- * (initialize_SSL, fe-secure-openssl.c; libpq.md section 2.1). */
+ * (initialize_SSL, fe-secure-openssl.c). */
 static void test_root_missing(void)
 {
 	for (int ver = 15; ver <= 18; ver++) {
@@ -235,7 +235,7 @@ static void test_root_missing(void)
 	inspection_free(&ins);
 }
 
-/* allow + ssl=off + pg_hba rejecting (libpq.md section 1.2 allow, 1.3). */
+/* allow + ssl=off + pg_hba rejecting. */
 static void test_allow_ssl_off(void)
 {
 	for (int by_addr = 0; by_addr <= 1; by_addr++) {
@@ -281,7 +281,7 @@ static void test_allow_ssl_off(void)
 	}
 }
 
-/* pg_hba rejection summary, ssl=on rows (libpq.md section 1.2). */
+/* pg_hba rejection summary, ssl=on rows. */
 static void test_hba_ssl_on(void)
 {
 	struct inspection ins;
@@ -328,7 +328,7 @@ static void test_hba_ssl_on(void)
 	inspection_free(&ins);
 }
 
-/* The peer closes during the handshake (libpq.md section 1.3). */
+/* The peer closes during the handshake. */
 static void test_handshake_eof(void)
 {
 	for (int ver = 15; ver <= 18; ver++) {
@@ -379,7 +379,7 @@ static void test_handshake_eof(void)
 	}
 }
 
-/* sslrootcert=system (commit 8eda731465, PG 16; libpq.md section 2.2). */
+/* sslrootcert=system (commit 8eda731465, PG 16). */
 static void test_rootcert_system(void)
 {
 	for (int ver = 15; ver <= 18; ver++) {
@@ -451,7 +451,7 @@ static void test_rootcert_system(void)
 	}
 }
 
-/* sslnegotiation (commits d39a49c1e4, fb5718f35f, PG 17; libpq.md 1.3). */
+/* sslnegotiation (commits d39a49c1e4, fb5718f35f, PG 17). */
 static void test_sslnegotiation_direct(void)
 {
 	char *kw[] = { (char *)"sslnegotiation", NULL };
@@ -513,8 +513,7 @@ static void test_sslnegotiation_direct(void)
 
 /* sslnegotiation=direct with the direct probe's facts (17+): the
  * ClientHello first, no SSLRequest, ALPN required (open_client_SSL,
- * "ALPN is mandatory with direct SSL connections"; libpq.md 1.3 and the
- * notes under the section 7 table). */
+ * "ALPN is mandatory with direct SSL connections"). */
 static void direct_server(struct inspection *ins)
 {
 	good_server(ins);
@@ -576,8 +575,7 @@ static void test_direct_facts(void)
 }
 
 /* Keywords libpq 15 does not know: sslcertmode and require_auth joined
- * PQconninfoOptions in 16 (libpq.md section 2 table, 2.3, 2.5:
- * connectOptions2 parses require_auth from 16). */
+ * PQconninfoOptions in 16 (connectOptions2 parses require_auth from 16). */
 static void test_keywords_since_16(void)
 {
 	static const char *const names[] = { "sslcertmode", "require_auth" };
@@ -612,8 +610,8 @@ static void test_keywords_since_16(void)
 }
 
 /* Replies to the SSLRequest that end the connection in every mode that
- * sends one, with no plaintext fallback (libpq.md section 1.2, "Failures
- * that never trigger an encryption fallback"; section 7 rows 1-3). */
+ * sends one, with no plaintext fallback (PQconnectPoll, CONNECTION_SSL_STARTUP:
+ * these never trigger an encryption fallback). */
 static void reply_case(enum ssl_reply reply, uint8_t byte, const char *text)
 {
 	for (int ver = 15; ver <= 18; ver++) {
@@ -671,7 +669,7 @@ static void test_replies(void)
 }
 
 /* CVE-2021-23222: bytes after 'S' (PQconnectPoll, after
- * pqsecure_open_client returns OK; libpq.md section 4, table row 10). */
+ * pqsecure_open_client returns OK). */
 static void test_unencrypted_after_s(void)
 {
 	for (int ver = 15; ver <= 18; ver++) {
@@ -694,7 +692,7 @@ static void test_unencrypted_after_s(void)
 	}
 }
 
-/* connect() fails on every address (connectFailureMessage, libpq.md 5). */
+/* connect() fails on every address (connectFailureMessage). */
 static void refused(struct connect_fact *c, const char *ip, bool earlier)
 {
 	c->attempted = true;
@@ -751,7 +749,7 @@ static void test_unreachable(void)
 	inspection_free(&ins);
 }
 
-/* pqGetErrorNotice3, default verbosity (libpq.md section 5). */
+/* pqGetErrorNotice3, default verbosity. */
 static void test_fatal_text(void)
 {
 	struct inspection ins;
@@ -789,7 +787,7 @@ static void test_fatal_text(void)
 }
 
 /* open_client_SSL's SSL_ERROR_SSL branch: "SSL error: <reason>", and the
- * protocol hint for SSL_R_TLSV1_ALERT_PROTOCOL_VERSION (libpq.md 2.4). */
+ * protocol hint for SSL_R_TLSV1_ALERT_PROTOCOL_VERSION (fe-secure-openssl.c). */
 static void test_alerts(void)
 {
 	struct inspection ins;
@@ -841,7 +839,7 @@ static void test_alerts(void)
 }
 
 /* A root file turns verification on in every mode (initialize_SSL
- * SSL_set_verify; libpq.md section 2.1, table row 8). */
+ * SSL_set_verify). */
 static void test_root_present_untrusted(void)
 {
 	struct inspection ins;
@@ -874,7 +872,7 @@ static void test_root_present_untrusted(void)
 }
 
 /* A Kerberos ticket makes libpq try GSSAPI first unless gssencmode is
- * disable (pg_GSS_have_cred_cache; libpq.md section 1.4). */
+ * disable (pg_GSS_have_cred_cache). */
 static void test_kerberos(void)
 {
 	struct inspection ins;
