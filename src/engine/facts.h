@@ -75,6 +75,20 @@ enum { STARTUP_FAILURE_COUNT = 0 STARTUP_FAILURE_TABLE(FACTS_ONE) };
 	_(CHAIN_FAIL_, PURPOSE, "purpose", "unsupported certificate purpose")  \
 	_(CHAIN_FAIL_, REVOKED, "revoked", "certificate revoked")              \
 	_(CHAIN_FAIL_, INSECURE, "insecure", "insecure signature algorithm")   \
+	_(CHAIN_FAIL_, SELF_SIGNED_IN_CHAIN, "self-signed-in-chain",           \
+	  "self-signed certificate in certificate chain")                      \
+	_(CHAIN_FAIL_, SELF_SIGNED, "self-signed", "self-signed certificate")  \
+	_(CHAIN_FAIL_, ISSUER_MISSING, "issuer-missing",                       \
+	  "unable to get issuer certificate")                                  \
+	_(CHAIN_FAIL_, EE_KEY_WEAK, "ee-key-weak", "EE certificate key too weak") \
+	_(CHAIN_FAIL_, CA_KEY_WEAK, "ca-key-weak", "CA certificate key too weak") \
+	_(CHAIN_FAIL_, MD_WEAK, "md-weak",                                     \
+	  "CA signature digest algorithm too weak")                            \
+	_(CHAIN_FAIL_, CRL_MISSING, "crl-missing", "unable to get certificate CRL") \
+	_(CHAIN_FAIL_, CRL_EXPIRED, "crl-expired", "CRL has expired")          \
+	_(CHAIN_FAIL_, CRL_NOT_YET_VALID, "crl-not-yet-valid",                 \
+	  "CRL is not yet valid")                                              \
+	_(CHAIN_FAIL_, CRL_SIGNATURE, "crl-signature", "CRL signature failure") \
 	_(CHAIN_FAIL_, OTHER, "other", "certificate verify failed")            \
 	_(CHAIN_FAIL_, UNRECOGNISED, "unrecognised", "*")
 enum chain_failure { CHAIN_FAILURE_TABLE(FACTS_ENUM) };

@@ -19,6 +19,7 @@ void inspection_init(struct inspection *ins)
 	ins->server.direct_startup.accepted = -1;
 	ins->server.direct_startup.npv_minor = -1;
 	ins->direct_tls.alert_code = -1;
+	ins->trust.security_level = -1;
 	ins->trust.chain_ok = -1;
 	ins->tls.alert_code = -1;
 	ins->trust.name_ok = -1;
@@ -108,6 +109,8 @@ void inspection_free(struct inspection *ins)
 	free(ins->chain);
 	free(ins->trust.rootcert);
 	free(ins->trust.rootcert_error);
+	free(ins->trust.crl);
+	free(ins->trust.crldir);
 	free(ins->trust.chain_error);
 	free(ins->trust.name_error);
 	free(ins->trust.client_files_error);

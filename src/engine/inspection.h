@@ -108,6 +108,10 @@ struct trust_facts {
 	bool rootcert_exists;
 	int rootcert_certs;        /* certificates read from it, -1 unreadable */
 	char *rootcert_error;      /* why it could not be read */
+	/* the CRL file and directory libpq would load with a root file
+	 * (sslcrl, sslcrldir, else ~/.postgresql/root.crl), or NULL */
+	char *crl, *crldir;
+	int security_level;        /* OpenSSL's, for the judgement; -1 unknown */
 	int chain_ok;              /* 1, 0, -1 not checked */
 	enum chain_failure chain_code; /* why the chain failed, or NONE */
 	enum chain_gap chain_gap;  /* and what was found about a missing issuer */

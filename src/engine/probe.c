@@ -354,6 +354,8 @@ void probe_finish(struct probe_run *r)
 	tr->source = t->rootcert_source;
 	tr->rootcert = t->sslrootcert ? xstrdup(t->sslrootcert) : NULL;
 	tr->rootcert_exists = t->rootcert_exists;
+	tr->crl = t->sslcrl ? xstrdup(t->sslcrl) : NULL;
+	tr->crldir = t->sslcrldir ? xstrdup(t->sslcrldir) : NULL;
 	if (ins->nchain > 0) {
 		x509_verify_chain(ins, X509_NOW);
 		tr->name_checked = 1;

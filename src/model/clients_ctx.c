@@ -73,6 +73,8 @@ void clients_ctx_init(struct clients_ctx *c, const struct inspection *ins,
 		c->local.rootcert = (char *)c->rootcert;
 		c->local.source = c->src;
 		c->local.rootcert_exists = true;
+		c->local.crl = ins->trust.crl;       /* borrowed */
+		c->local.crldir = ins->trust.crldir; /* borrowed */
 		x509_verify(c->chain, c->n, &c->local, X509_NOW);
 		c->tr = &c->local;
 	}

@@ -418,6 +418,8 @@ static const struct trust_facts *trust(struct run *r)
 		r->trust.rootcert = r->o->sslrootcert ? xstrdup(r->o->sslrootcert) : NULL;
 		r->trust.source = r->o->rootcert_source;
 		r->trust.rootcert_exists = r->o->rootcert_exists;
+		r->trust.crl = ins->trust.crl ? xstrdup(ins->trust.crl) : NULL;
+		r->trust.crldir = ins->trust.crldir ? xstrdup(ins->trust.crldir) : NULL;
 		x509_verify(ins->chain, ins->nchain, &r->trust, X509_NOW);
 		r->trust_ready = true;
 	}
@@ -795,6 +797,8 @@ void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o
 		if (r.trust_ready) {
 			free(r.trust.rootcert);
 			free(r.trust.rootcert_error);
+			free(r.trust.crl);
+			free(r.trust.crldir);
 			free(r.trust.chain_error);
 			free(r.trust.name_error);
 			free(r.trust.client_files_error);

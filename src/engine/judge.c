@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+/* judge: the chain verdict as libpq reaches it. libpq's initialize_SSL
+ * (fe-secure-openssl.c) builds an SSL_CTX: the root file through
+ * SSL_CTX_load_verify_locations (or SSL_CTX_set_default_verify_paths for
+ * sslrootcert=system, 16+), then, for a root file, the CRL file and
+ * directory through X509_STORE_load_locations with X509_V_FLAG_CRL_CHECK |
+ * X509_V_FLAG_CRL_CHECK_ALL when that load succeeds; SSL_VERIFY_PEER with a
+ * verify_cb that changes nothing, and never X509_V_FLAG_PARTIAL_CHAIN.
+ * OpenSSL's handshake then verifies in ssl_verify_cert_chain
+ * (ssl/ssl_cert.c): the peer's chain as untrusted certificates, the
+ * "ssl_server" defaults (purpose and trust sslServer), the SSL's security
+ * level as the auth level. This module does the same with the chain GnuTLS
+ * received. The SSL_CTX of one root file and CRL set is kept and reused
+ * while the files are unchanged, so the system store or a large bundle is
+ * read once per process, not once per target. It owns no TLS session and
+ * prints nothing. */
+#include "config.h"
+#include "engine/judge.h"
+#include "engine/facts.h"
+#include "util/xalloc.h"
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- the verifier of one root file and CRL set, cached ---- */
+
+struct store {
+	char *key;            /* root file, CRL file, CRL directory */
+	struct stat root_st, crl_st; /* as read (a change means a reload) */
+	SSL_CTX *ctx;         /* NULL when the root file could not be read */
+	char *error;          /* why not: libpq's text after the file name */
+	int ncerts, nanchors; /* certificates in the store, self-signed ones */
+};
+
+#define NSTORES 8
+static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct store *stores[NSTORES];
+static unsigned next_victim;
+
+static void store_free(struct store *s)
+{
+	if (!s)
+		return;
+	SSL_CTX_free(s->ctx);
+	free(s->key);
+	free(s->error);
+	free(s);
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
+	       a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* OpenSSL's reason for the last failure, as libpq's SSLerrmessage gives
+ * it (ERR_reason_error_string), then the error queue cleared. */
+static char *ssl_reason(void)
+{
+	unsigned long e = ERR_get_error();
+	const char *r = e ? ERR_reason_error_string(e) : NULL;
+	char *out = r ? xstrdup(r) : e ? xasprintf("SSL error code %lu", e) : xstrdup("no SSL error reported");
+	ERR_clear_error();
+	return out;
+}
+
+/* Count the certificates of the store and the self-signed ones among them
+ * (without X509_V_FLAG_PARTIAL_CHAIN only those end a path). */
+static void count_store(struct store *s)
+{
+	X509_STORE *st = SSL_CTX_get_cert_store(s->ctx);
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(st);
+	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+		if (!x)
+			continue;
+		s->ncerts++;
+		s->nanchors += X509_check_issued(x, x) == X509_V_OK;
+	}
+}
+
+/* initialize_SSL's part that does not depend on the server. */
+static struct store *store_load(const char *root, bool system, const char *crl,
+				const char *crldir, const char *key)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	s->key = xstrdup(key);
+	if (!system)
+		stat(root, &s->root_st);
+	if (crl)
+		stat(crl, &s->crl_st);
+	s->ctx = SSL_CTX_new(TLS_client_method());
+	if (!s->ctx) {
+		s->error = ssl_reason();
+		return s;
+	}
+	if (system) {
+		SSL_CTX_set_default_verify_paths(s->ctx);
+		ERR_clear_error();
+		count_store(s);
+		return s;
+	}
+	if (SSL_CTX_load_verify_locations(s->ctx, root, NULL) != 1) {
+		s->error = ssl_reason();
+		SSL_CTX_free(s->ctx);
+		s->ctx = NULL;
+		return s;
+	}
+	count_store(s);
+	/* libpq: "if not found, silently ignore; we do not require CRL" */
+	X509_STORE *st = SSL_CTX_get_cert_store(s->ctx);
+	if ((crl || crldir) && X509_STORE_load_locations(st, crl, crldir) == 1)
+		X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+	ERR_clear_error();
+	return s;
+}
+
+/* The verifier for these files, loaded or reused; its SSL_CTX (if any)
+ * carries a reference of the caller's. */
+static struct store *store_get(const char *root, bool system, const char *crl,
+			       const char *crldir, SSL_CTX **ctx)
+{
+	char *key = xasprintf("%s\n%s\n%s", system ? "system" : root, crl ? crl : "",
+			      crldir ? crldir : "");
+	struct stat rs, cs;
+	memset(&rs, 0, sizeof(rs));
+	memset(&cs, 0, sizeof(cs));
+	if (!system)
+		stat(root, &rs);
+	if (crl)
+		stat(crl, &cs);
+	pthread_mutex_lock(&stores_lock);
+	struct store *s = NULL;
+	for (int i = 0; i < NSTORES && !s; i++)
+		if (stores[i] && !strcmp(stores[i]->key, key) &&
+		    same_file(&stores[i]->root_st, &rs) && same_file(&stores[i]->crl_st, &cs))
+			s = stores[i];
+	if (!s) {
+		unsigned slot = next_victim++ % NSTORES;
+		for (unsigned i = 0; i < NSTORES; i++)
+			if (!stores[i]) {
+				slot = i;
+				break;
+			}
+		store_free(stores[slot]);
+		s = stores[slot] = store_load(root, system, crl, crldir, key);
+	}
+	*ctx = s->ctx;
+	if (*ctx)
+		SSL_CTX_up_ref(*ctx);
+	/* what the caller reads of s is copied under the lock */
+	pthread_mutex_unlock(&stores_lock);
+	free(key);
+	return s;
+}
+
+/* ---- the judgement ---- */
+
+/* OpenSSL's verify errors, as the facts name them. */
+static enum chain_failure failure_of(int err)
+{
+	switch (err) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return CHAIN_FAIL_EXPIRED;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return CHAIN_FAIL_NOT_YET_VALID;
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+		return CHAIN_FAIL_SIGNATURE;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+		return CHAIN_FAIL_ISSUER_UNKNOWN;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+		return CHAIN_FAIL_ISSUER_MISSING;
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		return CHAIN_FAIL_SELF_SIGNED;
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		return CHAIN_FAIL_SELF_SIGNED_IN_CHAIN;
+	case X509_V_ERR_INVALID_CA:
+		return CHAIN_FAIL_NOT_CA;
+	case X509_V_ERR_INVALID_PURPOSE:
+		return CHAIN_FAIL_PURPOSE;
+	case X509_V_ERR_CERT_REVOKED:
+		return CHAIN_FAIL_REVOKED;
+	case X509_V_ERR_EE_KEY_TOO_SMALL:
+		return CHAIN_FAIL_EE_KEY_WEAK;
+	case X509_V_ERR_CA_KEY_TOO_SMALL:
+		return CHAIN_FAIL_CA_KEY_WEAK;
+	case X509_V_ERR_CA_MD_TOO_WEAK:
+		return CHAIN_FAIL_MD_WEAK;
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+		return CHAIN_FAIL_CRL_MISSING;
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+		return CHAIN_FAIL_CRL_EXPIRED;
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return CHAIN_FAIL_CRL_NOT_YET_VALID;
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+		return CHAIN_FAIL_CRL_SIGNATURE;
+	default:
+		return CHAIN_FAIL_UNRECOGNISED; /* OpenSSL's own words, kept whole */
+	}
+}
+
+static char *subject_of(X509 *x)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *out = NULL, *p;
+	if (b && X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_RFC2253) >= 0) {
+		long n = BIO_get_mem_data(b, &p);
+		out = xasprintf("%.*s", (int)n, p);
+	}
+	BIO_free(b);
+	return out ? out : xstrdup("(no subject)");
+}
+
+static void fail(struct trust_facts *tr, enum chain_failure c, enum chain_gap gap,
+		 const char *detail, const char *where)
+{
+	tr->chain_ok = 0;
+	tr->chain_code = c;
+	tr->chain_gap = gap;
+	free(tr->chain_error);
+	char *msg = facts_chain_failure_message(c, gap, detail);
+	tr->chain_error = where ? xasprintf("%s; %s", msg, where) : msg;
+	if (where)
+		free(msg);
+}
+
+/* The chain as sent, in OpenSSL's form: the leaf, and the rest as the
+ * untrusted certificates ssl_verify_cert_chain passes. -1 with the index
+ * of a certificate OpenSSL cannot read. */
+static int to_openssl(const struct cert_facts *chain, size_t n, X509 **leaf,
+		      STACK_OF(X509) **rest)
+{
+	*leaf = NULL;
+	*rest = sk_X509_new_null();
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *p = chain[i].der;
+		X509 *x = chain[i].der ? d2i_X509(NULL, &p, (long)chain[i].der_len) : NULL;
+		if (!x)
+			return (int)i;
+		if (i == 0)
+			*leaf = x;
+		else
+			sk_X509_push(*rest, x);
+	}
+	return -1;
+}
+
+/* X509_verify_cert as the handshake runs it; the error, depth and subject
+ * of the certificate it concerns when the chain is refused. */
+static int verify(SSL_CTX *ctx, X509 *leaf, STACK_OF(X509) *rest, time_t at,
+		  int *depth, char **subject)
+{
+	X509_STORE_CTX *vctx = X509_STORE_CTX_new();
+	int err = X509_V_ERR_UNSPECIFIED;
+	if (!vctx || !X509_STORE_CTX_init(vctx, SSL_CTX_get_cert_store(ctx), leaf, rest))
+		goto out;
+	/* ssl_verify_cert_chain: the server's defaults, the SSL's params,
+	 * the security level as the auth level */
+	X509_STORE_CTX_set_default(vctx, "ssl_server");
+	X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(vctx);
+	X509_VERIFY_PARAM_set1(param, SSL_CTX_get0_param(ctx));
+	X509_VERIFY_PARAM_set_auth_level(param, SSL_CTX_get_security_level(ctx));
+	if (at)
+		X509_VERIFY_PARAM_set_time(param, at);
+	if (X509_verify_cert(vctx) == 1) {
+		err = X509_V_OK;
+	} else {
+		err = X509_STORE_CTX_get_error(vctx);
+		*depth = X509_STORE_CTX_get_error_depth(vctx);
+		X509 *cur = X509_STORE_CTX_get_current_cert(vctx);
+		*subject = cur ? subject_of(cur) : NULL;
+	}
+out:
+	X509_STORE_CTX_free(vctx);
+	ERR_clear_error();
+	return err;
+}
+
+void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_facts *tr,
+		 time_t at)
+{
+	free(tr->chain_error);
+	tr->chain_error = NULL;
+	tr->chain_code = CHAIN_FAIL_NONE;
+	tr->chain_gap = CHAIN_GAP_NONE;
+	tr->chain_ok = -1;
+	bool system = tr->source == ROOTCERT_SYSTEM;
+	if (nchain == 0 || !tr->rootcert || (!tr->rootcert_exists && !system))
+		return;
+
+	SSL_CTX *ctx = NULL;
+	struct store *s = store_get(tr->rootcert, system, system ? NULL : tr->crl,
+				    system ? NULL : tr->crldir, &ctx);
+	pthread_mutex_lock(&stores_lock);
+	tr->rootcert_certs = system ? -1 : s->ctx ? s->ncerts : -1;
+	int nanchors = s->nanchors;
+	char *error = s->error ? xstrdup(s->error) : NULL;
+	pthread_mutex_unlock(&stores_lock);
+	tr->security_level = ctx ? SSL_CTX_get_security_level(ctx) : -1;
+	if (!ctx) {
+		/* initialize_SSL: could not read root certificate file */
+		free(tr->rootcert_error);
+		tr->rootcert_error = xasprintf("could not read root certificate file \"%s\": %s",
+					       tr->rootcert, error ? error : "");
+		free(error);
+		fail(tr, CHAIN_FAIL_ROOT_UNREADABLE, CHAIN_GAP_NONE, NULL, NULL);
+		return;
+	}
+	free(error);
+
+	X509 *leaf;
+	STACK_OF(X509) *rest;
+	int bad = to_openssl(chain, nchain, &leaf, &rest);
+	if (bad >= 0) {
+		char num[24];
+		snprintf(num, sizeof(num), "%d", bad);
+		fail(tr, CHAIN_FAIL_UNPARSABLE, CHAIN_GAP_NONE, num, NULL);
+	} else {
+		int depth = -1;
+		char *subject = NULL;
+		int err = verify(ctx, leaf, rest, at, &depth, &subject);
+		if (err == X509_V_OK) {
+			tr->chain_ok = 1;
+		} else {
+			enum chain_failure c = failure_of(err);
+			enum chain_gap gap = CHAIN_GAP_NONE;
+			if (c == CHAIN_FAIL_ISSUER_UNKNOWN && nchain == 1 && !chain[0].self_signed)
+				gap = CHAIN_GAP_INTERMEDIATE;
+			else if ((c == CHAIN_FAIL_ISSUER_UNKNOWN || c == CHAIN_FAIL_ISSUER_MISSING) &&
+				 nanchors == 0 && !system)
+				gap = CHAIN_GAP_NO_ANCHOR;
+			char *where = xasprintf("depth %d: %s", depth, subject ? subject : "?");
+			fail(tr, c, gap, X509_verify_cert_error_string(err), where);
+			free(where);
+		}
+		free(subject);
+	}
+	X509_free(leaf);
+	sk_X509_pop_free(rest, X509_free);
+	SSL_CTX_free(ctx);
+}
