@@ -69,7 +69,7 @@ static void connect_fact_free(struct connect_fact *c)
 	strlist_free(c->failed_errors);
 }
 
-static void tls_facts_free(struct tls_facts *t)
+void tls_facts_free(struct tls_facts *t)
 {
 	free(t->error);
 	free(t->alert);

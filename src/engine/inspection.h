@@ -145,6 +145,7 @@ void inspection_init(struct inspection *ins);
 void inspection_free(struct inspection *ins);
 void startup_answer_free(struct startup_answer *a);
 void cert_facts_free(struct cert_facts *c);
+void tls_facts_free(struct tls_facts *t); /* its strings; the struct stays */
 const char *ssl_reply_name(enum ssl_reply r);
 int ssl_reply_parse(const char *s);
 

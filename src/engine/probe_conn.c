@@ -513,11 +513,33 @@ static void after_handshake(struct probe *p)
 	step_send(p);
 }
 
+/* GnuTLS refused the server's handshake signature because the leaf's
+ * keyUsage lacks digitalSignature; OpenSSL's client, and so libpq, does not
+ * look (the purpose check in the verdict does, as X509_check_purpose
+ * would). Connect again to the same address, GnuTLS told to let it go. */
+static void retry_lax(struct probe *p)
+{
+	EV(p, EV_NOTE, "KeyUsageRetry", NULL, 0,
+	   "GnuTLS refuses a server key whose keyUsage lacks digitalSignature; "
+	   "OpenSSL, which libpq uses, does not check it: connecting again without that check");
+	tls_client_free(p->tls);
+	p->tls = NULL;
+	close(p->fd);
+	p->fd = -1;
+	tls_facts_free(p->tlsf);
+	memset(p->tlsf, 0, sizeof(*p->tlsf));
+	p->tlsf->alert_code = -1;
+	p->lax_key_usage = true;
+	probe_conn_start(p, p->ai);
+}
+
 static void step_handshake(struct probe *p)
 {
 	int rc = tls_client_handshake(p->tls);
 	if (rc == 1)
 		after_handshake(p);
+	else if (rc < 0 && !p->lax_key_usage && tls_client_key_usage_refused(p->tls))
+		retry_lax(p);
 	else if (rc < 0)
 		probe_conn_finish(p);
 }
@@ -525,7 +547,7 @@ static void step_handshake(struct probe *p)
 static void start_handshake(struct probe *p)
 {
 	char *err = NULL;
-	if (tls_client_new(&p->tls, p->fd, &p->ins->target, p->tlsf,
+	if (tls_client_new(&p->tls, p->fd, &p->ins->target, p->tlsf, p->lax_key_usage,
 			   tls_event, p, &err) < 0) {
 		p->tlsf->error = err;
 		EV(p, EV_NOTE, "TLSSetupFailed", NULL, 0, "%s", err);

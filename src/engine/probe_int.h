@@ -40,6 +40,7 @@ struct probe {
 	struct connect_fact *conn;
 	struct inspection *ins;
 	struct probe_run *run;   /* the run it belongs to (its clock) */
+	bool lax_key_usage;      /* the second attempt, keyUsage left alone */
 	double connect_start;
 	const struct addrinfo *ai; /* the address being tried; ai_next next */
 	int nmsgs;               /* backend messages read */

@@ -32,6 +32,7 @@ struct tls_client {
 	gnutls_privkey_t key;
 	bool have_client_cert;
 	bool handshake_done;
+	int failed_rc; /* GnuTLS's code for a failed handshake */
 };
 
 /* "CLIENT HELLO" -> "ClientHello" */
@@ -186,7 +187,7 @@ static int version_rank(const char *v, int dflt)
 
 int tls_client_new(struct tls_client **out, int fd,
 		   const struct conn_target *t, struct tls_facts *facts,
-		   tls_event_fn fn, void *ctx, char **err)
+		   bool lax_key_usage, tls_event_fn fn, void *ctx, char **err)
 {
 	static const char *const tokens[] = { "+VERS-TLS1.0", "+VERS-TLS1.1",
 					      "+VERS-TLS1.2", "+VERS-TLS1.3" };
@@ -222,6 +223,14 @@ int tls_client_new(struct tls_client **out, int fd,
 		return -1;
 	}
 	sb_free(&prio);
+	/* OpenSSL's client does not hold the server's handshake signature to
+	 * the leaf's keyUsage (an RSA leaf with keyEncipherment only signs a
+	 * TLS 1.3 CertificateVerify, and libpq connects); GnuTLS lets that go
+	 * only in its compatibility mode (set after the priorities, which
+	 * would reset it), which also drops two extensions from the
+	 * ClientHello, so only a second attempt asks for it */
+	if (lax_key_usage)
+		gnutls_session_enable_compatibility_mode(c->session);
 	gnutls_credentials_set(c->session, GNUTLS_CRD_CERTIFICATE, c->cred);
 	/* libpq fails the attempt when SNI cannot be set
 	 * (fe-secure-openssl.c initialize_SSL) */
@@ -301,8 +310,14 @@ int tls_client_handshake(struct tls_client *c)
 	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED ||
 	    !gnutls_error_is_fatal(rc))
 		return 0;
+	c->failed_rc = rc;
 	record_failure(c, rc);
 	return -1;
+}
+
+bool tls_client_key_usage_refused(const struct tls_client *c)
+{
+	return c->failed_rc == GNUTLS_E_KEY_USAGE_VIOLATION;
 }
 
 bool tls_client_wants_write(struct tls_client *c)

@@ -22,10 +22,13 @@ typedef void (*tls_event_fn)(void *ctx, enum ev_dir dir, const char *kind,
  * example a bad priority string). */
 int tls_client_new(struct tls_client **out, int fd,
 		   const struct conn_target *t, struct tls_facts *facts,
-		   tls_event_fn fn, void *ctx, char **err);
+		   bool lax_key_usage, tls_event_fn fn, void *ctx, char **err);
 /* Drive the handshake: 1 done, 0 call again when the socket is ready
  * (tls_client_wants_write says for what), -1 failed (facts->error set). */
 int tls_client_handshake(struct tls_client *c);
+/* The handshake failed only because the server's leaf does not allow
+ * digital signatures (keyUsage), which GnuTLS checks and OpenSSL does not. */
+bool tls_client_key_usage_refused(const struct tls_client *c);
 bool tls_client_wants_write(struct tls_client *c);
 /* >0 bytes moved, 0 would block (or EOF for recv: see *eof), -1 error with
  * a static GnuTLS reason in *why. */

@@ -17,7 +17,8 @@
 # expiration_days unless a LINE sets expiration_date or expiration_days.
 # Server keys (server.key, selfsigned.key) belong to the postgres user, mode
 # 0600, as the server demands; the others stay with the caller, mode 0600.
-# Needs lib.sh (die, CERTTOOL).  Keys are ECDSA P-256 unless CERT_KEY_TYPE=rsa.
+# Needs lib.sh (die, CERTTOOL).  Keys are ECDSA P-256 unless CERT_KEY_TYPE=rsa
+# (CERT_KEY_BITS bits, default 2048); CERT_HASH=SHA1 signs with that hash.
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	echo "$0 is a library for the pg tests: source it, do not run it" >&2
@@ -40,7 +41,7 @@ _mkkey() {
 	local dir=$1 name=$2
 	if [ "${CERT_KEY_TYPE:-ecdsa}" = rsa ]; then
 		_certtool "$dir/certtool.log" --generate-privkey --key-type=rsa \
-			--bits=2048 --outfile "$dir/$name.key"
+			--bits="${CERT_KEY_BITS:-2048}" --outfile "$dir/$name.key"
 	else
 		_certtool "$dir/certtool.log" --generate-privkey --key-type=ecdsa \
 			--curve=secp256r1 --outfile "$dir/$name.key"
@@ -73,7 +74,7 @@ _signed() {
 	local dir=$1 name=$2 ca=$3 tmpl=$4
 	_mkkey "$dir" "$name"
 	printf '%s\n' "$tmpl" >"$dir/$name.tmpl"
-	_certtool "$dir/certtool.log" --generate-certificate \
+	_certtool "$dir/certtool.log" --generate-certificate ${CERT_HASH:+--hash="$CERT_HASH"} \
 		--load-privkey "$dir/$name.key" \
 		--load-ca-certificate "$dir/$ca.crt" --load-ca-privkey "$dir/$ca.key" \
 		--template "$dir/$name.tmpl" --outfile "$dir/$name.crt"

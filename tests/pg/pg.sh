@@ -37,7 +37,8 @@ need_pg() {
 # user, in $T, with a clean environment.  Used inside ( ... ) so that $! of a
 # background ( _as_pg_exec postgres ... ) & is the postgres pid itself.
 _as_pg_exec() {
-	local envv=(env -i PATH=/usr/bin:/bin LC_ALL=C.UTF-8 TZ=UTC)
+	local envv=(env -i PATH=/usr/bin:/bin LC_ALL=C.UTF-8 TZ=UTC
+		${PG_OPENSSL_CONF:+OPENSSL_CONF=$PG_OPENSSL_CONF})
 	cd "$T" || exit 99
 	if [ "$(id -u)" = 0 ]; then
 		exec setpriv --reuid=postgres --regid=postgres --init-groups \

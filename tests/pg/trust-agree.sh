@@ -1,0 +1,119 @@
+#!/bin/bash
+# Trust as libpq judges it, beside real psql 15: certificates that GnuTLS
+# and OpenSSL judge differently, generated here (no fixed dates that rot),
+# served by a real PostgreSQL 15 that runs with OpenSSL's security level 0
+# (OPENSSL_CONF for the server only, so that it agrees to load weak keys),
+# while psql and pgtls-inspect keep the system's level. Cases: an RSA-1024
+# leaf, an RSA-1024 intermediate, a SHA-1-signed leaf, an RSA leaf whose
+# keyUsage is keyEncipherment only, a clientAuth-only leaf, and CRLs
+# (sslcrl): a revoked leaf, a CRL for one level of the chain only, an
+# expired CRL, a good pair; the default ~/.postgresql/root.crl too. Every
+# sslmode's outcome and libpq's whole message must agree with psql.
+# shellcheck source=tests/pg/common.sh
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
+need_pgi
+need_tool "$PSQL"
+
+C=$T/certs
+make_certs "$C"
+U="user=postgres dbname=postgres"
+SQL="SELECT CASE WHEN ssl THEN 'encrypted' ELSE 'plaintext' END FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+# shellcheck source=tests/pg/agree.sh
+. "$(cd "$(dirname "$0")" && pwd)/agree.sh"
+
+cat >"$T/seclevel0.cnf" <<'EOF'
+openssl_conf = pgtls_test
+[pgtls_test]
+ssl_conf = pgtls_ssl
+[pgtls_ssl]
+system_default = pgtls_system
+[pgtls_system]
+CipherString = DEFAULT:@SECLEVEL=0
+EOF
+chmod 0644 "$T/seclevel0.cnf"
+export PG_OPENSSL_CONF=$T/seclevel0.cnf
+
+SERVER='cn = "localhost"
+dns_name = "localhost"
+ip_address = "127.0.0.1"'
+
+# leaf NAME ISSUER LINE...: a server leaf signed by ISSUER, NAME.chain.pem
+# with ISSUER's certificate (CERT_* variables as in certs.sh apply).
+leaf() {
+	local name=$1 issuer=$2
+	shift 2
+	_signed "$C" "$name" "$issuer" "$(printf '%s\n' "$@" "expiration_days = 3650")"
+	cat "$C/$name.crt" "$C/$issuer.crt" >"$C/$name.chain.pem"
+	chmod 0644 "$C/$name.crt" "$C/$name.chain.pem"
+	_server_key_owner "$C/$name.key"
+}
+
+# crl NAME CA [REVOKED] [TEMPLATE LINES]: NAME.crl issued by CA.
+crl() {
+	local name=$1 ca=$2 revoked=$3
+	shift 3
+	printf '%s\n' "${@:-crl_next_update = 30}" "crl_number = 1" >"$C/$name.crl.tmpl"
+	_certtool "$C/certtool.log" --generate-crl --load-ca-privkey "$C/$ca.key" \
+		--load-ca-certificate "$C/$ca.crt" ${revoked:+--load-certificate "$C/$revoked.crt"} \
+		--template "$C/$name.crl.tmpl" --outfile "$C/$name.crl"
+	chmod 0644 "$C/$name.crl"
+}
+
+# serve NAME CHAIN KEY, then agree on each conninfo tail given
+serve() {
+	local name=$1 chain=$2 key=$3
+	shift 3
+	pg_start "$name" --ssl on --cert "$chain" --key "$key"
+	local tail
+	for tail in "$@"; do
+		agree "$name${tail:+-$(echo "$tail" | tr -cs 'a-z0-9' '-' | sed 's/-$//' | tail -c 40)}" \
+			"host=localhost port=$PGPORT_TEST $U sslrootcert=$C/root.crt $tail"
+	done
+	pg_stop
+}
+
+# An RSA-1024 leaf under the ECDSA intermediate.
+CERT_KEY_TYPE=rsa CERT_KEY_BITS=1024 leaf weak-leaf intermediate "$SERVER" tls_www_server signing_key
+serve weak-leaf "$C/weak-leaf.chain.pem" "$C/weak-leaf.key" ""
+# An RSA-1024 intermediate, and a leaf it signs.
+CERT_KEY_TYPE=rsa CERT_KEY_BITS=1024 _signed "$C" weak-ca root "$(_ca_template "pgtls weak CA")"
+chmod 0644 "$C/weak-ca.crt"
+leaf weak-ca-leaf weak-ca "$SERVER" tls_www_server signing_key
+serve weak-ca "$C/weak-ca-leaf.chain.pem" "$C/weak-ca-leaf.key" ""
+# A leaf signed with SHA-1.
+CERT_HASH=SHA1 leaf sha1-leaf intermediate "$SERVER" tls_www_server signing_key
+serve sha1-leaf "$C/sha1-leaf.chain.pem" "$C/sha1-leaf.key" ""
+# An RSA leaf with keyUsage keyEncipherment only (OpenSSL's sslserver
+# purpose takes it; the handshake signs with the key all the same).
+CERT_KEY_TYPE=rsa leaf kenc-leaf intermediate "$SERVER" tls_www_server encryption_key
+serve kenc-leaf "$C/kenc-leaf.chain.pem" "$C/kenc-leaf.key" ""
+# extendedKeyUsage clientAuth only.
+leaf client-leaf intermediate "$SERVER" tls_www_client signing_key
+serve client-leaf "$C/client-leaf.chain.pem" "$C/client-leaf.key" ""
+
+# CRLs for the usual chain: the root's and the intermediate's, one revoking
+# the leaf, one past its next update.
+crl root-good root ""
+crl int-good intermediate ""
+crl int-revoking intermediate server
+crl int-expired intermediate "" 'crl_this_update_date = "2020-01-01 00:00:00 UTC"' \
+	'crl_next_update_date = "2020-02-01 00:00:00 UTC"'
+cat "$C/root-good.crl" "$C/int-good.crl" >"$C/both-good.crl"
+cat "$C/root-good.crl" "$C/int-revoking.crl" >"$C/revoking.crl"
+cat "$C/root-good.crl" "$C/int-expired.crl" >"$C/expired.crl"
+chmod 0644 "$C"/*.crl
+serve crl "$C/server.chain.pem" "$C/server.key" \
+	"sslcrl=$C/both-good.crl" "sslcrl=$C/revoking.crl" "sslcrl=$C/int-good.crl" \
+	"sslcrl=$C/expired.crl" "sslcrl=$C/absent.crl"
+# the default CRL file, ~/.postgresql/root.crl, read when no sslcrl is given
+pg_start crl-home --ssl on --cert "$C/server.chain.pem" --key "$C/server.key"
+mkdir -p "$HOME/.postgresql"
+cp "$C/revoking.crl" "$HOME/.postgresql/root.crl"
+agree crl-home-revoking "host=localhost port=$PGPORT_TEST $U sslrootcert=$C/root.crt"
+rm -rf "$HOME/.postgresql"
+pg_stop
+
+echo "# agreement: $A of $N scenario×mode pairs"
+[ "$A" -lt "$N" ] && fail "agreement: $A of $N scenario×mode pairs"
+[ "$N" -ge 60 ] || fail "only $N scenario×mode pairs were compared"
+finish
