@@ -706,103 +706,120 @@ static enum att plain_attempt(struct run *r, const char *how)
 	return startup(r, &r->ins->server.plain, how);
 }
 
+/* The verdict an attempt that ends the path comes to: ok when it
+ * connected, unknown when the probe did not see it, else a failure. */
+static enum outcome outcome_of(struct run *r, enum att a, enum outcome ok)
+{
+	if (a == ATT_OK)
+		return ok;
+	if (a == ATT_UNKNOWN) {
+		if (!r->v->caveat)
+			unknown(r, "the probe did not see the step that decides this mode");
+		return OUTCOME_UNKNOWN;
+	}
+	return OUTCOME_FAILS;
+}
+
+/* PQconnectPoll, an 'N' when SSL is required (17+ also for allow, when
+ * no encryption method is left: ENCRYPTION_NEGOTIATION_FAILED). */
+static enum outcome ssl_required(struct run *r)
+{
+	sb_adds(&r->err, "server does not support SSL, but SSL was required\n");
+	return OUTCOME_FAILS;
+}
+
+/* sslmode=disable: the plaintext startup only. */
+static enum outcome mode_disable(struct run *r)
+{
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	return outcome_of(r, plain_attempt(r, "in clear"), OUTCOME_PLAINTEXT);
+}
+
+/* sslmode=allow: plaintext first; its ErrorResponse makes libpq try SSL
+ * on a new connection (15/16 clear wait_ssl_try, 17+
+ * select_next_encryption_method). */
+static enum outcome mode_allow(struct run *r)
+{
+	enum att a;
+
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	a = plain_attempt(r, "in clear");
+	if (a != ATT_SOFT)
+		return outcome_of(r, a, OUTCOME_PLAINTEXT);
+	step(r, "new connection, with SSL this time");
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	a = ssl_attempt(r);
+	if (a != ATT_NEGOTIATION_FAILED)
+		return outcome_of(r, a, OUTCOME_ENCRYPTED);
+	if (r->o->libpq_version >= 17)
+		return ssl_required(r);
+	/* 15/16 clear allow_ssl_try and send the plaintext startup again on
+	 * the same socket */
+	a = plain_attempt(r, "in clear, on the same connection");
+	return outcome_of(r, a, OUTCOME_PLAINTEXT);
+}
+
+/* sslmode=prefer: SSL first; an 'N' falls back on the same socket, a
+ * failed handshake or a rejected TLS startup on a new connection without
+ * SSL (15/16 clear allow_ssl_try, 17+ select_next_encryption_method). */
+static enum outcome mode_prefer(struct run *r)
+{
+	enum att a;
+
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	a = ssl_attempt(r);
+	if (a == ATT_NEGOTIATION_FAILED)
+		return outcome_of(r, plain_attempt(r, "in clear, on the same connection"),
+				  OUTCOME_PLAINTEXT);
+	if (a != ATT_SOFT)
+		return outcome_of(r, a, OUTCOME_ENCRYPTED);
+	step(r, "new connection, without SSL");
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	return outcome_of(r, plain_attempt(r, "in clear"), OUTCOME_PLAINTEXT);
+}
+
+/* sslmode=require, verify-ca, verify-full: SSL or nothing. */
+static enum outcome mode_require(struct run *r)
+{
+	enum att a;
+
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	a = ssl_attempt(r);
+	if (a == ATT_NEGOTIATION_FAILED)
+		return ssl_required(r);
+	return outcome_of(r, a, OUTCOME_ENCRYPTED);
+}
+
 /* fe-connect.c PQconnectPoll per mode (15/16: allow_ssl_try/wait_ssl_try;
  * 17+: init_allowed_encryption_methods, select_next_encryption_method). */
 static void evaluate(struct run *r)
 {
-	struct verdict *v = r->v;
-	enum att a;
-	int ver = r->o->libpq_version;
+	enum outcome out;
 
 	switch (r->mode) {
 	case SSLMODE_DISABLE:
-		if (!new_connection(r))
-			goto fail;
-		a = plain_attempt(r, "in clear");
-		goto plain_result;
-
+		out = mode_disable(r);
+		break;
 	case SSLMODE_ALLOW:
-		if (!new_connection(r))
-			goto fail;
-		a = plain_attempt(r, "in clear");
-		if (a == ATT_OK)
-			goto plaintext;
-		if (a != ATT_SOFT)
-			goto failed_or_unknown;
-		/* the ErrorResponse makes libpq try SSL on a new connection */
-		step(r, "new connection, with SSL this time");
-		if (!new_connection(r))
-			goto fail;
-		a = ssl_attempt(r);
-		if (a == ATT_OK)
-			goto encrypted;
-		if (a == ATT_NEGOTIATION_FAILED) {
-			if (ver >= 17) {
-				/* no method left (ENCRYPTION_NEGOTIATION_FAILED) */
-				sb_adds(&r->err, "server does not support SSL, but SSL was required\n");
-				goto fail;
-			}
-			/* 15/16 clear allow_ssl_try and send the plaintext
-			 * startup again on the same socket */
-			a = plain_attempt(r, "in clear, on the same connection");
-			goto plain_result;
-		}
-		goto failed_or_unknown;
-
+		out = mode_allow(r);
+		break;
 	case SSLMODE_PREFER:
-		if (!new_connection(r))
-			goto fail;
-		a = ssl_attempt(r);
-		if (a == ATT_OK)
-			goto encrypted;
-		if (a == ATT_NEGOTIATION_FAILED) {
-			a = plain_attempt(r, "in clear, on the same connection");
-			goto plain_result;
-		}
-		if (a == ATT_SOFT) {
-			/* a failed handshake or a rejected TLS startup: a new
-			 * connection without SSL */
-			step(r, "new connection, without SSL");
-			if (!new_connection(r))
-				goto fail;
-			a = plain_attempt(r, "in clear");
-			goto plain_result;
-		}
-		goto failed_or_unknown;
-
-	default: /* require, verify-ca, verify-full */
-		if (!new_connection(r))
-			goto fail;
-		a = ssl_attempt(r);
-		if (a == ATT_OK)
-			goto encrypted;
-		if (a == ATT_NEGOTIATION_FAILED) {
-			sb_adds(&r->err, "server does not support SSL, but SSL was required\n");
-			goto fail;
-		}
-		goto failed_or_unknown;
+		out = mode_prefer(r);
+		break;
+	default:
+		out = mode_require(r);
+		break;
 	}
-
-plain_result:
-	if (a == ATT_OK)
-		goto plaintext;
-failed_or_unknown:
-	if (a == ATT_UNKNOWN) {
-		if (!v->caveat)
-			unknown(r, "the probe did not see the step that decides this mode");
-		v->outcome = OUTCOME_UNKNOWN;
-		return;
-	}
-fail:
-	v->outcome = OUTCOME_FAILS;
-	return;
-plaintext:
-	v->outcome = OUTCOME_PLAINTEXT;
-	v->fail_lane = -1;
-	return;
-encrypted:
-	v->outcome = OUTCOME_ENCRYPTED;
-	v->fail_lane = -1;
+	r->v->outcome = out;
+	/* a connection that succeeded failed on no lane */
+	if (out == OUTCOME_ENCRYPTED || out == OUTCOME_PLAINTEXT)
+		r->v->fail_lane = -1;
 }
 
 /* Option checks libpq makes before connecting (connectOptions2 in 15/16,
