@@ -118,6 +118,7 @@ enum att {
 	ATT_SOFT,     /* failed; prefer (and 17+ allow) may try a new connection */
 	ATT_HARD,     /* failed; libpq gives up (error_return) */
 	ATT_UNKNOWN,  /* the probe did not see this */
+	ATT_NEXT,     /* within ssl_attempt: this step passed, on to the next */
 };
 
 static void step(struct run *r, const char *fmt, ...)
@@ -476,22 +477,12 @@ static void root_missing(struct run *r)
 		sb_adds(&r->err, "Either provide the file or change sslmode to disable server certificate verification.\n");
 }
 
-/* One SSL attempt on the current connection: SSLRequest, the reply, the
- * files initialize_SSL reads, the handshake, its checks, then the
- * StartupMessage over TLS. */
-static enum att ssl_attempt(struct run *r)
+/* PQconnectPoll, CONNECTION_SSL_STARTUP: the byte that answers the
+ * SSLRequest; only an 'S' goes on to pqsecure_open_client. */
+static enum att sslrequest_reply(struct run *r)
 {
-	const struct inspection *ins = r->ins;
-	const struct server_facts *sf = &ins->server;
-	bool verify = r->mode >= SSLMODE_VERIFY_CA;
+	const struct server_facts *sf = &r->ins->server;
 
-	const struct tls_facts *tf = r->direct ? &ins->direct_tls : &ins->tls;
-	r->v->lanes |= r->direct ? LANE_DIRECT : LANE_TLS;
-	r->v->fail_lane = r->direct ? LANE_DIRECT : LANE_TLS;
-	if (r->direct) {
-		step(r, "send a TLS ClientHello at once (sslnegotiation=direct), ALPN \"postgresql\"");
-		goto initialize;
-	}
 	switch (sf->sslrequest_reply) {
 	case REPLY_NONE:
 		return ATT_UNKNOWN;
@@ -523,15 +514,31 @@ static enum att ssl_attempt(struct run *r)
 		break;
 	}
 	step(r, "send SSLRequest; the server answers 'S'");
+	return ATT_NEXT;
+}
 
-initialize:; /* a label before a declaration: C11 needs a statement */
-	/* initialize_SSL: the root file first */
-	bool have_root = false;
+/* PQconnectPoll's first SSL step: with sslnegotiation=direct (17+) the
+ * ClientHello goes out at once, else the SSLRequest and its reply. */
+static enum att negotiate(struct run *r)
+{
+	if (!r->direct)
+		return sslrequest_reply(r);
+	step(r, "send a TLS ClientHello at once (sslnegotiation=direct), ALPN \"postgresql\"");
+	return ATT_NEXT;
+}
+
+/* fe-secure-openssl.c initialize_SSL, the root file: a file that exists
+ * makes libpq verify the chain whatever the mode; *have_root says so. */
+static enum att load_root(struct run *r, bool *have_root)
+{
+	bool verify = r->mode >= SSLMODE_VERIFY_CA;
+
+	*have_root = false;
 	if (r->o->rootcert_source == ROOTCERT_SYSTEM && r->o->libpq_version >= 16) {
-		have_root = true;
+		*have_root = true;
 		step(r, "trust the system's roots (sslrootcert=system)");
 	} else if (r->o->rootcert_exists) {
-		have_root = true;
+		*have_root = true;
 		const struct trust_facts *tr = trust(r);
 		if (tr->rootcert_certs < 0 && tr->rootcert_error) {
 			step(r, "read the root file %s: %s", r->o->sslrootcert,
@@ -554,16 +561,25 @@ initialize:; /* a label before a declaration: C11 needs a statement */
 	} else {
 		step(r, "no root file: the server's certificate is not checked");
 	}
+	return ATT_NEXT;
+}
 
-	/* then the client certificate and key */
+/* initialize_SSL, after the root file: the client certificate and key. */
+static enum att client_files(struct run *r)
+{
 	char *cf = client_files_error(r);
-	if (cf) {
-		step(r, "client certificate files: %s", cf);
-		add_line(r, cf);
-		free(cf);
-		return ATT_SOFT;
-	}
 
+	if (!cf)
+		return ATT_NEXT;
+	step(r, "client certificate files: %s", cf);
+	add_line(r, cf);
+	free(cf);
+	return ATT_SOFT;
+}
+
+/* open_client_SSL: SSL_connect, the handshake itself. */
+static enum att handshake(struct run *r, const struct tls_facts *tf)
+{
 	if (!tf->attempted)
 		return ATT_UNKNOWN;
 	if (!tf->ok)
@@ -575,55 +591,114 @@ initialize:; /* a label before a declaration: C11 needs a statement */
 		     tf->sni);
 	else
 		step(r, "TLS handshake (%s, no SNI)", tf->version ? tf->version : "TLS");
+	return ATT_NEXT;
+}
 
-	if (have_root) {
-		const struct trust_facts *tr = trust(r);
-		if (r->o->rootcert_source == ROOTCERT_SYSTEM && r->o->libpq_version >= 16 &&
-		    tr->chain_ok < 0)
-			return ATT_UNKNOWN;
-		if (tr->chain_ok == 0) {
-			step(r, "verify the chain: fails (%s)",
-			     tr->chain_error ? tr->chain_error : "untrusted");
-			sb_adds(&r->err, "SSL error: certificate verify failed\n");
-			return ATT_SOFT;
-		}
-		step(r, "verify the chain: trusted");
+/* open_client_SSL: SSL_connect verified the chain when initialize_SSL
+ * loaded roots (SSL_VERIFY_PEER); its failure is the handshake's. */
+static enum att verify_chain(struct run *r, bool have_root)
+{
+	if (!have_root)
+		return ATT_NEXT;
+	const struct trust_facts *tr = trust(r);
+	if (r->o->rootcert_source == ROOTCERT_SYSTEM && r->o->libpq_version >= 16 &&
+	    tr->chain_ok < 0)
+		return ATT_UNKNOWN;
+	if (tr->chain_ok == 0) {
+		step(r, "verify the chain: fails (%s)",
+		     tr->chain_error ? tr->chain_error : "untrusted");
+		sb_adds(&r->err, "SSL error: certificate verify failed\n");
+		return ATT_SOFT;
 	}
-	/* open_client_SSL (17+): after SSL_connect, which verified the chain,
-	 * a direct connection needs the server to have chosen ALPN
-	 * "postgresql"; the host name is checked after that */
-	if (r->direct && !tf->alpn) {
+	step(r, "verify the chain: trusted");
+	return ATT_NEXT;
+}
+
+/* open_client_SSL (17+): after SSL_connect, which verified the chain, a
+ * direct connection needs the server to have chosen ALPN "postgresql";
+ * the host name is checked after that. */
+static enum att check_alpn(struct run *r, const struct tls_facts *tf)
+{
+	if (!r->direct)
+		return ATT_NEXT;
+	if (!tf->alpn) {
 		step(r, "the server selected no ALPN protocol");
 		sb_adds(&r->err, "direct SSL connection was established without ALPN protocol negotiation extension\n");
 		return ATT_HARD;
 	}
-	if (r->direct && strcmp(tf->alpn, "postgresql") != 0) {
+	if (strcmp(tf->alpn, "postgresql") != 0) {
 		step(r, "the server selected another ALPN protocol");
 		sb_adds(&r->err, "SSL connection was established with unexpected ALPN protocol\n");
 		return ATT_HARD;
 	}
-	if (r->mode == SSLMODE_VERIFY_FULL) {
-		char *msg = NULL;
-		int ok = name_check(r, &msg);
-		if (ok < 0) {
-			free(msg);
-			return ATT_UNKNOWN;
-		}
-		if (!ok) {
-			step(r, "check the host name: %s", msg);
-			add_line(r, msg);
-			free(msg);
-			return ATT_SOFT;
-		}
-		step(r, "check the host name \"%s\": matches", r->o->host);
+	return ATT_NEXT;
+}
+
+/* open_client_SSL, verify-full only: fe-secure-common.c
+ * pq_verify_peer_name_matches_certificate. */
+static enum att check_host(struct run *r)
+{
+	if (r->mode != SSLMODE_VERIFY_FULL)
+		return ATT_NEXT;
+	char *msg = NULL;
+	int ok = name_check(r, &msg);
+	if (ok < 0) {
+		free(msg);
+		return ATT_UNKNOWN;
 	}
-	/* CVE-2021-23222 (PQconnectPoll, after pqsecure_open_client) */
-	if (!r->direct && sf->n_after_reply > 0) {
-		step(r, "unencrypted bytes came with 'S': refused");
-		sb_adds(&r->err, "received unencrypted data after SSL response\n");
-		return ATT_HARD;
+	if (!ok) {
+		step(r, "check the host name: %s", msg);
+		add_line(r, msg);
+		free(msg);
+		return ATT_SOFT;
 	}
-	return startup(r, r->direct ? &sf->direct_startup : &sf->tls, "over TLS");
+	step(r, "check the host name \"%s\": matches", r->o->host);
+	return ATT_NEXT;
+}
+
+/* PQconnectPoll, after pqsecure_open_client: bytes that came with the 'S'
+ * were not encrypted (CVE-2021-23222); direct TLS has no 'S'. */
+static enum att unencrypted_after_reply(struct run *r)
+{
+	if (r->direct || r->ins->server.n_after_reply == 0)
+		return ATT_NEXT;
+	step(r, "unencrypted bytes came with 'S': refused");
+	sb_adds(&r->err, "received unencrypted data after SSL response\n");
+	return ATT_HARD;
+}
+
+/* One SSL attempt on the current connection: SSLRequest, the reply, the
+ * files initialize_SSL reads, the handshake, its checks, then the
+ * StartupMessage over TLS. Each step ends the attempt unless it returns
+ * ATT_NEXT. */
+static enum att ssl_attempt(struct run *r)
+{
+	const struct inspection *ins = r->ins;
+	const struct tls_facts *tf = r->direct ? &ins->direct_tls : &ins->tls;
+	bool have_root = false;
+	enum att a;
+
+	r->v->lanes |= r->direct ? LANE_DIRECT : LANE_TLS;
+	r->v->fail_lane = r->direct ? LANE_DIRECT : LANE_TLS;
+	a = negotiate(r);
+	if (a == ATT_NEXT)
+		a = load_root(r, &have_root);
+	if (a == ATT_NEXT)
+		a = client_files(r);
+	if (a == ATT_NEXT)
+		a = handshake(r, tf);
+	if (a == ATT_NEXT)
+		a = verify_chain(r, have_root);
+	if (a == ATT_NEXT)
+		a = check_alpn(r, tf);
+	if (a == ATT_NEXT)
+		a = check_host(r);
+	if (a == ATT_NEXT)
+		a = unencrypted_after_reply(r);
+	if (a == ATT_NEXT)
+		a = startup(r, r->direct ? &ins->server.direct_startup : &ins->server.tls,
+			    "over TLS");
+	return a;
 }
 
 static enum att plain_attempt(struct run *r, const char *how)
@@ -633,103 +708,120 @@ static enum att plain_attempt(struct run *r, const char *how)
 	return startup(r, &r->ins->server.plain, how);
 }
 
+/* The verdict an attempt that ends the path comes to: ok when it
+ * connected, unknown when the probe did not see it, else a failure. */
+static enum outcome outcome_of(struct run *r, enum att a, enum outcome ok)
+{
+	if (a == ATT_OK)
+		return ok;
+	if (a == ATT_UNKNOWN) {
+		if (!r->v->caveat)
+			unknown(r, "the probe did not see the step that decides this mode");
+		return OUTCOME_UNKNOWN;
+	}
+	return OUTCOME_FAILS;
+}
+
+/* PQconnectPoll, an 'N' when SSL is required (17+ also for allow, when
+ * no encryption method is left: ENCRYPTION_NEGOTIATION_FAILED). */
+static enum outcome ssl_required(struct run *r)
+{
+	sb_adds(&r->err, "server does not support SSL, but SSL was required\n");
+	return OUTCOME_FAILS;
+}
+
+/* sslmode=disable: the plaintext startup only. */
+static enum outcome mode_disable(struct run *r)
+{
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	return outcome_of(r, plain_attempt(r, "in clear"), OUTCOME_PLAINTEXT);
+}
+
+/* sslmode=allow: plaintext first; its ErrorResponse makes libpq try SSL
+ * on a new connection (15/16 clear wait_ssl_try, 17+
+ * select_next_encryption_method). */
+static enum outcome mode_allow(struct run *r)
+{
+	enum att a;
+
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	a = plain_attempt(r, "in clear");
+	if (a != ATT_SOFT)
+		return outcome_of(r, a, OUTCOME_PLAINTEXT);
+	step(r, "new connection, with SSL this time");
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	a = ssl_attempt(r);
+	if (a != ATT_NEGOTIATION_FAILED)
+		return outcome_of(r, a, OUTCOME_ENCRYPTED);
+	if (r->o->libpq_version >= 17)
+		return ssl_required(r);
+	/* 15/16 clear allow_ssl_try and send the plaintext startup again on
+	 * the same socket */
+	a = plain_attempt(r, "in clear, on the same connection");
+	return outcome_of(r, a, OUTCOME_PLAINTEXT);
+}
+
+/* sslmode=prefer: SSL first; an 'N' falls back on the same socket, a
+ * failed handshake or a rejected TLS startup on a new connection without
+ * SSL (15/16 clear allow_ssl_try, 17+ select_next_encryption_method). */
+static enum outcome mode_prefer(struct run *r)
+{
+	enum att a;
+
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	a = ssl_attempt(r);
+	if (a == ATT_NEGOTIATION_FAILED)
+		return outcome_of(r, plain_attempt(r, "in clear, on the same connection"),
+				  OUTCOME_PLAINTEXT);
+	if (a != ATT_SOFT)
+		return outcome_of(r, a, OUTCOME_ENCRYPTED);
+	step(r, "new connection, without SSL");
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	return outcome_of(r, plain_attempt(r, "in clear"), OUTCOME_PLAINTEXT);
+}
+
+/* sslmode=require, verify-ca, verify-full: SSL or nothing. */
+static enum outcome mode_require(struct run *r)
+{
+	enum att a;
+
+	if (!new_connection(r))
+		return OUTCOME_FAILS;
+	a = ssl_attempt(r);
+	if (a == ATT_NEGOTIATION_FAILED)
+		return ssl_required(r);
+	return outcome_of(r, a, OUTCOME_ENCRYPTED);
+}
+
 /* fe-connect.c PQconnectPoll per mode (15/16: allow_ssl_try/wait_ssl_try;
  * 17+: init_allowed_encryption_methods, select_next_encryption_method). */
 static void evaluate(struct run *r)
 {
-	struct verdict *v = r->v;
-	enum att a;
-	int ver = r->o->libpq_version;
+	enum outcome out;
 
 	switch (r->mode) {
 	case SSLMODE_DISABLE:
-		if (!new_connection(r))
-			goto fail;
-		a = plain_attempt(r, "in clear");
-		goto plain_result;
-
+		out = mode_disable(r);
+		break;
 	case SSLMODE_ALLOW:
-		if (!new_connection(r))
-			goto fail;
-		a = plain_attempt(r, "in clear");
-		if (a == ATT_OK)
-			goto plaintext;
-		if (a != ATT_SOFT)
-			goto failed_or_unknown;
-		/* the ErrorResponse makes libpq try SSL on a new connection */
-		step(r, "new connection, with SSL this time");
-		if (!new_connection(r))
-			goto fail;
-		a = ssl_attempt(r);
-		if (a == ATT_OK)
-			goto encrypted;
-		if (a == ATT_NEGOTIATION_FAILED) {
-			if (ver >= 17) {
-				/* no method left (ENCRYPTION_NEGOTIATION_FAILED) */
-				sb_adds(&r->err, "server does not support SSL, but SSL was required\n");
-				goto fail;
-			}
-			/* 15/16 clear allow_ssl_try and send the plaintext
-			 * startup again on the same socket */
-			a = plain_attempt(r, "in clear, on the same connection");
-			goto plain_result;
-		}
-		goto failed_or_unknown;
-
+		out = mode_allow(r);
+		break;
 	case SSLMODE_PREFER:
-		if (!new_connection(r))
-			goto fail;
-		a = ssl_attempt(r);
-		if (a == ATT_OK)
-			goto encrypted;
-		if (a == ATT_NEGOTIATION_FAILED) {
-			a = plain_attempt(r, "in clear, on the same connection");
-			goto plain_result;
-		}
-		if (a == ATT_SOFT) {
-			/* a failed handshake or a rejected TLS startup: a new
-			 * connection without SSL */
-			step(r, "new connection, without SSL");
-			if (!new_connection(r))
-				goto fail;
-			a = plain_attempt(r, "in clear");
-			goto plain_result;
-		}
-		goto failed_or_unknown;
-
-	default: /* require, verify-ca, verify-full */
-		if (!new_connection(r))
-			goto fail;
-		a = ssl_attempt(r);
-		if (a == ATT_OK)
-			goto encrypted;
-		if (a == ATT_NEGOTIATION_FAILED) {
-			sb_adds(&r->err, "server does not support SSL, but SSL was required\n");
-			goto fail;
-		}
-		goto failed_or_unknown;
+		out = mode_prefer(r);
+		break;
+	default:
+		out = mode_require(r);
+		break;
 	}
-
-plain_result:
-	if (a == ATT_OK)
-		goto plaintext;
-failed_or_unknown:
-	if (a == ATT_UNKNOWN) {
-		if (!v->caveat)
-			unknown(r, "the probe did not see the step that decides this mode");
-		v->outcome = OUTCOME_UNKNOWN;
-		return;
-	}
-fail:
-	v->outcome = OUTCOME_FAILS;
-	return;
-plaintext:
-	v->outcome = OUTCOME_PLAINTEXT;
-	v->fail_lane = -1;
-	return;
-encrypted:
-	v->outcome = OUTCOME_ENCRYPTED;
-	v->fail_lane = -1;
+	r->v->outcome = out;
+	/* a connection that succeeded failed on no lane */
+	if (out == OUTCOME_ENCRYPTED || out == OUTCOME_PLAINTEXT)
+		r->v->fail_lane = -1;
 }
 
 /* Option checks libpq makes before connecting (connectOptions2 in 15/16,

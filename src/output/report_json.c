@@ -225,22 +225,18 @@ static json_t *modes_json(const struct verdict *modes)
 	return o;
 }
 
-static json_t *build(const struct report *r)
+static json_t *scenario_json(const struct inspection *ins)
 {
-	const struct inspection *ins = r->ins;
-	json_t *root = json_object();
-	json_object_set_new(root, "tool", json_pack("{s:s, s:o}", "name", PACKAGE_NAME,
-						    "version", js(ins->tool_version)));
-	json_object_set_new(root, "started", ins->started ? jtime(ins->started) : json_null());
-	json_object_set_new(root, "scenario",
-			    ins->scenario ? json_pack("{s:o, s:o}", "name", js(ins->scenario),
-						      "teaches", js(ins->teaches)) :
-					  json_null());
-	json_object_set_new(root, "target", target_json(&ins->target, r->libpq_version));
+	if (!ins->scenario)
+		return json_null();
+	return json_pack("{s:o, s:o}", "name", js(ins->scenario), "teaches", js(ins->teaches));
+}
 
+static json_t *events_json(const struct event_log *log)
+{
 	json_t *evs = json_array();
-	for (size_t i = 0; i < ins->log.n; i++) {
-		const struct event *e = &ins->log.ev[i];
+	for (size_t i = 0; i < log->n; i++) {
+		const struct event *e = &log->ev[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "t_ms", json_real(round(e->t_ms * 1000.0) / 1000.0));
 		json_object_set_new(o, "probe", jclean(e->probe));
@@ -250,8 +246,20 @@ static json_t *build(const struct report *r)
 		json_object_set_new(o, "hex", e->raw ? jhex(e->raw, e->rawlen) : json_null());
 		json_array_append_new(evs, o);
 	}
-	json_object_set_new(root, "events", evs);
+	return evs;
+}
 
+/* No byte to show when nothing, or the end of the stream, answered. */
+static json_t *reply_byte_json(const struct server_facts *sf)
+{
+	if (sf->sslrequest_reply == REPLY_NONE || sf->sslrequest_reply == REPLY_CLOSED ||
+	    sf->sslrequest_reply == REPLY_TIMEOUT)
+		return json_null();
+	return json_integer(sf->reply_byte);
+}
+
+static json_t *server_json(const struct inspection *ins)
+{
 	const struct server_facts *sf = &ins->server;
 	json_t *srv = json_object();
 	json_object_set_new(srv, "reachable", jtri(ins->reachable));
@@ -263,12 +271,7 @@ static json_t *build(const struct report *r)
 			    sf->sslrequest_reply == REPLY_NONE ?
 				    json_null() :
 				    json_string(ssl_reply_name(sf->sslrequest_reply)));
-	json_object_set_new(srv, "sslrequest_reply_byte",
-			    sf->sslrequest_reply == REPLY_NONE ||
-					    sf->sslrequest_reply == REPLY_CLOSED ||
-					    sf->sslrequest_reply == REPLY_TIMEOUT ?
-				    json_null() :
-				    json_integer(sf->reply_byte));
+	json_object_set_new(srv, "sslrequest_reply_byte", reply_byte_json(sf));
 	json_object_set_new(srv, "sslrequest_error", answer_json(&sf->ssl_error));
 	json_object_set_new(srv, "bytes_after_reply", json_integer((json_int_t)sf->n_after_reply));
 	json_object_set_new(srv, "bytes_after_reply_hex",
@@ -277,16 +280,19 @@ static json_t *build(const struct report *r)
 	json_object_set_new(srv, "plaintext_startup", answer_json(&sf->plain));
 	json_object_set_new(srv, "tls_startup", answer_json(&sf->tls));
 	json_object_set_new(srv, "direct_startup", answer_json(&sf->direct_startup));
-	json_object_set_new(root, "server", srv);
+	return srv;
+}
 
-	json_object_set_new(root, "tls", tls_json(&ins->tls));
-	json_object_set_new(root, "direct_tls", tls_json(&ins->direct_tls));
+static json_t *chain_json(const struct inspection *ins)
+{
 	json_t *chain = json_array();
 	for (size_t i = 0; i < ins->nchain; i++)
 		json_array_append_new(chain, cert_json(&ins->chain[i]));
-	json_object_set_new(root, "chain", chain);
-	json_object_set_new(root, "trust", trust_json(&ins->trust));
-	json_object_set_new(root, "modes", modes_json(r->modes));
+	return chain;
+}
+
+static json_t *findings_json(const struct report *r)
+{
 	json_t *fa = json_array();
 	for (int i = 0; i < r->nfindings; i++) {
 		const struct finding *f = &r->findings[i];
@@ -295,14 +301,21 @@ static json_t *build(const struct report *r)
 						    "title", js(f->title), "detail", js(f->detail),
 						    "fix", js(f->fix)));
 	}
-	json_object_set_new(root, "findings", fa);
-	const struct provider_match *pm = r->provider;
-	json_object_set_new(root, "provider",
-			    pm && pm->id ? json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id", js(pm->id),
-						     "name", js(pm->name), "evidence", js(pm->evidence),
-						     "ca_bundle", js(pm->ca_bundle), "host_advice",
-						     js(pm->host_advice), "advice", js(pm->advice)) :
-					   json_null());
+	return fa;
+}
+
+static json_t *provider_json(const struct provider_match *pm)
+{
+	if (!pm || !pm->id)
+		return json_null();
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id", js(pm->id), "name",
+			 js(pm->name), "evidence", js(pm->evidence), "ca_bundle",
+			 js(pm->ca_bundle), "host_advice", js(pm->host_advice), "advice",
+			 js(pm->advice));
+}
+
+static json_t *clients_json(const struct report *r)
+{
 	json_t *ca = json_array();
 	for (int i = 0; i < r->nclients; i++) {
 		const struct client_verdict *c = &r->clients[i];
@@ -310,7 +323,30 @@ static json_t *build(const struct report *r)
 						    "mode", c->mode, "outcome",
 						    client_outcome_name(c->outcome), "rule", js(c->rule)));
 	}
-	json_object_set_new(root, "clients", ca);
+	return ca;
+}
+
+/* Keys in a fixed order (golden files and users diff the output): the
+ * facts first, then what the model derives from them. */
+static json_t *build(const struct report *r)
+{
+	const struct inspection *ins = r->ins;
+	json_t *root = json_object();
+	json_object_set_new(root, "tool", json_pack("{s:s, s:o}", "name", PACKAGE_NAME,
+						    "version", js(ins->tool_version)));
+	json_object_set_new(root, "started", ins->started ? jtime(ins->started) : json_null());
+	json_object_set_new(root, "scenario", scenario_json(ins));
+	json_object_set_new(root, "target", target_json(&ins->target, r->libpq_version));
+	json_object_set_new(root, "events", events_json(&ins->log));
+	json_object_set_new(root, "server", server_json(ins));
+	json_object_set_new(root, "tls", tls_json(&ins->tls));
+	json_object_set_new(root, "direct_tls", tls_json(&ins->direct_tls));
+	json_object_set_new(root, "chain", chain_json(ins));
+	json_object_set_new(root, "trust", trust_json(&ins->trust));
+	json_object_set_new(root, "modes", modes_json(r->modes));
+	json_object_set_new(root, "findings", findings_json(r));
+	json_object_set_new(root, "provider", provider_json(r->provider));
+	json_object_set_new(root, "clients", clients_json(r));
 	return root;
 }
 
@@ -346,6 +382,13 @@ static int rtri(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 	return json_is_boolean(v) ? json_is_true(v) : -1;
+}
+
+/* An integer, or -1 (the model's "unknown") when absent or not one. */
+static int rint_or_unknown(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_integer(v) ? (int)json_integer_value(v) : -1;
 }
 
 static char **rlist(json_t *o, const char *key, int *n)
@@ -398,8 +441,7 @@ static void load_answer(json_t *o, struct startup_answer *a)
 	a->message = rs(o, "message");
 	a->detail = rs(o, "detail");
 	a->hint = rs(o, "hint");
-	json_t *npv = json_object_get(o, "negotiate_protocol_minor");
-	a->npv_minor = json_is_integer(npv) ? (int)json_integer_value(npv) : -1;
+	a->npv_minor = rint_or_unknown(o, "negotiate_protocol_minor");
 	a->failure = rs(o, "failure");
 	a->failure_code = facts_startup_failure_parse(a->failure);
 	a->server_version = rs(o, "server_version");
@@ -437,8 +479,7 @@ static void load_tls(json_t *tl, struct tls_facts *f)
 	f->ok = json_is_true(json_object_get(tl, "handshake_ok"));
 	f->error = rs(tl, "error");
 	f->alert = rs(tl, "alert");
-	json_t *ac = json_object_get(tl, "alert_code");
-	f->alert_code = json_is_integer(ac) ? (int)json_integer_value(ac) : -1;
+	f->alert_code = rint_or_unknown(tl, "alert_code");
 	f->failure_kind = rs(tl, "failure_kind");
 	f->failure_code = facts_tls_failure_parse(f->failure_kind);
 	f->failure_errno = rs(tl, "failure_errno");
@@ -465,6 +506,161 @@ static time_t parse_time(json_t *o, const char *key)
 	return timegm(&tm);
 }
 
+/* tool, started and scenario: what the report's first lines show. */
+static void load_header(json_t *root, struct inspection *ins)
+{
+	char *ver = rs(json_object_get(root, "tool"), "version");
+	if (ver) {
+		free(ins->tool_version);
+		ins->tool_version = ver;
+	}
+	ins->started = parse_time(root, "started");
+	json_t *scen = json_object_get(root, "scenario");
+	if (json_is_object(scen)) {
+		ins->scenario = rs(scen, "name");
+		ins->teaches = rs(scen, "teaches");
+	}
+	if (ins->started == (time_t)-1)
+		ins->started = 0;
+}
+
+/* Names outside the tables keep the field's zero value. */
+static void load_sources(json_t *target, struct conn_target *t)
+{
+	const char *src = json_string_value(json_object_get(target, "rootcert_source"));
+	for (int i = ROOTCERT_NONE; i <= ROOTCERT_SYSTEM; i++)
+		if (src && !strcmp(src, rootcert_source_name(i)))
+			t->rootcert_source = i;
+	const char *msrc = json_string_value(json_object_get(target, "sslmode_source"));
+	for (int k = CI_SRC_NONE; k <= CI_SRC_OPTION; k++)
+		if (msrc && !strcmp(msrc, ci_source_name(k)))
+			t->sslmode_source = k;
+}
+
+static void load_target(json_t *target, struct conn_target *t, int *libpq_version)
+{
+	t->host = rs(target, "host");
+	t->hostaddr = rs(target, "hostaddr");
+	t->connect_to = xstrdup(t->hostaddr ? t->hostaddr : t->host ? t->host : "");
+	t->hosts = rlist(target, "hosts", &t->nhosts);
+	t->port = (int)json_integer_value(json_object_get(target, "port"));
+	t->user = rs(target, "user");
+	t->dbname = rs(target, "dbname");
+	t->sslmode = rs(target, "sslmode");
+	t->sslnegotiation = rs(target, "sslnegotiation");
+	t->sslrootcert = rs(target, "sslrootcert");
+	t->rootcert_exists = json_is_true(json_object_get(target, "rootcert_exists"));
+	t->sslcert = rs(target, "sslcert");
+	t->sslkey = rs(target, "sslkey");
+	t->sni = rs(target, "sni");
+	t->connect_timeout = (int)json_integer_value(json_object_get(target, "connect_timeout"));
+	*libpq_version = (int)json_integer_value(json_object_get(target, "libpq_version"));
+	load_sources(target, t);
+	t->ssl_min_protocol_version = rs(target, "ssl_min_protocol_version");
+	t->ssl_max_protocol_version = rs(target, "ssl_max_protocol_version");
+	t->gssencmode = rs(target, "gssencmode");
+	t->explicit_keywords = rlist(target, "explicit_keywords", &t->nexplicit);
+}
+
+/* The chain is rebuilt from the certificates' own bytes, as a live probe
+ * reads it; one that does not parse is left out. */
+static void load_peer_cert(struct inspection *ins, const uint8_t *raw, size_t rawlen)
+{
+	char *cerr = NULL;
+
+	ins->chain = xrealloc(ins->chain, (ins->nchain + 1) * sizeof(*ins->chain));
+	if (x509_cert_facts(raw, rawlen, &ins->chain[ins->nchain], &cerr) == 0)
+		ins->nchain++;
+	else
+		cert_facts_free(&ins->chain[ins->nchain]);
+	free(cerr);
+}
+
+/* One event; -1 when a field is missing, of the wrong type or out of
+ * range (the file may be hostile: nothing is logged from a bad event). */
+static int load_event(json_t *e, struct inspection *ins)
+{
+	const char *dir = json_string_value(json_object_get(e, "dir"));
+	const char *hex = json_string_value(json_object_get(e, "hex"));
+	const char *kind = json_string_value(json_object_get(e, "kind"));
+	const char *probe = json_string_value(json_object_get(e, "probe"));
+	const char *summary = json_string_value(json_object_get(e, "summary"));
+	int d = dir ? event_dir_parse(dir) : -1;
+	size_t rawlen = 0;
+	uint8_t *raw = hex ? unhex(hex, &rawlen) : NULL;
+	double t_ms = json_number_value(json_object_get(e, "t_ms"));
+
+	if (d < 0 || !kind || !probe || !summary || (hex && !raw) ||
+	    !(t_ms >= 0 && t_ms < 1e9)) {
+		free(raw);
+		return -1;
+	}
+	event_add_clean(&ins->log, t_ms, probe, (enum ev_dir)d, kind, raw, rawlen, summary);
+	if (raw && !strcmp(kind, "PeerCertificate"))
+		load_peer_cert(ins, raw, rawlen);
+	free(raw);
+	return 0;
+}
+
+static int load_events(json_t *events, const char *path, struct inspection *ins,
+		       char **err)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(events, i, e) {
+		if (load_event(e, ins) < 0) {
+			*err = xasprintf("%s: event %zu is malformed", path, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void load_server(json_t *srv, struct inspection *ins)
+{
+	struct server_facts *sf = &ins->server;
+
+	ins->reachable = rtri(srv, "reachable");
+	json_t *conn = json_object_get(srv, "connect");
+	load_connect(json_object_get(conn, "tls"), &sf->tls_connect);
+	load_connect(json_object_get(conn, "plain"), &sf->plain_connect);
+	load_connect(json_object_get(conn, "direct"), &sf->direct_connect);
+	const char *reply = json_string_value(json_object_get(srv, "sslrequest_reply"));
+	int rp = reply ? ssl_reply_parse(reply) : REPLY_NONE;
+	sf->sslrequest_reply = rp < 0 ? REPLY_NONE : (enum ssl_reply)rp;
+	sf->reply_byte = (uint8_t)json_integer_value(json_object_get(srv, "sslrequest_reply_byte"));
+	load_answer(json_object_get(srv, "sslrequest_error"), &sf->ssl_error);
+	const char *after = json_string_value(json_object_get(srv, "bytes_after_reply_hex"));
+	if (after)
+		sf->bytes_after_reply = unhex(after, &sf->n_after_reply);
+	load_answer(json_object_get(srv, "plaintext_startup"), &sf->plain);
+	load_answer(json_object_get(srv, "tls_startup"), &sf->tls);
+	load_answer(json_object_get(srv, "direct_startup"), &sf->direct_startup);
+}
+
+/* The root file's source is the target's: the log keeps it once there. */
+static void load_trust(json_t *tr, struct trust_facts *f, enum rootcert_source source)
+{
+	if (!json_is_object(tr))
+		return;
+	f->rootcert = rs(tr, "rootcert");
+	f->source = source;
+	f->rootcert_exists = json_is_true(json_object_get(tr, "rootcert_exists"));
+	f->rootcert_certs = rint_or_unknown(tr, "rootcert_certs");
+	f->rootcert_error = rs(tr, "rootcert_error");
+	f->chain_ok = rtri(tr, "chain_ok");
+	f->chain_error = rs(tr, "chain_error");
+	f->chain_code = facts_chain_failure_parse(f->chain_error, &f->chain_gap);
+	f->name_checked = json_is_true(json_object_get(tr, "name_checked"));
+	f->name_ok = rtri(tr, "name_ok");
+	f->name_error = rs(tr, "name_error");
+	f->client_files_error = rs(tr, "client_files_error");
+	f->name_host = rs(tr, "name_host");
+	f->client_cert = rs(tr, "client_cert");
+	f->client_key = rs(tr, "client_key");
+}
+
 int report_json_load(const char *path, struct inspection *ins,
 		     int *libpq_version, char **err)
 {
@@ -483,124 +679,16 @@ int report_json_load(const char *path, struct inspection *ins,
 		json_decref(root);
 		return -1;
 	}
-	char *ver = rs(json_object_get(root, "tool"), "version");
-	if (ver) {
-		free(ins->tool_version);
-		ins->tool_version = ver;
+	load_header(root, ins);
+	load_target(target, &ins->target, libpq_version);
+	if (load_events(events, path, ins, err) < 0) {
+		json_decref(root);
+		return -1;
 	}
-	ins->started = parse_time(root, "started");
-	json_t *scen = json_object_get(root, "scenario");
-	if (json_is_object(scen)) {
-		ins->scenario = rs(scen, "name");
-		ins->teaches = rs(scen, "teaches");
-	}
-	if (ins->started == (time_t)-1)
-		ins->started = 0;
-	struct conn_target *t = &ins->target;
-	t->host = rs(target, "host");
-	t->hostaddr = rs(target, "hostaddr");
-	t->connect_to = xstrdup(t->hostaddr ? t->hostaddr : t->host ? t->host : "");
-	t->hosts = rlist(target, "hosts", &t->nhosts);
-	t->port = (int)json_integer_value(json_object_get(target, "port"));
-	t->user = rs(target, "user");
-	t->dbname = rs(target, "dbname");
-	t->sslmode = rs(target, "sslmode");
-	t->sslnegotiation = rs(target, "sslnegotiation");
-	t->sslrootcert = rs(target, "sslrootcert");
-	t->rootcert_exists = json_is_true(json_object_get(target, "rootcert_exists"));
-	const char *src = json_string_value(json_object_get(target, "rootcert_source"));
-	for (int i = ROOTCERT_NONE; i <= ROOTCERT_SYSTEM; i++)
-		if (src && !strcmp(src, rootcert_source_name(i)))
-			t->rootcert_source = i;
-	t->sslcert = rs(target, "sslcert");
-	t->sslkey = rs(target, "sslkey");
-	t->sni = rs(target, "sni");
-	t->connect_timeout = (int)json_integer_value(json_object_get(target, "connect_timeout"));
-	*libpq_version = (int)json_integer_value(json_object_get(target, "libpq_version"));
-	const char *msrc = json_string_value(json_object_get(target, "sslmode_source"));
-	for (int k = CI_SRC_NONE; k <= CI_SRC_OPTION; k++)
-		if (msrc && !strcmp(msrc, ci_source_name(k)))
-			t->sslmode_source = k;
-	t->ssl_min_protocol_version = rs(target, "ssl_min_protocol_version");
-	t->ssl_max_protocol_version = rs(target, "ssl_max_protocol_version");
-	t->gssencmode = rs(target, "gssencmode");
-	t->explicit_keywords = rlist(target, "explicit_keywords", &t->nexplicit);
-
-	size_t i;
-	json_t *e;
-	json_array_foreach(events, i, e) {
-		const char *dir = json_string_value(json_object_get(e, "dir"));
-		const char *hex = json_string_value(json_object_get(e, "hex"));
-		const char *kind = json_string_value(json_object_get(e, "kind"));
-		const char *probe = json_string_value(json_object_get(e, "probe"));
-		const char *summary = json_string_value(json_object_get(e, "summary"));
-		int d = dir ? event_dir_parse(dir) : -1;
-		size_t rawlen = 0;
-		uint8_t *raw = hex ? unhex(hex, &rawlen) : NULL;
-		double t_ms = json_number_value(json_object_get(e, "t_ms"));
-		if (d < 0 || !kind || !probe || !summary || (hex && !raw) ||
-		    !(t_ms >= 0 && t_ms < 1e9)) {
-			*err = xasprintf("%s: event %zu is malformed", path, i);
-			free(raw);
-			json_decref(root);
-			return -1;
-		}
-		event_add_clean(&ins->log, t_ms, probe, (enum ev_dir)d, kind, raw,
-				rawlen, summary);
-		if (raw && !strcmp(kind, "PeerCertificate")) {
-			char *cerr = NULL;
-			ins->chain = xrealloc(ins->chain, (ins->nchain + 1) * sizeof(*ins->chain));
-			if (x509_cert_facts(raw, rawlen, &ins->chain[ins->nchain], &cerr) == 0)
-				ins->nchain++;
-			else
-				cert_facts_free(&ins->chain[ins->nchain]);
-			free(cerr);
-		}
-		free(raw);
-	}
-
-	json_t *srv = json_object_get(root, "server");
-	struct server_facts *sf = &ins->server;
-	int r = rtri(srv, "reachable");
-	ins->reachable = r;
-	json_t *conn = json_object_get(srv, "connect");
-	load_connect(json_object_get(conn, "tls"), &sf->tls_connect);
-	load_connect(json_object_get(conn, "plain"), &sf->plain_connect);
-	load_connect(json_object_get(conn, "direct"), &sf->direct_connect);
-	const char *reply = json_string_value(json_object_get(srv, "sslrequest_reply"));
-	int rp = reply ? ssl_reply_parse(reply) : REPLY_NONE;
-	sf->sslrequest_reply = rp < 0 ? REPLY_NONE : (enum ssl_reply)rp;
-	sf->reply_byte = (uint8_t)json_integer_value(json_object_get(srv, "sslrequest_reply_byte"));
-	load_answer(json_object_get(srv, "sslrequest_error"), &sf->ssl_error);
-	const char *after = json_string_value(json_object_get(srv, "bytes_after_reply_hex"));
-	if (after)
-		sf->bytes_after_reply = unhex(after, &sf->n_after_reply);
-	load_answer(json_object_get(srv, "plaintext_startup"), &sf->plain);
-	load_answer(json_object_get(srv, "tls_startup"), &sf->tls);
-	load_answer(json_object_get(srv, "direct_startup"), &sf->direct_startup);
-
+	load_server(json_object_get(root, "server"), ins);
 	load_tls(json_object_get(root, "tls"), &ins->tls);
 	load_tls(json_object_get(root, "direct_tls"), &ins->direct_tls);
-	json_t *tr = json_object_get(root, "trust");
-	if (json_is_object(tr)) {
-		struct trust_facts *f = &ins->trust;
-		f->rootcert = rs(tr, "rootcert");
-		f->source = t->rootcert_source;
-		f->rootcert_exists = json_is_true(json_object_get(tr, "rootcert_exists"));
-		json_t *nc = json_object_get(tr, "rootcert_certs");
-		f->rootcert_certs = json_is_integer(nc) ? (int)json_integer_value(nc) : -1;
-		f->rootcert_error = rs(tr, "rootcert_error");
-		f->chain_ok = rtri(tr, "chain_ok");
-		f->chain_error = rs(tr, "chain_error");
-		f->chain_code = facts_chain_failure_parse(f->chain_error, &f->chain_gap);
-		f->name_checked = json_is_true(json_object_get(tr, "name_checked"));
-		f->name_ok = rtri(tr, "name_ok");
-		f->name_error = rs(tr, "name_error");
-		f->client_files_error = rs(tr, "client_files_error");
-		f->name_host = rs(tr, "name_host");
-		f->client_cert = rs(tr, "client_cert");
-		f->client_key = rs(tr, "client_key");
-	}
+	load_trust(json_object_get(root, "trust"), &ins->trust, ins->target.rootcert_source);
 	json_decref(root);
 	return 0;
 }

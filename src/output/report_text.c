@@ -175,27 +175,30 @@ static void verdicts(FILE *out, const struct report *r)
 	}
 }
 
-int report_text_write(FILE *out, const struct report *r)
+static void header(FILE *out, const struct inspection *ins)
 {
-	const struct inspection *ins = r->ins;
-	const struct conn_target *t = &ins->target;
 	char when[32] = "-";
-	char port[16];
 
 	if (ins->started)
 		report_iso_time(ins->started, when, sizeof(when));
-	snprintf(port, sizeof(port), "%d", t->port);
 	char *ver = sanitize(ins->tool_version ? ins->tool_version : PACKAGE_VERSION);
 	fprintf(out, "pgtls-inspect %s report, started %s\n", ver, when);
 	free(ver);
+}
 
-	if (ins->scenario) {
-		fputs("\nDemo scenario\n", out);
-		put(out, "name", ins->scenario);
-		if (ins->teaches && *ins->teaches)
-			put_wrapped(out, "what it teaches", ins->teaches);
-	}
+static void scenario(FILE *out, const struct inspection *ins)
+{
+	fputs("\nDemo scenario\n", out);
+	put(out, "name", ins->scenario);
+	if (ins->teaches && *ins->teaches)
+		put_wrapped(out, "what it teaches", ins->teaches);
+}
 
+static void target(FILE *out, const struct conn_target *t)
+{
+	char port[16];
+
+	snprintf(port, sizeof(port), "%d", t->port);
 	fputs("\nTarget\n", out);
 	put(out, "host", t->host);
 	put(out, "hostaddr", t->hostaddr);
@@ -209,51 +212,62 @@ int report_text_write(FILE *out, const struct report *r)
 	put(out, "sslcert", t->sslcert);
 	put(out, "sslkey", t->sslkey);
 	put(out, "SNI sent", t->sni ? t->sni : "none");
-	if (r->modes)
-		verdicts(out, r);
-	if (r->provider && r->provider->id) {
-		fputs("\nManaged service\n", out);
-		put(out, "recognised", r->provider->name);
-		put_wrapped(out, "evidence", r->provider->evidence);
-		if (r->provider->ca_bundle)
-			put_wrapped(out, "CA bundle", r->provider->ca_bundle);
-		if (r->provider->host_advice)
-			put_wrapped(out, "host name", r->provider->host_advice);
-		if (r->provider->advice)
-			put_wrapped(out, "advice", r->provider->advice);
-	}
-	if (r->nfindings) {
-		fprintf(out, "\nFindings (%d)\n", r->nfindings);
-		for (int i = 0; i < r->nfindings; i++) {
-			const struct finding *f = &r->findings[i];
-			char *title = sanitize(f->title);
-			fprintf(out, "  [%s] %s (%s)\n", severity_name(f->severity), title, f->id);
-			free(title);
-			put_wrapped(out, "  what", f->detail);
-			put_wrapped(out, "  fix", f->fix);
-		}
-	}
-	if (r->nclients) {
-		fputs("\nOther client stacks (their own meaning of verify-ca / verify-full)\n", out);
-		for (int i = 0; i < r->nclients; i++) {
-			const struct client_verdict *c = &r->clients[i];
-			fprintf(out, "  %-14s %-34s %s\n", c->client, c->mode,
-				client_outcome_name(c->outcome));
-			put_wrapped(out, "", c->rule);
-		}
-	}
+}
 
+static void provider(FILE *out, const struct provider_match *p)
+{
+	fputs("\nManaged service\n", out);
+	put(out, "recognised", p->name);
+	put_wrapped(out, "evidence", p->evidence);
+	if (p->ca_bundle)
+		put_wrapped(out, "CA bundle", p->ca_bundle);
+	if (p->host_advice)
+		put_wrapped(out, "host name", p->host_advice);
+	if (p->advice)
+		put_wrapped(out, "advice", p->advice);
+}
+
+static void findings(FILE *out, const struct report *r)
+{
+	fprintf(out, "\nFindings (%d)\n", r->nfindings);
+	for (int i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+		char *title = sanitize(f->title);
+		fprintf(out, "  [%s] %s (%s)\n", severity_name(f->severity), title, f->id);
+		free(title);
+		put_wrapped(out, "  what", f->detail);
+		put_wrapped(out, "  fix", f->fix);
+	}
+}
+
+static void clients(FILE *out, const struct report *r)
+{
+	fputs("\nOther client stacks (their own meaning of verify-ca / verify-full)\n", out);
+	for (int i = 0; i < r->nclients; i++) {
+		const struct client_verdict *c = &r->clients[i];
+		fprintf(out, "  %-14s %-34s %s\n", c->client, c->mode,
+			client_outcome_name(c->outcome));
+		put_wrapped(out, "", c->rule);
+	}
+}
+
+static void negotiation(FILE *out, const struct event_log *log)
+{
 	fputs("\nNegotiation\n", out);
-	for (size_t i = 0; i < ins->log.n; i++) {
-		const struct event *e = &ins->log.ev[i];
+	for (size_t i = 0; i < log->n; i++) {
+		const struct event *e = &log->ev[i];
 		fprintf(out, "  %9.3f ms  %-6s %s %-24s %s\n", e->t_ms, e->probe,
 			arrow(e->dir), e->kind, e->summary);
 		/* PeerCertificate bytes are the chain below; skip them here */
 		if (e->raw && strcmp(e->kind, "PeerCertificate") != 0)
 			hexdump(out, e->raw, e->rawlen);
 	}
+}
 
+static void server(FILE *out, const struct inspection *ins)
+{
 	const struct server_facts *sf = &ins->server;
+
 	fputs("\nServer\n", out);
 	put(out, "reachable", tri(ins->reachable, "yes", "no"));
 	if (sf->tls_connect.error)
@@ -276,56 +290,67 @@ int report_text_write(FILE *out, const struct report *r)
 	}
 	if (sf->sslrequest_reply == REPLY_E)
 		answer(out, "ErrorResponse to the SSLRequest", &sf->ssl_error);
+}
 
-	const struct tls_facts *f = &ins->tls;
+static void tls_session(FILE *out, const struct tls_facts *f)
+{
 	fputs("\nTLS session\n", out);
 	if (!f->attempted) {
 		put(out, "handshake", "not attempted");
-	} else {
-		put(out, "handshake", f->ok ? "completed" : "failed");
-		if (f->error)
-			put(out, "error", f->error);
-		if (f->ok) {
-			put(out, "version", f->version);
-			put(out, "cipher suite", f->cipher);
-			put(out, "key exchange group", f->group);
-			put(out, "ALPN", f->alpn ? f->alpn : "none selected");
-		}
-		put(out, "SNI", f->sni ? f->sni : "none");
-		put(out, "client cert requested", f->client_cert_requested ? "yes" : "no");
-		if (f->client_cert_requested)
-			put_list(out, "accepted CA names", f->client_ca_names);
-		put(out, "client cert sent", f->client_cert_sent ? "yes" : "no");
-		if (f->client_cert_error)
-			put(out, "client cert problem", f->client_cert_error);
+		return;
 	}
+	put(out, "handshake", f->ok ? "completed" : "failed");
+	if (f->error)
+		put(out, "error", f->error);
+	if (f->ok) {
+		put(out, "version", f->version);
+		put(out, "cipher suite", f->cipher);
+		put(out, "key exchange group", f->group);
+		put(out, "ALPN", f->alpn ? f->alpn : "none selected");
+	}
+	put(out, "SNI", f->sni ? f->sni : "none");
+	put(out, "client cert requested", f->client_cert_requested ? "yes" : "no");
+	if (f->client_cert_requested)
+		put_list(out, "accepted CA names", f->client_ca_names);
+	put(out, "client cert sent", f->client_cert_sent ? "yes" : "no");
+	if (f->client_cert_error)
+		put(out, "client cert problem", f->client_cert_error);
+}
 
+static void cert(FILE *out, size_t i, const struct cert_facts *c)
+{
+	char nb[32] = "unknown", na[32] = "unknown";
+
+	if (c->not_before != (time_t)-1)
+		report_iso_time(c->not_before, nb, sizeof(nb));
+	if (c->not_after != (time_t)-1)
+		report_iso_time(c->not_after, na, sizeof(na));
+	fprintf(out, "  [%zu]\n", i);
+	put(out, "  subject", c->subject);
+	put(out, "  issuer", c->issuer);
+	put_list(out, "  CN", c->cn);
+	put_list(out, "  SAN DNS", c->san_dns);
+	put_list(out, "  SAN IP", c->san_ip);
+	put(out, "  not before", nb);
+	put(out, "  not after", na);
+	put(out, "  key", c->key);
+	put(out, "  signature", c->signature);
+	put(out, "  CA", tri(c->ca, "yes", "no"));
+	put(out, "  self-signed", c->self_signed ? "yes" : "no");
+	put_list(out, "  key usage", c->key_usage);
+	put_list(out, "  extended key usage", c->ext_key_usage);
+	put(out, "  SHA-256", c->sha256);
+}
+
+static void chain(FILE *out, const struct inspection *ins)
+{
 	fprintf(out, "\nCertificate chain (%zu as sent by the server)\n", ins->nchain);
-	for (size_t i = 0; i < ins->nchain; i++) {
-		const struct cert_facts *c = &ins->chain[i];
-		char nb[32] = "unknown", na[32] = "unknown";
-		if (c->not_before != (time_t)-1)
-			report_iso_time(c->not_before, nb, sizeof(nb));
-		if (c->not_after != (time_t)-1)
-			report_iso_time(c->not_after, na, sizeof(na));
-		fprintf(out, "  [%zu]\n", i);
-		put(out, "  subject", c->subject);
-		put(out, "  issuer", c->issuer);
-		put_list(out, "  CN", c->cn);
-		put_list(out, "  SAN DNS", c->san_dns);
-		put_list(out, "  SAN IP", c->san_ip);
-		put(out, "  not before", nb);
-		put(out, "  not after", na);
-		put(out, "  key", c->key);
-		put(out, "  signature", c->signature);
-		put(out, "  CA", tri(c->ca, "yes", "no"));
-		put(out, "  self-signed", c->self_signed ? "yes" : "no");
-		put_list(out, "  key usage", c->key_usage);
-		put_list(out, "  extended key usage", c->ext_key_usage);
-		put(out, "  SHA-256", c->sha256);
-	}
+	for (size_t i = 0; i < ins->nchain; i++)
+		cert(out, i, &ins->chain[i]);
+}
 
-	const struct trust_facts *tr = &ins->trust;
+static void trust(FILE *out, const struct trust_facts *tr)
+{
 	fputs("\nTrust\n", out);
 	put(out, "root file", tr->rootcert);
 	put(out, "root file source", rootcert_source_name(tr->source));
@@ -340,8 +365,32 @@ int report_text_write(FILE *out, const struct report *r)
 				      tr->name_ok ? "yes" : "no");
 	if (tr->name_error)
 		put(out, "name error", tr->name_error);
+}
 
-	answer(out, "Answer to a plaintext StartupMessage", &sf->plain);
-	answer(out, "Answer to a StartupMessage over TLS", &sf->tls);
+/* The sections in report order: what was asked and what libpq would do
+ * first, then the evidence (wire, server, TLS, chain, trust, answers). */
+int report_text_write(FILE *out, const struct report *r)
+{
+	const struct inspection *ins = r->ins;
+
+	header(out, ins);
+	if (ins->scenario)
+		scenario(out, ins);
+	target(out, &ins->target);
+	if (r->modes)
+		verdicts(out, r);
+	if (r->provider && r->provider->id)
+		provider(out, r->provider);
+	if (r->nfindings)
+		findings(out, r);
+	if (r->nclients)
+		clients(out, r);
+	negotiation(out, &ins->log);
+	server(out, ins);
+	tls_session(out, &ins->tls);
+	chain(out, ins);
+	trust(out, &ins->trust);
+	answer(out, "Answer to a plaintext StartupMessage", &ins->server.plain);
+	answer(out, "Answer to a StartupMessage over TLS", &ins->server.tls);
 	return ferror(out) ? -1 : 0;
 }
