@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* fuzz-x509: libFuzzer target for certificate facts from DER and libpq's
- * host-name check. The input is DER, optionally preceded by a host name:
- * when the first byte is 0xff, the host runs up to the next NUL and the DER
- * follows it; otherwise the host is fixed and the whole input is DER. */
+/* fuzz-x509: libFuzzer target for certificate facts from DER, libpq's
+ * host-name check, and OpenSSL's judgement of the certificate as a leaf
+ * (judge.c: d2i_X509 and X509_verify_cert against the unit tests' root
+ * file, with and without a CRL file), whether or not GnuTLS could read it.
+ * The input is DER, optionally preceded by a host name: when the first
+ * byte is 0xff, the host runs up to the next NUL and the DER follows it;
+ * otherwise the host is fixed and the whole input is DER. */
 #include "config.h"
 #include "engine/inspection.h"
+#include "engine/facts.h"
 #include "engine/x509.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +52,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		x509_name_check(copy, len, "127.0.0.1", &msg);
 		free(msg);
 		(void)x509_host_is_ip(h);
+	}
+	/* the chain verdict, judged by OpenSSL: a verdict always, never a
+	 * crash; a refusal always carries its reason */
+	static char *root, *crl;
+	if (!root) {
+		const char *top = getenv("PGTLS_FUZZ_SRCDIR");
+		root = malloc(4096);
+		crl = malloc(4096);
+		if (!root || !crl)
+			abort();
+		snprintf(root, 4096, "%s/tests/unit/data/root.pem", top ? top : ".");
+		snprintf(crl, 4096, "%s/tests/fuzz/x509-empty.crl", top ? top : ".");
+	}
+	struct cert_facts leaf = { .der = copy, .der_len = len };
+	for (int withcrl = 0; withcrl < 2; withcrl++) {
+		struct trust_facts tr = { .rootcert = root, .source = ROOTCERT_PARAM,
+					  .rootcert_exists = true,
+					  .crl = withcrl ? crl : NULL };
+		x509_verify(&leaf, 1, &tr, X509_NOW);
+		if (tr.chain_ok == 0 && (!tr.chain_error || tr.chain_code == CHAIN_FAIL_NONE))
+			abort();
+		free(tr.chain_error);
+		free(tr.rootcert_error);
 	}
 	cert_facts_free(&cf);
 	free(err);

@@ -30,7 +30,7 @@ for t in "$@"; do
 	nreg=0
 	if [ -e "${reg[0]}" ]; then
 		nreg=${#reg[@]}
-		if ! HOME="$tmp" "$bin" "${reg[@]}" >>"$log" 2>&1; then
+		if ! HOME="$tmp" PGTLS_FUZZ_SRCDIR="$srcdir" "$bin" "${reg[@]}" >>"$log" 2>&1; then
 			echo "fuzz-smoke: FAIL: $t (a regression input crashes again; see $log)"
 			tail -n 40 "$log" | sed 's/^/# /'
 			failed=1
@@ -40,7 +40,7 @@ for t in "$@"; do
 	mkdir -p "$tmp/$t"
 	dict=()
 	[ -f "$srcdir/tests/fuzz/$t.dict" ] && dict=(-dict="$srcdir/tests/fuzz/$t.dict")
-	if HOME="$tmp" "$bin" -max_total_time="$secs" -timeout=25 -print_final_stats=1 \
+	if HOME="$tmp" PGTLS_FUZZ_SRCDIR="$srcdir" "$bin" -max_total_time="$secs" -timeout=25 -print_final_stats=1 \
 		"${dict[@]}" -artifact_prefix="$art/$t-" "$tmp/$t" "$srcdir/tests/fuzz/corpus/$t" \
 		>>"$log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
