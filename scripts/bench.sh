@@ -1,13 +1,16 @@
 #!/bin/bash
 # bench.sh: wall and CPU time of `pgtls-inspect --json` against a local
 # PostgreSQL 15 with TLS, beside `openssl s_client -starttls postgres`
-# against the same server; medians of N runs (default 10). Prints figures;
+# against the same server; medians of N runs (default 10); then both with
+# the system's trust store (sslrootcert=system, -verify_return_error with the
+# default CA paths). PGI_BIN=/path measures another build. Prints figures;
 # asserts nothing.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 export abs_top_builddir=${abs_top_builddir:-$top} abs_top_srcdir=${abs_top_srcdir:-$top}
 . "$top/tests/pg/common.sh"
+PGI=${PGI_BIN:-$PGI}
 need_pgi
 need_tool openssl
 N=${1:-10}
@@ -41,5 +44,10 @@ measure "pgtls-inspect --json" "$PGI" --json "$ci"
 measure "openssl s_client -starttls postgres" \
 	openssl s_client -starttls postgres -connect "127.0.0.1:$PGPORT_TEST" \
 	-servername localhost -CAfile "$C/root.crt" -verify_return_error -brief
+sys="host=localhost hostaddr=127.0.0.1 port=$PGPORT_TEST user=postgres dbname=postgres sslrootcert=system"
+measure "pgtls-inspect --json (system)" "$PGI" --json "$sys"
+measure "openssl s_client (system)" \
+	openssl s_client -starttls postgres -connect "127.0.0.1:$PGPORT_TEST" \
+	-servername localhost -verify_return_error -brief
 pg_stop >/dev/null
 finish >/dev/null
