@@ -1,6 +1,6 @@
 # tests/pg/agree.sh: the psql-beside-pgtls-inspect comparison (sourced after
 # common.sh). agree NAME CONNINFO [VAR=VALUE]...: one inspection with
-# --libpq-version 15 and six psql runs (PGSSLMODE=each mode), both with
+# --libpq-version $AGREE_LIBPQ (default 15) and six runs of $PSQL (PGSSLMODE=each mode), both with
 # PGCONNECT_TIMEOUT=5 and the given environment; .modes[MODE] must equal
 # what psql did: {outcome: encrypted|plaintext (the session's state, which
 # $SQL prints) | fails, error: what psql printed after "psql: error: "}.
@@ -32,7 +32,7 @@ agree() {
 		local -x "$kv"
 	done
 	echo "# ==== scenario $name: '$ci'${*:+ with $*}"
-	[ "$PSQL_ONLY" = 1 ] || pgi_json "$j" "$ci" --libpq-version 15
+	[ "$PSQL_ONLY" = 1 ] || pgi_json "$j" "$ci" --libpq-version "${AGREE_LIBPQ:-15}"
 	for m in $MODES; do
 		o=$T/$name.$m.psql
 		rc=0

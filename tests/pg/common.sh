@@ -26,6 +26,14 @@ _pg_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # they are unset, which changes what libpq does with hostaddr-only conninfos.
 : "${PSQL:=$PG_BINDIR/psql}"
 
+# need_psql MAJOR: a psql of that release (libpq 16-18 are not in Debian
+# 12), built once by scripts/build-psql.sh into a cache outside the tree;
+# sets PSQL_MAJOR to its path. A tool that is missing in CI is a failure.
+need_psql() {
+	PSQL_MAJOR=$("$abs_top_srcdir/scripts/build-psql.sh" "$1" 2>"$T/build-psql-$1.log") ||
+		{ tail -n 20 "$T/build-psql-$1.log" >&2; missing "psql $1 could not be built (scripts/build-psql.sh $1)"; }
+}
+
 need_tool "$JQ" "$CERTTOOL" timeout
 need_pg
 

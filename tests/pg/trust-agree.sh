@@ -1,5 +1,6 @@
 #!/bin/bash
-# Trust as libpq judges it, beside real psql 15: certificates that GnuTLS
+# Trust as libpq judges it, beside real psql 15 and psql 18 (built once by
+# scripts/build-psql.sh): certificates that GnuTLS
 # and OpenSSL judge differently, generated here (no fixed dates that rot),
 # served by a real PostgreSQL 15 that runs with OpenSSL's security level 0
 # (OPENSSL_CONF for the server only, so that it agrees to load weak keys),
@@ -13,6 +14,8 @@
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 need_pgi
 need_tool "$PSQL"
+need_psql 18
+PSQL18=$PSQL_MAJOR
 
 C=$T/certs
 make_certs "$C"
@@ -20,6 +23,13 @@ U="user=postgres dbname=postgres"
 SQL="SELECT CASE WHEN ssl THEN 'encrypted' ELSE 'plaintext' END FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
 # shellcheck source=tests/pg/agree.sh
 . "$(cd "$(dirname "$0")" && pwd)/agree.sh"
+
+# both NAME CONNINFO [VAR=VALUE]...: psql 15 with --libpq-version 15, then
+# psql 18 with --libpq-version 18
+both() {
+	agree "$@"
+	PSQL=$PSQL18 AGREE_LIBPQ=18 agree "$1-18" "${@:2}"
+}
 
 cat >"$T/seclevel0.cnf" <<'EOF'
 openssl_conf = pgtls_test
@@ -66,7 +76,7 @@ serve() {
 	pg_start "$name" --ssl on --cert "$chain" --key "$key"
 	local tail
 	for tail in "$@"; do
-		agree "$name${tail:+-$(echo "$tail" | tr -cs 'a-z0-9' '-' | sed 's/-$//' | tail -c 40)}" \
+		both "$name${tail:+-$(echo "$tail" | tr -cs 'a-z0-9' '-' | sed 's/-$//' | tail -c 40)}" \
 			"host=localhost port=$PGPORT_TEST $U sslrootcert=$C/root.crt $tail"
 	done
 	pg_stop
@@ -109,11 +119,11 @@ serve crl "$C/server.chain.pem" "$C/server.key" \
 pg_start crl-home --ssl on --cert "$C/server.chain.pem" --key "$C/server.key"
 mkdir -p "$HOME/.postgresql"
 cp "$C/revoking.crl" "$HOME/.postgresql/root.crl"
-agree crl-home-revoking "host=localhost port=$PGPORT_TEST $U sslrootcert=$C/root.crt"
+both crl-home-revoking "host=localhost port=$PGPORT_TEST $U sslrootcert=$C/root.crt"
 rm -rf "$HOME/.postgresql"
 pg_stop
 
 echo "# agreement: $A of $N scenario×mode pairs"
 [ "$A" -lt "$N" ] && fail "agreement: $A of $N scenario×mode pairs"
-[ "$N" -ge 60 ] || fail "only $N scenario×mode pairs were compared"
+[ "$N" -ge 120 ] || fail "only $N scenario×mode pairs were compared"
 finish
