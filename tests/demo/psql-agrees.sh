@@ -1,8 +1,8 @@
 #!/bin/bash
 # Where psql can be pointed at a scenario (--demo-serve ... --trust, so that
-# an accepted startup needs no password), real psql (libpq 15) under all six
-# sslmodes must agree with pgtls-inspect --libpq-version 15 against the same
-# running server: outcome and error text, word for word.
+# an accepted startup needs no password), real psql 15 and psql 18 under all
+# six sslmodes must agree with pgtls-inspect --libpq-version 15 and 18 against
+# the same running server: outcome and error text, word for word.
 . "$(cd "$(dirname "$0")" && pwd)/../pg/common.sh"
 need_pgi
 need_tool "$PSQL"
@@ -11,6 +11,7 @@ S=$abs_top_srcdir/data/scenarios.json
 SQL="SELECT 1" # the demo server answers any query with the session's state
 # shellcheck source=tests/pg/agree.sh
 . "$abs_top_srcdir/tests/pg/agree.sh"
+agree_with_18
 
 # the hostile servers are for the robustness tests (tests/demo/hostile.sh):
 # a dripping or flooding server would only measure psql's patience

@@ -67,3 +67,16 @@ agree() {
 	fi
 }
 
+
+# agree_with_18: from here on, each agree runs twice: as above, then psql 18
+# (built once by scripts/build-psql.sh) against --libpq-version 18, as
+# NAME-18.
+agree_with_18() {
+	need_psql 18
+	PSQL18=$PSQL_MAJOR
+	eval "$(declare -f agree | sed '1s/^agree /agree_one /')"
+	agree() {
+		agree_one "$@"
+		PSQL=$PSQL18 AGREE_LIBPQ=18 agree_one "$1-18" "${@:2}"
+	}
+}

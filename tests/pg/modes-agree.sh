@@ -38,17 +38,8 @@ chmod 0644 "$C/client-0644.key" "$C/root+intermediate.crt"
 SQL="SELECT CASE WHEN ssl THEN 'encrypted' ELSE 'plaintext' END FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
 # shellcheck source=tests/pg/agree.sh
 . "$(cd "$(dirname "$0")" && pwd)/agree.sh"
-# every scenario twice: psql 15 with --libpq-version 15, then psql 18 (built
-# once by scripts/build-psql.sh) with --libpq-version 18
-if [ "$PSQL_ONLY" != 1 ]; then
-	need_psql 18
-	PSQL18=$PSQL_MAJOR
-	eval "$(declare -f agree | sed '1s/^agree /agree_one /')"
-	agree() {
-		agree_one "$@"
-		PSQL=$PSQL18 AGREE_LIBPQ=18 agree_one "$1-18" "${@:2}"
-	}
-fi
+# every scenario beside psql 15 and psql 18
+[ "$PSQL_ONLY" = 1 ] || agree_with_18
 
 U="user=postgres dbname=postgres"
 

@@ -14,8 +14,6 @@
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 need_pgi
 need_tool "$PSQL"
-need_psql 18
-PSQL18=$PSQL_MAJOR
 
 C=$T/certs
 make_certs "$C"
@@ -23,13 +21,7 @@ U="user=postgres dbname=postgres"
 SQL="SELECT CASE WHEN ssl THEN 'encrypted' ELSE 'plaintext' END FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
 # shellcheck source=tests/pg/agree.sh
 . "$(cd "$(dirname "$0")" && pwd)/agree.sh"
-
-# both NAME CONNINFO [VAR=VALUE]...: psql 15 with --libpq-version 15, then
-# psql 18 with --libpq-version 18
-both() {
-	agree "$@"
-	PSQL=$PSQL18 AGREE_LIBPQ=18 agree "$1-18" "${@:2}"
-}
+agree_with_18
 
 cat >"$T/seclevel0.cnf" <<'EOF'
 openssl_conf = pgtls_test
@@ -76,7 +68,7 @@ serve() {
 	pg_start "$name" --ssl on --cert "$chain" --key "$key"
 	local tail
 	for tail in "$@"; do
-		both "$name${tail:+-$(echo "$tail" | tr -cs 'a-z0-9' '-' | sed 's/-$//' | tail -c 40)}" \
+		agree "$name${tail:+-$(echo "$tail" | tr -cs 'a-z0-9' '-' | sed 's/-$//' | tail -c 40)}" \
 			"host=localhost port=$PGPORT_TEST $U sslrootcert=$C/root.crt $tail"
 	done
 	pg_stop
@@ -119,7 +111,7 @@ serve crl "$C/server.chain.pem" "$C/server.key" \
 pg_start crl-home --ssl on --cert "$C/server.chain.pem" --key "$C/server.key"
 mkdir -p "$HOME/.postgresql"
 cp "$C/revoking.crl" "$HOME/.postgresql/root.crl"
-both crl-home-revoking "host=localhost port=$PGPORT_TEST $U sslrootcert=$C/root.crt"
+agree crl-home-revoking "host=localhost port=$PGPORT_TEST $U sslrootcert=$C/root.crt"
 rm -rf "$HOME/.postgresql"
 pg_stop
 
