@@ -9,10 +9,15 @@ set -euo pipefail
 major=${1:?usage: build-psql.sh MAJOR}
 cache=${PGTLS_PSQL_CACHE:-${HOME:-/root}/.cache/pgtls-inspect}
 prefix=$cache/psql-$major
+mkdir -p "$cache"
+# one build at a time (tests run in parallel); the others wait and reuse it
+exec 9>"$cache/psql-$major.lock"
+flock 9
 if [ -x "$prefix/bin/psql" ]; then
 	echo "$prefix/bin/psql"
 	exit 0
 fi
+rm -rf "$prefix"
 as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
 work=$(mktemp -d "${TMPDIR:-/tmp}/pgtls-psql$major.XXXXXX")

@@ -182,6 +182,9 @@ trap 'exit 129' HUP
 T=$(mktemp -d "${TMPDIR:-/tmp}/pgtls-$TEST_NAME.XXXXXX") || die "mktemp failed"
 chmod 0755 "$T"
 mkdir "$T/home"
+# peers built once for every test (scripts/build-psql.sh) live under the
+# real home, not the test's
+export PGTLS_PSQL_CACHE=${PGTLS_PSQL_CACHE:-${HOME:-/root}/.cache/pgtls-inspect}
 export HOME="$T/home"
 
 # An unused TCP port on 127.0.0.1: nothing accepts a connection there and
