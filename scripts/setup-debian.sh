@@ -5,7 +5,7 @@ set -eu
 packages="build-essential autoconf automake pkg-config
   libgnutls28-dev libssl-dev libjansson-dev libncurses-dev libreadline-dev
   gnutls-bin openssl postgresql-15 postgresql-client-15 jq tmux procps iproute2 ca-certificates
-  clang valgrind time bison flex dpkg-dev"
+  clang valgrind time bison flex"
 as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
 export DEBIAN_FRONTEND=noninteractive
