@@ -54,6 +54,7 @@ static void usage(FILE *out)
 	      "Connection (as libpq's keywords of the same name):\n"
 	      "  --host HOST  --hostaddr ADDR  --port PORT  --user USER  --dbname DB\n"
 	      "  --sslmode MODE  --sslrootcert FILE  --sslcert FILE  --sslkey FILE\n"
+	      "  --sslcrl FILE  --sslcrldir DIR\n"
 	      "  --timeout SECONDS     bound every network wait (libpq's connect_timeout;\n"
 	      "                        default 10)\n"
 	      "Verdicts:\n"
@@ -161,7 +162,7 @@ struct options {
 enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
        O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
        O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
-       O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS };
+       O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -175,6 +176,8 @@ static const struct option longopts[] = {
 	{ "sslrootcert", required_argument, NULL, O_ROOTCERT },
 	{ "sslcert", required_argument, NULL, O_CERT },
 	{ "sslkey", required_argument, NULL, O_KEY },
+	{ "sslcrl", required_argument, NULL, O_CRL },
+	{ "sslcrldir", required_argument, NULL, O_CRLDIR },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "save-events", required_argument, NULL, O_SAVE },
 	{ "replay", required_argument, NULL, O_REPLAY },
@@ -198,6 +201,7 @@ static const char *const keyword_of[] = {
 	[O_DBNAME - O_JSON] = "dbname",	   [O_SSLMODE - O_JSON] = "sslmode",
 	[O_ROOTCERT - O_JSON] = "sslrootcert", [O_CERT - O_JSON] = "sslcert",
 	[O_KEY - O_JSON] = "sslkey",	   [O_TIMEOUT - O_JSON] = "connect_timeout",
+	[O_CRL - O_JSON] = "sslcrl",	   [O_CRLDIR - O_JSON] = "sslcrldir",
 };
 
 /* A whole number from lo to hi, or -1. */
@@ -273,6 +277,8 @@ static void take_option(struct options *o, int c, char **argv)
 	case O_ROOTCERT:
 	case O_CERT:
 	case O_KEY:
+	case O_CRL:
+	case O_CRLDIR:
 		if (o->nsets == (int)(sizeof(o->sets) / sizeof(*o->sets)))
 			die_usage("%s", "too many options");
 		o->sets[o->nsets].keyword = keyword_of[c - O_JSON];
@@ -384,6 +390,17 @@ static int start_demo(const struct options *o, const char **target, char **conni
 	return -1;
 }
 
+/* The options the captured facts answer (conninfo_target_what_if). */
+static bool what_if_option(const char *k)
+{
+	static const char *const what_ifs[] = { "host", "sslmode", "sslrootcert", "sslcert",
+						"sslkey", "sslcrl", "sslcrldir" };
+	for (size_t i = 0; i < sizeof(what_ifs) / sizeof(*what_ifs); i++)
+		if (!strcmp(k, what_ifs[i]))
+			return true;
+	return false;
+}
+
 /* --replay FILE: the saved facts, with what-ifs on top. */
 static int load_replay(const struct options *o, const char *target, struct session *s)
 {
@@ -392,9 +409,8 @@ static int load_replay(const struct options *o, const char *target, struct sessi
 		die_usage("%s", "--replay takes no TARGET");
 	for (int i = 0; i < o->nsets; i++) {
 		const char *k = o->sets[i].keyword;
-		if (strcmp(k, "host") && strcmp(k, "sslmode") && strcmp(k, "sslrootcert") &&
-		    strcmp(k, "sslcert") && strcmp(k, "sslkey"))
-			die_usage("with --replay only --host, --sslmode, --sslrootcert, --sslcert and --sslkey can change (a what-if), not --%s",
+		if (!what_if_option(k))
+			die_usage("with --replay only --host, --sslmode, --sslrootcert, --sslcert, --sslkey, --sslcrl and --sslcrldir can change (a what-if), not --%s",
 				  strcmp(k, "connect_timeout") ? k : "timeout");
 		if (!strcmp(k, "sslmode") && sslmode_parse(o->sets[i].value) < 0)
 			die_usage("invalid sslmode value: \"%s\"", o->sets[i].value);

@@ -58,7 +58,10 @@ struct conn_target {
 	char *sslcert;     /* path libpq would try for the client certificate */
 	bool sslcert_exists;
 	char *sslkey;
-	char *sslcrl;
+	char *sslcrl;      /* the CRL file libpq would try, or NULL */
+	/* sslcrl is ~/.postgresql/root.crl, read because neither sslcrl nor
+	 * sslcrldir was given: setting sslcrldir drops it */
+	bool sslcrl_default;
 	bool sslsni;       /* sslsni=1 (default) */
 	char *sni;         /* the SNI libpq would send, or NULL (see conninfo.c) */
 	int connect_timeout; /* seconds, 0 = none */
@@ -119,10 +122,18 @@ int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err);
 void conninfo_target_free(struct conn_target *t);
 
 /* Change one option of a resolved target whose effect the verdicts can
- * draw from captured facts (host, sslmode, sslrootcert, sslcert, sslkey):
- * true when done; false for an option that needs a new connection. */
+ * draw from captured facts (host, sslmode, sslrootcert, sslcert, sslkey,
+ * sslcrl, sslcrldir): true when done; false for an option that needs a
+ * new connection. An empty sslcrl or sslcrldir is unset, as in libpq. */
 bool conninfo_target_what_if(struct conn_target *t, const char *keyword,
 			     const char *value);
+
+/* The CRL file and directory of a target read back from a saved log
+ * (which keeps them with the trust facts), and whether the file is the
+ * default one: not written by the target, no directory beside it, and
+ * named as the default is. */
+void conninfo_target_set_crl(struct conn_target *t, const char *crl,
+			     const char *crldir);
 
 /* libpq's keyword table, for listing: returns NULL past the end. */
 const char *conninfo_keyword(int i);

@@ -363,15 +363,16 @@ static void fill_client_files(const struct conninfo *ci,
 			      struct conn_target *t, const char *home)
 {
 	const char *crldir = conninfo_get(ci, "sslcrldir");
+	const char *crl = conninfo_get(ci, "sslcrl");
 
 	t->sslcert = param_or_home(conninfo_get(ci, "sslcert"), home,
 				   USER_CERT_FILE);
 	t->sslcert_exists = path_exists(t->sslcert);
 	t->sslkey = param_or_home(conninfo_get(ci, "sslkey"), home,
 				  USER_KEY_FILE);
-	t->sslcrl = param_or_home(conninfo_get(ci, "sslcrl"),
-				  crldir && *crldir ? NULL : home,
+	t->sslcrl = param_or_home(crl, crldir && *crldir ? NULL : home,
 				  ROOT_CRL_FILE);
+	t->sslcrl_default = t->sslcrl && !(crl && *crl);
 	t->sslcrldir = dup_nonempty(crldir);
 }
 
@@ -485,15 +486,63 @@ const char *rootcert_source_name(enum rootcert_source s)
 	return "unknown";
 }
 
+/* initialize_SSL's CRL file and directory with one of them changed: an
+ * empty value unsets it, as libpq reads an empty keyword; the default file
+ * (~/.postgresql/root.crl) is read only while neither is set. */
+static void crl_what_if(struct conn_target *t, const char *keyword,
+			const char *value)
+{
+	bool dir_keyword = strcmp(keyword, "sslcrldir") == 0;
+	bool given = t->sslcrl && !t->sslcrl_default;
+	char *crl = dir_keyword ? (given ? xstrdup(t->sslcrl) : NULL) : dup_nonempty(value);
+	char *dir = dup_nonempty(dir_keyword ? value : t->sslcrldir);
+	bool deflt = !crl && !dir;
+	char *home;
+
+	if (deflt && t->sslcrl_default) {
+		/* the default file the target had (a log's, on a replay) */
+		crl = xstrdup(t->sslcrl);
+	} else if (deflt) {
+		home = home_dir();
+		crl = param_or_home(NULL, home, ROOT_CRL_FILE);
+		free(home);
+	}
+	free(t->sslcrl);
+	free(t->sslcrldir);
+	t->sslcrl = crl;
+	t->sslcrldir = dir;
+	t->sslcrl_default = deflt && crl;
+}
+
+void conninfo_target_set_crl(struct conn_target *t, const char *crl,
+			     const char *crldir)
+{
+	size_t n = crl ? strlen(crl) : 0, m = strlen(ROOT_CRL_FILE);
+	bool written = false;
+
+	for (char **p = t->explicit_keywords; p && *p; p++)
+		written |= strcmp(*p, "sslcrl") == 0;
+	free(t->sslcrl);
+	free(t->sslcrldir);
+	t->sslcrl = dup_nonempty(crl);
+	t->sslcrldir = dup_nonempty(crldir);
+	t->sslcrl_default = t->sslcrl && !t->sslcrldir && !written && n > m &&
+			    crl[n - m - 1] == '/' && strcmp(crl + n - m, ROOT_CRL_FILE) == 0;
+}
+
 /* A what-if on a replayed inspection: the verdicts are drawn again from
  * the recorded facts with this option changed, without reconnecting (the
- * chain is re-verified against another root file, the name checked against
- * another host, other client key files checked). */
+ * chain is re-verified against another root file or other CRLs, the name
+ * checked against another host, other client key files checked). */
 bool conninfo_target_what_if(struct conn_target *t, const char *keyword,
 			     const char *value)
 {
 	char **slot;
 
+	if (strcmp(keyword, "sslcrl") == 0 || strcmp(keyword, "sslcrldir") == 0) {
+		crl_what_if(t, keyword, value);
+		return true;
+	}
 	if (strcmp(keyword, "host") == 0)
 		slot = &t->host;
 	else if (strcmp(keyword, "sslmode") == 0)

@@ -20,6 +20,9 @@ void inspection_init(struct inspection *ins)
 	ins->server.direct_startup.npv_minor = -1;
 	ins->direct_tls.alert_code = -1;
 	ins->trust.security_level = -1;
+	ins->trust.crl_checked = -1;
+	ins->trust.chain_depth = -1;
+	ins->trust.revoked_at = (time_t)-1;
 	ins->trust.chain_ok = -1;
 	ins->tls.alert_code = -1;
 	ins->trust.name_ok = -1;
@@ -112,6 +115,7 @@ void inspection_free(struct inspection *ins)
 	free(ins->trust.crl);
 	free(ins->trust.crldir);
 	free(ins->trust.chain_error);
+	free(ins->trust.chain_subject);
 	free(ins->trust.name_error);
 	free(ins->trust.client_files_error);
 	free(ins->trust.name_host);

@@ -111,11 +111,22 @@ struct trust_facts {
 	/* the CRL file and directory libpq would load with a root file
 	 * (sslcrl, sslcrldir, else ~/.postgresql/root.crl), or NULL */
 	char *crl, *crldir;
+	/* 1 when OpenSSL checked revocation (the CRL load succeeded, so
+	 * initialize_SSL set X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL),
+	 * 0 when the chain was judged without, -1 not judged */
+	int crl_checked;
 	int security_level;        /* OpenSSL's, for the judgement; -1 unknown */
 	int chain_ok;              /* 1, 0, -1 not checked */
 	enum chain_failure chain_code; /* why the chain failed, or NONE */
 	enum chain_gap chain_gap;  /* and what was found about a missing issuer */
 	char *chain_error;         /* its text, with the verifier's own words */
+	/* the certificate OpenSSL refused (X509_STORE_CTX_get_error_depth,
+	 * the current certificate's subject, RFC 2253): -1 and NULL when none */
+	int chain_depth;
+	char *chain_subject;
+	/* for a revoked certificate, the revocationDate its CRL entry gives;
+	 * (time_t)-1 unknown */
+	time_t revoked_at;
 	int name_checked;          /* 1 when a host name was compared */
 	int name_ok;               /* 1, 0, -1 not checked */
 	char *name_error;          /* libpq's message for a mismatch */

@@ -38,6 +38,7 @@ struct store {
 	SSL_CTX *ctx;         /* NULL when the root file could not be read */
 	char *error;          /* why not: libpq's text after the file name */
 	int ncerts, nanchors; /* certificates in the store, self-signed ones */
+	bool crl_checked;     /* the CRL load succeeded: CRL_CHECK flags on */
 };
 
 #define NSTORES 8
@@ -118,8 +119,10 @@ static struct store *store_load(const char *root, bool system, const char *crl,
 	count_store(s);
 	/* libpq: "if not found, silently ignore; we do not require CRL" */
 	X509_STORE *st = SSL_CTX_get_cert_store(s->ctx);
-	if ((crl || crldir) && X509_STORE_load_locations(st, crl, crldir) == 1)
+	if ((crl || crldir) && X509_STORE_load_locations(st, crl, crldir) == 1) {
 		X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+		s->crl_checked = true;
+	}
 	ERR_clear_error();
 	return s;
 }
@@ -254,15 +257,43 @@ static int to_openssl(const struct cert_facts *chain, size_t n, X509 **leaf,
 	return -1;
 }
 
+static time_t time_of(const ASN1_TIME *t)
+{
+	struct tm tm;
+	if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+		return (time_t)-1;
+	return timegm(&tm);
+}
+
+/* libpq's verify_cb (fe-secure-openssl.c) returns ok unchanged; so does
+ * this one. It only notes, while OpenSSL still holds the CRL it read
+ * (check_cert clears current_crl when it returns), when that CRL says the
+ * certificate was revoked. */
+static int note_revocation(int ok, X509_STORE_CTX *vctx)
+{
+	time_t *revoked_at = X509_STORE_CTX_get_app_data(vctx);
+	X509_CRL *crl = X509_STORE_CTX_get0_current_crl(vctx);
+	X509 *cur = X509_STORE_CTX_get_current_cert(vctx);
+	X509_REVOKED *rev = NULL;
+	if (!ok && revoked_at && crl && cur &&
+	    X509_STORE_CTX_get_error(vctx) == X509_V_ERR_CERT_REVOKED &&
+	    X509_CRL_get0_by_cert(crl, &rev, cur) > 0 && rev)
+		*revoked_at = time_of(X509_REVOKED_get0_revocationDate(rev));
+	return ok;
+}
+
 /* X509_verify_cert as the handshake runs it; the error, depth and subject
- * of the certificate it concerns when the chain is refused. */
+ * of the certificate it concerns when the chain is refused, and when a
+ * revoked one was revoked. */
 static int verify(SSL_CTX *ctx, X509 *leaf, STACK_OF(X509) *rest, time_t at,
-		  int *depth, char **subject)
+		  int *depth, char **subject, time_t *revoked_at)
 {
 	X509_STORE_CTX *vctx = X509_STORE_CTX_new();
 	int err = X509_V_ERR_UNSPECIFIED;
 	if (!vctx || !X509_STORE_CTX_init(vctx, SSL_CTX_get_cert_store(ctx), leaf, rest))
 		goto out;
+	X509_STORE_CTX_set_app_data(vctx, revoked_at);
+	X509_STORE_CTX_set_verify_cb(vctx, note_revocation);
 	/* ssl_verify_cert_chain: the server's defaults, the SSL's params,
 	 * the security level as the auth level */
 	X509_STORE_CTX_set_default(vctx, "ssl_server");
@@ -290,9 +321,15 @@ void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_fac
 {
 	free(tr->chain_error);
 	tr->chain_error = NULL;
+	free(tr->chain_subject);
+	tr->chain_subject = NULL;
+	tr->chain_depth = -1;
+	tr->revoked_at = (time_t)-1;
 	tr->chain_code = CHAIN_FAIL_NONE;
 	tr->chain_gap = CHAIN_GAP_NONE;
 	tr->chain_ok = -1;
+	tr->crl_checked = -1;
+	tr->security_level = -1;
 	bool system = tr->source == ROOTCERT_SYSTEM;
 	if (nchain == 0 || !tr->rootcert || (!tr->rootcert_exists && !system))
 		return;
@@ -303,6 +340,7 @@ void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_fac
 	pthread_mutex_lock(&stores_lock);
 	tr->rootcert_certs = system ? -1 : s->ctx ? s->ncerts : -1;
 	int nanchors = s->nanchors;
+	tr->crl_checked = s->ctx && s->crl_checked;
 	char *error = s->error ? xstrdup(s->error) : NULL;
 	pthread_mutex_unlock(&stores_lock);
 	tr->security_level = ctx ? SSL_CTX_get_security_level(ctx) : -1;
@@ -327,7 +365,7 @@ void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_fac
 	} else {
 		int depth = -1;
 		char *subject = NULL;
-		int err = verify(ctx, leaf, rest, at, &depth, &subject);
+		int err = verify(ctx, leaf, rest, at, &depth, &subject, &tr->revoked_at);
 		if (err == X509_V_OK) {
 			tr->chain_ok = 1;
 		} else {
@@ -341,6 +379,9 @@ void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_fac
 			char *where = xasprintf("depth %d: %s", depth, subject ? subject : "?");
 			fail(tr, c, gap, X509_verify_cert_error_string(err), where);
 			free(where);
+			tr->chain_depth = depth;
+			tr->chain_subject = subject;
+			subject = NULL;
 		}
 		free(subject);
 	}

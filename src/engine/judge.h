@@ -10,10 +10,12 @@
 #include "engine/inspection.h"
 
 /* Judge chain (as the server sent it, leaf first) against tr->rootcert
- * (a PEM file, or "system" for tr->source ROOTCERT_SYSTEM) at time at
- * (0: now), and fill tr: chain_ok, chain_code, chain_gap, chain_error
- * (OpenSSL's reason with the depth and subject it concerns),
- * rootcert_certs, rootcert_error, security_level. */
+ * (a PEM file, or "system" for tr->source ROOTCERT_SYSTEM) and, with a
+ * root file, tr->crl and tr->crldir, at time at (0: now), and fill tr:
+ * chain_ok, chain_code, chain_gap, chain_error (OpenSSL's reason with the
+ * depth and subject it concerns), chain_depth and chain_subject (the
+ * same, apart), revoked_at, rootcert_certs, rootcert_error, crl_checked,
+ * security_level. */
 void judge_chain(const struct cert_facts *chain, size_t nchain,
 		 struct trust_facts *tr, time_t at);
 

@@ -381,6 +381,14 @@ bool probe_what_if(struct inspection *ins, const char *keyword, const char *valu
 		tr->rootcert_exists = t->rootcert_exists;
 		tr->rootcert_certs = -1;
 		x509_verify_chain(ins, X509_NOW);
+	} else if (!strcmp(keyword, "sslcrl") || !strcmp(keyword, "sslcrldir")) {
+		/* initialize_SSL loads them with the root file (conninfo chose
+		 * which, the default file included): the chain judged again */
+		free(tr->crl);
+		free(tr->crldir);
+		tr->crl = t->sslcrl ? xstrdup(t->sslcrl) : NULL;
+		tr->crldir = t->sslcrldir ? xstrdup(t->sslcrldir) : NULL;
+		x509_verify_chain(ins, X509_NOW);
 	} else if (!strcmp(keyword, "host") && ins->nchain > 0) {
 		free(tr->name_host);
 		free(tr->name_error);

@@ -58,10 +58,10 @@ void probe_cancel(struct probe_run *r);
 void probe_finish(struct probe_run *r);
 
 /* A what-if on captured facts: change one option that needs no new
- * connection (host, sslmode, sslrootcert, sslcert, sslkey) and redo the
- * trust facts it affects (the chain against another root file, the name
- * against another host, other client files) offline. false when keyword
- * needs a new connection. */
+ * connection (host, sslmode, sslrootcert, sslcert, sslkey, sslcrl,
+ * sslcrldir) and redo the trust facts it affects (the chain against
+ * another root file or other CRLs, the name against another host, other
+ * client files) offline. false when keyword needs a new connection. */
 bool probe_what_if(struct inspection *ins, const char *keyword, const char *value);
 
 #endif

@@ -20,9 +20,8 @@ int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
 #define X509_NOW ((time_t)0)
 
 /* Verify ins->chain against ins->trust.rootcert (a PEM file, as libpq's
- * SSL_CTX_load_verify_locations reads it) at time now, and fill
- * ins->trust.chain_ok / chain_code / chain_gap / chain_error /
- * rootcert_certs / rootcert_error. */
+ * SSL_CTX_load_verify_locations reads it) and the CRLs of ins->trust.crl
+ * and crldir at time now, and fill ins->trust as judge_chain does. */
 void x509_verify_chain(struct inspection *ins, time_t now);
 /* The same for any chain and trust source: tr->rootcert, source and
  * rootcert_exists are the input; the rest of *tr is the result. The

@@ -126,6 +126,7 @@ void clients_ctx_init(struct clients_ctx *c, const struct inspection *ins,
 void clients_ctx_free(struct clients_ctx *c)
 {
 	free(c->local.chain_error);
+	free(c->local.chain_subject);
 	free(c->local.rootcert_error);
 	free(c->local.name_error);
 	free(c->local.name_host);

@@ -95,6 +95,10 @@ struct topic_ctx {
 	const struct provider_match *prov;
 	time_t now;
 	bool slow; /* a server-slow finding was made for a startup answer */
+	/* the certificate of the chain as sent whose weak key or digest
+	 * OpenSSL refused (weak-key, weak-digest), -1 none: cert_findings
+	 * does not tell it again */
+	int weak_key_at, weak_digest_at;
 };
 
 /* Reaching the server, and its answer to the SSLRequest. */
@@ -212,8 +216,10 @@ static void trust_findings(struct flist *l, struct topic_ctx *x)
 		      ins->nchain ? ins->chain[0].issuer : "an intermediate CA"),
 		    S("On the server, put the intermediate after the leaf in ssl_cert_file; or "
 		      "add the intermediate to the client's root file."));
-	} else if (ins->nchain > 0 && (fail == CHAIN_FAIL_ISSUER_UNKNOWN || fail == CHAIN_FAIL_NOT_CA ||
-				       fail == CHAIN_FAIL_ROOT_UNREADABLE)) {
+	} else if (ins->nchain > 0 &&
+		   (fail == CHAIN_FAIL_ISSUER_UNKNOWN || fail == CHAIN_FAIL_ISSUER_MISSING ||
+		    fail == CHAIN_FAIL_SELF_SIGNED || fail == CHAIN_FAIL_SELF_SIGNED_IN_CHAIN ||
+		    fail == CHAIN_FAIL_NOT_CA || fail == CHAIN_FAIL_ROOT_UNREADABLE)) {
 		const struct cert_facts *top = &ins->chain[ins->nchain - 1];
 		add(l, "untrusted-root", SEV_ERROR, S("The chain does not lead to the root file"),
 		    S("The chain ends at %s (issued by %s); the root file %s holds no certificate "
@@ -222,6 +228,247 @@ static void trust_findings(struct flist *l, struct topic_ctx *x)
 		      tr->rootcert ? tr->rootcert : "", tr->chain_error ? tr->chain_error : ""),
 		    S("Use a root file with the certificate of \"%s\" (the CA that issued the "
 		      "chain's top).", top->self_signed ? top->subject : top->issuer));
+	}
+}
+
+/* OpenSSL's security levels (SSL_CTX_set_security_level): the bits of
+ * security a key or digest must give at each, and the RSA and EC key
+ * sizes that give them (ssl_security_default_callback, and
+ * X509_VERIFY_PARAM_set_auth_level for a chain). */
+static const struct {
+	int bits, rsa, ec;
+} levels[] = { { 0, 0, 0 },	   { 80, 1024, 160 },	{ 112, 2048, 224 },
+	       { 128, 3072, 256 }, { 192, 7680, 384 }, { 256, 15360, 512 } };
+
+static bool level_known(int level)
+{
+	return level >= 0 && level < (int)(sizeof(levels) / sizeof(*levels));
+}
+
+/* How the security level decides, for the detail of a weak key or digest. */
+static char *level_words(int level)
+{
+	if (!level_known(level))
+		return S("the security level of the system's OpenSSL configuration, which libpq's "
+			 "SSL_CTX inherits,");
+	return S("OpenSSL security level %d (the system's OpenSSL configuration, which libpq's "
+		 "SSL_CTX inherits: at least %d bits of security, RSA %d or EC %d bits)",
+		 level, levels[level].bits, levels[level].rsa, levels[level].ec);
+}
+
+/* A key that passes the level: RSA 2048+ or ECDSA P-256, larger when the
+ * level asks for more. */
+static char *strong_key(int level)
+{
+	int rsa = level_known(level) && levels[level].rsa > 2048 ? levels[level].rsa : 2048;
+	int ec = level_known(level) && levels[level].ec > 256 ? levels[level].ec : 256;
+	return S("an RSA key of %d bits or more, or an ECDSA %s key", rsa,
+		 ec <= 256 ? "P-256" : ec <= 384 ? "P-384" : "P-521");
+}
+
+/* The certificate OpenSSL refused, as the chain sent it (NULL when it is
+ * beyond, e.g. the root from the root file), and its name for the texts:
+ * its subject at its depth. */
+static const struct cert_facts *refused_cert(const struct inspection *ins, char **name)
+{
+	const struct trust_facts *tr = &ins->trust;
+	const struct cert_facts *c = tr->chain_depth >= 0 && (size_t)tr->chain_depth < ins->nchain ?
+					     &ins->chain[tr->chain_depth] :
+					     NULL;
+	const char *subject = tr->chain_subject ? tr->chain_subject :
+			      c && c->subject	? c->subject :
+						  NULL;
+	if (tr->chain_depth < 0)
+		*name = S("%s", subject ? subject : "a certificate of the chain");
+	else
+		*name = S("%s (depth %d%s)", subject ? subject : "a certificate", tr->chain_depth,
+			  tr->chain_depth == 0 ? ", the server's own" : "");
+	return c;
+}
+
+/* The CRL files libpq loaded, for the texts. */
+static char *crl_files(const struct trust_facts *tr)
+{
+	if (tr->crl && tr->crldir)
+		return S("sslcrl %s and sslcrldir %s", tr->crl, tr->crldir);
+	if (tr->crldir)
+		return S("sslcrldir %s", tr->crldir);
+	return S("sslcrl %s", tr->crl ? tr->crl : "(unknown)");
+}
+
+/* OpenSSL's check_purpose_ssl_server takes no EKU, serverAuth, or one of
+ * the two old SGC purposes (as x509.c does). */
+static bool eku_for_server(const struct cert_facts *c)
+{
+	bool ok = c->next_key_usage == 0;
+	for (int i = 0; i < c->next_key_usage; i++) {
+		const char *e = c->ext_key_usage[i];
+		ok |= !strcmp(e, "serverAuth") || !strcmp(e, "2.16.840.1.113730.4.1") ||
+		      !strcmp(e, "1.3.6.1.4.1.311.10.3.3");
+	}
+	return ok;
+}
+
+/* A weak key or digest, as X509_verify_cert refuses it at the auth level
+ * ssl_verify_cert_chain sets from the security level. */
+static void weak_findings(struct flist *l, struct topic_ctx *x, enum chain_failure fail)
+{
+	const struct inspection *ins = x->ins;
+	const struct trust_facts *tr = &ins->trust;
+	char *name;
+	const struct cert_facts *c = refused_cert(ins, &name);
+	char *level = level_words(tr->security_level);
+	const char *lower = " Lowering the level (CipherString = DEFAULT:@SECLEVEL=N in the system's "
+			    "openssl.cnf, or OPENSSL_CONF) would only hide it on this client.";
+
+	if (fail == CHAIN_FAIL_MD_WEAK) {
+		add(l, "weak-digest", SEV_ERROR, S("Certificate signed with a weak digest"),
+		    S("OpenSSL refuses the chain: %s is signed with %s, a digest too weak for %s. "
+		      "libpq fails every mode that verifies the chain (\"certificate verify "
+		      "failed\").",
+		      name, c && c->signature ? c->signature : "a weak digest (SHA-1 or MD5)", level),
+		    S("Have the CA reissue %s signed with SHA-256 (or stronger).%s", name, lower));
+		x->weak_digest_at = c ? tr->chain_depth : -1;
+	} else {
+		bool ca = fail == CHAIN_FAIL_CA_KEY_WEAK;
+		char *strong = strong_key(tr->security_level);
+		add(l, "weak-key", SEV_ERROR, S("Certificate key too weak"),
+		    S("OpenSSL refuses the chain: %s%s has a key (%s) too weak for %s. libpq fails "
+		      "every mode that verifies the chain (\"certificate verify failed\").",
+		      ca ? "the CA certificate " : "", name,
+		      c && c->key ? c->key : "size not known", level),
+		    ca ? S("Reissue the CA certificate %s with %s, and the certificates it signed "
+			   "under it.%s", name, strong, lower) :
+			 S("Reissue %s with %s.%s", name, strong, lower));
+		x->weak_key_at = c ? tr->chain_depth : -1;
+		free(strong);
+	}
+	free(level);
+	free(name);
+}
+
+/* A certificate OpenSSL will not take for a TLS server
+ * (X509_PURPOSE_SSL_SERVER: the leaf's keyUsage and extendedKeyUsage, a
+ * CA's basicConstraints, keyUsage and extendedKeyUsage). A leaf whose EKU
+ * leaves out serverAuth is no-server-auth's (chain_findings). */
+static void purpose_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct inspection *ins = x->ins;
+	char *name;
+	const struct cert_facts *c = refused_cert(ins, &name);
+
+	if (ins->trust.chain_depth == 0 && c && !eku_for_server(c)) {
+		free(name);
+		return;
+	}
+	struct strbuf usage = STRBUF_INIT;
+	for (int i = 0; c && i < c->nkey_usage; i++)
+		sb_addf(&usage, "%s%s", usage.len ? ", " : "keyUsage ", c->key_usage[i]);
+	for (int i = 0; c && i < c->next_key_usage; i++)
+		sb_addf(&usage, "%s%s", i ? ", " : usage.len ? "; extendedKeyUsage " :
+							    "extendedKeyUsage ",
+			c->ext_key_usage[i]);
+	add(l, "cert-purpose", SEV_ERROR, S("Certificate not usable for a TLS server"),
+	    S("OpenSSL refuses %s for a TLS server (unsupported certificate purpose)%s%s. libpq "
+	      "fails every mode that verifies the chain.",
+	      name, usage.len ? ": it has " : "", sb_str(&usage)),
+	    ins->trust.chain_depth > 0 ?
+		    S("Reissue the CA certificate %s with basicConstraints CA:TRUE, keyUsage "
+		      "keyCertSign, and no extendedKeyUsage or one that includes serverAuth.",
+		      name) :
+		    S("Reissue %s with extendedKeyUsage serverAuth (or none) and keyUsage "
+		      "digitalSignature (with keyEncipherment for an RSA key).",
+		      name));
+	sb_free(&usage);
+	free(name);
+}
+
+/* Revocation, as OpenSSL checks it once initialize_SSL loaded CRLs
+ * (X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL: every certificate
+ * of the chain, each against its issuer's CRL). */
+static void crl_findings(struct flist *l, struct topic_ctx *x, enum chain_failure fail)
+{
+	const struct inspection *ins = x->ins;
+	const struct trust_facts *tr = &ins->trust;
+	char *name, *files = crl_files(tr);
+	const struct cert_facts *c = refused_cert(ins, &name);
+	const char *issuer = c && c->issuer ? c->issuer : "its issuer";
+
+	if (fail == CHAIN_FAIL_REVOKED) {
+		char since[48] = "";
+		struct tm tm;
+		if (tr->revoked_at != (time_t)-1 && gmtime_r(&tr->revoked_at, &tm))
+			strftime(since, sizeof(since), " since %Y-%m-%d %H:%M:%S UTC", &tm);
+		add(l, "cert-revoked", SEV_ERROR, S("Certificate revoked"),
+		    S("%s is revoked%s: its issuer's CRL (in %s) lists %s%s. OpenSSL refuses the "
+		      "chain, and libpq every mode that verifies it.",
+		      name, since, files, c && c->serial ? "its serial " : "it",
+		      c && c->serial ? c->serial : ""),
+		    S("The server needs a new certificate: have the CA issue one, install it as "
+		      "ssl_cert_file (with its intermediates) and reload PostgreSQL. If the "
+		      "revocation is a mistake, only the CA can publish a CRL without it."));
+	} else if (fail == CHAIN_FAIL_CRL_MISSING) {
+		add(l, "crl-missing", SEV_ERROR, S("No CRL for a level of the chain"),
+		    S("With CRLs loaded, libpq has OpenSSL check every certificate of the chain "
+		      "against its issuer's CRL, and %s holds none from %s, the issuer of %s: the "
+		      "chain is refused.", files, issuer, name),
+		    S("Add the CRL of %s to the CRLs (concatenated PEM in the sslcrl file; in "
+		      "sslcrldir, named by hash as openssl rehash names them), or, if revocation "
+		      "is not to be checked, drop sslcrl and sslcrldir (and ~/.postgresql/root.crl).",
+		      issuer));
+	} else if (fail == CHAIN_FAIL_CRL_EXPIRED || fail == CHAIN_FAIL_CRL_NOT_YET_VALID) {
+		bool expired = fail == CHAIN_FAIL_CRL_EXPIRED;
+		add(l, "crl-stale", SEV_ERROR,
+		    expired ? S("A CRL has expired") : S("A CRL is not valid yet"),
+		    S("The CRL from %s (checking %s, in %s) %s: OpenSSL refuses the chain rather "
+		      "than trust it.", issuer, name, files,
+		      expired ? "is past its nextUpdate" :
+				"starts (thisUpdate) in the future: a clock problem, or a CRL "
+				"issued ahead"),
+		    expired ? S("Renew the CRL: fetch %s's current one and replace it in the CRL "
+				"files; CRLs expire at their nextUpdate, so refresh them on a "
+				"schedule.", issuer) :
+			      S("Check the clocks (NTP) of this client and of the CA; or replace "
+				"the CRL with one already in force."));
+	} else if (fail == CHAIN_FAIL_CRL_SIGNATURE) {
+		add(l, "crl-invalid", SEV_ERROR, S("A CRL does not verify"),
+		    S("The CRL from %s (checking %s, in %s) is not signed by that issuer's key "
+		      "(another CA of the same name, or a damaged file): OpenSSL refuses the chain.",
+		      issuer, name, files),
+		    S("Replace it with the CRL %s publishes.", issuer));
+	}
+	free(files);
+	free(name);
+}
+
+/* OpenSSL's reason for refusing the chain, where a fix depends on it:
+ * keys and digests under the security level, the purpose, revocation. */
+static void refusal_findings(struct flist *l, struct topic_ctx *x)
+{
+	const struct trust_facts *tr = &x->ins->trust;
+	enum chain_gap gap;
+	enum chain_failure fail = facts_chain_failure(tr, &gap);
+
+	if (tr->chain_ok != 0)
+		return;
+	switch (fail) {
+	case CHAIN_FAIL_EE_KEY_WEAK:
+	case CHAIN_FAIL_CA_KEY_WEAK:
+	case CHAIN_FAIL_MD_WEAK:
+		weak_findings(l, x, fail);
+		break;
+	case CHAIN_FAIL_PURPOSE:
+		purpose_findings(l, x);
+		break;
+	case CHAIN_FAIL_REVOKED:
+	case CHAIN_FAIL_CRL_MISSING:
+	case CHAIN_FAIL_CRL_EXPIRED:
+	case CHAIN_FAIL_CRL_NOT_YET_VALID:
+	case CHAIN_FAIL_CRL_SIGNATURE:
+		crl_findings(l, x, fail);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -499,12 +746,13 @@ static void cert_findings(struct flist *l, struct topic_ctx *x)
 			      (long)((c->not_after - now) / 86400)),
 			    S("Renew it now; clients that verify will fail the day it expires."));
 		if (c->signature && (contains(c->signature, "SHA1") || contains(c->signature, "MD5")) &&
-		    !c->self_signed)
+		    !c->self_signed && (int)i != x->weak_digest_at)
 			add(l, "sha1-signature", SEV_WARNING, S("SHA-1 signature"),
 			    S("%s is signed with %s, which modern TLS stacks refuse.", who, c->signature),
 			    S("Reissue it with a SHA-256 signature."));
 		unsigned bits = 0;
-		if (c->key && sscanf(c->key, "RSA %u", &bits) == 1 && bits < 2048)
+		if (c->key && sscanf(c->key, "RSA %u", &bits) == 1 && bits < 2048 &&
+		    (int)i != x->weak_key_at)
 			add(l, "short-key", SEV_WARNING, S("Short RSA key"),
 			    S("%s has a %u-bit RSA key; 2048 bits is the minimum others accept.", who, bits),
 			    S("Reissue it with a 2048-bit (or larger) RSA key, or an ECDSA P-256 key."));
@@ -541,17 +789,10 @@ static void chain_findings(struct flist *l, struct topic_ctx *x)
 		add(l, "huge-subject", SEV_WARNING, S("A huge certificate subject"),
 		    S("The server's certificate subject is %zu bytes long.", strlen(leaf->subject)),
 		    S("Reissue it with an ordinary subject (a CN and an O)."));
-	/* OpenSSL's check_purpose_ssl_server also takes the two old SGC
-	 * purposes, as x509.c does */
-	bool eku_ok = leaf->next_key_usage == 0;
 	struct strbuf ekus = STRBUF_INIT;
-	for (int i = 0; i < leaf->next_key_usage; i++) {
-		const char *e = leaf->ext_key_usage[i];
-		eku_ok |= !strcmp(e, "serverAuth") || !strcmp(e, "2.16.840.1.113730.4.1") ||
-			  !strcmp(e, "1.3.6.1.4.1.311.10.3.3");
-		sb_addf(&ekus, "%s%s", i ? ", " : "", e);
-	}
-	if (!eku_ok)
+	for (int i = 0; i < leaf->next_key_usage; i++)
+		sb_addf(&ekus, "%s%s", i ? ", " : "", leaf->ext_key_usage[i]);
+	if (!eku_for_server(leaf))
 		add(l, "no-server-auth", SEV_ERROR, S("Certificate not for TLS servers"),
 		    S("The server's certificate allows only %s (extended key usage), not "
 		      "serverAuth; OpenSSL (libpq) and the other stacks refuse it for a server.",
@@ -574,10 +815,10 @@ static void gss_findings(struct flist *l, struct topic_ctx *x)
 
 /* The topics, in the order their findings are listed. */
 static void (*const topics[])(struct flist *, struct topic_ctx *) = {
-	reach_findings,	    tls_findings,     trust_findings,	  name_findings,
-	provider_findings,  downgrade_findings, hba_findings,	  answer_findings,
-	handshake_findings, startup_findings, binding_findings, direct_findings,
-	cert_findings,	    chain_findings,   gss_findings,
+	reach_findings,	    tls_findings,     trust_findings,	  refusal_findings,
+	name_findings,	    provider_findings, downgrade_findings, hba_findings,
+	answer_findings,    handshake_findings, startup_findings, binding_findings,
+	direct_findings,    cert_findings,    chain_findings,	  gss_findings,
 };
 
 void explain_findings(const struct inspection *ins, const struct verdict *modes,
@@ -585,7 +826,7 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		      struct finding **out, int *n)
 {
 	struct flist l = { NULL, 0 };
-	struct topic_ctx x = { ins, modes, o, prov, time(NULL), false };
+	struct topic_ctx x = { ins, modes, o, prov, time(NULL), false, -1, -1 };
 
 	for (size_t i = 0; i < sizeof(topics) / sizeof(*topics); i++)
 		topics[i](&l, &x);

@@ -892,6 +892,7 @@ void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o
 			free(r.trust.crl);
 			free(r.trust.crldir);
 			free(r.trust.chain_error);
+			free(r.trust.chain_subject);
 			free(r.trust.name_error);
 			free(r.trust.client_files_error);
 		}

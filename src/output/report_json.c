@@ -183,6 +183,21 @@ static json_t *tls_json(const struct tls_facts *f)
 	return o;
 }
 
+/* The CRL files libpq would load with the root file, and whether OpenSSL
+ * checked revocation with them; null when none is known. */
+static json_t *crl_json(const struct trust_facts *t)
+{
+	if (!t->crl && !t->crldir && t->crl_checked < 0)
+		return json_null();
+	return json_pack("{s:o, s:o, s:o}", "file", js(t->crl), "dir", js(t->crldir),
+			 "checked", jtri(t->crl_checked));
+}
+
+static json_t *jint_or_null(int v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
 static json_t *trust_json(const struct trust_facts *t)
 {
 	json_t *o = json_object();
@@ -190,12 +205,15 @@ static json_t *trust_json(const struct trust_facts *t)
 	json_object_set_new(o, "rootcert_source",
 			    json_string(rootcert_source_name(t->source)));
 	json_object_set_new(o, "rootcert_exists", json_boolean(t->rootcert_exists));
-	json_object_set_new(o, "rootcert_certs", t->rootcert_certs < 0 ?
-							 json_null() :
-							 json_integer(t->rootcert_certs));
+	json_object_set_new(o, "rootcert_certs", jint_or_null(t->rootcert_certs));
 	json_object_set_new(o, "rootcert_error", js(t->rootcert_error));
+	json_object_set_new(o, "crl", crl_json(t));
+	json_object_set_new(o, "security_level", jint_or_null(t->security_level));
 	json_object_set_new(o, "chain_ok", jtri(t->chain_ok));
 	json_object_set_new(o, "chain_error", js(t->chain_error));
+	json_object_set_new(o, "chain_depth", jint_or_null(t->chain_depth));
+	json_object_set_new(o, "chain_subject", js(t->chain_subject));
+	json_object_set_new(o, "revoked_at", jtime(t->revoked_at));
 	json_object_set_new(o, "name_checked", json_boolean(t->name_checked > 0));
 	json_object_set_new(o, "name_ok", jtri(t->name_ok));
 	json_object_set_new(o, "name_error", js(t->name_error));
@@ -389,6 +407,14 @@ static int rint_or_unknown(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 	return json_is_integer(v) ? (int)json_integer_value(v) : -1;
+}
+
+/* An integer from lo to hi, or -1 (unknown) for anything else. */
+static int rint_in(json_t *o, const char *key, int lo, int hi)
+{
+	json_t *v = json_object_get(o, key);
+	json_int_t i = json_is_integer(v) ? json_integer_value(v) : -1;
+	return i >= lo && i <= hi ? (int)i : -1;
 }
 
 static char **rlist(json_t *o, const char *key, int *n)
@@ -649,9 +675,21 @@ static void load_trust(json_t *tr, struct trust_facts *f, enum rootcert_source s
 	f->rootcert_exists = json_is_true(json_object_get(tr, "rootcert_exists"));
 	f->rootcert_certs = rint_or_unknown(tr, "rootcert_certs");
 	f->rootcert_error = rs(tr, "rootcert_error");
+	json_t *crl = json_object_get(tr, "crl");
+	if (json_is_object(crl)) {
+		f->crl = rs(crl, "file");
+		f->crldir = rs(crl, "dir");
+		f->crl_checked = rtri(crl, "checked");
+	}
+	/* OpenSSL's levels are 0 to 5; a chain's depth is bounded by the
+	 * number of certificates an event log can hold */
+	f->security_level = rint_in(tr, "security_level", 0, 5);
 	f->chain_ok = rtri(tr, "chain_ok");
 	f->chain_error = rs(tr, "chain_error");
 	f->chain_code = facts_chain_failure_parse(f->chain_error, &f->chain_gap);
+	f->chain_depth = rint_in(tr, "chain_depth", 0, 1 << 20);
+	f->chain_subject = rs(tr, "chain_subject");
+	f->revoked_at = parse_time(tr, "revoked_at");
 	f->name_checked = json_is_true(json_object_get(tr, "name_checked"));
 	f->name_ok = rtri(tr, "name_ok");
 	f->name_error = rs(tr, "name_error");
@@ -689,6 +727,8 @@ int report_json_load(const char *path, struct inspection *ins,
 	load_tls(json_object_get(root, "tls"), &ins->tls);
 	load_tls(json_object_get(root, "direct_tls"), &ins->direct_tls);
 	load_trust(json_object_get(root, "trust"), &ins->trust, ins->target.rootcert_source);
+	/* the target's CRL files are kept once, with the trust facts */
+	conninfo_target_set_crl(&ins->target, ins->trust.crl, ins->trust.crldir);
 	json_decref(root);
 	return 0;
 }

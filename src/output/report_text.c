@@ -349,6 +349,44 @@ static void chain(FILE *out, const struct inspection *ins)
 		cert(out, i, &ins->chain[i]);
 }
 
+/* The CRLs initialize_SSL loads with a root file, and the security level
+ * OpenSSL judged at; nothing for a log that does not know them. */
+static void trust_config(FILE *out, const struct trust_facts *tr)
+{
+	if (tr->crl || tr->crldir || tr->crl_checked >= 0) {
+		put(out, "CRL file", tr->crl);
+		put(out, "CRL directory", tr->crldir);
+		put(out, "CRL checked",
+		    tr->crl_checked < 0 ? "unknown (the chain was not judged)" :
+		    tr->crl_checked	? "yes (every certificate's revocation, CRL_CHECK_ALL)" :
+		    tr->source == ROOTCERT_SYSTEM ? "no (not with sslrootcert=system)" :
+		    tr->crl || tr->crldir ? "no (none loaded; libpq goes on without)" :
+					    "no (no CRL file or directory)");
+	}
+	if (tr->security_level >= 0) {
+		char buf[80];
+		snprintf(buf, sizeof(buf), "%d (OpenSSL's, from the system's configuration)",
+			 tr->security_level);
+		put(out, "security level", buf);
+	}
+}
+
+/* The certificate OpenSSL refused, and when a revoked one was revoked. */
+static void trust_refused(FILE *out, const struct trust_facts *tr)
+{
+	if (tr->chain_depth >= 0) {
+		char *subj = sanitize(tr->chain_subject ? tr->chain_subject : "?");
+		fprintf(out, "  %-22s depth %d: %s\n", "refused certificate", tr->chain_depth,
+			subj);
+		free(subj);
+	}
+	if (tr->revoked_at != (time_t)-1) {
+		char when[32];
+		report_iso_time(tr->revoked_at, when, sizeof(when));
+		put(out, "revoked since", when);
+	}
+}
+
 static void trust(FILE *out, const struct trust_facts *tr)
 {
 	fputs("\nTrust\n", out);
@@ -357,10 +395,12 @@ static void trust(FILE *out, const struct trust_facts *tr)
 	put(out, "root file exists", tr->rootcert_exists ? "yes" : "no");
 	if (tr->rootcert_error)
 		put(out, "root file problem", tr->rootcert_error);
+	trust_config(out, tr);
 	put(out, "chain verifies", tr->chain_ok < 0 ? "not checked" :
 				   tr->chain_ok ? "yes" : "no");
 	if (tr->chain_error)
 		put(out, "chain error", tr->chain_error);
+	trust_refused(out, tr);
 	put(out, "host name matches", tr->name_ok < 0 ? "not checked" :
 				      tr->name_ok ? "yes" : "no");
 	if (tr->name_error)

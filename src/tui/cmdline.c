@@ -95,7 +95,7 @@ void cmdline_open(struct tui *t, const char *a)
 /* completion: command names, set keys, values, file names */
 static const char *const set_keys[] = { "host", "hostaddr", "port", "user", "dbname",
 					"sslmode", "sslrootcert", "sslcert", "sslkey",
-					"libpq-version", NULL };
+					"sslcrl", "sslcrldir", "libpq-version", NULL };
 static const char *const modes_list[] = { "disable", "allow", "prefer", "require",
 					  "verify-ca", "verify-full", NULL };
 static const char *const save_kinds[] = { "report", "json", "events", NULL };
@@ -154,7 +154,8 @@ static char **complete(const char *text, int start, int end)
 		complete_from = save_kinds;
 	} else if ((!strcmp(w1, "save") && words == 2) || !strcmp(w1, "export-chain") ||
 		   (!strcmp(w1, "set") && words == 2 &&
-		    (!strcmp(w2, "sslrootcert") || !strcmp(w2, "sslcert") || !strcmp(w2, "sslkey")))) {
+		    (!strcmp(w2, "sslrootcert") || !strcmp(w2, "sslcert") || !strcmp(w2, "sslkey") ||
+		     !strcmp(w2, "sslcrl") || !strcmp(w2, "sslcrldir")))) {
 		rl_attempted_completion_over = 0;
 		return NULL; /* file names */
 	} else {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* view_chain: the pane of the certificate chain as the server sent it
- * (subject, issuer, the leaf's names, validity and key), whether it
- * verifies against the root file, and how verify-full compares the host
+ * (subject, issuer, the leaf's names, validity and key, a mark on the one
+ * OpenSSL refused), whether it verifies against the root file and with
+ * which CRLs and security level, and how verify-full compares the host
  * with the leaf's names. It draws the inspection's trust facts as they
  * are; it verifies nothing. */
 #include "config.h"
@@ -30,16 +31,19 @@ static void draw_names(const struct cert_facts *c, int y, int x, int w)
 	sb_free(&sb);
 }
 
-/* Certificate i of the chain, indented by its depth. Returns the next row. */
-static int draw_cert(struct tui *t, const struct cert_facts *c, size_t i, int y, int x,
-		     int w, int end)
+/* Certificate i of the chain, indented by its depth, marked when it is
+ * the one OpenSSL refused. Returns the next row. */
+static int draw_cert(struct tui *t, const struct cert_facts *c, size_t i, bool refused,
+		     int y, int x, int w, int end)
 {
 	char buf[1024];
 	char *subj = sanitize(c->subject), *iss = sanitize(c->issuer);
-	snprintf(buf, sizeof(buf), "%*s%s[%zu] %s%s", (int)(2 * i), "",
-		 i ? (t->utf8 ? "\u2514\u2500" : "`-") : "", i, subj,
-		 c->ca == 1 ? " (CA)" : "");
-	tui_put(y++, x + 1, w - 1, buf, i == 0 ? A_BOLD : A_NORMAL);
+	snprintf(buf, sizeof(buf), "%*s%s[%zu] %s%s%s", (int)(2 * i), "",
+		 i ? (t->utf8 ? "\u2514\u2500" : "`-") : "", i,
+		 refused ? (t->utf8 ? "\u2718 " : "X ") : "", subj, c->ca == 1 ? " (CA)" : "");
+	tui_put(y++, x + 1, w - 1, buf,
+		(i == 0 ? A_BOLD : A_NORMAL) |
+			(refused ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL));
 	snprintf(buf, sizeof(buf), "%*s    issuer %s", (int)(2 * i), "", iss);
 	tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
 	free(subj);
@@ -56,8 +60,35 @@ static int draw_cert(struct tui *t, const struct cert_facts *c, size_t i, int y,
 	return y;
 }
 
-/* Whether the chain verifies against the root file, and which file that
- * is. Returns the next row. */
+/* The CRLs loaded with the root file and OpenSSL's security level, on one
+ * row, when the inspection knows them (a log older than these facts does
+ * not). */
+static void trust_config(const struct trust_facts *tr, char *buf, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (tr->security_level >= 0)
+		sb_addf(&sb, "security level %d", tr->security_level);
+	const char *sep = sb.len ? "; " : "";
+	if (tr->crl || tr->crldir) {
+		sb_addf(&sb, "%sCRL %s", sep,
+			tr->crl_checked > 0  ? "checked: " :
+			tr->crl_checked == 0 ? "not loaded: " :
+					       "");
+		if (tr->crl)
+			sb_adds(&sb, tr->crl);
+		if (tr->crldir)
+			sb_addf(&sb, "%sdir %s", tr->crl ? ", " : "", tr->crldir);
+	} else if (tr->crl_checked >= 0) {
+		sb_addf(&sb, "%sno CRL", sep);
+	}
+	char *clean = sanitize(sb_str(&sb));
+	snprintf(buf, n, "%s%s", *clean ? "  " : "", clean);
+	free(clean);
+	sb_free(&sb);
+}
+
+/* Whether the chain verifies against the root file, which file that is,
+ * with which CRLs and at which security level. Returns the next row. */
 static int draw_trust(struct tui *t, const struct trust_facts *tr, int y, int x, int w,
 		      int end)
 {
@@ -73,6 +104,9 @@ static int draw_trust(struct tui *t, const struct trust_facts *tr, int y, int x,
 		 tr->rootcert_exists ? "" : ", absent", root);
 	free(root);
 	tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
+	trust_config(tr, buf, sizeof(buf));
+	if (*buf && y < end - 3)
+		tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
 	if (tr->chain_error && y < end - 1) {
 		char *ce = sanitize(tr->chain_error);
 		y += tui_wrap(y, x + 3, w - 3, 2, ce, A_NORMAL);
@@ -109,7 +143,8 @@ void view_chain(struct tui *t, int y0, int x, int h, int w)
 	if (ins->nchain == 0)
 		tui_put(y++, x + 1, w - 1, "no certificate was received", A_NORMAL);
 	for (size_t i = 0; i < ins->nchain && y < end - 4; i++)
-		y = draw_cert(t, &ins->chain[i], i, y, x, w, end);
+		y = draw_cert(t, &ins->chain[i], i, ins->trust.chain_depth == (int)i, y, x, w,
+			      end);
 	if (y < end - 2)
 		y = draw_trust(t, &ins->trust, y, x, w, end);
 	if (y < end)

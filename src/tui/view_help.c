@@ -10,8 +10,8 @@ void view_help(struct tui *t, int y0, int h)
 {
 	static const char *const lines[] = {
 		"  :connect TARGET      :set KEY VALUE (host hostaddr port user dbname sslmode",
-		"  sslrootcert sslcert sslkey libpq-version)   :save report|json|events FILE",
-		"  :export-chain FILE   :rerun   :step   :help   :quit",
+		"  sslrootcert sslcert sslkey sslcrl sslcrldir libpq-version)   :rerun   :step",
+		"  :save report|json|events FILE   :export-chain FILE   :help   :quit",
 	};
 	int y = y0;
 	tui_put(y++, 0, COLS, " Keys (each is a named command; the : line takes the names too)",

@@ -51,5 +51,5 @@ assert_jq "$T/noroot16.json" '.modes["verify-ca"].error | split("\n")[1]' \
 rc=0
 "$PGI" --replay "$LOG" --port 1 >/dev/null 2>"$T/err" || rc=$?
 assert_eq "replay --port: exit status" "$rc" 2
-assert_contains "replay --port: message" "$(cat "$T/err")" "only --host, --sslmode, --sslrootcert, --sslcert and --sslkey"
+assert_contains "replay --port: message" "$(cat "$T/err")" "only --host, --sslmode, --sslrootcert, --sslcert, --sslkey, --sslcrl and --sslcrldir"
 finish

@@ -15,6 +15,14 @@
 # intermediate).  The LINEs are certtool template lines (cn, dns_name,
 # ip_address, ...); tls_www_server and signing_key are added, and
 # expiration_days unless a LINE sets expiration_date or expiration_days.
+# make_crl DIR NAME CA [REVOKED] [LINE...] writes DIR/NAME.crl, issued by
+# DIR/CA.crt and .key, listing DIR/REVOKED.crt when REVOKED is not empty;
+# the LINEs are certtool template lines (default: next update in 30 days).
+# make_crls DIR adds the CRLs of the root and the intermediate of a DIR made
+# by make_certs (or with those names): root-good, int-good, int-revoking
+# (listing server.crt), int-expired (next update in 2020), and each
+# intermediate one after root-good's in both-good.crl, revoking.crl,
+# expired.crl.
 # Server keys (server.key, selfsigned.key) belong to the postgres user, mode
 # 0600, as the server demands; the others stay with the caller, mode 0600.
 # Needs lib.sh (die, CERTTOOL).  Keys are ECDSA P-256 unless CERT_KEY_TYPE=rsa
@@ -78,6 +86,30 @@ _signed() {
 		--load-privkey "$dir/$name.key" \
 		--load-ca-certificate "$dir/$ca.crt" --load-ca-privkey "$dir/$ca.key" \
 		--template "$dir/$name.tmpl" --outfile "$dir/$name.crt"
+}
+
+make_crl() {
+	local dir=$1 name=$2 ca=$3 revoked=${4:-}
+	shift $(($# < 4 ? $# : 4))
+	printf '%s\n' "${@:-crl_next_update = 30}" "crl_number = 1" >"$dir/$name.crl.tmpl"
+	_certtool "$dir/certtool.log" --generate-crl --load-ca-privkey "$dir/$ca.key" \
+		--load-ca-certificate "$dir/$ca.crt" ${revoked:+--load-certificate "$dir/$revoked.crt"} \
+		--template "$dir/$name.crl.tmpl" --outfile "$dir/$name.crl"
+	chmod 0644 "$dir/$name.crl"
+}
+
+make_crls() {
+	local dir=$1
+	make_crl "$dir" root-good root ""
+	make_crl "$dir" int-good intermediate ""
+	make_crl "$dir" int-revoking intermediate server
+	make_crl "$dir" int-expired intermediate "" \
+		'crl_this_update_date = "2020-01-01 00:00:00 UTC"' \
+		'crl_next_update_date = "2020-02-01 00:00:00 UTC"'
+	cat "$dir/root-good.crl" "$dir/int-good.crl" >"$dir/both-good.crl"
+	cat "$dir/root-good.crl" "$dir/int-revoking.crl" >"$dir/revoking.crl"
+	cat "$dir/root-good.crl" "$dir/int-expired.crl" >"$dir/expired.crl"
+	chmod 0644 "$dir"/*.crl
 }
 
 # Give a server key to the user the server runs as (postgres when we are root).

@@ -50,17 +50,6 @@ leaf() {
 	_server_key_owner "$C/$name.key"
 }
 
-# crl NAME CA [REVOKED] [TEMPLATE LINES]: NAME.crl issued by CA.
-crl() {
-	local name=$1 ca=$2 revoked=$3
-	shift 3
-	printf '%s\n' "${@:-crl_next_update = 30}" "crl_number = 1" >"$C/$name.crl.tmpl"
-	_certtool "$C/certtool.log" --generate-crl --load-ca-privkey "$C/$ca.key" \
-		--load-ca-certificate "$C/$ca.crt" ${revoked:+--load-certificate "$C/$revoked.crt"} \
-		--template "$C/$name.crl.tmpl" --outfile "$C/$name.crl"
-	chmod 0644 "$C/$name.crl"
-}
-
 # serve NAME CHAIN KEY, then agree on each conninfo tail given
 serve() {
 	local name=$1 chain=$2 key=$3
@@ -95,15 +84,7 @@ serve client-leaf "$C/client-leaf.chain.pem" "$C/client-leaf.key" ""
 
 # CRLs for the usual chain: the root's and the intermediate's, one revoking
 # the leaf, one past its next update.
-crl root-good root ""
-crl int-good intermediate ""
-crl int-revoking intermediate server
-crl int-expired intermediate "" 'crl_this_update_date = "2020-01-01 00:00:00 UTC"' \
-	'crl_next_update_date = "2020-02-01 00:00:00 UTC"'
-cat "$C/root-good.crl" "$C/int-good.crl" >"$C/both-good.crl"
-cat "$C/root-good.crl" "$C/int-revoking.crl" >"$C/revoking.crl"
-cat "$C/root-good.crl" "$C/int-expired.crl" >"$C/expired.crl"
-chmod 0644 "$C"/*.crl
+make_crls "$C"
 serve crl "$C/server.chain.pem" "$C/server.key" \
 	"sslcrl=$C/both-good.crl" "sslcrl=$C/revoking.crl" "sslcrl=$C/int-good.crl" \
 	"sslcrl=$C/expired.crl" "sslcrl=$C/absent.crl"

@@ -6,6 +6,8 @@
 #include "config.h"
 #include "engine/conninfo.h"
 #include "check.h"
+#include "util/strlist.h"
+#include "util/xalloc.h"
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -727,6 +729,57 @@ static void test_rootcert(void)
 	unlink(file);
 }
 
+/* What-ifs on the CRL files follow initialize_SSL's precedence: the
+ * default file only while neither sslcrl nor sslcrldir is set. */
+static void test_crl_what_if(void)
+{
+	struct conninfo ci;
+	struct conn_target t;
+	char *deflt;
+
+	reset_env();
+	resolve_ok("host=h", &ci, &t);
+	deflt = xstrdup(home_path(".postgresql/root.crl"));
+	CHECK_STR(t.sslcrl, deflt);
+	CHECK(t.sslcrl_default);
+	/* a directory drops the default file */
+	CHECK(conninfo_target_what_if(&t, "sslcrldir", "/crls"));
+	CHECK_STR(t.sslcrl, NULL);
+	CHECK_STR(t.sslcrldir, "/crls");
+	/* a file given goes with the directory */
+	CHECK(conninfo_target_what_if(&t, "sslcrl", "/a.crl"));
+	CHECK_STR(t.sslcrl, "/a.crl");
+	CHECK_STR(t.sslcrldir, "/crls");
+	CHECK(!t.sslcrl_default);
+	CHECK(conninfo_target_what_if(&t, "sslcrldir", ""));
+	CHECK_STR(t.sslcrl, "/a.crl");
+	CHECK_STR(t.sslcrldir, NULL);
+	/* both unset: the default again */
+	CHECK(conninfo_target_what_if(&t, "sslcrl", ""));
+	CHECK_STR(t.sslcrl, deflt);
+	CHECK(t.sslcrl_default);
+	done(&ci, &t);
+	resolve_ok("host=h sslcrl=/given.crl", &ci, &t);
+	CHECK(!t.sslcrl_default);
+	CHECK(conninfo_target_what_if(&t, "sslcrldir", "/crls"));
+	CHECK_STR(t.sslcrl, "/given.crl");
+	done(&ci, &t);
+
+	/* a replayed log keeps the files with its trust facts */
+	memset(&t, 0, sizeof(t));
+	conninfo_target_set_crl(&t, "/home/u/.postgresql/root.crl", NULL);
+	CHECK(t.sslcrl_default);
+	conninfo_target_set_crl(&t, "/home/u/.postgresql/root.crl", "/crls");
+	CHECK(!t.sslcrl_default);
+	conninfo_target_set_crl(&t, "/etc/my-root.crl", NULL);
+	CHECK(!t.sslcrl_default);
+	strlist_add(&t.explicit_keywords, &t.nexplicit, "sslcrl");
+	conninfo_target_set_crl(&t, "/home/u/.postgresql/root.crl", NULL);
+	CHECK(!t.sslcrl_default);
+	conninfo_target_free(&t);
+	free(deflt);
+}
+
 static void test_requiressl(void)
 {
 	struct conninfo ci;
@@ -1044,6 +1097,7 @@ int main(void)
 	test_defaults();
 	test_rootcert();
 	test_requiressl();
+	test_crl_what_if();
 	test_sni();
 	test_host_lists();
 	test_resolve_errors();

@@ -8,7 +8,11 @@
  * error and no warning. Many of these ids (sha1-signature, short-key,
  * x509-v1, no-server-auth, cert-expiring-soon, unreachable, not-postgres,
  * client-files, gss-may-apply, tls-below-1.2, channel-binding-unavailable,
- * sni-required, shared-ca) no demo scenario or PostgreSQL test shows. */
+ * sni-required, shared-ca) no demo scenario or PostgreSQL test shows; the
+ * ones matched to OpenSSL's reason for refusing a chain (weak-key,
+ * weak-digest, cert-purpose, cert-revoked, crl-missing, crl-stale,
+ * crl-invalid) are what tests/pg/trust-agree.sh serves to psql, and
+ * tests/golden/what-if-crl.sh replays some of them. */
 #include "config.h"
 #include "engine/inspection.h"
 #include "model/explain.h"
@@ -1005,6 +1009,228 @@ static void test_gss(void)
 	inspection_free(&ins);
 }
 
+/* ---- OpenSSL's reasons for refusing a chain ---- */
+
+/* The chain refused as a replayed log holds it: OpenSSL's words with the
+ * depth and subject, and the two apart. */
+static void refuse(struct inspection *ins, const char *reason, int depth, const char *subject)
+{
+	ins->trust.chain_ok = 0;
+	ins->trust.chain_error = xasprintf("%s; depth %d: %s", reason, depth, subject);
+	ins->trust.chain_depth = depth;
+	ins->trust.chain_subject = xstrdup(subject);
+	ins->trust.security_level = 2;
+}
+
+static void set_str(char **slot, const char *v)
+{
+	free(*slot);
+	*slot = xstrdup(v);
+}
+
+static void test_weak(void)
+{
+	struct inspection ins;
+	struct verdict_opts o;
+	struct run r;
+	const struct finding *f;
+	opts_for(&o, 18);
+
+	/* a weak leaf key: the key, the certificate, its depth and the
+	 * level in the detail; short-key does not say it again */
+	healthy(&ins);
+	set_str(&ins.chain[0].key, "RSA 1024");
+	refuse(&ins, "EE certificate key too weak", 0, LEAF_DN);
+	run(&r, &ins, &o, true, NULL);
+	f = EXPECT(&r, "weak-key", SEV_ERROR, "RSA 1024");
+	DETAIL_HAS(f, LEAF_DN " (depth 0, the server's own)");
+	DETAIL_HAS(f, "security level 2");
+	DETAIL_HAS(f, "the system's OpenSSL configuration");
+	FIX_HAS(f, "RSA key of 2048 bits or more, or an ECDSA P-256 key");
+	FIX_HAS(f, LEAF_DN);
+	ABSENT(&r, "short-key");
+	ABSENT(&r, "untrusted-root");
+	CHECK_INT(r.v[SSLMODE_VERIFY_CA].outcome, OUTCOME_FAILS);
+	run_free(&r);
+	/* a stricter level asks for more */
+	ins.trust.security_level = 3;
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "weak-key", SEV_ERROR, "128 bits of security");
+	FIX_HAS(f, "RSA key of 3072 bits");
+	run_free(&r);
+	/* the level unknown (an older log): said without a number */
+	ins.trust.security_level = -1;
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "weak-key", SEV_ERROR, "the security level of the system's OpenSSL");
+	FIX_HAS(f, "2048");
+	run_free(&r);
+	/* the same facts while the chain verifies (a lower level): only the
+	 * key-size warning */
+	ins.trust.chain_ok = 1;
+	run(&r, &ins, &o, false, NULL);
+	ABSENT(&r, "weak-key");
+	EXPECT(&r, "short-key", SEV_WARNING, "1024-bit");
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* a weak CA key: the CA and what it signed are reissued */
+	healthy(&ins);
+	set_str(&ins.chain[1].key, "RSA 1024");
+	ins.chain[1].self_signed = false;
+	refuse(&ins, "CA certificate key too weak", 1, CA_DN);
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "weak-key", SEV_ERROR, "the CA certificate " CA_DN " (depth 1)");
+	FIX_HAS(f, "the certificates it signed");
+	ABSENT(&r, "short-key");
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* the refused one beyond the chain as sent (the root file's) */
+	healthy(&ins);
+	refuse(&ins, "CA certificate key too weak", 2, "CN=Old Root");
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "weak-key", SEV_ERROR, "CN=Old Root (depth 2)");
+	DETAIL_HAS(f, "size not known");
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* SHA-1: weak-digest, not sha1-signature as well */
+	healthy(&ins);
+	set_str(&ins.chain[0].signature, "RSA-SHA1");
+	refuse(&ins, "CA signature digest algorithm too weak", 0, LEAF_DN);
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "weak-digest", SEV_ERROR, "RSA-SHA1");
+	DETAIL_HAS(f, "security level 2");
+	FIX_HAS(f, "SHA-256");
+	ABSENT(&r, "sha1-signature");
+	ABSENT(&r, "weak-key");
+	run_free(&r);
+	inspection_free(&ins);
+}
+
+static void test_purpose(void)
+{
+	struct inspection ins;
+	struct verdict_opts o;
+	struct run r;
+	const struct finding *f;
+	opts_for(&o, 18);
+
+	/* the leaf's EKU without serverAuth: no-server-auth says it */
+	healthy(&ins);
+	strlist_free(ins.chain[0].ext_key_usage);
+	ins.chain[0].ext_key_usage = NULL;
+	ins.chain[0].next_key_usage = 0;
+	strlist_add(&ins.chain[0].ext_key_usage, &ins.chain[0].next_key_usage, "clientAuth");
+	refuse(&ins, "unsupported certificate purpose", 0, LEAF_DN);
+	run(&r, &ins, &o, false, NULL);
+	EXPECT(&r, "no-server-auth", SEV_ERROR, "clientAuth");
+	ABSENT(&r, "cert-purpose");
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* its keyUsage: the usages quoted, the fix names digitalSignature */
+	healthy(&ins);
+	strlist_add(&ins.chain[0].key_usage, &ins.chain[0].nkey_usage, "keyCertSign");
+	refuse(&ins, "unsupported certificate purpose", 0, LEAF_DN);
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "cert-purpose", SEV_ERROR, "keyUsage keyCertSign; extendedKeyUsage serverAuth");
+	FIX_HAS(f, "serverAuth");
+	FIX_HAS(f, "digitalSignature");
+	ABSENT(&r, "no-server-auth");
+	ABSENT(&r, "untrusted-root");
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* a CA of the chain */
+	healthy(&ins);
+	refuse(&ins, "unsupported certificate purpose", 1, CA_DN);
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "cert-purpose", SEV_ERROR, CA_DN " (depth 1)");
+	FIX_HAS(f, "basicConstraints CA:TRUE");
+	run_free(&r);
+	inspection_free(&ins);
+}
+
+static void test_revocation(void)
+{
+	struct inspection ins;
+	struct verdict_opts o;
+	struct run r;
+	const struct finding *f;
+	opts_for(&o, 18);
+
+	/* revoked, with the date the CRL gives and the serial */
+	healthy(&ins);
+	ins.trust.crl = xstrdup("/etc/pg/crl.pem");
+	ins.trust.crl_checked = 1;
+	set_str(&ins.chain[0].serial, "0a1b");
+	refuse(&ins, "certificate revoked", 0, LEAF_DN);
+	ins.trust.revoked_at = 1767323045; /* 2026-01-02 03:04:05 UTC */
+	run(&r, &ins, &o, true, NULL);
+	f = EXPECT(&r, "cert-revoked", SEV_ERROR, LEAF_DN " (depth 0, the server's own) is revoked");
+	DETAIL_HAS(f, "lists its serial 0a1b");
+	DETAIL_HAS(f, "since 2026-01-02 03:04:05 UTC");
+	DETAIL_HAS(f, "sslcrl /etc/pg/crl.pem");
+	FIX_HAS(f, "new certificate");
+	ABSENT(&r, "untrusted-root");
+	CHECK_INT(r.v[SSLMODE_VERIFY_FULL].outcome, OUTCOME_FAILS);
+	run_free(&r);
+	/* without a date: none invented */
+	ins.trust.revoked_at = (time_t)-1;
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "cert-revoked", SEV_ERROR, "is revoked: its issuer's CRL");
+	CHECK(f && !strstr(f->detail, "since"));
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* no CRL from the leaf's issuer: who is missing, and both fixes */
+	healthy(&ins);
+	ins.trust.crldir = xstrdup("/etc/pg/crls");
+	ins.trust.crl_checked = 1;
+	refuse(&ins, "unable to get certificate CRL", 0, LEAF_DN);
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "crl-missing", SEV_ERROR, "none from " CA_DN ", the issuer of " LEAF_DN);
+	DETAIL_HAS(f, "sslcrldir /etc/pg/crls");
+	FIX_HAS(f, "Add the CRL of " CA_DN);
+	FIX_HAS(f, "drop sslcrl and sslcrldir");
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* a CRL past its nextUpdate, one from the future, one that does not
+	 * verify */
+	healthy(&ins);
+	ins.trust.crl = xstrdup("/etc/pg/crl.pem");
+	ins.trust.crl_checked = 1;
+	refuse(&ins, "CRL has expired", 0, LEAF_DN);
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "crl-stale", SEV_ERROR, "nextUpdate");
+	DETAIL_HAS(f, CA_DN);
+	FIX_HAS(f, "Renew the CRL");
+	run_free(&r);
+	free(ins.trust.chain_error);
+	ins.trust.chain_error = xstrdup("CRL is not yet valid; depth 0: " LEAF_DN);
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "crl-stale", SEV_ERROR, "in the future");
+	FIX_HAS(f, "clocks");
+	run_free(&r);
+	free(ins.trust.chain_error);
+	ins.trust.chain_error = xstrdup("CRL signature failure; depth 0: " LEAF_DN);
+	run(&r, &ins, &o, false, NULL);
+	EXPECT(&r, "crl-invalid", SEV_ERROR, "not signed by that issuer's key");
+	ABSENT(&r, "crl-stale");
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* a self-signed certificate the root file lacks leads nowhere */
+	healthy(&ins);
+	refuse(&ins, "self-signed certificate in certificate chain", 1, CA_DN);
+	run(&r, &ins, &o, false, NULL);
+	EXPECT(&r, "untrusted-root", SEV_ERROR, CA_DN);
+	run_free(&r);
+	inspection_free(&ins);
+}
+
 /* Regressions from the review of the catalogue: each once misfired. */
 static void test_review_fixes(void)
 {
@@ -1088,5 +1314,8 @@ int main(void)
 	test_downgrades();
 	test_gss();
 	test_review_fixes();
+	test_weak();
+	test_purpose();
+	test_revocation();
 	return check_status("test-explain");
 }

@@ -437,12 +437,9 @@ static void test_host_is_ip(void)
 	CHECK_INT(x509_host_is_ip(""), 0);
 }
 
-/* An inspection whose chain holds the certificates of the given fixtures,
- * in order, with root as sslrootcert, verified at now. */
-static void verify(struct inspection *ins, const char *const *files,
-		   const char *root, time_t now)
+/* The certificates of the given fixtures, in order, as ins's chain. */
+static void load_chain(struct inspection *ins, const char *const *files)
 {
-	inspection_init(ins);
 	for (size_t i = 0; files[i]; i++) {
 		gnutls_datum_t *d;
 		unsigned n = load_ders(files[i], &d);
@@ -458,10 +455,32 @@ static void verify(struct inspection *ins, const char *const *files,
 		}
 		free_ders(d, n);
 	}
+}
+
+/* An inspection whose chain holds the certificates of the given fixtures,
+ * in order, with root as sslrootcert, verified at now. */
+static void verify(struct inspection *ins, const char *const *files,
+		   const char *root, time_t now)
+{
+	inspection_init(ins);
+	load_chain(ins, files);
 	ins->trust.rootcert = data_path(root);
 	ins->trust.rootcert_exists = true;
 	ins->trust.source = ROOTCERT_PARAM;
 	x509_verify_chain(ins, now);
+}
+
+/* The same with crl (a fixture's name) as the CRL file libpq would load. */
+static void verify_crl(struct inspection *ins, const char *const *files,
+		       const char *root, const char *crl)
+{
+	inspection_init(ins);
+	load_chain(ins, files);
+	ins->trust.rootcert = data_path(root);
+	ins->trust.rootcert_exists = true;
+	ins->trust.source = ROOTCERT_PARAM;
+	ins->trust.crl = data_path(crl);
+	x509_verify_chain(ins, time(NULL));
 }
 
 /* chain_ok must be want; when it is 0 the error must contain reason. */
@@ -647,6 +666,63 @@ static void test_chain_codes(void)
 		CHAIN_FAIL_ISSUER_UNKNOWN, CHAIN_GAP_INTERMEDIATE);
 }
 
+/* What the judge records beside its verdict: the certificate it refused
+ * (depth and subject apart from the text), whether revocation was
+ * checked, and OpenSSL's security level. */
+static void test_judge_facts(void)
+{
+	struct inspection ins;
+
+	verify(&ins, CHAIN("leaf.pem", "intermediate.pem"), "root.pem", time(NULL));
+	CHECK_INT(ins.trust.chain_ok, 1);
+	CHECK_INT(ins.trust.chain_depth, -1);
+	CHECK_STR(ins.trust.chain_subject, NULL);
+	CHECK_INT(ins.trust.crl_checked, 0); /* no CRL file named */
+	CHECK(ins.trust.security_level >= 0 && ins.trust.security_level <= 5);
+	inspection_free(&ins);
+
+	verify(&ins, CHAIN("clientauth.pem", "intermediate.pem"), "root.pem", time(NULL));
+	CHECK_INT(ins.trust.chain_code, CHAIN_FAIL_PURPOSE);
+	CHECK_INT(ins.trust.chain_depth, 0);
+	CHECK_STR(ins.trust.chain_subject, "CN=localhost");
+	CHECK_INT((long)ins.trust.revoked_at, -1);
+	inspection_free(&ins);
+
+	/* the issuer's subject in OpenSSL's RFC 2253 order */
+	verify(&ins, CHAIN("leaf.pem", "intermediate.pem"), "other-root.pem", time(NULL));
+	CHECK_INT(ins.trust.chain_depth, 1);
+	CHECK_STR(ins.trust.chain_subject, "CN=pgtls unit intermediate,O=pgtls-inspect");
+	inspection_free(&ins);
+
+	/* a CRL file that loads (X509_load_cert_crl_file takes a file of
+	 * certificates too) turns CRL checking on; none of it is the
+	 * intermediate's CRL, so the leaf's revocation cannot be checked */
+	verify_crl(&ins, CHAIN("leaf.pem", "intermediate.pem"), "root.pem", "root.pem");
+	CHECK_INT(ins.trust.crl_checked, 1);
+	CHECK_INT(ins.trust.chain_code, CHAIN_FAIL_CRL_MISSING);
+	CHECK_INT(ins.trust.chain_depth, 0);
+	CHECK_STR(ins.trust.chain_subject, "CN=localhost");
+	inspection_free(&ins);
+	/* initialize_SSL: a CRL file that does not load is ignored */
+	verify_crl(&ins, CHAIN("leaf.pem", "intermediate.pem"), "root.pem", "does-not-exist.crl");
+	CHECK_INT(ins.trust.crl_checked, 0);
+	CHECK_INT(ins.trust.chain_ok, 1);
+	inspection_free(&ins);
+
+	/* nothing to judge: nothing known */
+	inspection_init(&ins);
+	ins.trust.rootcert = data_path("root.pem");
+	ins.trust.rootcert_exists = true;
+	ins.trust.source = ROOTCERT_PARAM;
+	ins.trust.crl_checked = 1;
+	ins.trust.chain_depth = 3;
+	x509_verify_chain(&ins, time(NULL));
+	CHECK_INT(ins.trust.crl_checked, -1);
+	CHECK_INT(ins.trust.chain_depth, -1);
+	CHECK_INT(ins.trust.security_level, -1);
+	inspection_free(&ins);
+}
+
 int main(void)
 {
 	const char *top = getenv("abs_top_srcdir");
@@ -661,6 +737,7 @@ int main(void)
 	test_host_is_ip();
 	test_chains();
 	test_chain_codes();
+	test_judge_facts();
 	gnutls_global_deinit();
 	free(dir);
 	return check_status("test-x509");
