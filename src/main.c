@@ -59,6 +59,8 @@ static void usage(FILE *out)
 	      "                        default 10)\n"
 	      "Verdicts:\n"
 	      "  --libpq-version N     predict libpq N's behaviour: 15, 16, 17 or 18 (default 18)\n"
+	      "  --at TIME|now         judge the chain at TIME (UTC, 2027-03-01T12:00:00Z or a\n"
+	      "                        date); a replay is judged at its recorded time otherwise\n"
 	      "  --step                in the interface: hold after each network event\n"
 	      "  --check MODE          exit 0 when sslmode MODE would connect, 1 when it would fail\n"
 	      "Demo (servers inside this process, on 127.0.0.1; no database needed):\n"
@@ -153,6 +155,7 @@ struct options {
 	int nsets;
 	enum sink sink;
 	const char *save, *replay, *targets_file, *demo_serve;
+	const char *at; /* --at: judge the chain at this time */
 	int libpq_version, check, jobs;
 	bool demo, trust, step;
 	char **args; /* the TARGETs */
@@ -162,7 +165,7 @@ struct options {
 enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
        O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
        O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
-       O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR };
+       O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR, O_AT };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -178,6 +181,7 @@ static const struct option longopts[] = {
 	{ "sslkey", required_argument, NULL, O_KEY },
 	{ "sslcrl", required_argument, NULL, O_CRL },
 	{ "sslcrldir", required_argument, NULL, O_CRLDIR },
+	{ "at", required_argument, NULL, O_AT },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "save-events", required_argument, NULL, O_SAVE },
 	{ "replay", required_argument, NULL, O_REPLAY },
@@ -236,6 +240,7 @@ static void take_option(struct options *o, int c, char **argv)
 		o->sink = c == O_JSON ? SINK_JSON : SINK_TEXT;
 		break;
 	case O_SAVE: o->save = optarg; break;
+	case O_AT: o->at = optarg; break;
 	case O_REPLAY: o->replay = optarg; break;
 	case O_DEMO: o->demo = true; break;
 	case O_DEMO_SERVE: o->demo_serve = optarg; break;
@@ -490,7 +495,11 @@ static int run_one(const struct options *o, const char *target, bool tui,
 			return EXIT_USAGE;
 		}
 	}
+	if (o->at && o->replay && session_set(s, "at", o->at, &err) < 0)
+		return fail_with(err, EXIT_USAGE);
 	if (tui) {
+		if (o->at && !o->replay)
+			die_usage("%s", "--at judges a finished inspection: give it with --replay, --report, --json or --check (in the interface: set at TIME)");
 		struct tui_start ts = { .s = s, .step = o->step, .script = script };
 		return tui_run(&ts);
 	}
@@ -500,6 +509,11 @@ static int run_one(const struct options *o, const char *target, bool tui,
 		if (savef)
 			fclose(savef);
 		return EXIT_INTERNAL;
+	}
+	if (o->at && !o->replay && session_set(s, "at", o->at, &err) < 0) {
+		if (savef)
+			fclose(savef);
+		return fail_with(err, EXIT_USAGE);
 	}
 	return render(s, o, savef);
 }

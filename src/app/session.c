@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void session_init(struct session *s, int libpq_version)
 {
@@ -293,8 +294,45 @@ static void remember_set(struct session *s, const char *key, const char *value)
 	strlist_add(&s->values, &nv, value);
 }
 
+/* "now", or an ISO 8601 UTC time ("2027-03-01T12:00:00Z", or a date). */
+static int parse_at(const char *value, time_t *at)
+{
+	struct tm tm;
+	const char *end;
+	if (!strcmp(value, "now")) {
+		*at = time(NULL);
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(value, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end) {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(value, "%Y-%m-%d", &tm);
+	}
+	if (!end || *end || tm.tm_year < 70 || tm.tm_year > 8000)
+		return -1;
+	*at = timegm(&tm);
+	return 0;
+}
+
 int session_set(struct session *s, const char *key, const char *value, char **err)
 {
+	if (!strcmp(key, "at")) {
+		/* judge the captured chain at another time */
+		time_t at;
+		if (parse_at(value, &at) < 0) {
+			*err = xasprintf("at: \"now\" or a UTC time such as 2027-03-01T12:00:00Z, not \"%s\"",
+					 value);
+			return -1;
+		}
+		if (s->run) {
+			*err = xstrdup("at: wait for the inspection to end");
+			return -1;
+		}
+		probe_rejudge_at(&s->ins, at);
+		session_judge(s);
+		return SESSION_SET_JUDGED;
+	}
 	if (!strcmp(key, "libpq-version")) {
 		char *end;
 		long v = strtol(value, &end, 10);

@@ -73,7 +73,8 @@ int session_inspect(struct session *s, char **err);
 void session_judge(struct session *s);
 /* set KEY VALUE. What the captured facts can answer (host, sslmode,
  * sslrootcert, sslcert, sslkey; libpq-version) is re-judged at once and
- * SESSION_SET_JUDGED returned; another libpq keyword rebuilds the target
+ * SESSION_SET_JUDGED returned, as is "at" (now, or a UTC time: the chain
+ * judged again at that time); another libpq keyword rebuilds the target
  * and starts a new inspection (SESSION_SET_STARTED). -1 with *err for a bad
  * key or value, or a replayed log that cannot reconnect. */
 enum session_set { SESSION_SET_JUDGED, SESSION_SET_STARTED };

@@ -82,6 +82,9 @@ struct conn_target {
 	char *sslcertmode; /* disable | allow | require (libpq 16+) */
 	char *channel_binding; /* disable | prefer | require */
 	char *gssencmode;  /* disable | prefer | require */
+	/* a Kerberos credential cache exists for this user (1, 0; -1 not
+	 * known, as in an old log): libpq tries GSSAPI encryption first then */
+	int gss_ticket;
 	/* The seconds the probes wait: connect_timeout when libpq has one,
 	 * else CONNINFO_DEFAULT_TIMEOUT (libpq would wait forever). */
 	int probe_timeout;

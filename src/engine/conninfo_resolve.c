@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -380,6 +381,24 @@ static void fill_client_files(const struct conninfo *ci,
  * order, with the port check of PQconnectPoll and the connect_timeout rule
  * of pqConnectDBComplete, then the file names of initialize_SSL. The order
  * decides which fault a target with several is told about. */
+/* Is there a Kerberos credential cache libpq's pg_GSS_have_cred_cache
+ * could use? KRB5CCNAME, else the default FILE cache of this user. A fact
+ * of the inspecting machine, recorded with the target so that a replay
+ * elsewhere judges the same. */
+static int have_gss_ticket(void)
+{
+	const char *cc = getenv("KRB5CCNAME");
+	struct stat st;
+	if (cc && *cc) {
+		if (!strncmp(cc, "FILE:", 5))
+			return stat(cc + 5, &st) == 0;
+		return 1; /* KEYRING:, KCM:, ...: assume it may hold one */
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/krb5cc_%u", (unsigned)getuid());
+	return stat(path, &st) == 0;
+}
+
 static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 {
 	char **portstr = NULL;
@@ -397,6 +416,7 @@ static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 	fill_rootcert(ci, t, home);
 	fill_client_files(ci, t, home);
 	free(home);
+	t->gss_ticket = have_gss_ticket();
 	rc = 0;
 out:
 	strlist_free(portstr);

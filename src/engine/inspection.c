@@ -20,6 +20,7 @@ void inspection_init(struct inspection *ins)
 	ins->server.direct_startup.npv_minor = -1;
 	ins->direct_tls.alert_code = -1;
 	ins->trust.security_level = -1;
+	ins->trust.verified_at = (time_t)-1;
 	ins->trust.crl_checked = -1;
 	ins->trust.chain_depth = -1;
 	ins->trust.revoked_at = (time_t)-1;
@@ -141,4 +142,11 @@ int ssl_reply_parse(const char *s)
 		if (!strcmp(reply_names[i], s))
 			return (int)i;
 	return -1;
+}
+
+time_t inspection_now(const struct inspection *ins)
+{
+	if (ins->trust.verified_at > 0)
+		return ins->trust.verified_at;
+	return ins->started > 0 ? ins->started : time(NULL);
 }

@@ -127,6 +127,9 @@ struct trust_facts {
 	/* for a revoked certificate, the revocationDate its CRL entry gives;
 	 * (time_t)-1 unknown */
 	time_t revoked_at;
+	/* the time the chain was judged at (the inspection's, a replay's
+	 * recorded one, or --at), -1 when it was not judged */
+	time_t verified_at;
 	int name_checked;          /* 1 when a host name was compared */
 	int name_ok;               /* 1, 0, -1 not checked */
 	char *name_error;          /* libpq's message for a mismatch */
@@ -153,6 +156,10 @@ struct inspection {
 };
 
 void inspection_init(struct inspection *ins);
+/* "Now" for judging these facts: when the chain was judged, else when the
+ * inspection started, else the present; so a replay judges as the
+ * inspection did. */
+time_t inspection_now(const struct inspection *ins);
 void inspection_free(struct inspection *ins);
 void startup_answer_free(struct startup_answer *a);
 void cert_facts_free(struct cert_facts *c);

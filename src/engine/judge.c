@@ -330,9 +330,11 @@ void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_fac
 	tr->chain_ok = -1;
 	tr->crl_checked = -1;
 	tr->security_level = -1;
+	tr->verified_at = (time_t)-1;
 	bool system = tr->source == ROOTCERT_SYSTEM;
 	if (nchain == 0 || !tr->rootcert || (!tr->rootcert_exists && !system))
 		return;
+	tr->verified_at = at ? at : time(NULL);
 
 	SSL_CTX *ctx = NULL;
 	struct store *s = store_get(tr->rootcert, system, system ? NULL : tr->crl,

@@ -380,7 +380,7 @@ bool probe_what_if(struct inspection *ins, const char *keyword, const char *valu
 		tr->source = t->rootcert_source;
 		tr->rootcert_exists = t->rootcert_exists;
 		tr->rootcert_certs = -1;
-		x509_verify_chain(ins, X509_NOW);
+		x509_verify_chain(ins, X509_JUDGED_AT(tr));
 	} else if (!strcmp(keyword, "sslcrl") || !strcmp(keyword, "sslcrldir")) {
 		/* initialize_SSL loads them with the root file (conninfo chose
 		 * which, the default file included): the chain judged again */
@@ -388,7 +388,7 @@ bool probe_what_if(struct inspection *ins, const char *keyword, const char *valu
 		free(tr->crldir);
 		tr->crl = t->sslcrl ? xstrdup(t->sslcrl) : NULL;
 		tr->crldir = t->sslcrldir ? xstrdup(t->sslcrldir) : NULL;
-		x509_verify_chain(ins, X509_NOW);
+		x509_verify_chain(ins, X509_JUDGED_AT(tr));
 	} else if (!strcmp(keyword, "host") && ins->nchain > 0) {
 		free(tr->name_host);
 		free(tr->name_error);
@@ -407,4 +407,10 @@ bool probe_what_if(struct inspection *ins, const char *keyword, const char *valu
 		tls_client_files_check(t, &tr->client_files_error);
 	}
 	return true;
+}
+
+void probe_rejudge_at(struct inspection *ins, time_t at)
+{
+	if (ins->nchain > 0)
+		x509_verify_chain(ins, at);
 }

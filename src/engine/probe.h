@@ -64,4 +64,8 @@ void probe_finish(struct probe_run *r);
  * client files) offline. false when keyword needs a new connection. */
 bool probe_what_if(struct inspection *ins, const char *keyword, const char *value);
 
+/* Judge the captured chain again at time at (--at, "set at"), against the
+ * same root file and CRLs: no new connection. */
+void probe_rejudge_at(struct inspection *ins, time_t at);
+
 #endif

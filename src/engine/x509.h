@@ -18,6 +18,9 @@ int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
  * time is set on GnuTLS's global clock for the call, under a lock, which
  * stalls every handshake in the process meanwhile: tests and replays only. */
 #define X509_NOW ((time_t)0)
+/* The time to judge these trust facts at again: when they were judged
+ * (a replay's recorded time), else the present. */
+#define X509_JUDGED_AT(tr) ((tr)->verified_at > 0 ? (tr)->verified_at : X509_NOW)
 
 /* Verify ins->chain against ins->trust.rootcert (a PEM file, as libpq's
  * SSL_CTX_load_verify_locations reads it) and the CRLs of ins->trust.crl

@@ -54,7 +54,7 @@ void clients_ctx_init(struct clients_ctx *c, const struct inspection *ins,
 		host = ins->trust.name_host ? ins->trust.name_host : ins->target.host;
 	c->host = host && *host ? host : NULL;
 	c->iplen = hostmatch_parse_ip(c->host, c->ip);
-	c->now = time(NULL);
+	c->now = inspection_now(ins);
 
 	c->rootcert = ins->trust.rootcert ? ins->trust.rootcert : ins->target.sslrootcert;
 	c->src = ins->trust.rootcert ? ins->trust.source : ins->target.rootcert_source;
@@ -75,7 +75,7 @@ void clients_ctx_init(struct clients_ctx *c, const struct inspection *ins,
 		c->local.rootcert_exists = true;
 		c->local.crl = ins->trust.crl;       /* borrowed */
 		c->local.crldir = ins->trust.crldir; /* borrowed */
-		x509_verify(c->chain, c->n, &c->local, X509_NOW);
+		x509_verify(c->chain, c->n, &c->local, X509_JUDGED_AT(&ins->trust));
 		c->tr = &c->local;
 	}
 	c->cls = classify(c->tr);

@@ -826,7 +826,7 @@ void explain_findings(const struct inspection *ins, const struct verdict *modes,
 		      struct finding **out, int *n)
 {
 	struct flist l = { NULL, 0 };
-	struct topic_ctx x = { ins, modes, o, prov, time(NULL), false, -1, -1 };
+	struct topic_ctx x = { ins, modes, o, prov, inspection_now(ins), false, -1, -1 };
 
 	for (size_t i = 0; i < sizeof(topics) / sizeof(*topics); i++)
 		topics[i](&l, &x);

@@ -52,22 +52,6 @@ const char *outcome_name(enum outcome o)
 	}
 }
 
-/* Is there a Kerberos credential cache libpq's pg_GSS_have_cred_cache
- * could use? KRB5CCNAME, else the default FILE cache of this user. */
-static bool have_gss_ticket(void)
-{
-	const char *cc = getenv("KRB5CCNAME");
-	struct stat st;
-	if (cc && *cc) {
-		if (!strncmp(cc, "FILE:", 5))
-			return stat(cc + 5, &st) == 0;
-		return true; /* KEYRING:, KCM:, ...: assume it may hold one */
-	}
-	char path[64];
-	snprintf(path, sizeof(path), "/tmp/krb5cc_%u", (unsigned)getuid());
-	return stat(path, &st) == 0;
-}
-
 void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *t,
 			      int libpq_version)
 {
@@ -87,7 +71,7 @@ void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *
 	o->sslmode_source = t->sslmode_source;
 	o->explicit_keywords = t->explicit_keywords;
 	o->gssencmode = t->gssencmode;
-	o->gss_ticket = have_gss_ticket();
+	o->gss_ticket = t->gss_ticket > 0;
 }
 
 /* The error text keeps libpq's newlines and tabs, so every piece that
@@ -421,7 +405,7 @@ static const struct trust_facts *trust(struct run *r)
 		r->trust.rootcert_exists = r->o->rootcert_exists;
 		r->trust.crl = ins->trust.crl ? xstrdup(ins->trust.crl) : NULL;
 		r->trust.crldir = ins->trust.crldir ? xstrdup(ins->trust.crldir) : NULL;
-		x509_verify(ins->chain, ins->nchain, &r->trust, X509_NOW);
+		x509_verify(ins->chain, ins->nchain, &r->trust, X509_JUDGED_AT(&ins->trust));
 		r->trust_ready = true;
 	}
 	return &r->trust;

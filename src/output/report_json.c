@@ -129,6 +129,8 @@ static json_t *target_json(const struct conn_target *t, int libpq_version)
 	json_object_set_new(o, "ssl_min_protocol_version", js(t->ssl_min_protocol_version));
 	json_object_set_new(o, "ssl_max_protocol_version", js(t->ssl_max_protocol_version));
 	json_object_set_new(o, "gssencmode", js(t->gssencmode));
+	json_object_set_new(o, "gss_ticket",
+			    t->gss_ticket < 0 ? json_null() : json_boolean(t->gss_ticket));
 	json_object_set_new(o, "explicit_keywords", jlist(t->explicit_keywords));
 	return o;
 }
@@ -214,6 +216,7 @@ static json_t *trust_json(const struct trust_facts *t)
 	json_object_set_new(o, "chain_depth", jint_or_null(t->chain_depth));
 	json_object_set_new(o, "chain_subject", js(t->chain_subject));
 	json_object_set_new(o, "revoked_at", jtime(t->revoked_at));
+	json_object_set_new(o, "verified_at", jtime(t->verified_at));
 	json_object_set_new(o, "name_checked", json_boolean(t->name_checked > 0));
 	json_object_set_new(o, "name_ok", jtri(t->name_ok));
 	json_object_set_new(o, "name_error", js(t->name_error));
@@ -585,6 +588,8 @@ static void load_target(json_t *target, struct conn_target *t, int *libpq_versio
 	t->ssl_min_protocol_version = rs(target, "ssl_min_protocol_version");
 	t->ssl_max_protocol_version = rs(target, "ssl_max_protocol_version");
 	t->gssencmode = rs(target, "gssencmode");
+	json_t *gt = json_object_get(target, "gss_ticket");
+	t->gss_ticket = json_is_boolean(gt) ? json_is_true(gt) : -1;
 	t->explicit_keywords = rlist(target, "explicit_keywords", &t->nexplicit);
 }
 
@@ -690,6 +695,7 @@ static void load_trust(json_t *tr, struct trust_facts *f, enum rootcert_source s
 	f->chain_depth = rint_in(tr, "chain_depth", 0, 1 << 20);
 	f->chain_subject = rs(tr, "chain_subject");
 	f->revoked_at = parse_time(tr, "revoked_at");
+	f->verified_at = parse_time(tr, "verified_at");
 	f->name_checked = json_is_true(json_object_get(tr, "name_checked"));
 	f->name_ok = rtri(tr, "name_ok");
 	f->name_error = rs(tr, "name_error");

@@ -95,7 +95,7 @@ void cmdline_open(struct tui *t, const char *a)
 /* completion: command names, set keys, values, file names */
 static const char *const set_keys[] = { "host", "hostaddr", "port", "user", "dbname",
 					"sslmode", "sslrootcert", "sslcert", "sslkey",
-					"sslcrl", "sslcrldir", "libpq-version", NULL };
+					"sslcrl", "sslcrldir", "libpq-version", "at", NULL };
 static const char *const modes_list[] = { "disable", "allow", "prefer", "require",
 					  "verify-ca", "verify-full", NULL };
 static const char *const save_kinds[] = { "report", "json", "events", NULL };

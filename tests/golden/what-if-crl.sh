@@ -181,6 +181,38 @@ assert_contains "chain view: the refused certificate marked" "$screen" "[0] ✘ 
 assert_contains "chain view: the CRL checked" "$screen" "CRL checked: "
 assert_contains "chain view: the security level" "$screen" "security level "
 
+# --at: the chain judged again at another time; without it a what-if is
+# judged at the time the log recorded (trust.verified_at), so a replay on
+# another day or machine gives the same document
+run "$T/at-now.json" --json --at now --sslcrl "$C/both-good.crl"
+assert_jq "$T/at-now.json" '.trust.chain_ok' "true"
+assert_jq "$T/at-now.json" '.trust.verified_at | test("^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:]+Z$")' "true"
+roundtrip "$T/at-now.json"
+# (OpenSSL checks the dates from the top: the root, made for ten years,
+# is the first it finds expired)
+run "$T/at-2099.json" --json --at 2099-06-01
+assert_jq "$T/at-2099.json" '.trust.chain_error' "certificate has expired; depth 2: CN=pgtls crl root"
+assert_jq "$T/at-2099.json" '[.findings[].id] | index("cert-expired") != null' "true"
+assert_jq "$T/at-2099.json" '.trust.verified_at' "2099-06-01T00:00:00Z"
+assert_jq "$T/at-2099.json" '.modes["verify-ca"].outcome' "fails"
+roundtrip "$T/at-2099.json"
+# the recorded time rules a later what-if of that document: judged again
+# for another CRL set, it is still 2099 there
+rc=0
+"$PGI" --replay "$T/at-2099.json" --json --sslcrl "$C/both-good.crl" >"$T/at-2099-crl.json" 2>"$T/err" || rc=$?
+assert_eq "what-if on a log judged in 2099: exit status" "$rc" 0
+assert_jq "$T/at-2099-crl.json" '.trust.verified_at' "2099-06-01T00:00:00Z"
+# (with CRLs on, OpenSSL finds the CRLs, good for 30 days, stale first)
+assert_jq "$T/at-2099-crl.json" '.trust.chain_error' "CRL has expired; depth 0: CN=localhost"
+# before the CA existed
+run "$T/at-2001.json" --json --at 2001-01-01T00:00:00Z
+assert_jq "$T/at-2001.json" '.trust.chain_error' "certificate is not yet valid; depth 2: CN=pgtls crl root"
+assert_jq "$T/at-2001.json" '[.findings[].id] | index("cert-not-yet-valid") != null' "true"
+rc=0
+"$PGI" --replay "$LOG" --json --at yesterday >/dev/null 2>"$T/err" || rc=$?
+assert_eq "--at with a bad time: exit status" "$rc" 2
+assert_contains "--at with a bad time: message" "$(cat "$T/err")" 'at: "now" or a UTC time'
+
 # what cannot change on a replay is still refused, and the message lists
 # the CRL options
 rc=0
