@@ -375,7 +375,14 @@ static void row_node(struct clients_ev *e, struct clients_ctx *c,
 		       q(c, c->rootcert));
 		return;
 	}
-	if (c->src == ROOTCERT_PARAM) {
+	/* libpq's check runs the system OpenSSL (Debian: security level 2);
+	 * Node 20 bundles OpenSSL 3.0 at level 1, which takes RSA-1024 */
+	bool rsa_only = !c->sha1_subject && !c->md5_subject && c->min_rsa >= 1024 &&
+			c->min_rsa < 2048;
+	if (c->src == ROOTCERT_PARAM && c->cls == CC_KEY_WEAK && rsa_only) {
+		ev_ok(e, "chain trusted by \"%s\" at Node's security level 1 (libpq's level 2 refuses it)",
+		      q(c, c->rootcert));
+	} else if (c->src == ROOTCERT_PARAM) {
 		clients_file_trust(e, c, P_OPENSSL, "Node");
 	} else if (v == NODE_CA_COMPAT) {
 		if (c->src == ROOTCERT_ENV)
@@ -388,9 +395,9 @@ static void row_node(struct clients_ev *e, struct clients_ctx *c,
 		       c->src == ROOTCERT_ENV ? " (pg reading PGSSLROOTCERT is not recorded)" : "");
 		clients_validity(e, c);
 	}
-	/* OpenSSL 3.x rejects SHA-1 (measured); RSA < 1024 fails at any level,
-	 * RSA-1024 passed on Node 20 but Node >= 24.5 bundles OpenSSL 3.2 at
-	 * level 2 */
+	/* OpenSSL 3.x rejects SHA-1 (measured); RSA < 1024 fails at any level;
+	 * RSA-1024 connects on Node 20.20.2 with pg 8.23.1 (tests/clients), but
+	 * Node >= 24.5 bundles OpenSSL 3.2 at level 2 */
 	if (c->sha1_subject || c->md5_subject)
 		ev_set(e, L_REJECT, "%s signature on \"%s\" (OpenSSL 3 security level)",
 		       c->sha1_subject ? "SHA-1" : "MD5",
@@ -399,8 +406,8 @@ static void row_node(struct clients_ev *e, struct clients_ctx *c,
 		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (below OpenSSL's level 1)",
 		       c->min_rsa, q(c, c->min_rsa_subject));
 	else if (c->min_rsa && c->min_rsa < 2048)
-		ev_set(e, L_UNKNOWN, "RSA-%d key on \"%s\": Node 20 accepted RSA-1024 (lab), Node >= 24.5 (OpenSSL 3.2, level 2) refuses it",
-		       c->min_rsa, q(c, c->min_rsa_subject));
+		ev_ok(e, "RSA-%d key on \"%s\": Node 20.20.2 (OpenSSL 3.0, security level 1) takes it; Node >= 24.5 (OpenSSL 3.2, level 2) would refuse it",
+		      c->min_rsa, q(c, c->min_rsa_subject));
 	clients_leaf_eku(e, c, P_OPENSSL, "Node");
 	if (!full)
 		return;
@@ -409,29 +416,32 @@ static void row_node(struct clients_ev *e, struct clients_ctx *c,
 		return;
 	}
 
-	/* pg <= 8.23 sets servername only for non-IP hosts and never passes
-	 * host, so Node checks "localhost" for an IP (6.3 note 10, #2263) */
-	struct strbuf why = STRBUF_INIT, fixed = STRBUF_INIT;
+	/* pg 8.23.1 (run by tests/clients/drivers.sh) hands an IP host to
+	 * tls.connect as host, so Node checks the IP; pg <= 8.23.0 set
+	 * servername only for non-IP hosts and never passed host, so Node
+	 * checked "localhost" instead (#2263, fixed by PR #3756) */
+	struct strbuf why = STRBUF_INIT, old = STRBUF_INIT;
 	const char *tag = v == NODE_CA_DEFAULT ?
 				  " (pg-connection-string's default parsing treats verify-ca as verify-full)" :
 				  "";
 	if (c->iplen) {
-		int now_ok = names_node(c, "localhost", &why);
-		int fix_ok = names_node(c, c->host, &fixed);
-		const char *after = fix_ok ? "would accept" : "would reject too";
+		int now_ok = names_node(c, c->host, &why);
+		int old_ok = names_node(c, "localhost", &old);
+		const char *before = old_ok == now_ok ? (old_ok ? "accepted too" : "rejected too") :
+					   (old_ok ? "accepted" : "rejected");
 		if (now_ok)
-			ev_ok(e, "pg <= 8.23 checks \"localhost\" for an IP host (#2263): %s; after PR #3756 (release unverified) it %s%s",
-			      sb_str(&why), after, tag);
+			ev_ok(e, "pg 8.23.1 checks the IP host itself: %s; pg <= 8.23.0 checked \"localhost\" instead (#2263) and %s%s",
+			      sb_str(&why), before, tag);
 		else
-			ev_set(e, L_REJECT, "pg <= 8.23 checks \"localhost\" for IP host %s (#2263): %s; after PR #3756 (release unverified) it %s%s",
-			       q(c, c->host), sb_str(&why), after, tag);
+			ev_set(e, L_REJECT, "pg 8.23.1 checks the IP host itself: %s; pg <= 8.23.0 checked \"localhost\" instead (#2263) and %s%s",
+			       sb_str(&why), before, tag);
 	} else if (names_node(c, c->host, &why)) {
 		ev_ok(e, "%s%s", sb_str(&why), tag);
 	} else {
 		ev_set(e, L_REJECT, "%s%s", sb_str(&why), tag);
 	}
 	sb_free(&why);
-	sb_free(&fixed);
+	sb_free(&old);
 }
 
 /* pgx: sslrootcert (default ~/.postgresql/root.crt) or the Go

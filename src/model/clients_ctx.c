@@ -27,12 +27,17 @@ static enum clients_chain classify(const struct trust_facts *t)
 		return CC_SIGNATURE;
 	case CHAIN_FAIL_ISSUER_UNKNOWN:
 		return gap == CHAIN_GAP_NO_ANCHOR ? CC_NO_ANCHOR : CC_ISSUER;
+	case CHAIN_FAIL_ISSUER_MISSING:
+		return gap == CHAIN_GAP_NO_ANCHOR ? CC_PARTIAL : CC_OTHER;
 	case CHAIN_FAIL_NOT_CA:
 		return CC_NOT_CA;
 	case CHAIN_FAIL_PURPOSE:
 		return CC_PURPOSE;
 	case CHAIN_FAIL_INSECURE:
 		return CC_INSECURE;
+	case CHAIN_FAIL_EE_KEY_WEAK:
+	case CHAIN_FAIL_CA_KEY_WEAK:
+		return CC_KEY_WEAK;
 	case CHAIN_FAIL_ROOT_UNREADABLE:
 		return CC_UNREADABLE;
 	default:
@@ -170,6 +175,14 @@ bool clients_start(struct clients_ev *e, struct clients_ctx *c,
 	return false;
 }
 
+/* The depth of libpq's chain error ("...; depth N: subject"), -1 none. */
+static int anchor_depth(const struct trust_facts *t)
+{
+	const char *d = t->chain_error ? strstr(t->chain_error, "; depth ") : NULL;
+
+	return d ? atoi(d + 8) : -1;
+}
+
 /* The chain against the root file, as libpq judged it, translated for a
  * stack that uses the same file. */
 void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
@@ -203,6 +216,21 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA, which OpenSSL needs; whether %s anchors at a non-self-signed certificate is not recorded in clients.md",
 			       f, who);
 		return;
+	case CC_PARTIAL:
+		/* a PKIX trust anchor need not be self-signed: pgjdbc 42.5.5 on
+		 * Java 17.0.15 connects with the intermediate alone as
+		 * sslrootcert (tests/clients/drivers.sh); only when the
+		 * anchor is above the leaf (depth >= 1 in libpq's error) */
+		if (p == P_JDK && anchor_depth(c->tr) >= 1) {
+			ev_ok(e, "JDK PKIX anchors at a certificate of \"%s\" that is not self-signed (libpq says \"%s\"; pgjdbc 42.5.5 on Java 17.0.15 connects)",
+			      f, err);
+			return;
+		}
+		ev_set(e, p == P_OPENSSL ? L_REJECT : L_UNKNOWN,
+		       p == P_OPENSSL ? "chain not trusted by \"%s\": %s" :
+					"libpq's check of \"%s\" says \"%s\"; whether %s anchors there is not recorded",
+		       f, err, who);
+		return;
 	case CC_NOT_CA:
 		/* Go: intermediates need BasicConstraintsValid && IsCA;
 		 * webpki: v3 with basicConstraints (no v1 intermediate) */
@@ -233,6 +261,19 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 		else
 			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's algorithm policy may differ",
 			       err, who);
+		return;
+	case CC_KEY_WEAK:
+		if (p == P_OPENSSL) {
+			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
+		} else if (p == P_JDK && c->min_rsa >= 1024 && c->min_rsa < 2048) {
+			/* JDK 17 disables RSA keySize < 1024 only (measured
+			 * by tests/clients/drivers.sh) */
+			ev_ok(e, "libpq refuses the RSA-%d key on \"%s\" (%s at OpenSSL's security level), JDK PKIX takes it (pgjdbc 42.5.5 on Java 17.0.15 connects)",
+			      c->min_rsa, q(c, c->min_rsa_subject), err);
+		} else {
+			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's key-size policy may differ",
+			       err, who);
+		}
 		return;
 	case CC_OTHER:
 		if (p == P_OPENSSL)

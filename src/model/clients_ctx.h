@@ -88,9 +88,13 @@ enum clients_chain {
 	CC_SIGNATURE,
 	CC_ISSUER,
 	CC_NO_ANCHOR,  /* the root file holds no self-signed CA */
+	/* the root file holds a certificate of the chain (OpenSSL built the
+	 * chain up to it) but no self-signed CA above it */
+	CC_PARTIAL,
 	CC_NOT_CA,
 	CC_PURPOSE,
 	CC_INSECURE,
+	CC_KEY_WEAK,   /* a key below OpenSSL's security level */
 	CC_UNREADABLE,
 	CC_OTHER,
 };

@@ -9,6 +9,7 @@
 #   Starts `postgres -D` in the background, registers its pid with lib.sh and
 #   waits (at most PG_START_TIMEOUT, default 15 s) for pg_isready.
 #   Exports PGPORT_TEST, PGDATA_TEST, PGPID_TEST, PGLOG_TEST.
+# pg_seclevel0: later servers run at OpenSSL security level 0 (weak keys).
 # pg_stop: fast shutdown of the server pg_start last started, waits for it.
 #
 # When the tests run as root, initdb and postgres run as the postgres user
@@ -70,6 +71,23 @@ _pg_template() {
 		cat "$T/initdb.log" >&2
 		die "initdb failed"
 	fi
+}
+
+# pg_seclevel0: the servers started from now on run with OpenSSL's security
+# level 0 (an OPENSSL_CONF for the server only), so that they load weak keys
+# (RSA-1024) and sign with them; the clients keep the system's level.
+pg_seclevel0() {
+	cat >"$T/seclevel0.cnf" <<'EOF'
+openssl_conf = pgtls_test
+[pgtls_test]
+ssl_conf = pgtls_ssl
+[pgtls_ssl]
+system_default = pgtls_system
+[pgtls_system]
+CipherString = DEFAULT:@SECLEVEL=0
+EOF
+	chmod 0644 "$T/seclevel0.cnf"
+	export PG_OPENSSL_CONF=$T/seclevel0.cnf
 }
 
 _PG_LAST_PID=

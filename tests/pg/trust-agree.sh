@@ -23,17 +23,7 @@ SQL="SELECT CASE WHEN ssl THEN 'encrypted' ELSE 'plaintext' END FROM pg_stat_ssl
 . "$(cd "$(dirname "$0")" && pwd)/agree.sh"
 agree_with_18
 
-cat >"$T/seclevel0.cnf" <<'EOF'
-openssl_conf = pgtls_test
-[pgtls_test]
-ssl_conf = pgtls_ssl
-[pgtls_ssl]
-system_default = pgtls_system
-[pgtls_system]
-CipherString = DEFAULT:@SECLEVEL=0
-EOF
-chmod 0644 "$T/seclevel0.cnf"
-export PG_OPENSSL_CONF=$T/seclevel0.cnf
+pg_seclevel0
 
 SERVER='cn = "localhost"
 dns_name = "localhost"

@@ -369,8 +369,8 @@ static void test_san_match(void)
 	inspection_free(&ins);
 }
 
-/* IP host with an iPAddress SAN and no dNSName: everyone but released
- * node-postgres (which checks "localhost"). */
+/* IP host with an iPAddress SAN and no dNSName: every stack, node-postgres
+ * since pg 8.23.1 (before, it checked "localhost"; tests/clients). */
 static void test_ip_san(void)
 {
 	struct inspection ins;
@@ -386,8 +386,8 @@ static void test_ip_san(void)
 	eval(&m, &ins, NULL);
 	EXPECT(&m, LIBPQ_FULL, A, "iPAddress SAN");
 	EXPECT(&m, JDBC_FULL, A, "iPAddress SAN");
-	EXPECT(&m, NODE_FULL, R, "checks \"localhost\"");
-	EXPECT(&m, NODE_FULL, R, "would accept");
+	EXPECT(&m, NODE_FULL, A, "pg 8.23.1 checks the IP host itself");
+	EXPECT(&m, NODE_FULL, A, "checked \"localhost\" instead (#2263) and rejected");
 	EXPECT(&m, PGX_FULL, A, NULL);
 	EXPECT(&m, TPR_FULL, A, NULL);
 	EXPECT(&m, SQLX_FULL, A, NULL);
@@ -415,7 +415,7 @@ static void test_ip_as_dnsname(void)
 	eval(&m, &ins, NULL);
 	EXPECT(&m, LIBPQ_FULL, A, "address text");
 	EXPECT(&m, JDBC_FULL, A, "dNSName SAN \"127.0.0.1\"");
-	EXPECT(&m, NODE_FULL, R, "would reject too");
+	EXPECT(&m, NODE_FULL, R, "rejected too");
 	EXPECT(&m, PGX_FULL, R, "does not count for an IP");
 	EXPECT(&m, TPR_FULL, R, "iPAddress");
 	EXPECT(&m, SQLX_FULL, R, "iPAddress");
@@ -626,6 +626,23 @@ static void test_untrusted(void)
 	EXPECT(&m, JDBC_CA, R, "serverAuth");
 	done(&m);
 	inspection_free(&ins);
+
+	/* the root file holds only the intermediate: OpenSSL wants a
+	 * self-signed root, JDK PKIX anchors at the intermediate (pgjdbc
+	 * 42.5.5 on Java 17.0.15, tests/clients) */
+	base(&ins, "db.example.com");
+	chain_from(&ins, "leaf.pem", "intermediate.pem", NULL);
+	root_file(&ins, "intermediate.pem");
+	eval(&m, &ins, NULL);
+	EXPECT(&m, LIBPQ_CA, R, "unable to get issuer certificate");
+	EXPECT(&m, JDBC_CA, A, "not self-signed");
+	EXPECT(&m, JDBC_FULL, A, "Java 17.0.15");
+	EXPECT(&m, NODE_CA, R, "unable to get issuer certificate");
+	EXPECT(&m, APG_CA, R, "unable to get issuer certificate");
+	EXPECT(&m, PGX_CA, U, "anchors there");
+	EXPECT(&m, SQLX_CA, U, NULL);
+	done(&m);
+	inspection_free(&ins);
 }
 
 /* No root file at all (~/.postgresql/root.crt missing): verify-ca without
@@ -723,10 +740,28 @@ static void test_crypto(void)
 	eval(&m, &ins, NULL);
 	EXPECT(&m, JDBC_FULL, A, NULL);
 	EXPECT(&m, PGX_FULL, A, NULL);
-	EXPECT(&m, NODE_FULL, U, "RSA-1024");
+	EXPECT(&m, NODE_FULL, A, "Node 20.20.2");
 	EXPECT(&m, SQLX_CA, R, "2048-8192");
 	EXPECT(&m, APG_CA, R, "security level 2");
 	EXPECT(&m, NPG_CA, U, "unverified");
+	done(&m);
+	inspection_free(&ins);
+
+	/* the same leaf as libpq judges it at Debian's security level 2:
+	 * pgjdbc and Node 20 still connect (tests/clients) */
+	base(&ins, "db.test");
+	leaf = hand("CN=db.test", 3, 0, false, "RSA 1024", "RSA-SHA256",
+		    "dns:db.test", NULL);
+	add_cert(&ins, &leaf);
+	add_issuing_ca(&ins);
+	libpq_said(&ins, 0, "EE certificate key too weak; depth 0: CN=db.test", 1, NULL);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, LIBPQ_CA, R, "key too weak");
+	EXPECT(&m, JDBC_CA, A, "RSA-1024");
+	EXPECT(&m, JDBC_FULL, A, "Java 17.0.15");
+	EXPECT(&m, NODE_CA, A, "security level 1");
+	EXPECT(&m, NODE_FULL, A, "Node 20.20.2");
+	EXPECT(&m, APG_FULL, R, NULL);
 	done(&m);
 	inspection_free(&ins);
 }
