@@ -7,6 +7,9 @@
 # adds (as root, or through sudo) when apt cannot find the package.
 set -euo pipefail
 major=${1:?usage: build-psql.sh MAJOR}
+# run from `make check`, the outer make's jobserver and flags must not leak
+# into PostgreSQL's own build (its generated headers come out of order)
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS
 cache=${PGTLS_PSQL_CACHE:-${HOME:-/root}/.cache/pgtls-inspect}
 prefix=$cache/psql-$major
 mkdir -p "$cache"
@@ -36,6 +39,7 @@ cd postgresql-"$major"*/
 # libpq and psql only: no server, no ICU, no zlib (none of them touches TLS)
 ./configure -q --prefix="$prefix" --with-openssl --without-icu --without-zlib \
 	--without-readline >/dev/null
+make -s -C src/backend generated-headers >/dev/null
 make -s -j"$(nproc)" -C src/interfaces/libpq >/dev/null
 make -s -j"$(nproc)" -C src/bin/psql >/dev/null
 make -s -C src/interfaces/libpq install >/dev/null
