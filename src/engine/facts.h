@@ -28,6 +28,12 @@ struct trust_facts;
 	_(TLS_FAIL_, RESET, "reset", "the connection was reset")               \
 	_(TLS_FAIL_, IO, "io", "a read or write failed")                       \
 	_(TLS_FAIL_, VERSION, "version", "the server chose a version out of range") \
+	_(TLS_FAIL_, NOT_TLS, "not-tls",                                       \
+	  "the server answered with bytes that are not a TLS record")          \
+	_(TLS_FAIL_, HTTP_REQUEST, "http-request",                             \
+	  "the server answered with what begins like an HTTP request")         \
+	_(TLS_FAIL_, PROXY_REQUEST, "proxy-request",                           \
+	  "the server answered with what begins like an HTTP CONNECT")         \
 	_(TLS_FAIL_, TIMEOUT, "timeout", "no progress within the timeout")     \
 	_(TLS_FAIL_, OTHER, "other", "any other GnuTLS failure")
 enum tls_failure { TLS_FAILURE_TABLE(FACTS_ENUM) };
