@@ -412,9 +412,13 @@ static void step_answer(struct probe *p)
 		return;
 	if (ended) {
 		const char *what = facts_startup_failures[STARTUP_FAIL_CLOSED].text;
+		/* tls_client_recv recorded the alert that ended the read */
+		bool alert = p->over_tls && why && p->tlsf->alert_code >= 0;
 		if (p->ans->accepted < 0)
-			facts_set_startup_failure(p->ans, why ? STARTUP_FAIL_UNREADABLE :
-								STARTUP_FAIL_CLOSED, why);
+			facts_set_startup_failure(p->ans, alert ? STARTUP_FAIL_TLS_ALERT :
+							  why	? STARTUP_FAIL_UNREADABLE :
+								  STARTUP_FAIL_CLOSED,
+						  why);
 		EV(p, EV_RECV, "EOF", NULL, 0, "%s", why ? why : what);
 		probe_conn_finish(p);
 	}

@@ -320,6 +320,18 @@ static enum tls_failure first_record_failure(const struct tls_client *c)
 	return TLS_FAIL_NOT_TLS;
 }
 
+/* The alert the server sent, by number and by GnuTLS's name for it. */
+static void record_alert(struct tls_client *c)
+{
+	struct tls_facts *f = c->facts;
+	gnutls_alert_description_t a = gnutls_alert_get(c->session);
+	const char *name = gnutls_alert_get_name(a);
+
+	free(f->alert);
+	f->alert = xstrdup(name ? name : "unknown alert");
+	f->alert_code = (int)a;
+}
+
 static void record_failure(struct tls_client *c, int rc)
 {
 	struct tls_facts *f = c->facts;
@@ -336,11 +348,7 @@ static void record_failure(struct tls_client *c, int rc)
 	}
 	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
 	    rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
-		gnutls_alert_description_t a = gnutls_alert_get(c->session);
-		const char *name = gnutls_alert_get_name(a);
-		free(f->alert);
-		f->alert = xstrdup(name ? name : "unknown alert");
-		f->alert_code = (int)a;
+		record_alert(c);
 		facts_set_tls_failure(f, TLS_FAIL_ALERT);
 		f->error = xasprintf("%s: %s", gnutls_strerror(rc), f->alert);
 		c->fn(c->ctx, EV_RECV, "Alert", NULL, 0, f->error);
@@ -426,6 +434,15 @@ ssize_t tls_client_recv(struct tls_client *c, void *p, size_t n, bool *eof,
 		return 0;
 	}
 	*why = gnutls_strerror((int)rc);
+	/* in TLS 1.3 the client's handshake ends before the server has read
+	 * the client's certificate, so the server's verdict on it (alert 116
+	 * certificate_required, 48 unknown_ca, ...) comes on the first read */
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		record_alert(c);
+		char *what = xasprintf("%s: %s", *why, c->facts->alert);
+		c->fn(c->ctx, EV_RECV, "Alert", NULL, 0, what);
+		free(what);
+	}
 	return -1;
 }
 

@@ -252,9 +252,13 @@ static void add_line(struct run *r, const char *msg)
 	"\tThis probably means the server terminated abnormally\n"    \
 	"\tbefore or while processing the request.\n"
 
-/* The server's answer to a StartupMessage, as a probe saw it. */
+static void alert_line(struct run *r, int alert);
+static void unpredicted_line(struct run *r, const char *what, const char *gnutls);
+
+/* The server's answer to a StartupMessage, as a probe saw it; tf is the
+ * TLS session it went over, NULL in clear. */
 static enum att startup(struct run *r, const struct startup_answer *a,
-			const char *how)
+			const char *how, const struct tls_facts *tf)
 {
 	enum startup_failure fail = facts_startup_failure(a);
 
@@ -282,13 +286,27 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 		}
 		return ATT_SOFT;
 	}
-	step(r, "StartupMessage %s: %s", how, a->failure);
+	if (fail == STARTUP_FAIL_TLS_ALERT && tf && tf->alert_code >= 0)
+		step(r, "StartupMessage %s: the server ends the session with alert %d (%s)",
+		     how, tf->alert_code, tf->alert ? tf->alert : "?");
+	else
+		step(r, "StartupMessage %s: %s", how, a->failure);
 	if (fail == STARTUP_FAIL_FLOOD) {
 		/* libpq reads on until its connect_timeout ends the attempt */
 		free(r->v->caveat);
 		r->v->caveat = xstrdup("the server floods messages without deciding; libpq would read "
 				       "them until connect_timeout (\"timeout expired\") or forever");
 		return ATT_UNKNOWN;
+	}
+	if (fail == STARTUP_FAIL_TLS_ALERT) {
+		/* pgtls_read, SSL_ERROR_SSL: SSLerrmessage's "SSL error: %s";
+		 * pqReadData fails and PQconnectPoll takes error_return, with
+		 * no fallback in any release */
+		if (tf && tf->alert_code >= 0)
+			alert_line(r, tf->alert_code);
+		else
+			unpredicted_line(r, "the alert that ended the TLS session", NULL);
+		return ATT_HARD;
 	}
 	if (fail == STARTUP_FAIL_TIMEOUT)
 		sb_adds(&r->err, "timeout expired\n");
@@ -318,6 +336,26 @@ static void add_caveat(struct run *r, const char *text)
 
 	free(r->v->caveat);
 	r->v->caveat = c;
+}
+
+/* A line of libpq's message that OpenSSL's reason would fill and the facts
+ * cannot: left empty, and the caveat says so (with GnuTLS's words for what
+ * it saw, which never go into libpq's message). */
+static void unpredicted_line(struct run *r, const char *what, const char *gnutls)
+{
+	char *g = gnutls ? clean(gnutls) : NULL;
+	char *c = g ? xasprintf("libpq's words for %s cannot be predicted: OpenSSL names it, and "
+				"GnuTLS, which ran the session, reported \"%s\"; the message leaves "
+				"that line empty",
+				what, g) :
+		      xasprintf("libpq's words for %s cannot be predicted; the message leaves "
+				"that line empty",
+				what);
+
+	sb_addc(&r->err, '\n');
+	add_caveat(r, c);
+	free(c);
+	free(g);
 }
 
 /* SSLerrmessage for a fatal alert from the server: "SSL error: " and
@@ -393,16 +431,7 @@ static enum att handshake_failure(struct run *r, const struct tls_facts *f)
 	default:
 		break;
 	}
-	/* libpq's line is OpenSSL's reason for what GnuTLS saw: unknown */
-	sb_addc(&r->err, '\n');
-	char *g = clean(f->error ? f->error : "an unclassified failure");
-	char *c = xasprintf("libpq's words for this handshake failure cannot be predicted: OpenSSL "
-			    "names it, and GnuTLS, which ran the handshake, reported \"%s\"; the "
-			    "message leaves that line empty",
-			    g);
-	add_caveat(r, c);
-	free(c);
-	free(g);
+	unpredicted_line(r, "this handshake failure", f->error);
 	return ATT_SOFT;
 }
 
@@ -705,7 +734,7 @@ static enum att ssl_attempt(struct run *r)
 		a = unencrypted_after_reply(r);
 	if (a == ATT_NEXT)
 		a = startup(r, r->direct ? &ins->server.direct_startup : &ins->server.tls,
-			    "over TLS");
+			    "over TLS", tf);
 	return a;
 }
 
@@ -713,7 +742,7 @@ static enum att plain_attempt(struct run *r, const char *how)
 {
 	r->v->lanes |= LANE_PLAIN;
 	r->v->fail_lane = LANE_PLAIN;
-	return startup(r, &r->ins->server.plain, how);
+	return startup(r, &r->ins->server.plain, how, NULL);
 }
 
 /* The verdict an attempt that ends the path comes to: ok when it

@@ -80,11 +80,12 @@ static void test_startup_table(void)
 		{ STARTUP_FAIL_BAD_LENGTH, "invalid message length from server" },
 		{ STARTUP_FAIL_UNEXPECTED, "unexpected message from server" },
 		{ STARTUP_FAIL_FLOOD, "too many messages from the server" },
+		{ STARTUP_FAIL_TLS_ALERT, "the server ended the TLS session with an alert" },
 		{ STARTUP_FAIL_TIMEOUT, "timeout expired" },
 	};
 	char *m;
 
-	CHECK_INT(STARTUP_FAILURE_COUNT, 9);
+	CHECK_INT(STARTUP_FAILURE_COUNT, 10);
 	for (int c = 1; c < STARTUP_FAILURE_COUNT; c++) {
 		const char *name = facts_startup_failures[c].name;
 		CHECK(name != NULL);

@@ -6,6 +6,7 @@
  * in libpq 16, 17 and 18) and facts no real server produces. Comments name
  * the libpq function and commit each rule comes from. */
 #include "config.h"
+#include "engine/facts.h"
 #include "engine/inspection.h"
 #include "model/sslmode.h"
 #include "util/strlist.h"
@@ -952,6 +953,52 @@ static void test_unclassified_failure(void)
 	}
 }
 
+/* TLS 1.3: SSL_connect returns before the server has read the client's
+ * certificate, so a server that requires one (or distrusts it) ends the
+ * session with its alert on libpq's first read: pgtls_read's "SSL error:
+ * %s", then pqReadData fails and PQconnectPoll takes error_return, so not
+ * even prefer falls back (15 to 18). */
+static void test_alert_after_handshake(void)
+{
+	for (int ver = 15; ver <= 18; ver++) {
+		struct inspection ins;
+		struct verdict_opts o;
+		struct verdict v[SSLMODE_COUNT];
+
+		good_server(&ins);
+		ins.tls.alert = xstrdup("Certificate is required");
+		ins.tls.alert_code = 116;
+		startup_answer_free(&ins.server.tls);
+		ins.server.tls.attempted = true;
+		facts_set_startup_failure(&ins.server.tls, STARTUP_FAIL_TLS_ALERT, NULL);
+		opts_for(&o, ver);
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS,
+			PH "SSL error: tlsv13 alert certificate required");
+		CHECK_V(v, SSLMODE_PREFER, OUTCOME_FAILS,
+			PH "SSL error: tlsv13 alert certificate required");
+		CHECK(v[SSLMODE_PREFER].caveat == NULL);
+		CHECK_V(v, SSLMODE_ALLOW, OUTCOME_PLAINTEXT, NULL);
+		verdicts_free(v);
+		/* allow, refused in clear: the FATAL, then SSL on a new
+		 * connection, ended by the alert */
+		startup_answer_free(&ins.server.plain);
+		rejected(&ins.server.plain, FP + strlen("FATAL:  "));
+		ins.tls.alert_code = 48;
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_ALLOW, OUTCOME_FAILS,
+			PH FP "\n" PH "SSL error: tlsv1 alert unknown ca");
+		verdicts_free(v);
+		/* a log without the alert's number: the line is not invented */
+		ins.tls.alert_code = -1;
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, PH);
+		CHECK(v[SSLMODE_REQUIRE].caveat != NULL);
+		verdicts_free(v);
+		inspection_free(&ins);
+	}
+}
+
 /* ssl3_get_record (OpenSSL's record layer): a first record whose version
  * is not 3.x is SSL_R_WRONG_VERSION_NUMBER, which open_client_SSL follows
  * with the range hint in 15 to 18; bytes that begin like an HTTP request
@@ -1214,6 +1261,7 @@ int main(void)
 	test_alert_table();
 	test_unclassified_failure();
 	test_not_tls();
+	test_alert_after_handshake();
 	test_root_present_untrusted();
 	test_kerberos();
 	test_unknown();
