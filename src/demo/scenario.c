@@ -98,6 +98,12 @@ static int read_one(json_t *j, struct scenario *s, char **err)
 	s->require_sni = boolean(srv, "require_sni", false);
 	const char *cc = json_string_value(json_object_get(srv, "client_cert"));
 	s->client_cert_require = cc && !strcmp(cc, "require");
+	s->client_cert_handshake = cc && !strcmp(cc, "handshake");
+	if (cc && !s->client_cert_require && !s->client_cert_handshake &&
+	    strcmp(cc, "none") != 0) {
+		*err = xasprintf("scenario %s: unknown server.client_cert \"%s\"", s->name, cc);
+		return -1;
+	}
 	s->hostile = str(srv, "hostile", NULL);
 	s->chain_length = integer(pki, "chain_length", 0);
 	s->san_count = integer(leaf, "san_count", 0);

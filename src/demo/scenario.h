@@ -20,8 +20,9 @@ struct scenario {
 	bool self_signed;
 	bool ssl;
 	enum sc_reply reply;
-	char *tls;               /* "TLS1.2+", "TLS1.3", "TLS1.0-1.1" */
+	char *tls;               /* "TLS1.2+", "TLS1.3", "TLS1.2", "TLS1.0-1.1" */
 	bool direct, require_sni, client_cert_require;
+	bool client_cert_handshake; /* required by the TLS handshake itself */
 	enum sc_hba hba;
 	char *hostile;           /* a hostile behaviour (server.c), or NULL */
 	int chain_length;        /* CAs between root and leaf (0: as inter_dn says) */

@@ -345,13 +345,33 @@ static void startup(struct conn *c, const struct strbuf *body)
 	sb_free(&b);
 }
 
+/* A handshake that failed for want of a client certificate ends as
+ * OpenSSL's server ends it (ssl3_send_alert from the statem's SSLfatal):
+ * with the alert, which in TLS 1.3 is certificate_required (116). The
+ * client finished its side before the server read its empty Certificate,
+ * so its StartupMessage is already on the way: read it away before the
+ * close, or the close would reset the connection and the client could
+ * lose the alert. */
+static void refuse_handshake(struct conn *c, int rc)
+{
+	char buf[4096];
+	struct pollfd p = { c->fd, POLLIN, 0 };
+
+	gnutls_alert_send_appropriate(c->tls, rc);
+	shutdown(c->fd, SHUT_WR);
+	while (poll(&p, 1, 1000) > 0 && recv(c->fd, buf, sizeof(buf), 0) > 0)
+		;
+}
+
 static int handshake(struct conn *c, bool direct)
 {
 	struct demo_server *s = c->srv;
 	gnutls_init(&c->tls, GNUTLS_SERVER | GNUTLS_NO_SIGNAL);
 	gnutls_priority_set(c->tls, s->prio);
 	gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, s->cred);
-	if (s->pki->have_client_ca)
+	if (s->sc->client_cert_handshake)
+		gnutls_certificate_server_set_request(c->tls, GNUTLS_CERT_REQUIRE);
+	else if (s->pki->have_client_ca)
 		gnutls_certificate_server_set_request(c->tls, GNUTLS_CERT_REQUEST);
 	if (s->sc->direct) {
 		/* a PostgreSQL 17 server offers ALPN; direct TLS requires it */
@@ -365,8 +385,11 @@ static int handshake(struct conn *c, bool direct)
 	do
 		rc = gnutls_handshake(c->tls);
 	while (rc < 0 && !gnutls_error_is_fatal(rc));
-	if (rc < 0)
+	if (rc < 0) {
+		if (s->sc->client_cert_handshake)
+			refuse_handshake(c, rc);
 		return -1;
+	}
 	char name[256];
 	size_t nl = sizeof(name);
 	unsigned type;
@@ -508,6 +531,7 @@ int demo_server_start(const struct scenario *sc, const struct demo_pki *pki, int
 {
 	struct demo_server *s = xcalloc(1, sizeof(*s));
 	const char *prio = !strcmp(sc->tls, "TLS1.3")	 ? "NORMAL:-VERS-ALL:+VERS-TLS1.3" :
+			   !strcmp(sc->tls, "TLS1.2")	 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" :
 			   !strcmp(sc->tls, "TLS1.0-1.1") ? "NORMAL:-VERS-ALL:+VERS-TLS1.1:+VERS-TLS1.0" :
 							   "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
 	int rc;

@@ -28,13 +28,20 @@ struct trust_facts;
 	_(TLS_FAIL_, RESET, "reset", "the connection was reset")               \
 	_(TLS_FAIL_, IO, "io", "a read or write failed")                       \
 	_(TLS_FAIL_, VERSION, "version", "the server chose a version out of range") \
+	_(TLS_FAIL_, NOT_TLS, "not-tls",                                       \
+	  "the server answered with bytes that are not a TLS record")          \
+	_(TLS_FAIL_, HTTP_REQUEST, "http-request",                             \
+	  "the server answered with what begins like an HTTP request")         \
+	_(TLS_FAIL_, PROXY_REQUEST, "proxy-request",                           \
+	  "the server answered with what begins like an HTTP CONNECT")         \
 	_(TLS_FAIL_, TIMEOUT, "timeout", "no progress within the timeout")     \
 	_(TLS_FAIL_, OTHER, "other", "any other GnuTLS failure")
 enum tls_failure { TLS_FAILURE_TABLE(FACTS_ENUM) };
 enum { TLS_FAILURE_COUNT = 0 TLS_FAILURE_TABLE(FACTS_ONE) };
 
 /* Why the answer to a StartupMessage (or the ErrorResponse to an
- * SSLRequest) did not come: libpq's texts where libpq has one.
+ * SSLRequest) did not come: libpq's texts where libpq has one. TLS_ALERT:
+ * the alert is in the session's tls_facts (alert_code).
  * UNREADABLE carries the reason from below: recv's or GnuTLS's for a
  * failed read, pgwire_decode's for a message it refused. */
 #define STARTUP_FAILURE_TABLE(_)                                               \
@@ -49,6 +56,8 @@ enum { TLS_FAILURE_COUNT = 0 TLS_FAILURE_TABLE(FACTS_ONE) };
 	_(STARTUP_FAIL_, UNEXPECTED, "unexpected",                             \
 	  "unexpected message from server")                                    \
 	_(STARTUP_FAIL_, FLOOD, "flood", "too many messages from the server")  \
+	_(STARTUP_FAIL_, TLS_ALERT, "tls-alert",                               \
+	  "the server ended the TLS session with an alert")                    \
 	_(STARTUP_FAIL_, TIMEOUT, "timeout", "timeout expired")                \
 	_(STARTUP_FAIL_, UNREADABLE, "unreadable", "*")
 enum startup_failure { STARTUP_FAILURE_TABLE(FACTS_ENUM) };

@@ -70,7 +70,8 @@ struct tls_facts {
 	bool attempted;        /* a handshake was started */
 	bool ok;               /* it completed */
 	char *error;           /* GnuTLS's reason when it did not */
-	char *alert;           /* alert name received, or NULL */
+	char *alert;           /* alert name received (during the handshake, or
+				* ending the first read after it), or NULL */
 	int alert_code;        /* its number (70 protocol_version), -1 none */
 	enum tls_failure failure_code; /* how it failed, or NONE */
 	char *failure_kind;    /* its name: "alert", "eof", "reset", "timeout", ... */

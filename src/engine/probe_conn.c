@@ -180,14 +180,48 @@ static void step_connect(struct probe *p)
 		on_connected(p);
 }
 
+static int fill(struct probe *p, bool *ended, const char **why);
+static bool consume(struct probe *p);
+
+/* fe-misc.c pqSendSome: a write that fails is noted (write_failed) and
+ * libpq reads on, for what the server said before it went: a message, or
+ * over TLS the alert that ended the session (a TLS 1.3 server refusing the
+ * client's certificate closes while the client is still writing, and its
+ * reset can fail the write; the alert before it can still be read). true
+ * when that decided the answer and the probe is done. */
+static bool read_after_send_failure(struct probe *p)
+{
+	const char *why = NULL;
+	bool ended;
+
+	if (!p->ans->attempted || p->ans->accepted >= 0 ||
+	    p->ans->failure_code != STARTUP_FAIL_NONE)
+		return false;
+	p->st = P_ANSWER;
+	int n = fill(p, &ended, &why);
+	if (n > 0 && consume(p))
+		return true;
+	if (ended && why && p->over_tls && p->tlsf->alert_code >= 0) {
+		facts_set_startup_failure(p->ans, STARTUP_FAIL_TLS_ALERT, NULL);
+		EV(p, EV_RECV, "EOF", NULL, 0, "%s", why);
+		probe_conn_finish(p);
+		return true;
+	}
+	return false;
+}
+
 static void send_failure(struct probe *p, const char *why)
 {
 	char *text = facts_startup_failure_message(STARTUP_FAIL_SEND, why);
 
+	EV(p, EV_NOTE, "IOError", NULL, 0, "%s", text);
+	if (read_after_send_failure(p)) {
+		free(text);
+		return;
+	}
 	if (p->ans->attempted && p->ans->accepted < 0 &&
 	    p->ans->failure_code == STARTUP_FAIL_NONE)
 		facts_set_startup_failure(p->ans, STARTUP_FAIL_SEND, why);
-	EV(p, EV_NOTE, "IOError", NULL, 0, "%s", text);
 	free(text);
 	probe_conn_finish(p);
 }
@@ -412,9 +446,13 @@ static void step_answer(struct probe *p)
 		return;
 	if (ended) {
 		const char *what = facts_startup_failures[STARTUP_FAIL_CLOSED].text;
+		/* tls_client_recv recorded the alert that ended the read */
+		bool alert = p->over_tls && why && p->tlsf->alert_code >= 0;
 		if (p->ans->accepted < 0)
-			facts_set_startup_failure(p->ans, why ? STARTUP_FAIL_UNREADABLE :
-								STARTUP_FAIL_CLOSED, why);
+			facts_set_startup_failure(p->ans, alert ? STARTUP_FAIL_TLS_ALERT :
+							  why	? STARTUP_FAIL_UNREADABLE :
+								  STARTUP_FAIL_CLOSED,
+						  why);
 		EV(p, EV_RECV, "EOF", NULL, 0, "%s", why ? why : what);
 		probe_conn_finish(p);
 	}

@@ -12,12 +12,15 @@
 #include "util/xalloc.h"
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
 #include <gnutls/x509.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +36,9 @@ struct tls_client {
 	bool have_client_cert;
 	bool handshake_done;
 	int failed_rc; /* GnuTLS's code for a failed handshake */
+	int fd;
+	uint8_t head[5]; /* the first record header the server sent */
+	size_t nhead;
 };
 
 /* "CLIENT HELLO" -> "ClientHello" */
@@ -185,6 +191,32 @@ static int version_rank(const char *v, int dflt)
 	return dflt;
 }
 
+/* GnuTLS reads through here so that the first five bytes the server sends
+ * are kept: OpenSSL judges the first record by its header alone (see
+ * first_record_failure). */
+static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t n)
+{
+	struct tls_client *c = ptr;
+	ssize_t got = recv(c->fd, buf, n, 0);
+
+	if (got > 0 && c->nhead < sizeof(c->head)) {
+		size_t take = sizeof(c->head) - c->nhead;
+		if (take > (size_t)got)
+			take = (size_t)got;
+		memcpy(c->head + c->nhead, buf, take);
+		c->nhead += take;
+	}
+	return got;
+}
+
+static int pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
+{
+	struct tls_client *c = ptr;
+	struct pollfd p = { c->fd, POLLIN, 0 };
+
+	return poll(&p, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
+}
+
 int tls_client_new(struct tls_client **out, int fd,
 		   const struct conn_target *t, struct tls_facts *facts,
 		   bool lax_key_usage, tls_event_fn fn, void *ctx, char **err)
@@ -253,23 +285,70 @@ int tls_client_new(struct tls_client **out, int fd,
 	gnutls_handshake_set_max_packet_length(c->session, 1u << 20);
 	gnutls_handshake_set_hook_function(c->session, GNUTLS_HANDSHAKE_ANY,
 					   GNUTLS_HOOK_POST, hs_hook);
-	gnutls_transport_set_int(c->session, fd);
+	/* reads through pull (the client), writes by GnuTLS's own writev to
+	 * the descriptor */
+	c->fd = fd;
+	gnutls_transport_set_ptr2(c->session, c, (gnutls_transport_ptr_t)(intptr_t)fd);
+	gnutls_transport_set_pull_function(c->session, pull);
+	gnutls_transport_set_pull_timeout_function(c->session, pull_timeout);
 	*out = c;
 	return 0;
+}
+
+/* OpenSSL's record layer (ssl3_get_record in ssl/record/ssl3_record.c,
+ * tls_get_more_records in 3.2's ssl/record/methods/tls_common.c) reads the
+ * five header bytes of the first record and, when its version is not 3.x,
+ * gives up on the bytes alone: SSL_R_HTTP_REQUEST for "GET ", "POST ",
+ * "HEAD " or "PUT ", SSL_R_HTTPS_PROXY_REQUEST for "CONNE", else
+ * SSL_R_WRONG_VERSION_NUMBER. GnuTLS fails on such a record too, with
+ * codes that also mean other things (GNUTLS_E_UNEXPECTED_PACKET for an
+ * unknown record type, as "HTTP/" or an 'E' ErrorResponse give,
+ * GNUTLS_E_UNSUPPORTED_VERSION_PACKET, also for a ServerHello below the
+ * minimum), so the header decides. NONE when it looks like TLS or fewer
+ * than five bytes came. */
+static enum tls_failure first_record_failure(const struct tls_client *c)
+{
+	const char *h = (const char *)c->head;
+
+	if (c->nhead < sizeof(c->head) || c->head[1] == 3)
+		return TLS_FAIL_NONE;
+	if (!strncmp(h, "GET ", 4) || !strncmp(h, "POST ", 5) ||
+	    !strncmp(h, "HEAD ", 5) || !strncmp(h, "PUT ", 4))
+		return TLS_FAIL_HTTP_REQUEST;
+	if (!strncmp(h, "CONNE", 5))
+		return TLS_FAIL_PROXY_REQUEST;
+	return TLS_FAIL_NOT_TLS;
+}
+
+/* The alert the server sent, by number and by GnuTLS's name for it. */
+static void record_alert(struct tls_client *c)
+{
+	struct tls_facts *f = c->facts;
+	gnutls_alert_description_t a = gnutls_alert_get(c->session);
+	const char *name = gnutls_alert_get_name(a);
+
+	free(f->alert);
+	f->alert = xstrdup(name ? name : "unknown alert");
+	f->alert_code = (int)a;
 }
 
 static void record_failure(struct tls_client *c, int rc)
 {
 	struct tls_facts *f = c->facts;
 	int err = errno;
+	enum tls_failure first = first_record_failure(c);
 	free(f->error);
+	if (first != TLS_FAIL_NONE) {
+		facts_set_tls_failure(f, first);
+		f->error = xasprintf("the server's first bytes are not a TLS record (%02x %02x %02x %02x %02x) (GnuTLS: %s)",
+				     c->head[0], c->head[1], c->head[2], c->head[3],
+				     c->head[4], gnutls_strerror(rc));
+		c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);
+		return;
+	}
 	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
 	    rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
-		gnutls_alert_description_t a = gnutls_alert_get(c->session);
-		const char *name = gnutls_alert_get_name(a);
-		free(f->alert);
-		f->alert = xstrdup(name ? name : "unknown alert");
-		f->alert_code = (int)a;
+		record_alert(c);
 		facts_set_tls_failure(f, TLS_FAIL_ALERT);
 		f->error = xasprintf("%s: %s", gnutls_strerror(rc), f->alert);
 		c->fn(c->ctx, EV_RECV, "Alert", NULL, 0, f->error);
@@ -355,6 +434,15 @@ ssize_t tls_client_recv(struct tls_client *c, void *p, size_t n, bool *eof,
 		return 0;
 	}
 	*why = gnutls_strerror((int)rc);
+	/* in TLS 1.3 the client's handshake ends before the server has read
+	 * the client's certificate, so the server's verdict on it (alert 116
+	 * certificate_required, 48 unknown_ca, ...) comes on the first read */
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		record_alert(c);
+		char *what = xasprintf("%s: %s", *why, c->facts->alert);
+		c->fn(c->ctx, EV_RECV, "Alert", NULL, 0, what);
+		free(what);
+	}
 	return -1;
 }
 

@@ -31,7 +31,9 @@ int tls_client_handshake(struct tls_client *c);
 bool tls_client_key_usage_refused(const struct tls_client *c);
 bool tls_client_wants_write(struct tls_client *c);
 /* >0 bytes moved, 0 would block (or EOF for recv: see *eof), -1 error with
- * a static GnuTLS reason in *why. */
+ * a static GnuTLS reason in *why. A fatal alert that ends a read after the
+ * handshake is recorded in the facts (alert, alert_code), as one during
+ * the handshake is. */
 ssize_t tls_client_send(struct tls_client *c, const void *p, size_t n,
 			const char **why);
 ssize_t tls_client_recv(struct tls_client *c, void *p, size_t n, bool *eof,

@@ -594,14 +594,33 @@ static void answer_findings(struct flist *l, struct topic_ctx *x)
 	const struct server_facts *sf = &x->ins->server;
 	const struct startup_answer *answers[] = { &sf->plain, &sf->tls, &sf->direct_startup };
 	const char *lanes[] = { "in clear", "over TLS", "over direct TLS" };
-	bool flood = false, malformed = false;
+	const struct tls_facts *sessions[] = { NULL, &x->ins->tls, &x->ins->direct_tls };
+	bool flood = false, malformed = false, alert = false;
 
 	for (int i = 0; i < 3; i++) {
 		const struct startup_answer *a = answers[i];
 		enum startup_failure fail = facts_startup_failure(a);
 		if (!a->attempted || fail == STARTUP_FAIL_NONE)
 			continue;
-		if (fail == STARTUP_FAIL_FLOOD && !flood) {
+		if (fail == STARTUP_FAIL_TLS_ALERT && !alert) {
+			/* TLS 1.3: the server judges the client's certificate after
+			 * the client's handshake is over */
+			const struct tls_facts *f = sessions[i];
+			int code = f ? f->alert_code : -1;
+			alert = true;
+			add(l, "tls-alert-after-handshake", SEV_ERROR,
+			    S("The server ends the TLS session with an alert"),
+			    S("After the handshake %s, the server sent alert %d (%s) instead of answering "
+			      "the StartupMessage. libpq reports it as an SSL error and gives up: no "
+			      "plaintext fallback, not even under prefer.",
+			      lanes[i], code, f && f->alert ? f->alert : "unknown"),
+			    S("%s", code == 116 || code == 42 || code == 48 ?
+					    "The server wants a client certificate it trusts: give libpq one "
+					    "with sslcert=FILE sslkey=FILE, issued by a CA the server names "
+					    "(ssl_ca_file)." :
+					    "Read the server's log (or the proxy's) for why it refused the "
+					    "session."));
+		} else if (fail == STARTUP_FAIL_FLOOD && !flood) {
 			flood = true;
 			add(l, "message-flood", SEV_ERROR, S("The server floods messages"),
 			    S("Answering the StartupMessage %s, the server sent message after message "
@@ -618,7 +637,7 @@ static void answer_findings(struct flist *l, struct topic_ctx *x)
 			      "they fail rather than hang."));
 		} else if (fail != STARTUP_FAIL_TIMEOUT && fail != STARTUP_FAIL_FLOOD &&
 			   fail != STARTUP_FAIL_CLOSED && fail != STARTUP_FAIL_CLOSED_IN_ERROR &&
-			   !malformed) {
+			   fail != STARTUP_FAIL_TLS_ALERT && !malformed) {
 			malformed = true;
 			add(l, "malformed-message", SEV_ERROR, S("The server broke the protocol"),
 			    S("Its answer to the StartupMessage %s could not be read: %s.", lanes[i],

@@ -6,6 +6,7 @@
  * on the same or a new connection, so the facts answer all six modes. */
 #include "config.h"
 #include "model/sslmode.h"
+#include "model/sslerr.h"
 #include "engine/conninfo.h"
 #include "engine/tls.h"
 #include "engine/x509.h"
@@ -235,9 +236,13 @@ static void add_line(struct run *r, const char *msg)
 	"\tThis probably means the server terminated abnormally\n"    \
 	"\tbefore or while processing the request.\n"
 
-/* The server's answer to a StartupMessage, as a probe saw it. */
+static void alert_line(struct run *r, int alert);
+static void unpredicted_line(struct run *r, const char *what, const char *gnutls);
+
+/* The server's answer to a StartupMessage, as a probe saw it; tf is the
+ * TLS session it went over, NULL in clear. */
 static enum att startup(struct run *r, const struct startup_answer *a,
-			const char *how)
+			const char *how, const struct tls_facts *tf)
 {
 	enum startup_failure fail = facts_startup_failure(a);
 
@@ -265,7 +270,11 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 		}
 		return ATT_SOFT;
 	}
-	step(r, "StartupMessage %s: %s", how, a->failure);
+	if (fail == STARTUP_FAIL_TLS_ALERT && tf && tf->alert_code >= 0)
+		step(r, "StartupMessage %s: the server ends the session with alert %d (%s)",
+		     how, tf->alert_code, tf->alert ? tf->alert : "?");
+	else
+		step(r, "StartupMessage %s: %s", how, a->failure);
 	if (fail == STARTUP_FAIL_FLOOD) {
 		/* libpq reads on until its connect_timeout ends the attempt */
 		free(r->v->caveat);
@@ -273,44 +282,21 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 				       "them until connect_timeout (\"timeout expired\") or forever");
 		return ATT_UNKNOWN;
 	}
+	if (fail == STARTUP_FAIL_TLS_ALERT) {
+		/* pgtls_read, SSL_ERROR_SSL: SSLerrmessage's "SSL error: %s";
+		 * pqReadData fails and PQconnectPoll takes error_return, with
+		 * no fallback in any release */
+		if (tf && tf->alert_code >= 0)
+			alert_line(r, tf->alert_code);
+		else
+			unpredicted_line(r, "the alert that ended the TLS session", NULL);
+		return ATT_HARD;
+	}
 	if (fail == STARTUP_FAIL_TIMEOUT)
 		sb_adds(&r->err, "timeout expired\n");
 	else
 		sb_adds(&r->err, EOF_TEXT);
 	return ATT_HARD;
-}
-
-/* OpenSSL's reason text for a TLS alert the server sent (ssl/ssl_err.c,
- * SSL_R_SSLV3_ALERT_* and SSL_R_TLSV1_ALERT_*), which libpq prints after
- * "SSL error: ". */
-static const char *alert_reason(int code)
-{
-	switch (code) {
-	case 10: return "sslv3 alert unexpected message";
-	case 20: return "sslv3 alert bad record mac";
-	case 40: return "sslv3 alert handshake failure";
-	case 42: return "sslv3 alert bad certificate";
-	case 43: return "sslv3 alert unsupported certificate";
-	case 44: return "sslv3 alert certificate revoked";
-	case 45: return "sslv3 alert certificate expired";
-	case 46: return "sslv3 alert certificate unknown";
-	case 47: return "sslv3 alert illegal parameter";
-	case 48: return "tlsv1 alert unknown ca";
-	case 49: return "tlsv1 alert access denied";
-	case 50: return "tlsv1 alert decode error";
-	case 51: return "tlsv1 alert decrypt error";
-	case 70: return "tlsv1 alert protocol version";
-	case 71: return "tlsv1 alert insufficient security";
-	case 80: return "tlsv1 alert internal error";
-	case 86: return "tlsv1 alert inappropriate fallback";
-	case 90: return "tlsv1 alert user cancelled";
-	case 109: return "tlsv13 alert missing extension";
-	case 110: return "tlsv1 unsupported extension";
-	case 112: return "tlsv1 unrecognized name";
-	case 116: return "tlsv13 alert certificate required";
-	case 120: return "tlsv1 alert no application protocol";
-	default: return NULL;
-	}
 }
 
 /* open_client_SSL's second line after a protocol-version reason: the
@@ -327,58 +313,109 @@ static void protocol_hint(struct run *r)
 	free(m);
 }
 
-/* fe-secure-openssl.c open_client_SSL: the text of a failed handshake. */
+/* Add a caveat to the verdict's, on a line of its own. */
+static void add_caveat(struct run *r, const char *text)
+{
+	char *c = r->v->caveat ? xasprintf("%s\n%s", r->v->caveat, text) : xstrdup(text);
+
+	free(r->v->caveat);
+	r->v->caveat = c;
+}
+
+/* A line of libpq's message that OpenSSL's reason would fill and the facts
+ * cannot: left empty, and the caveat says so (with GnuTLS's words for what
+ * it saw, which never go into libpq's message). */
+static void unpredicted_line(struct run *r, const char *what, const char *gnutls)
+{
+	char *g = gnutls ? clean(gnutls) : NULL;
+	char *c = g ? xasprintf("libpq's words for %s cannot be predicted: OpenSSL names it, and "
+				"GnuTLS, which ran the session, reported \"%s\"; the message leaves "
+				"that line empty",
+				what, g) :
+		      xasprintf("libpq's words for %s cannot be predicted; the message leaves "
+				"that line empty",
+				what);
+
+	sb_addc(&r->err, '\n');
+	add_caveat(r, c);
+	free(c);
+	free(g);
+}
+
+/* SSLerrmessage for a fatal alert from the server: "SSL error: " and
+ * OpenSSL's reason (model/sslerr.c), as open_client_SSL words it during
+ * the handshake and pgtls_read after it. */
+static void alert_line(struct run *r, int alert)
+{
+	char *m = sslerr_alert_message(alert);
+	const char *c = sslerr_alert_caveat(alert, r->o->libpq_version);
+
+	sb_addf(&r->err, "SSL error: %s\n", m);
+	free(m);
+	if (c)
+		add_caveat(r, c);
+}
+
+/* fe-secure-openssl.c open_client_SSL: the text of a failed handshake.
+ * Every line is OpenSSL's as libpq prints it; a failure OpenSSL would
+ * name in words the facts cannot tell leaves its line empty and says so
+ * in the caveat, never GnuTLS's words in libpq's message. */
 static enum att handshake_failure(struct run *r, const struct tls_facts *f)
 {
 	enum tls_failure kind = facts_tls_failure(f);
 	step(r, "TLS handshake fails: %s",
 	     f->error ? f->error : f->failure_kind ? f->failure_kind : "other");
-	if (kind == TLS_FAIL_ALERT) {
-		const char *reason = alert_reason(f->alert_code);
-		if (!reason) {
-			char *m = xasprintf("SSL error: tlsv1 alert %s", f->alert ? f->alert : "");
-			add_line(r, m);
-			free(m);
-			r->v->caveat = xasprintf("alert %d has no known OpenSSL wording", f->alert_code);
-		} else {
-			sb_addf(&r->err, "SSL error: %s\n", reason);
-		}
-		/* a protocol-version reason gets the range hint */
-		if (f->alert_code == 70)
+	switch (kind) {
+	case TLS_FAIL_ALERT:
+		alert_line(r, f->alert_code);
+		/* SSL_R_TLSV1_ALERT_PROTOCOL_VERSION is one of the reasons
+		 * open_client_SSL adds the range hint to */
+		if (f->alert_code == SSLERR_AD_PROTOCOL_VERSION)
 			protocol_hint(r);
 		return ATT_SOFT;
-	}
-	if (kind == TLS_FAIL_VERSION) {
+	case TLS_FAIL_VERSION:
 		/* OpenSSL refuses the ServerHello itself: SSL_R_UNSUPPORTED_PROTOCOL,
 		 * one of the reasons open_client_SSL adds the range hint to */
 		sb_adds(&r->err, "SSL error: unsupported protocol\n");
 		protocol_hint(r);
 		return ATT_SOFT;
-	}
-	if (kind == TLS_FAIL_EOF) {
+	case TLS_FAIL_NOT_TLS:
+		/* ssl3_get_record: the first record's version is not 3.x, and
+		 * the bytes are no HTTP request either: SSL_R_WRONG_VERSION_NUMBER,
+		 * which also gets the range hint */
+		sb_adds(&r->err, "SSL error: wrong version number\n");
+		protocol_hint(r);
+		return ATT_SOFT;
+	case TLS_FAIL_HTTP_REQUEST:
+		/* ssl3_get_record: "GET ", "POST ", "HEAD " or "PUT " */
+		sb_adds(&r->err, "SSL error: http request\n");
+		return ATT_SOFT;
+	case TLS_FAIL_PROXY_REQUEST:
+		/* ssl3_get_record: "CONNE" */
+		sb_adds(&r->err, "SSL error: https proxy request\n");
+		return ATT_SOFT;
+	case TLS_FAIL_EOF:
 		/* 18 answers BIO_CTRL_EOF (commit 6f782a2a17); OpenSSL 3 then
 		 * names the EOF itself */
 		sb_adds(&r->err, r->o->libpq_version >= 18 ?
 					 "SSL error: unexpected eof while reading\n" :
 					 "SSL SYSCALL error: EOF detected\n");
 		return ATT_SOFT;
-	}
-	if (kind == TLS_FAIL_RESET || kind == TLS_FAIL_IO) {
+	case TLS_FAIL_RESET:
+	case TLS_FAIL_IO: {
 		char *m = xasprintf("SSL SYSCALL error: %s",
 				    f->failure_errno ? f->failure_errno : "Connection reset by peer");
 		add_line(r, m);
 		free(m);
 		return ATT_SOFT;
 	}
-	if (kind == TLS_FAIL_TIMEOUT) {
+	case TLS_FAIL_TIMEOUT:
 		sb_adds(&r->err, "timeout expired\n");
 		return ATT_HARD;
+	default:
+		break;
 	}
-	char *m = xasprintf("SSL error: %s", f->error ? f->error : "handshake failure");
-	add_line(r, m);
-	free(m);
-	free(r->v->caveat);
-	r->v->caveat = xstrdup("GnuTLS reported a handshake failure OpenSSL may word differently");
+	unpredicted_line(r, "this handshake failure", f->error);
 	return ATT_SOFT;
 }
 
@@ -681,7 +718,7 @@ static enum att ssl_attempt(struct run *r)
 		a = unencrypted_after_reply(r);
 	if (a == ATT_NEXT)
 		a = startup(r, r->direct ? &ins->server.direct_startup : &ins->server.tls,
-			    "over TLS");
+			    "over TLS", tf);
 	return a;
 }
 
@@ -689,7 +726,7 @@ static enum att plain_attempt(struct run *r, const char *how)
 {
 	r->v->lanes |= LANE_PLAIN;
 	r->v->fail_lane = LANE_PLAIN;
-	return startup(r, &r->ins->server.plain, how);
+	return startup(r, &r->ins->server.plain, how, NULL);
 }
 
 /* The verdict an attempt that ends the path comes to: ok when it

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* fakepg: a tiny PostgreSQL-shaped peer for the tests, for the answers a
  * real server never gives to an SSLRequest: silence, an ErrorResponse, an
- * arbitrary byte, 'S' with bytes after it, an immediate close. It answers
- * a plaintext StartupMessage with an ErrorResponse. It listens on
- * 127.0.0.1 only, prints its port, and exits after --lifetime seconds. */
+ * arbitrary byte, 'S' with bytes after it, an immediate close; or 'S' and
+ * then, once the ClientHello is in, no TLS at all (an ErrorResponse, any
+ * text) or a bare fatal alert. It answers a plaintext StartupMessage with
+ * an ErrorResponse. It listens on 127.0.0.1 only, prints its port, and
+ * exits after --lifetime seconds. */
 #include "config.h"
 #include "engine/pgwire.h"
 #include "util/strbuf.h"
@@ -62,6 +64,28 @@ static int read_packet(int fd, uint32_t *code)
 	return 0;
 }
 
+/* 'S', then wait for the client's ClientHello, then answer it with no
+ * TLS: "s-then:error" an ErrorResponse, "s-then:TEXT" the text, or
+ * "s-alert:N" a TLS record holding fatal alert N (RFC 8446 6). */
+static void after_s(int fd, const char *mode, struct strbuf *out)
+{
+	char hello[4096];
+	struct pollfd p = { fd, POLLIN, 0 };
+
+	if (write(fd, "S", 1) != 1 || poll(&p, 1, 5000) <= 0 ||
+	    read(fd, hello, sizeof(hello)) <= 0)
+		return;
+	if (!strcmp(mode, "s-then:error")) {
+		error_response(out, "08P01", "fake: this is not TLS");
+	} else if (!strncmp(mode, "s-then:", 7)) {
+		sb_adds(out, mode + 7);
+	} else {
+		static const uint8_t head[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02 };
+		sb_add(out, head, sizeof(head));
+		sb_addc(out, (char)atoi(mode + 8));
+	}
+}
+
 static void serve(int fd, const char *mode)
 {
 	uint32_t code;
@@ -89,6 +113,8 @@ static void serve(int fd, const char *mode)
 		sb_adds(&out, "Sgarbage");
 	} else if (!strncmp(mode, "byte:", 5)) {
 		sb_adds(&out, mode + 5);
+	} else if (!strncmp(mode, "s-then:", 7) || !strncmp(mode, "s-alert:", 8)) {
+		after_s(fd, mode, &out);
 	}
 	if (out.len && write(fd, out.buf, out.len) < 0)
 		perror("write");
@@ -102,7 +128,8 @@ int main(int argc, char **argv)
 {
 	if (argc != 3) {
 		fprintf(stderr, "usage: fakepg MODE LIFETIME_SECONDS\n"
-				"MODE: silent | close | error | extra | byte:STRING\n");
+				"MODE: silent | close | error | extra | byte:STRING |\n"
+				"      s-then:error | s-then:STRING | s-alert:N\n");
 		return 2;
 	}
 	const char *mode = argv[1];

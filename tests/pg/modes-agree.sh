@@ -152,6 +152,12 @@ pg_start clientcert-or-plain --ssl on --cert "$C/server.chain.pem" --key "$C/ser
 agree clientcert-or-plain-none "$(pg_conninfo "sslrootcert=$C/root.crt")"
 agree clientcert-or-plain-ok "$(pg_conninfo "sslrootcert=$C/root.crt sslcert=$C/client.crt sslkey=$C/client.key")"
 agree clientcert-or-plain-key-0644 "$(pg_conninfo "sslrootcert=$C/root.crt sslcert=$C/client.crt sslkey=$C/client-0644.key")"
+# A certificate from a CA the server does not trust: OpenSSL's server ends
+# the handshake with alert 48 (unknown_ca). In TLS 1.3 the client reads it
+# only after its own handshake, on the first read: no fallback even under
+# prefer; in TLS 1.2 it fails the handshake, and prefer goes on in clear.
+agree clientcert-or-plain-wrong-ca "$(pg_conninfo "sslrootcert=$C/root.crt sslcert=$C/server.crt sslkey=$C/server.key")"
+agree clientcert-or-plain-wrong-ca-tls12 "$(pg_conninfo "sslrootcert=$C/root.crt sslcert=$C/server.crt sslkey=$C/server.key ssl_max_protocol_version=TLSv1.2")"
 pg_stop
 
 pg_start tls13 --ssl on --cert "$C/server.chain.pem" --key "$C/server.key" \

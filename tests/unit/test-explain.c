@@ -465,6 +465,22 @@ static void test_tls(void)
 	run_free(&r);
 	inspection_free(&ins);
 
+	/* TLS 1.3: the handshake completed, then the server's verdict on the
+	 * (missing) client certificate ended the session: alert 116 */
+	bare(&ins);
+	ins.tls.attempted = true;
+	ins.tls.ok = true;
+	ins.tls.alert = xstrdup("Certificate is required");
+	ins.tls.alert_code = 116;
+	ins.server.tls.attempted = true;
+	facts_set_startup_failure(&ins.server.tls, STARTUP_FAIL_TLS_ALERT, NULL);
+	run(&r, &ins, &o, false, NULL);
+	f = EXPECT(&r, "tls-alert-after-handshake", SEV_ERROR, "alert 116");
+	CHECK(strstr(f->fix, "sslcert=FILE") != NULL);
+	ABSENT(&r, "malformed-message");
+	run_free(&r);
+	inspection_free(&ins);
+
 	/* the client's certificate files are unusable */
 #define KEYMSG "private key file \"/home/u/.postgresql/postgresql.key\" has group or world access"
 	bare(&ins);

@@ -26,7 +26,7 @@
 /* Every code has its own name; the stored form reads back as the code. */
 static void test_tls_table(void)
 {
-	CHECK_INT(TLS_FAILURE_COUNT, 8);
+	CHECK_INT(TLS_FAILURE_COUNT, 11);
 	for (int c = 1; c < TLS_FAILURE_COUNT; c++) {
 		const char *name = facts_tls_failures[c].name;
 		CHECK(name != NULL);
@@ -41,6 +41,9 @@ static void test_tls_table(void)
 	CHECK_STR(facts_tls_failures[TLS_FAIL_RESET].name, "reset");
 	CHECK_STR(facts_tls_failures[TLS_FAIL_IO].name, "io");
 	CHECK_STR(facts_tls_failures[TLS_FAIL_VERSION].name, "version");
+	CHECK_STR(facts_tls_failures[TLS_FAIL_NOT_TLS].name, "not-tls");
+	CHECK_STR(facts_tls_failures[TLS_FAIL_HTTP_REQUEST].name, "http-request");
+	CHECK_STR(facts_tls_failures[TLS_FAIL_PROXY_REQUEST].name, "proxy-request");
 	CHECK_STR(facts_tls_failures[TLS_FAIL_TIMEOUT].name, "timeout");
 	CHECK_STR(facts_tls_failures[TLS_FAIL_OTHER].name, "other");
 	CHECK_INT(facts_tls_failure_parse(NULL), TLS_FAIL_NONE);
@@ -77,11 +80,12 @@ static void test_startup_table(void)
 		{ STARTUP_FAIL_BAD_LENGTH, "invalid message length from server" },
 		{ STARTUP_FAIL_UNEXPECTED, "unexpected message from server" },
 		{ STARTUP_FAIL_FLOOD, "too many messages from the server" },
+		{ STARTUP_FAIL_TLS_ALERT, "the server ended the TLS session with an alert" },
 		{ STARTUP_FAIL_TIMEOUT, "timeout expired" },
 	};
 	char *m;
 
-	CHECK_INT(STARTUP_FAILURE_COUNT, 9);
+	CHECK_INT(STARTUP_FAILURE_COUNT, 10);
 	for (int c = 1; c < STARTUP_FAILURE_COUNT; c++) {
 		const char *name = facts_startup_failures[c].name;
 		CHECK(name != NULL);

@@ -6,11 +6,14 @@
  * in libpq 16, 17 and 18) and facts no real server produces. Comments name
  * the libpq function and commit each rule comes from. */
 #include "config.h"
+#include "engine/facts.h"
 #include "engine/inspection.h"
 #include "model/sslmode.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
 #include "check.h"
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +118,8 @@ static void handshake_fails(struct inspection *ins, const char *kind, int alert)
 	ins->tls.ok = false;
 	free(ins->tls.version);
 	ins->tls.version = NULL;
+	free(ins->tls.failure_kind);
+	free(ins->tls.error);
 	ins->tls.failure_kind = xstrdup(kind);
 	ins->tls.alert_code = alert;
 	ins->tls.error = xstrdup(alert >= 0 ? "A TLS fatal alert has been received."
@@ -273,7 +278,7 @@ static void test_allow_ssl_off(void)
 			free(want);
 			want = xasprintf("%s" NOSSL, p);
 			CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, want);
-			CHECK_V(v, SSLMODE_VERIFY_FULL, OUTCOME_FAILS, want);
+			CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, want);
 			free(want);
 			verdicts_free(v);
 			inspection_free(&ins);
@@ -838,6 +843,231 @@ static void test_alerts(void)
 	inspection_free(&ins);
 }
 
+/* SSLerrmessage's text for alert n as the OpenSSL this test runs with
+ * gives it: what ssl3_read_bytes raises (SSL_AD_REASON_OFFSET + n) through
+ * ERR_reason_error_string, else "SSL error code %lu". */
+static char *openssl_alert_text(int n)
+{
+	unsigned long e = ERR_PACK(ERR_LIB_SSL, 0, SSL_AD_REASON_OFFSET + n);
+	const char *r = ERR_reason_error_string(e);
+
+	return r ? xstrdup(r) : xasprintf("SSL error code %lu", e);
+}
+
+/* Every alert number a server can send, for every release: the model's
+ * table is OpenSSL's (ssl/ssl_err.c), checked here against the OpenSSL
+ * itself, and the protocol hint follows only alert 70. OpenSSL before
+ * 3.0.14 has no text for 115 and 120 (openssl#24300): there the table
+ * keeps the newer text and the verdict says so in its caveat. */
+static void test_alert_table(void)
+{
+	OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS, NULL);
+	for (int ver = 15; ver <= 18; ver++) {
+		struct inspection ins;
+		struct verdict_opts o;
+		struct verdict v[SSLMODE_COUNT];
+
+		good_server(&ins);
+		opts_for(&o, ver);
+		for (int n = 0; n < 256; n++) {
+			handshake_fails(&ins, "alert", n);
+			sslmode_verdicts(&ins, &o, v);
+			char *lib = openssl_alert_text(n);
+			char *want = xasprintf(PH "SSL error: %s%s", lib,
+					       n == 70 ? "\nThis may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.3." :
+							 "");
+			bool late = (n == 115 || n == 120) &&
+				    !strncmp(lib, "SSL error code ", 15);
+			if (!late)
+				CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, want);
+			CHECK_INT(v[SSLMODE_REQUIRE].outcome, OUTCOME_FAILS);
+			CHECK(v[SSLMODE_PREFER].outcome == OUTCOME_PLAINTEXT);
+			CHECK((v[SSLMODE_REQUIRE].caveat != NULL) == (n == 115 || n == 120));
+			free(lib);
+			free(want);
+			verdicts_free(v);
+		}
+		/* the words themselves, whatever OpenSSL runs here */
+		static const struct {
+			int alert;
+			const char *text;
+		} known[] = {
+			{ 40, "sslv3 alert handshake failure" },
+			{ 42, "sslv3 alert bad certificate" },
+			{ 48, "tlsv1 alert unknown ca" },
+			{ 50, "tlsv1 alert decode error" },
+			{ 80, "tlsv1 alert internal error" },
+			{ 112, "tlsv1 unrecognized name" },
+			{ 116, "tlsv13 alert certificate required" },
+			{ 120, "tlsv1 alert no application protocol" },
+			/* no reason string: the packed code, ERR_PACK(20, 0, 1121) */
+			{ 121, "SSL error code 167773281" },
+			{ 0, "SSL error code 167773160" },
+		};
+		for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++) {
+			handshake_fails(&ins, "alert", known[i].alert);
+			sslmode_verdicts(&ins, &o, v);
+			char *want = xasprintf(PH "SSL error: %s", known[i].text);
+			CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, want);
+			free(want);
+			if (known[i].alert == 120)
+				CHECK_STR(v[SSLMODE_REQUIRE].caveat,
+					  ver >= 17 ? "with OpenSSL older than 3.0.14, 3.1.6, 3.2.2 or 3.3.1, which has no text for this alert, libpq prints \"SSL error: no application protocol\"" :
+						      "with OpenSSL older than 3.0.14, 3.1.6, 3.2.2 or 3.3.1, which has no text for this alert, libpq prints \"SSL error: SSL error code 167773280\"");
+			verdicts_free(v);
+		}
+		inspection_free(&ins);
+	}
+}
+
+/* A failure GnuTLS saw that OpenSSL would word in its own way: the verdict
+ * stands, the line is left empty and the caveat says why; GnuTLS's words
+ * stay out of libpq's message. */
+static void test_unclassified_failure(void)
+{
+	for (int ver = 15; ver <= 18; ver++) {
+		struct inspection ins;
+		struct verdict_opts o;
+		struct verdict v[SSLMODE_COUNT];
+
+		good_server(&ins);
+		handshake_fails(&ins, "other", -1);
+		free(ins.tls.error);
+		ins.tls.error = xstrdup("Decryption has failed.");
+		opts_for(&o, ver);
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, PH);
+		CHECK(strstr(v[SSLMODE_REQUIRE].caveat, "cannot be predicted") != NULL);
+		CHECK(strstr(v[SSLMODE_REQUIRE].caveat, "Decryption has failed.") != NULL);
+		CHECK_V(v, SSLMODE_PREFER, OUTCOME_PLAINTEXT, NULL);
+		verdicts_free(v);
+		/* prefer, plaintext refused too: the empty line, then the FATAL
+		 * under the next connection's prefix */
+		startup_answer_free(&ins.server.plain);
+		rejected(&ins.server.plain, FP + strlen("FATAL:  "));
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_PREFER, OUTCOME_FAILS, PH "\n" PH FP);
+		CHECK(v[SSLMODE_PREFER].caveat != NULL);
+		verdicts_free(v);
+		inspection_free(&ins);
+	}
+}
+
+/* TLS 1.3: SSL_connect returns before the server has read the client's
+ * certificate, so a server that requires one (or distrusts it) ends the
+ * session with its alert on libpq's first read: pgtls_read's "SSL error:
+ * %s", then pqReadData fails and PQconnectPoll takes error_return, so not
+ * even prefer falls back (15 to 18). */
+static void test_alert_after_handshake(void)
+{
+	for (int ver = 15; ver <= 18; ver++) {
+		struct inspection ins;
+		struct verdict_opts o;
+		struct verdict v[SSLMODE_COUNT];
+
+		good_server(&ins);
+		ins.tls.alert = xstrdup("Certificate is required");
+		ins.tls.alert_code = 116;
+		startup_answer_free(&ins.server.tls);
+		ins.server.tls.attempted = true;
+		facts_set_startup_failure(&ins.server.tls, STARTUP_FAIL_TLS_ALERT, NULL);
+		opts_for(&o, ver);
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS,
+			PH "SSL error: tlsv13 alert certificate required");
+		CHECK_V(v, SSLMODE_PREFER, OUTCOME_FAILS,
+			PH "SSL error: tlsv13 alert certificate required");
+		CHECK(v[SSLMODE_PREFER].caveat == NULL);
+		CHECK_V(v, SSLMODE_ALLOW, OUTCOME_PLAINTEXT, NULL);
+		verdicts_free(v);
+		/* allow, refused in clear: the FATAL, then SSL on a new
+		 * connection, ended by the alert */
+		startup_answer_free(&ins.server.plain);
+		rejected(&ins.server.plain, FP + strlen("FATAL:  "));
+		ins.tls.alert_code = 48;
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_ALLOW, OUTCOME_FAILS,
+			PH FP "\n" PH "SSL error: tlsv1 alert unknown ca");
+		verdicts_free(v);
+		/* a log without the alert's number: the line is not invented */
+		ins.tls.alert_code = -1;
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, PH);
+		CHECK(v[SSLMODE_REQUIRE].caveat != NULL);
+		verdicts_free(v);
+		inspection_free(&ins);
+	}
+}
+
+/* ssl3_get_record (OpenSSL's record layer): a first record whose version
+ * is not 3.x is SSL_R_WRONG_VERSION_NUMBER, which open_client_SSL follows
+ * with the range hint in 15 to 18; bytes that begin like an HTTP request
+ * or CONNECT get their own reasons and no hint. */
+static void test_not_tls(void)
+{
+	for (int ver = 15; ver <= 18; ver++) {
+		struct inspection ins;
+		struct verdict_opts o;
+		struct verdict v[SSLMODE_COUNT];
+
+		good_server(&ins);
+		handshake_fails(&ins, "not-tls", -1);
+		opts_for(&o, ver);
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS,
+			PH "SSL error: wrong version number\n"
+			   "This may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.3.");
+		CHECK(v[SSLMODE_REQUIRE].caveat == NULL);
+		/* initialize_SSL looks for the root file before the handshake */
+		CHECK_V(v, SSLMODE_VERIFY_FULL, OUTCOME_FAILS,
+			ver >= 16 ? PH ROOT_LINE1(ROOT_FILE) ROOT16_HINT :
+				    PH ROOT_LINE1(ROOT_FILE) ROOT15_HINT);
+		/* a failed handshake: prefer and allow go on in clear */
+		CHECK_V(v, SSLMODE_PREFER, OUTCOME_PLAINTEXT, NULL);
+		CHECK_V(v, SSLMODE_ALLOW, OUTCOME_PLAINTEXT, NULL);
+		verdicts_free(v);
+		startup_answer_free(&ins.server.plain);
+		rejected(&ins.server.plain, FP + strlen("FATAL:  "));
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_PREFER, OUTCOME_FAILS,
+			PH "SSL error: wrong version number\n"
+			   "This may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.3.\n"
+			PH FP);
+		verdicts_free(v);
+
+		free(ins.tls.failure_kind);
+		ins.tls.failure_kind = xstrdup("http-request");
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, PH "SSL error: http request");
+		verdicts_free(v);
+		free(ins.tls.failure_kind);
+		ins.tls.failure_kind = xstrdup("proxy-request");
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, PH "SSL error: https proxy request");
+		verdicts_free(v);
+		inspection_free(&ins);
+	}
+	/* sslnegotiation=direct: a peer that answers the ClientHello in clear */
+	for (int ver = 17; ver <= 18; ver++) {
+		struct inspection ins;
+		struct verdict_opts o;
+		struct verdict v[SSLMODE_COUNT];
+
+		direct_server(&ins);
+		ins.direct_tls.ok = false;
+		ins.direct_tls.failure_kind = xstrdup("not-tls");
+		startup_answer_free(&ins.server.direct_startup);
+		opts_for(&o, ver);
+		o.sslnegotiation = "direct";
+		sslmode_verdicts(&ins, &o, v);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS,
+			PH "SSL error: wrong version number\n"
+			   "This may indicate that the server does not support any SSL protocol version between TLSv1.2 and TLSv1.3.");
+		verdicts_free(v);
+		inspection_free(&ins);
+	}
+}
+
 /* A root file turns verification on in every mode (initialize_SSL
  * SSL_set_verify). */
 static void test_root_present_untrusted(void)
@@ -1028,6 +1258,10 @@ int main(void)
 	test_unreachable();
 	test_fatal_text();
 	test_alerts();
+	test_alert_table();
+	test_unclassified_failure();
+	test_not_tls();
+	test_alert_after_handshake();
 	test_root_present_untrusted();
 	test_kerberos();
 	test_unknown();
