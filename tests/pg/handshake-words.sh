@@ -23,6 +23,7 @@ make_certs "$C"
 SQL="SELECT 1" # never reached: fakepg accepts no startup
 # shellcheck source=tests/pg/agree.sh
 . "$(cd "$(dirname "$0")" && pwd)/agree.sh"
+agree_with_18
 
 # with_fake NAME MODE [CONNINFO-EXTRA]: fakepg in MODE, compared by agree.
 with_fake() {
