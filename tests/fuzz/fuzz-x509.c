@@ -74,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (tr.chain_ok == 0 && (!tr.chain_error || tr.chain_code == CHAIN_FAIL_NONE))
 			abort();
 		free(tr.chain_error);
+		free(tr.chain_subject);
 		free(tr.rootcert_error);
 	}
 	cert_facts_free(&cf);
