@@ -367,10 +367,10 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 		return -1;
 	}
 	/* a new connection: the target again, with the key on top */
-	char **kw = NULL, **val = NULL, **warn = NULL;
-	int nk = 0, nv = 0, nw = 0;
+	char *text = s->target_text ? xstrdup(s->target_text) : NULL;
+	char **kw = NULL, **val = NULL;
+	int nk = 0, nv = 0;
 	bool replaced = false;
-	struct conn_target t;
 	for (int i = 0; i < s->nsets; i++) {
 		bool same = !strcmp(s->keywords[i], key);
 		strlist_add(&kw, &nk, s->keywords[i]);
@@ -381,19 +381,12 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 		strlist_add(&kw, &nk, key);
 		strlist_add(&val, &nv, value);
 	}
-	if (build_target(s->target_text, kw, val, nk, &t, &warn, &nw, err) < 0) {
-		strlist_free(kw);
-		strlist_free(val);
-		strlist_free(warn);
-		return -1;
-	}
-	strlist_free(warn);
-	reset_inspection(s, &t);
-	clear_sets(s);
-	s->keywords = kw;
-	s->values = val;
-	s->nsets = nk;
-	if (session_start(s, err) < 0)
+	int rc = session_set_target(s, text, (const char *const *)kw, (const char *const *)val,
+				    nk, err);
+	free(text);
+	strlist_free(kw);
+	strlist_free(val);
+	if (rc < 0 || session_start(s, err) < 0)
 		return -1;
 	return SESSION_SET_STARTED;
 }

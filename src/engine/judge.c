@@ -91,14 +91,13 @@ static void count_store(struct store *s)
 
 /* initialize_SSL's part that does not depend on the server. */
 static struct store *store_load(const char *root, bool system, const char *crl,
-				const char *crldir, const char *key)
+				const char *crldir, const char *key,
+				const struct stat *root_st, const struct stat *crl_st)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
 	s->key = xstrdup(key);
-	if (!system)
-		stat(root, &s->root_st);
-	if (crl)
-		stat(crl, &s->crl_st);
+	s->root_st = *root_st;
+	s->crl_st = *crl_st;
 	s->ctx = SSL_CTX_new(TLS_client_method());
 	if (!s->ctx) {
 		s->error = ssl_reason();
@@ -127,10 +126,19 @@ static struct store *store_load(const char *root, bool system, const char *crl,
 	return s;
 }
 
-/* The verifier for these files, loaded or reused; its SSL_CTX (if any)
- * carries a reference of the caller's. */
-static struct store *store_get(const char *root, bool system, const char *crl,
-			       const char *crldir, SSL_CTX **ctx)
+/* What a judgement reads of a verifier, copied under the lock: another
+ * thread may evict the store itself once the lock is released. ctx (if
+ * any) carries a reference of the caller's; error is the caller's too. */
+struct store_view {
+	SSL_CTX *ctx;
+	int ncerts, nanchors;
+	bool crl_checked;
+	char *error;
+};
+
+/* The verifier for these files, loaded or reused. */
+static void store_get(const char *root, bool system, const char *crl, const char *crldir,
+		      struct store_view *v)
 {
 	char *key = xasprintf("%s\n%s\n%s", system ? "system" : root, crl ? crl : "",
 			      crldir ? crldir : "");
@@ -155,15 +163,17 @@ static struct store *store_get(const char *root, bool system, const char *crl,
 				break;
 			}
 		store_free(stores[slot]);
-		s = stores[slot] = store_load(root, system, crl, crldir, key);
+		s = stores[slot] = store_load(root, system, crl, crldir, key, &rs, &cs);
 	}
-	*ctx = s->ctx;
-	if (*ctx)
-		SSL_CTX_up_ref(*ctx);
-	/* what the caller reads of s is copied under the lock */
+	v->ctx = s->ctx;
+	if (v->ctx)
+		SSL_CTX_up_ref(v->ctx);
+	v->ncerts = s->ncerts;
+	v->nanchors = s->nanchors;
+	v->crl_checked = s->crl_checked;
+	v->error = s->error ? xstrdup(s->error) : NULL;
 	pthread_mutex_unlock(&stores_lock);
 	free(key);
-	return s;
 }
 
 /* ---- the judgement ---- */
@@ -336,15 +346,13 @@ void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_fac
 		return;
 	tr->verified_at = at ? at : time(NULL);
 
-	SSL_CTX *ctx = NULL;
-	struct store *s = store_get(tr->rootcert, system, system ? NULL : tr->crl,
-				    system ? NULL : tr->crldir, &ctx);
-	pthread_mutex_lock(&stores_lock);
-	tr->rootcert_certs = system ? -1 : s->ctx ? s->ncerts : -1;
-	int nanchors = s->nanchors;
-	tr->crl_checked = s->ctx && s->crl_checked;
-	char *error = s->error ? xstrdup(s->error) : NULL;
-	pthread_mutex_unlock(&stores_lock);
+	struct store_view v;
+	store_get(tr->rootcert, system, system ? NULL : tr->crl, system ? NULL : tr->crldir, &v);
+	SSL_CTX *ctx = v.ctx;
+	char *error = v.error;
+	int nanchors = v.nanchors;
+	tr->rootcert_certs = system || !ctx ? -1 : v.ncerts;
+	tr->crl_checked = ctx && v.crl_checked;
 	tr->security_level = ctx ? SSL_CTX_get_security_level(ctx) : -1;
 	if (!ctx) {
 		/* initialize_SSL: could not read root certificate file */

@@ -489,8 +489,7 @@ static void step_ssl_reply(struct probe *p)
 		p->st = P_SSL_ERROR;
 		p->ans = &sf->ssl_error;
 		p->ans->attempted = true;
-		if (!consume(p)) /* the whole ErrorResponse may be here */
-			return;
+		consume(p); /* the whole ErrorResponse may be here */
 		return;
 	} else {
 		sf->sslrequest_reply = REPLY_OTHER;
