@@ -43,22 +43,25 @@ int hostmatch_parse_ip(const char *s, uint8_t out[16])
 	return 0;
 }
 
-/* Split s (a copy, modified) at dots, keeping empty labels. */
-static int split_labels(char *s, char **parts, int max)
+/* Split s (a copy, modified) at dots, keeping empty labels: an array of
+ * *n labels, as many as the name has (no stack puts a limit on them). */
+static char **split_labels(char *s, int *n)
 {
-	int n = 0;
-	char *p = s;
-
-	for (;;) {
+	size_t count = 1;
+	for (const char *p = s; *p; p++)
+		count += *p == '.';
+	char **parts = xcalloc(count, sizeof(*parts));
+	int i = 0;
+	for (char *p = s;;) {
 		char *dot = strchr(p, '.');
-		if (n == max)
-			return -1;
-		parts[n++] = p;
+		parts[i++] = p;
 		if (!dot)
-			return n;
+			break;
 		*dot = '\0';
 		p = dot + 1;
 	}
+	*n = i;
+	return parts;
 }
 
 static void lower_ascii(char *s)
@@ -125,7 +128,7 @@ static void unfqdn_lower(char *s)
 bool hostmatch_node(const char *pattern, const char *hostname)
 {
 	char *pat = xstrdup(pattern), *host = xstrdup(hostname);
-	char *pp[128], *hp[128];
+	char **pp = NULL, **hp = NULL;
 	int np, nh;
 	bool ok = false;
 
@@ -133,9 +136,9 @@ bool hostmatch_node(const char *pattern, const char *hostname)
 		goto out;
 	unfqdn_lower(pat);
 	unfqdn_lower(host);
-	np = split_labels(pat, pp, 128);
-	nh = split_labels(host, hp, 128);
-	if (np < 0 || nh < 0 || np != nh)
+	pp = split_labels(pat, &np);
+	hp = split_labels(host, &nh);
+	if (np != nh)
 		goto out;
 	for (int i = 0; i < np; i++) {
 		if (!*pp[i])
@@ -159,6 +162,8 @@ bool hostmatch_node(const char *pattern, const char *hostname)
 	ok = pre + suf <= hl && !strncmp(hp[0], pp[0], pre) &&
 	     !strcmp(hp[0] + hl - suf, star + 1);
 out:
+	free(pp);
+	free(hp);
 	free(pat);
 	free(host);
 	return ok;
@@ -202,7 +207,7 @@ static bool go_valid(const char *s, bool pattern)
 bool hostmatch_go(const char *pat, const char *hostname)
 {
 	char *host = xstrdup(hostname), *p = xstrdup(pat);
-	char *pp[128], *hp[128];
+	char **pp = NULL, **hp = NULL;
 	bool ok;
 	size_t l = strlen(host);
 
@@ -214,12 +219,16 @@ bool hostmatch_go(const char *pat, const char *hostname)
 		host[l - 1] = '\0';
 	lower_ascii(host);
 	lower_ascii(p);
-	int np = split_labels(p, pp, 128), nh = split_labels(host, hp, 128);
-	ok = np > 0 && np == nh;
+	int np, nh;
+	pp = split_labels(p, &np);
+	hp = split_labels(host, &nh);
+	ok = np == nh;
 	for (int i = 0; ok && i < np; i++)
 		if (!(i == 0 && !strcmp(pp[i], "*")) && strcmp(pp[i], hp[i]))
 			ok = false;
 out:
+	free(pp);
+	free(hp);
 	free(host);
 	free(p);
 	return ok;

@@ -67,8 +67,7 @@ static int dots(const char *s)
 static bool node_takes(const char *s)
 {
 	char *t = plain(s);
-	bool ok = *t && t[0] != '.' && !strstr(t, "..") && t[strlen(t) - 1] != '.' &&
-		  dots(t) < 127;
+	bool ok = *t && t[0] != '.' && !strstr(t, "..") && t[strlen(t) - 1] != '.';
 	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
 		ok &= *p >= 0x21 && *p <= 0x7f;
 	free(t);

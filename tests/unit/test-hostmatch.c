@@ -5,6 +5,7 @@
  * the matrix uses for iPAddress SANs. */
 #include "config.h"
 #include "model/hostmatch.h"
+#include "util/xalloc.h"
 #include "check.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -158,6 +159,24 @@ static void test_matchers(void)
 	CHECK(hostmatch_equal("Db.Test", "dB.tEST"));
 	CHECK(!hostmatch_equal("db.test", NULL));
 	CHECK(!hostmatch_equal(NULL, NULL));
+
+	/* no label limit: a 300-label name matches itself, and under a
+	 * wildcard, under every stack that splits names into labels */
+	char *name = xstrdup("db"), *wild = xstrdup("*");
+	for (int i = 0; i < 299; i++) {
+		char *n = xasprintf("%s.l%d", name, i), *w = xasprintf("%s.l%d", wild, i);
+		free(name);
+		free(wild);
+		name = n;
+		wild = w;
+	}
+	CHECK(hostmatch_go(name, name));
+	CHECK(hostmatch_node(name, name));
+	CHECK(hostmatch_go(wild, name));
+	CHECK(hostmatch_node(wild, name));
+	CHECK(!hostmatch_go(wild + 2, name));
+	free(name);
+	free(wild);
 }
 
 static void test_ip(void)
