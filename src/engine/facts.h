@@ -35,6 +35,8 @@ struct trust_facts;
 	_(TLS_FAIL_, PROXY_REQUEST, "proxy-request",                           \
 	  "the server answered with what begins like an HTTP CONNECT")         \
 	_(TLS_FAIL_, TIMEOUT, "timeout", "no progress within the timeout")     \
+	_(TLS_FAIL_, CERT_UNPARSABLE, "cert-unparsable",                       \
+	  "GnuTLS cannot parse a certificate the server sent; OpenSSL may")    \
 	_(TLS_FAIL_, OTHER, "other", "any other GnuTLS failure")
 enum tls_failure { TLS_FAILURE_TABLE(FACTS_ENUM) };
 enum { TLS_FAILURE_COUNT = 0 TLS_FAILURE_TABLE(FACTS_ONE) };

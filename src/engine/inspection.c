@@ -2,6 +2,8 @@
 /* inspection: lifetime of the result model. No I/O. */
 #include "config.h"
 #include "engine/inspection.h"
+#include "util/sanitize.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -47,13 +49,47 @@ void startup_answer_free(struct startup_answer *a)
 	a->npv_minor = -1;
 }
 
+void cert_name_add(char ***names, size_t **lens, int *n, const char *name, size_t len)
+{
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	*names = xrealloc(*names, ((size_t)*n + 2) * sizeof(**names));
+	*lens = xrealloc(*lens, ((size_t)*n + 1) * sizeof(**lens));
+	(*names)[*n] = copy;
+	(*lens)[*n] = len;
+	(*names)[++*n] = NULL;
+}
+
+char *cert_name_text(char *const *names, const size_t *lens, int i)
+{
+	size_t len = cert_name_len(names, lens, i);
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "", 0);
+	for (size_t k = 0; k < len; k++) {
+		if (names[i][k])
+			sb_add(&sb, &names[i][k], 1);
+		else
+			sb_adds(&sb, SANITIZE_NUL);
+	}
+	return sb_detach(&sb);
+}
+
+char *cert_name_show(char *const *names, const size_t *lens, int i)
+{
+	return sanitize_bytes(names[i], cert_name_len(names, lens, i));
+}
+
 void cert_facts_free(struct cert_facts *c)
 {
 	free(c->subject);
 	free(c->issuer);
 	free(c->serial);
 	strlist_free(c->cn);
+	free(c->cn_len);
 	strlist_free(c->san_dns);
+	free(c->san_dns_len);
+	free(c->parse_error);
 	strlist_free(c->san_ip);
 	free(c->key);
 	free(c->signature);
@@ -117,6 +153,7 @@ void inspection_free(struct inspection *ins)
 	free(ins->trust.crldir);
 	free(ins->trust.chain_error);
 	free(ins->trust.chain_subject);
+	free(ins->trust.ssl_error);
 	free(ins->trust.name_error);
 	free(ins->trust.client_files_error);
 	free(ins->trust.name_host);

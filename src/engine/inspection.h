@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 #include "engine/conninfo.h"
 #include "engine/event.h"
@@ -87,8 +88,13 @@ struct tls_facts {
 
 struct cert_facts {
 	char *subject, *issuer, *serial;
+	/* CNs and dNSName SANs keep every byte: *_len[i] is the length of
+	 * name i, which an embedded NUL makes longer than strlen (a list
+	 * built without lengths, as some tests do, has NULL there) */
 	char **cn;   int ncn;
+	size_t *cn_len;
 	char **san_dns; int nsan_dns;
+	size_t *san_dns_len;
 	char **san_ip;  int nsan_ip;
 	time_t not_before, not_after;
 	char *key;        /* "RSA 2048", "ECDSA SECP256R1 (256 bits)", "EdDSA (Ed25519)" */
@@ -101,7 +107,29 @@ struct cert_facts {
 	char *sha256;     /* lowercase hex */
 	uint8_t *der;
 	size_t der_len;
+	/* why GnuTLS could not read the certificate, or NULL; the facts
+	 * above are then what OpenSSL could read of it (and NULL/-1 where
+	 * neither could), and the certificate keeps its place in the chain */
+	char *parse_error;
 };
+
+/* Name i of a name list with its lengths (cert_facts.cn, san_dns). */
+static inline size_t cert_name_len(char *const *names, const size_t *lens, int i)
+{
+	return lens ? lens[i] : strlen(names[i]);
+}
+/* The name holds a NUL byte: no host name can match it. */
+static inline bool cert_name_has_nul(char *const *names, const size_t *lens, int i)
+{
+	return cert_name_len(names, lens, i) != strlen(names[i]);
+}
+/* Append len bytes of name (NULs kept) to a name list and its lengths. */
+void cert_name_add(char ***names, size_t **lens, int *n, const char *name, size_t len);
+/* Name i, made safe to show (an embedded NUL as \x00): a fresh string. */
+char *cert_name_show(char *const *names, const size_t *lens, int i);
+/* Name i as raw text for composing untrusted text that a sink escapes,
+ * each embedded NUL as SANITIZE_NUL (which sanitize shows as \x00). */
+char *cert_name_text(char *const *names, const size_t *lens, int i);
 
 struct trust_facts {
 	char *rootcert;            /* path libpq would load, or NULL */
@@ -119,6 +147,11 @@ struct trust_facts {
 	int security_level;        /* OpenSSL's, for the judgement; -1 unknown */
 	int chain_ok;              /* 1, 0, -1 not checked */
 	enum chain_failure chain_code; /* why the chain failed, or NONE */
+	/* what libpq prints after "SSL error: " when the chain fails: the
+	 * reason of the first error OpenSSL queued while verifying (libpq's
+	 * open_client_SSL reports ERR_get_error()), which is not always
+	 * "certificate verify failed"; or NULL */
+	char *ssl_error;
 	enum chain_gap chain_gap;  /* and what was found about a missing issuer */
 	char *chain_error;         /* its text, with the verifier's own words */
 	/* the certificate OpenSSL refused (X509_STORE_CTX_get_error_depth,

@@ -296,7 +296,7 @@ static int note_revocation(int ok, X509_STORE_CTX *vctx)
  * of the certificate it concerns when the chain is refused, and when a
  * revoked one was revoked. */
 static int verify(SSL_CTX *ctx, X509 *leaf, STACK_OF(X509) *rest, time_t at,
-		  int *depth, char **subject, time_t *revoked_at)
+		  int *depth, char **subject, time_t *revoked_at, char **ssl_error)
 {
 	X509_STORE_CTX *vctx = X509_STORE_CTX_new();
 	int err = X509_V_ERR_UNSPECIFIED;
@@ -312,9 +312,16 @@ static int verify(SSL_CTX *ctx, X509 *leaf, STACK_OF(X509) *rest, time_t at,
 	X509_VERIFY_PARAM_set_auth_level(param, SSL_CTX_get_security_level(ctx));
 	if (at)
 		X509_VERIFY_PARAM_set_time(param, at);
+	ERR_clear_error();
 	if (X509_verify_cert(vctx) == 1) {
 		err = X509_V_OK;
 	} else {
+		/* ssl_verify_cert_chain's caller queues "certificate verify
+		 * failed" after whatever the verifier queued; libpq prints the
+		 * first of them */
+		unsigned long first = ERR_peek_error();
+		const char *reason = first ? ERR_reason_error_string(first) : NULL;
+		*ssl_error = xstrdup(reason ? reason : "certificate verify failed");
 		err = X509_STORE_CTX_get_error(vctx);
 		*depth = X509_STORE_CTX_get_error_depth(vctx);
 		X509 *cur = X509_STORE_CTX_get_current_cert(vctx);
@@ -337,6 +344,8 @@ void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_fac
 	tr->revoked_at = (time_t)-1;
 	tr->chain_code = CHAIN_FAIL_NONE;
 	tr->chain_gap = CHAIN_GAP_NONE;
+	free(tr->ssl_error);
+	tr->ssl_error = NULL;
 	tr->chain_ok = -1;
 	tr->crl_checked = -1;
 	tr->security_level = -1;
@@ -375,7 +384,8 @@ void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_fac
 	} else {
 		int depth = -1;
 		char *subject = NULL;
-		int err = verify(ctx, leaf, rest, at, &depth, &subject, &tr->revoked_at);
+		int err = verify(ctx, leaf, rest, at, &depth, &subject, &tr->revoked_at,
+				 &tr->ssl_error);
 		if (err == X509_V_OK) {
 			tr->chain_ok = 1;
 		} else {

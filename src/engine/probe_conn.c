@@ -532,6 +532,18 @@ static void step_ssl_error(struct probe *p)
 	}
 }
 
+/* The chain as the inspection holds it, one event per certificate (a
+ * replay rebuilds the chain from these bytes). */
+static void log_chain(struct probe *p)
+{
+	struct inspection *ins = p->ins;
+	for (size_t i = 0; i < ins->nchain; i++)
+		EV(p, EV_NOTE, "PeerCertificate", ins->chain[i].der,
+		   ins->chain[i].der_len, "certificate %zu: %s%s", i,
+		   ins->chain[i].subject ? ins->chain[i].subject : "(no subject)",
+		   ins->chain[i].parse_error ? " (GnuTLS cannot parse it)" : "");
+}
+
 static void after_handshake(struct probe *p)
 {
 	struct inspection *ins = p->ins;
@@ -541,10 +553,7 @@ static void after_handshake(struct probe *p)
 	   f->description ? f->description : "TLS established",
 	   f->group ? ", group " : "", f->group ? f->group : "",
 	   f->alpn ? ", ALPN " : "", f->alpn ? f->alpn : "");
-	for (size_t i = 0; i < ins->nchain; i++)
-		EV(p, EV_NOTE, "PeerCertificate", ins->chain[i].der,
-		   ins->chain[i].der_len, "certificate %zu: %s", i,
-		   ins->chain[i].subject ? ins->chain[i].subject : "(no subject)");
+	log_chain(p);
 	p->over_tls = true;
 	queue_startup(p);
 	step_send(p);
@@ -577,8 +586,14 @@ static void step_handshake(struct probe *p)
 		after_handshake(p);
 	else if (rc < 0 && !p->lax_key_usage && tls_client_key_usage_refused(p->tls))
 		retry_lax(p);
-	else if (rc < 0)
+	else if (rc < 0) {
+		/* a chain GnuTLS could not parse is still libpq's to judge */
+		size_t had = p->ins->nchain;
+		tls_client_collect_failed(p->tls, p->ins);
+		if (p->ins->nchain > had)
+			log_chain(p);
 		probe_conn_finish(p);
+	}
 }
 
 static void start_handshake(struct probe *p)

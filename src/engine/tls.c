@@ -39,6 +39,11 @@ struct tls_client {
 	int fd;
 	uint8_t head[5]; /* the first record header the server sent */
 	size_t nhead;
+	/* the server's Certificate message as it came (GnuTLS bounds a
+	 * handshake message's size), and whether in TLS 1.3's form */
+	uint8_t *cert_msg;
+	size_t cert_msg_len;
+	bool cert_msg_tls13;
 };
 
 /* "CLIENT HELLO" -> "ClientHello" */
@@ -68,6 +73,11 @@ static int hs_hook(gnutls_session_t s, unsigned htype, unsigned when,
 	char *summary = xasprintf("%s (%u bytes)", kind, msg ? msg->size : 0);
 	c->fn(c->ctx, incoming ? EV_RECV : EV_SEND, kind, msg ? msg->data : NULL,
 	      msg ? msg->size : 0, summary);
+	if (incoming && htype == GNUTLS_HANDSHAKE_CERTIFICATE_PKT && msg && !c->cert_msg) {
+		c->cert_msg = xmemdup(msg->data, msg->size);
+		c->cert_msg_len = msg->size;
+		c->cert_msg_tls13 = gnutls_protocol_get_version(s) == GNUTLS_TLS1_3;
+	}
 	free(summary);
 	free(kind);
 	(void)when;
@@ -332,6 +342,77 @@ static void record_alert(struct tls_client *c)
 	f->alert_code = (int)a;
 }
 
+static uint32_t be(const uint8_t *p, int n)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The certificates of a Certificate message (RFC 8446 4.4.2: a request
+ * context, then entries of a certificate and its extensions; RFC 5246
+ * 7.4.2: the certificates alone), leaf first, pointing into msg; at most
+ * max. The count, or -1 when the message does not hold together. */
+static int split_certificates(const uint8_t *msg, size_t n, bool tls13,
+			      gnutls_datum_t *out, int max)
+{
+	size_t at = 0;
+	int count = 0;
+	if (tls13) {
+		if (n < 1 || n - 1 < msg[0])
+			return -1;
+		at = 1 + msg[0];
+	}
+	if (n - at < 3 || be(msg + at, 3) != n - at - 3)
+		return -1;
+	at += 3;
+	while (at < n) {
+		if (n - at < 3)
+			return -1;
+		size_t len = be(msg + at, 3);
+		at += 3;
+		if (len == 0 || n - at < len)
+			return -1;
+		if (count < max) {
+			out[count].data = (unsigned char *)msg + at;
+			out[count].size = (unsigned)len;
+			count++;
+		}
+		at += len;
+		if (tls13) {
+			if (n - at < 2 || n - at - 2 < be(msg + at, 2))
+				return -1;
+			at += 2 + be(msg + at, 2);
+		}
+	}
+	return count;
+}
+
+#define MAX_CHAIN 16
+
+/* The index of the first certificate of the server's Certificate message
+ * that GnuTLS cannot import, with GnuTLS's reason; -1 when all import or
+ * none came. */
+static int unparsable_certificate(const struct tls_client *c, int *rc_out)
+{
+	gnutls_datum_t certs[MAX_CHAIN];
+	int n = c->cert_msg ? split_certificates(c->cert_msg, c->cert_msg_len,
+						 c->cert_msg_tls13, certs, MAX_CHAIN) : -1;
+	for (int i = 0; i < n; i++) {
+		gnutls_x509_crt_t crt;
+		if (gnutls_x509_crt_init(&crt) < 0)
+			return -1;
+		int rc = gnutls_x509_crt_import(crt, &certs[i], GNUTLS_X509_FMT_DER);
+		gnutls_x509_crt_deinit(crt);
+		if (rc < 0) {
+			*rc_out = rc;
+			return i;
+		}
+	}
+	return -1;
+}
+
 static void record_failure(struct tls_client *c, int rc)
 {
 	struct tls_facts *f = c->facts;
@@ -371,8 +452,19 @@ static void record_failure(struct tls_client *c, int rc)
 		f->error = xasprintf("the server chose a TLS version outside the range allowed (GnuTLS: %s)",
 				     gnutls_strerror(rc));
 	} else {
-		facts_set_tls_failure(f, TLS_FAIL_OTHER);
-		f->error = xstrdup(gnutls_strerror(rc));
+		int why = 0, bad = unparsable_certificate(c, &why);
+		if (bad >= 0) {
+			/* OpenSSL's client reads what GnuTLS refuses (duplicate
+			 * or undecodable extensions, mismatching signature
+			 * algorithms): libpq's handshake goes on and judges the
+			 * chain (tls_client_collect_failed keeps it) */
+			facts_set_tls_failure(f, TLS_FAIL_CERT_UNPARSABLE);
+			f->error = xasprintf("GnuTLS cannot parse certificate %d the server sent (%s; GnuTLS: %s)",
+					     bad, gnutls_strerror(why), gnutls_strerror(rc));
+		} else {
+			facts_set_tls_failure(f, TLS_FAIL_OTHER);
+			f->error = xstrdup(gnutls_strerror(rc));
+		}
 	}
 	c->fn(c->ctx, EV_NOTE, "HandshakeFailed", NULL, 0, f->error);
 }
@@ -487,10 +579,14 @@ void tls_client_collect(struct tls_client *c, struct inspection *ins)
 	for (unsigned i = 0; i < n; i++) {
 		char *err = NULL;
 		struct cert_facts *cf = &ins->chain[ins->nchain];
-		if (x509_cert_facts(peers[i].data, peers[i].size, cf, &err) < 0) {
+		int rc = x509_cert_facts(peers[i].data, peers[i].size, cf, &err);
+		if (rc != 0)
 			c->fn(c->ctx, EV_NOTE, "CertificateUnparsable", peers[i].data,
 			      peers[i].size, err);
-			free(err);
+		free(err);
+		/* a certificate GnuTLS cannot read keeps its place: OpenSSL
+		 * judges the chain with it, as libpq's would */
+		if (rc < 0) {
 			cert_facts_free(cf);
 			continue;
 		}
@@ -498,10 +594,32 @@ void tls_client_collect(struct tls_client *c, struct inspection *ins)
 	}
 }
 
+void tls_client_collect_failed(struct tls_client *c, struct inspection *ins)
+{
+	gnutls_datum_t certs[MAX_CHAIN];
+	int n;
+
+	if (ins->nchain > 0 || c->facts->failure_code != TLS_FAIL_CERT_UNPARSABLE ||
+	    (n = split_certificates(c->cert_msg, c->cert_msg_len, c->cert_msg_tls13, certs,
+				    MAX_CHAIN)) <= 0)
+		return;
+	free(ins->chain);
+	ins->chain = xcalloc((size_t)n, sizeof(*ins->chain));
+	for (int i = 0; i < n; i++) {
+		char *err = NULL;
+		if (x509_cert_facts(certs[i].data, certs[i].size, &ins->chain[ins->nchain], &err) >= 0)
+			ins->nchain++;
+		else
+			cert_facts_free(&ins->chain[ins->nchain]);
+		free(err);
+	}
+}
+
 void tls_client_free(struct tls_client *c)
 {
 	if (!c)
 		return;
+	free(c->cert_msg);
 	if (c->session) {
 		if (c->handshake_done)
 			gnutls_bye(c->session, GNUTLS_SHUT_WR);

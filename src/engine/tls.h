@@ -41,6 +41,11 @@ ssize_t tls_client_recv(struct tls_client *c, void *p, size_t n, bool *eof,
 /* After a completed handshake: session facts and the peer chain (as DER,
  * facts filled through x509) into ins. */
 void tls_client_collect(struct tls_client *c, struct inspection *ins);
+/* After a handshake that failed because GnuTLS could not parse a
+ * certificate of the server's (failure kind CERT_UNPARSABLE): the chain
+ * from the Certificate message's bytes, as libpq's OpenSSL would have it,
+ * into an inspection that has none yet. */
+void tls_client_collect_failed(struct tls_client *c, struct inspection *ins);
 /* The client certificate and key files as libpq's initialize_SSL reads
  * them (fe-secure-openssl.c): 0 when fine or when there is no certificate
  * file, -1 with libpq's message in *msg (missing key, key permissions,

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "engine/x509.h"
 #include "engine/judge.h"
+#include "engine/x509_ossl.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include <arpa/inet.h>
@@ -105,6 +106,7 @@ int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
 
 	memset(out, 0, sizeof(*out));
 	out->ca = -1;
+	out->not_before = out->not_after = (time_t)-1;
 	out->der = xmemdup(der, len);
 	out->der_len = len;
 	if (gnutls_x509_crt_init(&crt) < 0) {
@@ -113,10 +115,15 @@ int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
 	}
 	rc = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER);
 	if (rc < 0) {
-		*err = xasprintf("certificate could not be parsed: %s",
-				 gnutls_strerror(rc));
+		/* kept, with what OpenSSL reads of it: libpq's OpenSSL may
+		 * take a certificate GnuTLS refuses, and judges the chain
+		 * with it in its place */
+		out->parse_error = xasprintf("GnuTLS cannot parse it: %s",
+					     gnutls_strerror(rc));
+		*err = xstrdup(out->parse_error);
 		gnutls_x509_crt_deinit(crt);
-		return -1;
+		x509_ossl_facts(der, len, out);
+		return 1;
 	}
 	if (gnutls_x509_crt_get_dn3(crt, &s, 0) >= 0)
 		out->subject = datum_str(&s);
@@ -128,33 +135,25 @@ int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
 	if (gnutls_x509_crt_get_serial(crt, serial, &sl) >= 0)
 		out->serial = hexstr(serial, sl);
 
+	/* every CN, with its length (a NUL inside stays), as OpenSSL reads it */
+	x509_ossl_cns(der, len, out);
 	for (unsigned i = 0;; i++) {
-		char buf[1024];
-		size_t n = sizeof(buf) - 1;
-		rc = gnutls_x509_crt_get_dn_by_oid(
-			crt, GNUTLS_OID_X520_COMMON_NAME, i, 0, buf, &n);
-		if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-			break;
-		if (rc < 0)
-			continue;
-		buf[n] = '\0';
-		strlist_add(&out->cn, &out->ncn, buf);
-	}
-	for (unsigned i = 0;; i++) {
-		char buf[1024];
-		size_t n = sizeof(buf) - 1;
+		size_t n = 0;
 		unsigned type = 0, crit = 0;
-		rc = gnutls_x509_crt_get_subject_alt_name2(crt, i, buf, &n,
-							   &type, &crit);
+		rc = gnutls_x509_crt_get_subject_alt_name2(crt, i, NULL, &n, &type, &crit);
 		if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
 			break;
-		if (rc < 0)
+		if (rc != GNUTLS_E_SHORT_MEMORY_BUFFER || n > NAME_MAX_BYTES)
 			continue;
+		char *buf = xmalloc(n + 1);
+		rc = gnutls_x509_crt_get_subject_alt_name2(crt, i, buf, &n, &type, &crit);
+		if (rc < 0) {
+			free(buf);
+			continue;
+		}
 		if (type == GNUTLS_SAN_DNSNAME) {
-			/* keep embedded NULs visible: the sinks escape */
-			char *v = xstrndup(buf, n);
-			strlist_add(&out->san_dns, &out->nsan_dns, v);
-			free(v);
+			/* every byte: the sinks show an embedded NUL as \x00 */
+			cert_name_add(&out->san_dns, &out->san_dns_len, &out->nsan_dns, buf, n);
 		} else if (type == GNUTLS_SAN_IPADDRESS) {
 			char ip[INET6_ADDRSTRLEN];
 			if ((n == 4 && inet_ntop(AF_INET, buf, ip, sizeof(ip))) ||
@@ -166,6 +165,7 @@ int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
 				free(h);
 			}
 		}
+		free(buf);
 	}
 	out->not_before = gnutls_x509_crt_get_activation_time(crt);
 	out->not_after = gnutls_x509_crt_get_expiration_time(crt);
@@ -225,144 +225,4 @@ int x509_host_is_ip(const char *host)
 	struct in_addr a4;
 	struct in6_addr a6;
 	return inet_aton(host, &a4) || inet_pton(AF_INET6, host, &a6) == 1;
-}
-
-/* fe-secure-common.c: wildcard_certificate_match. The pattern must begin
- * with "*." and "*" stands for one or more characters. */
-static int wildcard_match(const char *pattern, const char *host)
-{
-	size_t lp = strlen(pattern), lh = strlen(host);
-	if (lp < 3 || pattern[0] != '*' || pattern[1] != '.')
-		return 0;
-	if (lp > lh)
-		return 0;
-	const char *tail = host + (lh - (lp - 1));
-	if (strcasecmp(pattern + 1, tail) != 0)
-		return 0;
-	/* libpq rejects a dot only before the last character the star covers,
-	 * so "*.example.com" matches "a..example.com" (checked with psql 15).
-	 * tail holds a dot, so strchr finds one. */
-	return strchr(host, '.') >= tail - 1;
-}
-
-/* fe-secure-common.c: pq_verify_peer_name_matches_certificate_name */
-static int match_dns(const char *name, size_t len, const char *host,
-		     char **first, int *examined, char **msg)
-{
-	(*examined)++;
-	if (strnlen(name, len) != len) {
-		*msg = xstrdup("SSL certificate's name contains embedded null");
-		return -1;
-	}
-	if (!*first)
-		*first = xstrndup(name, len);
-	char *copy = xstrndup(name, len);
-	int ok = strcasecmp(copy, host) == 0 || wildcard_match(copy, host);
-	free(copy);
-	return ok;
-}
-
-/* fe-secure-common.c: pq_verify_peer_name_matches_certificate_ip */
-static int match_ip(const uint8_t *addr, size_t len, const char *host,
-		    char **first, int *examined, char **msg)
-{
-	char text[INET6_ADDRSTRLEN];
-	(*examined)++;
-	if (len == 4) {
-		struct in_addr a;
-		inet_ntop(AF_INET, addr, text, sizeof(text));
-		if (!*first)
-			*first = xstrdup(text);
-		return inet_aton(host, &a) && memcmp(&a, addr, 4) == 0;
-	}
-	if (len == 16) {
-		struct in6_addr a;
-		inet_ntop(AF_INET6, addr, text, sizeof(text));
-		if (!*first)
-			*first = xstrdup(text);
-		return inet_pton(AF_INET6, host, &a) == 1 &&
-		       memcmp(&a, addr, 16) == 0;
-	}
-	*msg = xasprintf("certificate contains IP address with invalid length %zu",
-			 len);
-	return -1;
-}
-
-/* fe-secure-openssl.c: pgtls_verify_peer_name_matches_certificate_guts,
- * with the message of fe-secure-common.c:
- * pq_verify_peer_name_matches_certificate. SAN entries are walked in order;
- * the first CN is consulted only when no SAN of the host's own type (DNS
- * name or IP address) exists. */
-int x509_name_check(const uint8_t *der, size_t len, const char *host,
-		    char **msg)
-{
-	gnutls_x509_crt_t crt;
-	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
-	int rc = 0, examined = 0, check_cn = 1;
-	char *first = NULL;
-
-	*msg = NULL;
-	if (!host || !*host) {
-		*msg = xstrdup("host name must be specified for a verified SSL connection");
-		return -1;
-	}
-	if (gnutls_x509_crt_init(&crt) < 0) {
-		*msg = xstrdup("could not get server certificate");
-		return -1;
-	}
-	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) < 0) {
-		gnutls_x509_crt_deinit(crt);
-		*msg = xstrdup("could not get server certificate");
-		return -1;
-	}
-	unsigned host_type = x509_host_is_ip(host) ? GNUTLS_SAN_IPADDRESS :
-						     GNUTLS_SAN_DNSNAME;
-	for (unsigned i = 0;; i++) {
-		char buf[1024];
-		size_t n = sizeof(buf);
-		unsigned type = 0, crit = 0;
-		int r = gnutls_x509_crt_get_subject_alt_name2(crt, i, buf, &n,
-							  &type, &crit);
-		if (r == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-			break;
-		if (r < 0)
-			continue;
-		if (type == host_type)
-			check_cn = 0;
-		if (type == GNUTLS_SAN_DNSNAME)
-			rc = match_dns(buf, n, host, &first, &examined, msg);
-		else if (type == GNUTLS_SAN_IPADDRESS)
-			rc = match_ip((uint8_t *)buf, n, host, &first, &examined,
-				      msg);
-		else
-			continue;
-		if (rc != 0) {
-			check_cn = 0;
-			break;
-		}
-	}
-	if (check_cn) {
-		char buf[1024];
-		size_t n = sizeof(buf);
-		/* only the first CN counts (X509_NAME_get_index_by_NID(-1)) */
-		if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
-						  0, 0, buf, &n) >= 0)
-			rc = match_dns(buf, n, host, &first, &examined, msg);
-	}
-	gnutls_x509_crt_deinit(crt);
-	if (rc == 0) {
-		if (examined > 1)
-			*msg = xasprintf(
-				"server certificate for \"%s\" (and %d other name%s) does not match host name \"%s\"",
-				first, examined - 1, examined - 1 == 1 ? "" : "s",
-				host);
-		else if (examined == 1)
-			*msg = xasprintf(
-				"server certificate for \"%s\" does not match host name \"%s\"",
-				first, host);
-		else
-			*msg = xstrdup("could not get server's host name from server certificate");
-	}
-	free(first);
-	return rc;
 }

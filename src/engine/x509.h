@@ -8,9 +8,14 @@
 #include <stdint.h>
 #include <time.h>
 #include "engine/inspection.h"
+#include "engine/x509_ossl.h"
 
-/* Fill *out from one DER certificate. -1 with *err when GnuTLS cannot
- * parse it. */
+/* Longer names are not read (a name in a certificate of at most 64 KiB). */
+#define NAME_MAX_BYTES 65536
+
+/* Fill *out from one DER certificate: 0 when GnuTLS read it, 1 when it
+ * could not (*err and out->parse_error say why, and the facts are what
+ * OpenSSL could read), -1 with *err when nothing could be allocated. */
 int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
 		    char **err);
 
@@ -32,12 +37,6 @@ void x509_verify_chain(struct inspection *ins, time_t now);
  * probed one, without reconnecting. */
 void x509_verify(const struct cert_facts *chain, size_t nchain,
 		 struct trust_facts *tr, time_t now);
-
-/* libpq's host-name check (fe-secure-common.c
- * pq_verify_peer_name_matches_certificate): 1 match, 0 mismatch, -1 error.
- * For 0 and -1, *msg is the heap message libpq would print. */
-int x509_name_check(const uint8_t *der, size_t len, const char *host,
-		    char **msg);
 
 /* libpq's IP-literal test for host names (fe-secure-openssl.c
  * is_ip_address): inet_aton or inet_pton(AF_INET6). */

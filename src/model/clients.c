@@ -51,25 +51,25 @@ static int names_openssl(struct clients_ctx *c, struct strbuf *why,
 		return clients_ip_only(c, why, fn);
 	if (l->nsan_dns) {
 		for (int i = 0; i < l->nsan_dns; i++)
-			if (hostmatch_openssl(l->san_dns[i], c->host)) {
+			if (hostmatch_openssl(DNS_AT(l, i), c->host)) {
 				sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
-					q(c, l->san_dns[i]));
+					qn(c, l->san_dns, l->san_dns_len, i));
 				return 1;
 			}
 		sb_addf(why, "%s: no dNSName SAN matches \"%s\" (", fn, h);
-		clients_first_of(c, why, l->san_dns, l->nsan_dns);
+		clients_first_of(c, why, l->san_dns, l->san_dns_len, l->nsan_dns);
 		sb_adds(why, "; CN not consulted when dNSName SANs exist; \"*\" only as a whole label with two labels after it)");
 		return 0;
 	}
 	for (int i = 0; i < l->ncn; i++)
-		if (hostmatch_openssl(l->cn[i], c->host)) {
+		if (hostmatch_openssl(CN_AT(l, i), c->host)) {
 			sb_addf(why, "\"%s\" matches the CN \"%s\" (%s falls back to the CN: no dNSName SAN)",
-				h, q(c, l->cn[i]), fn);
+				h, qn(c, l->cn, l->cn_len, i), fn);
 			return 1;
 		}
 	if (l->ncn) {
 		sb_addf(why, "%s: no dNSName SAN and the CN ", fn);
-		clients_first_of(c, why, l->cn, l->ncn);
+		clients_first_of(c, why, l->cn, l->cn_len, l->ncn);
 		sb_addf(why, " does not match \"%s\"", h);
 	} else {
 		sb_addf(why, "%s: the certificate names no host (no dNSName SAN, no CN)", fn);
@@ -97,25 +97,25 @@ static int names_node(struct clients_ctx *c, const char *name,
 	}
 	if (l->nsan_dns) {
 		for (int i = 0; i < l->nsan_dns; i++)
-			if (hostmatch_node(l->san_dns[i], name)) {
+			if (hostmatch_node(DNS_AT(l, i), name)) {
 				sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
-					q(c, l->san_dns[i]));
+					qn(c, l->san_dns, l->san_dns_len, i));
 				return 1;
 			}
 		sb_addf(why, "checkServerIdentity: Host: %s. is not in the cert's altnames ", h);
-		clients_first_of(c, why, l->san_dns, l->nsan_dns);
+		clients_first_of(c, why, l->san_dns, l->san_dns_len, l->nsan_dns);
 		sb_adds(why, " (CN ignored when dNSName SANs exist)");
 		return 0;
 	}
 	for (int i = 0; i < l->ncn; i++)
-		if (hostmatch_node(l->cn[i], name)) {
+		if (hostmatch_node(CN_AT(l, i), name)) {
 			sb_addf(why, "\"%s\" matches the CN \"%s\" (Node falls back to the CN: no dNSName SAN)",
-				h, q(c, l->cn[i]));
+				h, qn(c, l->cn, l->cn_len, i));
 			return 1;
 		}
 	if (l->ncn) {
 		sb_addf(why, "checkServerIdentity: Host: %s. is not cert's CN ", h);
-		clients_first_of(c, why, l->cn, l->ncn);
+		clients_first_of(c, why, l->cn, l->cn_len, l->ncn);
 	} else {
 		sb_adds(why, "checkServerIdentity: Cert does not contain a DNS name");
 	}
@@ -132,14 +132,14 @@ static int names_go(struct clients_ctx *c, struct strbuf *why)
 	if (c->iplen)
 		return clients_ip_only(c, why, "Go VerifyHostname compares an IP only with iPAddress SANs");
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (hostmatch_go(l->san_dns[i], c->host)) {
+		if (hostmatch_go(DNS_AT(l, i), c->host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
-				q(c, l->san_dns[i]));
+				qn(c, l->san_dns, l->san_dns_len, i));
 			return 1;
 		}
 	if (!l->nsan_dns && !l->nsan_ip && l->ncn) {
 		sb_addf(why, "Go ignores the CN since 1.15 and there is no SAN (CN \"%s\"): x509: certificate relies on legacy Common Name field",
-			q(c, l->cn[0]));
+			qn(c, l->cn, l->cn_len, 0));
 		return 0;
 	}
 	if (!l->nsan_dns) {
@@ -147,7 +147,7 @@ static int names_go(struct clients_ctx *c, struct strbuf *why)
 		return 0;
 	}
 	sb_addf(why, "Go VerifyHostname: no dNSName SAN matches \"%s\" (", h);
-	clients_first_of(c, why, l->san_dns, l->nsan_dns);
+	clients_first_of(c, why, l->san_dns, l->san_dns_len, l->nsan_dns);
 	sb_adds(why, "; CN ignored)");
 	return 0;
 }
@@ -161,9 +161,9 @@ static int names_webpki(struct clients_ctx *c, struct strbuf *why)
 	if (c->iplen)
 		return clients_ip_only(c, why, "webpki compares an IP only with iPAddress SANs");
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (hostmatch_webpki(l->san_dns[i], c->host)) {
+		if (hostmatch_webpki(DNS_AT(l, i), c->host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
-				q(c, l->san_dns[i]));
+				qn(c, l->san_dns, l->san_dns_len, i));
 			return 1;
 		}
 	if (!l->nsan_dns) {
@@ -171,7 +171,7 @@ static int names_webpki(struct clients_ctx *c, struct strbuf *why)
 		return 0;
 	}
 	sb_addf(why, "webpki: no dNSName SAN matches \"%s\" (", h);
-	clients_first_of(c, why, l->san_dns, l->nsan_dns);
+	clients_first_of(c, why, l->san_dns, l->san_dns_len, l->nsan_dns);
 	sb_adds(why, "; \"*\" needs two labels after it and covers one)");
 	return 0;
 }
@@ -204,14 +204,14 @@ static int names_jdbc(struct clients_ctx *c, struct strbuf *why)
 			return 1;
 	}
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (hostmatch_jdbc(l->san_dns[i], host)) {
+		if (hostmatch_jdbc(DNS_AT(l, i), host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
-				q(c, l->san_dns[i]));
+				qn(c, l->san_dns, l->san_dns_len, i));
 			return 1;
 		}
 	if (l->nsan_dns) {
 		sb_addf(why, "PGjdbcHostnameVerifier: no SAN matches \"%s\" (", h);
-		clients_first_of(c, why, l->san_dns, l->nsan_dns);
+		clients_first_of(c, why, l->san_dns, l->san_dns_len, l->nsan_dns);
 		sb_adds(why, "; CN ignored when a dNSName SAN exists)");
 		if (c->iplen == 16 && l->nsan_ip)
 			sb_adds(why, "; Java prints IPv6 SANs uncompressed");
@@ -221,17 +221,17 @@ static int names_jdbc(struct clients_ctx *c, struct strbuf *why)
 		sb_addf(why, "PGjdbcHostnameVerifier: no SAN matches \"%s\" and there is no CN", h);
 		return 0;
 	}
-	const char *cn = l->cn[0];
+	int best = 0;
 	for (int i = 1; i < l->ncn; i++)
-		if (hostmatch_jdbc_more_specific(l->cn[i], cn))
-			cn = l->cn[i];
-	if (hostmatch_jdbc(cn, host)) {
+		if (hostmatch_jdbc_more_specific(l->cn[i], l->cn[best]))
+			best = i;
+	if (hostmatch_jdbc(CN_AT(l, best), host)) {
 		sb_addf(why, "\"%s\" matches the CN \"%s\" (pgjdbc falls back to the most specific CN: no dNSName SAN)",
-			h, q(c, cn));
+			h, qn(c, l->cn, l->cn_len, best));
 		return 1;
 	}
 	sb_addf(why, "PGjdbcHostnameVerifier: no dNSName SAN and the CN \"%s\" does not match \"%s\"",
-		q(c, cn), h);
+		qn(c, l->cn, l->cn_len, best), h);
 	if (c->iplen == 16 && l->nsan_ip)
 		sb_adds(why, " (Java prints IPv6 SANs uncompressed)");
 	return 0;
@@ -251,7 +251,7 @@ static int names_dotnet(struct clients_ctx *c, struct strbuf *why)
 		return 1;
 	}
 	for (int i = 0; i < l->ncn; i++)
-		if (hostmatch_equal(l->cn[i], c->host)) {
+		if (hostmatch_equal(CN_AT(l, i), c->host)) {
 			sb_addf(why, "%s equals the CN (CryptoNative_CheckX509IpAddress takes a CN with the IP text)",
 				q(c, c->host));
 			return 1;
@@ -726,6 +726,15 @@ static const struct row {
 	{ R_ASYNCPG, true, "asyncpg", "sslmode=verify-full" },
 };
 
+/* The first certificate of the chain GnuTLS could not parse, or -1. */
+static int first_unparsed(const struct clients_ctx *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->chain[i].parse_error)
+			return (int)i;
+	return -1;
+}
+
 void clients_evaluate(const struct inspection *ins, const char *host,
 		      struct client_verdict **out, int *n)
 {
@@ -770,6 +779,15 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 			row_asyncpg(&e, &c, r->full);
 			break;
 		}
+		/* A certificate GnuTLS cannot parse leaves this tool without
+		 * the facts the other stacks decide on; only libpq's row,
+		 * which OpenSSL judges from the bytes, keeps its answer. A
+		 * refusal found before it stands. */
+		int bad = first_unparsed(&c);
+		if (bad >= 0 && r->kind != R_LIBPQ && e.level == L_ACCEPT)
+			ev_set(&e, L_UNKNOWN,
+			       "certificate %d of the chain cannot be parsed by GnuTLS (%s); how %s treats it is not predicted",
+			       bad, q(&c, c.chain[bad].parse_error), r->client);
 		v[i].client = r->client;
 		v[i].mode = r->mode;
 		v[i].meaning = r->full ? "verify-full" : "verify-ca";

@@ -14,7 +14,8 @@ struct client_verdict {
 	const char *mode;    /* the stack's own setting, e.g. "sslmode=verify-full", "ssl: {rejectUnauthorized: true}" (static) */
 	const char *meaning; /* "verify-ca" or "verify-full": the libpq mode the row answers for (static) */
 	enum client_outcome outcome;
-	char *rule;          /* the rule that decides, one line (heap) */
+	char *rule;          /* the rule that decides, one line (heap; raw
+			      * text, server text among it: sinks escape) */
 };
 
 /* The matrix for host (the name the client would check). *out is a heap

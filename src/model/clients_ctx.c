@@ -132,6 +132,7 @@ void clients_ctx_free(struct clients_ctx *c)
 {
 	free(c->local.chain_error);
 	free(c->local.chain_subject);
+	free(c->local.ssl_error);
 	free(c->local.rootcert_error);
 	free(c->local.name_error);
 	free(c->local.name_host);
@@ -328,9 +329,9 @@ bool clients_any_ip_san(const struct clients_ctx *c, const uint8_t *ip,
 
 /* The first name of a list for a mismatch message: "x" (and N more). */
 void clients_first_of(struct clients_ctx *c, struct strbuf *sb, char **list,
-		      int n)
+		      const size_t *lens, int n)
 {
-	sb_addf(sb, "\"%s\"", q(c, list[0]));
+	sb_addf(sb, "\"%s\"", qn(c, list, lens, 0));
 	if (n > 1)
 		sb_addf(sb, " (and %d more)", n - 1);
 }
@@ -341,15 +342,15 @@ void clients_ip_elsewhere(struct clients_ctx *c, struct strbuf *sb)
 {
 	const struct cert_facts *l = c->leaf;
 	for (int i = 0; i < l->nsan_dns; i++)
-		if (hostmatch_equal(l->san_dns[i], c->host)) {
+		if (hostmatch_equal(DNS_AT(l, i), c->host)) {
 			sb_addf(sb, "; the dNSName SAN \"%s\" does not count for an IP",
-				q(c, l->san_dns[i]));
+				qn(c, l->san_dns, l->san_dns_len, i));
 			return;
 		}
 	for (int i = 0; i < l->ncn; i++)
-		if (hostmatch_equal(l->cn[i], c->host)) {
+		if (hostmatch_equal(CN_AT(l, i), c->host)) {
 			sb_addf(sb, "; the CN \"%s\" does not count for an IP",
-				q(c, l->cn[i]));
+				qn(c, l->cn, l->cn_len, i));
 			return;
 		}
 }
@@ -367,7 +368,7 @@ int clients_ip_only(struct clients_ctx *c, struct strbuf *why, const char *rule)
 	sb_addf(why, "%s: no iPAddress SAN is %s", rule, h);
 	if (c->leaf->nsan_ip) {
 		sb_adds(why, " (has ");
-		clients_first_of(c, why, c->leaf->san_ip, c->leaf->nsan_ip);
+		clients_first_of(c, why, c->leaf->san_ip, NULL, c->leaf->nsan_ip);
 		sb_adds(why, ")");
 	}
 	clients_ip_elsewhere(c, why);

@@ -131,14 +131,35 @@ struct clients_ctx {
 	int ntmp;
 };
 
-/* A certificate's text made safe to quote (kept until the matrix is done). */
+/* Text to quote in a rule (kept until the matrix is done). Rules hold raw
+ * text, server text among it; the sinks escape them once, as they do the
+ * findings. */
 static inline const char *q(struct clients_ctx *c, const char *s)
 {
-	char *t = sanitize(s ? s : "");
+	strlist_add(&c->tmp, &c->ntmp, s ? s : "");
+	return c->tmp[c->ntmp - 1];
+}
+
+/* Name i of a leaf's name list (CNs, dNSName SANs) to quote in a rule:
+ * every byte, an embedded NUL as SANITIZE_NUL (the sinks show \x00). */
+static inline const char *qn(struct clients_ctx *c, char *const *names, const size_t *lens, int i)
+{
+	char *t = cert_name_text(names, lens, i);
 	strlist_add(&c->tmp, &c->ntmp, t);
 	free(t);
 	return c->tmp[c->ntmp - 1];
 }
+
+/* Name i as a matcher compares it: "" for a name holding a NUL byte. Every
+ * stack compares the whole name (OpenSSL's X509_check_host and Go by length,
+ * Node, webpki and Java on the decoded string), no host name holds a NUL,
+ * and "" matches no host under any matcher of hostmatch.h. */
+static inline const char *name_to_match(char *const *names, const size_t *lens, int i)
+{
+	return cert_name_has_nul(names, lens, i) ? "" : names[i];
+}
+#define DNS_AT(l, i) name_to_match((l)->san_dns, (l)->san_dns_len, (i))
+#define CN_AT(l, i) name_to_match((l)->cn, (l)->cn_len, (i))
 
 static inline bool starts(const char *s, const char *prefix)
 {
@@ -191,7 +212,7 @@ bool clients_any_ip_san(const struct clients_ctx *c, const uint8_t *ip,
 			int iplen);
 /* "x" (and N more): the first name of a list, for a mismatch. */
 void clients_first_of(struct clients_ctx *c, struct strbuf *sb, char **list,
-		      int n);
+		      const size_t *lens, int n);
 /* A note when an IP host is spelt in a dNSName SAN or the CN instead. */
 void clients_ip_elsewhere(struct clients_ctx *c, struct strbuf *sb);
 /* An IP host against iPAddress SANs only: 1 match, 0 not (rule names the

@@ -56,31 +56,41 @@ static bool provider_is(const struct provider_match *p, const char *prefix)
 	return p && p->id && !strncmp(p->id, prefix, strlen(prefix));
 }
 
-/* The names verify-full could match, for "which host would pass". */
+/* The names verify-full could match, for "which host would pass"; every
+ * byte of each (an embedded NUL as \x00). */
 static char *names_of(const struct cert_facts *c)
 {
 	struct strbuf sb = STRBUF_INIT;
-	for (char **p = c->san_dns; p && *p; p++)
-		sb_addf(&sb, "%sDNS:%s", sb.len ? ", " : "", *p);
+	for (int i = 0; i < c->nsan_dns; i++) {
+		char *t = cert_name_text(c->san_dns, c->san_dns_len, i);
+		sb_addf(&sb, "%sDNS:%s", sb.len ? ", " : "", t);
+		free(t);
+	}
 	for (char **p = c->san_ip; p && *p; p++)
 		sb_addf(&sb, "%sIP:%s", sb.len ? ", " : "", *p);
-	if (c->ncn)
-		sb_addf(&sb, "%sCN:%s%s", sb.len ? ", " : "", c->cn[0],
+	if (c->ncn) {
+		char *t = cert_name_text(c->cn, c->cn_len, 0);
+		sb_addf(&sb, "%sCN:%s%s", sb.len ? ", " : "", t,
 			c->nsan_dns || c->nsan_ip ? " (not used: SANs exist)" : "");
+		free(t);
+	}
 	if (!sb.len)
 		sb_adds(&sb, "none");
 	return sb_detach(&sb);
 }
 
-/* A name that would pass verify-full as it is (no wildcard), or NULL. */
+/* A name that would pass verify-full as it is (no wildcard, no NUL), or
+ * NULL. */
 static const char *passing_name(const struct cert_facts *c)
 {
-	for (char **p = c->san_dns; p && *p; p++)
-		if (strncmp(*p, "*.", 2) != 0)
-			return *p;
+	for (int i = 0; i < c->nsan_dns; i++)
+		if (strncmp(c->san_dns[i], "*.", 2) != 0 &&
+		    !cert_name_has_nul(c->san_dns, c->san_dns_len, i))
+			return c->san_dns[i];
 	if (c->nsan_ip)
 		return c->san_ip[0];
-	if (!c->nsan_dns && c->ncn && strncmp(c->cn[0], "*.", 2) != 0)
+	if (!c->nsan_dns && c->ncn && strncmp(c->cn[0], "*.", 2) != 0 &&
+	    !cert_name_has_nul(c->cn, c->cn_len, 0))
 		return c->cn[0];
 	return NULL;
 }
@@ -491,21 +501,33 @@ static void name_findings(struct flist *l, struct topic_ctx *x)
 	if (tr->name_checked && tr->name_ok == 0) {
 		char *names = names_of(leaf);
 		const char *pass = passing_name(leaf);
+		char *first_dns = leaf->nsan_dns ? cert_name_text(leaf->san_dns, leaf->san_dns_len, 0) : NULL;
+		bool nul_name = false;
+		for (int i = 0; i < leaf->nsan_dns; i++)
+			nul_name |= cert_name_has_nul(leaf->san_dns, leaf->san_dns_len, i);
+		if (!leaf->nsan_dns && leaf->ncn)
+			nul_name = cert_name_has_nul(leaf->cn, leaf->cn_len, 0);
 		add(l, "host-name-mismatch", SEV_ERROR, S("verify-full: the name does not match"),
 		    S("libpq compared host \"%s\" with the certificate's names: %s. %s",
 		      t->host ? t->host : "(none)", names, tr->name_error ? tr->name_error : ""),
 		    classic_cn(leaf) ? S("No host name can match a CN like \"%s\": see the Cloud SQL finding.",
 					 leaf->cn[0]) :
+		    nul_name ? S("No host name can match a name with a NUL byte in it (libpq refuses it "
+				 "outright as an embedded null; such a name is a known attack on "
+				 "certificate checks): reissue the certificate with \"%s\" in its "
+				 "subjectAltName, and find out who issued this one.",
+				 t->host ? t->host : "the host name") :
 		    pass    ? S("Connect with host=%s (with hostaddr=%s if DNS does not resolve it), "
 				"or reissue the certificate with \"%s\" in its subjectAltName.",
 				pass, t->hostaddr ? t->hostaddr : "<its address>",
 				t->host ? t->host : "the host") :
 		    leaf->nsan_dns ? S("Connect with a host name the wildcard %s covers (exactly one "
 				       "label in place of *), or reissue the certificate with \"%s\" "
-				       "in its subjectAltName.", leaf->san_dns[0],
+				       "in its subjectAltName.", first_dns,
 				       t->host ? t->host : "the host") :
 			      S("Reissue the certificate with the host name in its subjectAltName."));
 		free(names);
+		free(first_dns);
 	}
 	if (classic_cn(leaf))
 		add(l, "cloudsql-classic-cn", SEV_WARNING,

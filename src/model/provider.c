@@ -336,7 +336,9 @@ static bool rule_matches(const struct rule *r, const struct inspection *ins,
 		if (!leaf)
 			return false;
 		for (i = 0; i < leaf->nsan_dns; i++)
-			if (pattern_matches(&r->re[F_SAN], leaf->san_dns[i]))
+			/* a name with a NUL byte is no provider's host name */
+			if (!cert_name_has_nul(leaf->san_dns, leaf->san_dns_len, i) &&
+			    pattern_matches(&r->re[F_SAN], leaf->san_dns[i]))
 				break;
 		if (i == leaf->nsan_dns)
 			return false;

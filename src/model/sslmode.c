@@ -603,6 +603,14 @@ static enum att handshake(struct run *r, const struct tls_facts *tf)
 {
 	if (!tf->attempted)
 		return ATT_UNKNOWN;
+	if (!tf->ok && facts_tls_failure(tf) == TLS_FAIL_CERT_UNPARSABLE && r->ins->nchain) {
+		/* GnuTLS stopped at a certificate that OpenSSL reads: libpq's
+		 * SSL_connect goes on to verify the chain, which the judge
+		 * decides from the bytes; past that this tool saw nothing */
+		step(r, "TLS handshake: OpenSSL reads the certificate GnuTLS could not (%s)",
+		     tf->error ? tf->error : "unparsable");
+		return ATT_NEXT;
+	}
 	if (!tf->ok)
 		return handshake_failure(r, tf);
 	/* initialize_SSL sends SNI from the host keyword unless it is empty
@@ -628,7 +636,8 @@ static enum att verify_chain(struct run *r, bool have_root)
 	if (tr->chain_ok == 0) {
 		step(r, "verify the chain: fails (%s)",
 		     tr->chain_error ? tr->chain_error : "untrusted");
-		sb_adds(&r->err, "SSL error: certificate verify failed\n");
+		sb_addf(&r->err, "SSL error: %s\n",
+			tr->ssl_error ? tr->ssl_error : "certificate verify failed");
 		return ATT_SOFT;
 	}
 	step(r, "verify the chain: trusted");
@@ -642,6 +651,11 @@ static enum att check_alpn(struct run *r, const struct tls_facts *tf)
 {
 	if (!r->direct)
 		return ATT_NEXT;
+	if (!tf->ok) {
+		unknown(r, "GnuTLS could not finish the handshake (a certificate it cannot parse), "
+			   "so the server's ALPN answer was not seen");
+		return ATT_UNKNOWN;
+	}
 	if (!tf->alpn) {
 		step(r, "the server selected no ALPN protocol");
 		sb_adds(&r->err, "direct SSL connection was established without ALPN protocol negotiation extension\n");
@@ -914,6 +928,7 @@ void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o
 			free(r.trust.crldir);
 			free(r.trust.chain_error);
 			free(r.trust.chain_subject);
+			free(r.trust.ssl_error);
 			free(r.trust.name_error);
 			free(r.trust.client_files_error);
 		}

@@ -51,6 +51,18 @@ static json_t *jlist(char **list)
 	return a;
 }
 
+/* A certificate's names, every byte (an embedded NUL as \x00). */
+static json_t *jnames(char **names, const size_t *lens, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++) {
+		char *t = cert_name_show(names, lens, i);
+		json_array_append_new(a, jclean(t));
+		free(t);
+	}
+	return a;
+}
+
 static json_t *jtime(time_t t)
 {
 	char buf[32];
@@ -141,8 +153,8 @@ static json_t *cert_json(const struct cert_facts *c)
 	json_object_set_new(o, "subject", js(c->subject));
 	json_object_set_new(o, "issuer", js(c->issuer));
 	json_object_set_new(o, "serial", js(c->serial));
-	json_object_set_new(o, "cn", jlist(c->cn));
-	json_object_set_new(o, "san_dns", jlist(c->san_dns));
+	json_object_set_new(o, "cn", jnames(c->cn, c->cn_len, c->ncn));
+	json_object_set_new(o, "san_dns", jnames(c->san_dns, c->san_dns_len, c->nsan_dns));
 	json_object_set_new(o, "san_ip", jlist(c->san_ip));
 	json_object_set_new(o, "not_before", jtime(c->not_before));
 	json_object_set_new(o, "not_after", jtime(c->not_after));
@@ -154,6 +166,7 @@ static json_t *cert_json(const struct cert_facts *c)
 	json_object_set_new(o, "key_usage", jlist(c->key_usage));
 	json_object_set_new(o, "ext_key_usage", jlist(c->ext_key_usage));
 	json_object_set_new(o, "sha256", js(c->sha256));
+	json_object_set_new(o, "parse_error", js(c->parse_error));
 	return o;
 }
 
@@ -215,6 +228,7 @@ static json_t *trust_json(const struct trust_facts *t)
 	json_object_set_new(o, "chain_error", js(t->chain_error));
 	json_object_set_new(o, "chain_depth", jint_or_null(t->chain_depth));
 	json_object_set_new(o, "chain_subject", js(t->chain_subject));
+	json_object_set_new(o, "ssl_error", js(t->ssl_error));
 	json_object_set_new(o, "revoked_at", jtime(t->revoked_at));
 	json_object_set_new(o, "verified_at", jtime(t->verified_at));
 	json_object_set_new(o, "name_checked", json_boolean(t->name_checked > 0));
@@ -594,13 +608,13 @@ static void load_target(json_t *target, struct conn_target *t, int *libpq_versio
 }
 
 /* The chain is rebuilt from the certificates' own bytes, as a live probe
- * reads it; one that does not parse is left out. */
+ * reads it; one GnuTLS cannot parse keeps its place with its parse_error. */
 static void load_peer_cert(struct inspection *ins, const uint8_t *raw, size_t rawlen)
 {
 	char *cerr = NULL;
 
 	ins->chain = xrealloc(ins->chain, (ins->nchain + 1) * sizeof(*ins->chain));
-	if (x509_cert_facts(raw, rawlen, &ins->chain[ins->nchain], &cerr) == 0)
+	if (x509_cert_facts(raw, rawlen, &ins->chain[ins->nchain], &cerr) >= 0)
 		ins->nchain++;
 	else
 		cert_facts_free(&ins->chain[ins->nchain]);
@@ -694,6 +708,7 @@ static void load_trust(json_t *tr, struct trust_facts *f, enum rootcert_source s
 	f->chain_code = facts_chain_failure_parse(f->chain_error, &f->chain_gap);
 	f->chain_depth = rint_in(tr, "chain_depth", 0, 1 << 20);
 	f->chain_subject = rs(tr, "chain_subject");
+	f->ssl_error = rs(tr, "ssl_error");
 	f->revoked_at = parse_time(tr, "revoked_at");
 	f->verified_at = parse_time(tr, "verified_at");
 	f->name_checked = json_is_true(json_object_get(tr, "name_checked"));

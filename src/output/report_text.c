@@ -20,6 +20,22 @@ static void put(FILE *out, const char *label, const char *value)
 	free(v);
 }
 
+/* A certificate's names, every byte (an embedded NUL as \x00). */
+static void put_names(FILE *out, const char *label, char **names, const size_t *lens, int n)
+{
+	if (!n) {
+		put(out, label, "-");
+		return;
+	}
+	fprintf(out, "  %-22s ", label);
+	for (int i = 0; i < n; i++) {
+		char *v = cert_name_show(names, lens, i);
+		fprintf(out, "%s%s", i ? ", " : "", v);
+		free(v);
+	}
+	fputc('\n', out);
+}
+
 static void put_list(FILE *out, const char *label, char **list)
 {
 	if (!list || !*list) {
@@ -328,8 +344,10 @@ static void cert(FILE *out, size_t i, const struct cert_facts *c)
 	fprintf(out, "  [%zu]\n", i);
 	put(out, "  subject", c->subject);
 	put(out, "  issuer", c->issuer);
-	put_list(out, "  CN", c->cn);
-	put_list(out, "  SAN DNS", c->san_dns);
+	if (c->parse_error)
+		put(out, "  parse error", c->parse_error);
+	put_names(out, "  CN", c->cn, c->cn_len, c->ncn);
+	put_names(out, "  SAN DNS", c->san_dns, c->san_dns_len, c->nsan_dns);
 	put_list(out, "  SAN IP", c->san_ip);
 	put(out, "  not before", nb);
 	put(out, "  not after", na);

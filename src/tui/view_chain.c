@@ -14,20 +14,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The leaf's names, as verify-full would look at them, on one row. */
+/* The leaf's names, as verify-full would look at them, on one row; every
+ * byte of each name, escaped (an embedded NUL as \x00). */
 static void draw_names(const struct cert_facts *c, int y, int x, int w)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sb_adds(&sb, "    names: ");
-	for (char **p = c->san_dns; p && *p; p++)
-		sb_addf(&sb, "DNS:%s ", *p);
-	for (char **p = c->san_ip; p && *p; p++)
-		sb_addf(&sb, "IP:%s ", *p);
-	if (c->ncn)
-		sb_addf(&sb, "CN:%s", c->cn[0]);
-	char *names = sanitize(sb_str(&sb));
-	tui_put(y, x, w, names, A_NORMAL);
-	free(names);
+	for (int i = 0; i < c->nsan_dns; i++) {
+		char *t = cert_name_show(c->san_dns, c->san_dns_len, i);
+		sb_addf(&sb, "DNS:%s ", t);
+		free(t);
+	}
+	for (char **p = c->san_ip; p && *p; p++) {
+		char *t = sanitize(*p);
+		sb_addf(&sb, "IP:%s ", t);
+		free(t);
+	}
+	if (c->ncn) {
+		char *t = cert_name_show(c->cn, c->cn_len, 0);
+		sb_addf(&sb, "CN:%s", t);
+		free(t);
+	}
+	tui_put(y, x, w, sb_str(&sb), A_NORMAL);
 	sb_free(&sb);
 }
 
@@ -37,7 +45,8 @@ static int draw_cert(struct tui *t, const struct cert_facts *c, size_t i, bool r
 		     int y, int x, int w, int end)
 {
 	char buf[1024];
-	char *subj = sanitize(c->subject), *iss = sanitize(c->issuer);
+	char *subj = sanitize(c->subject ? c->subject : "(subject unreadable)"),
+	     *iss = sanitize(c->issuer ? c->issuer : "(unreadable)");
 	snprintf(buf, sizeof(buf), "%*s%s[%zu] %s%s%s", (int)(2 * i), "",
 		 i ? (t->utf8 ? "\u2514\u2500" : "`-") : "", i,
 		 refused ? (t->utf8 ? "\u2718 " : "X ") : "", subj, c->ca == 1 ? " (CA)" : "");
@@ -48,11 +57,19 @@ static int draw_cert(struct tui *t, const struct cert_facts *c, size_t i, bool r
 	tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
 	free(subj);
 	free(iss);
+	if (c->parse_error && y < end - 3) {
+		char *pe = sanitize(c->parse_error);
+		snprintf(buf, sizeof(buf), "%*s    %s (facts read by OpenSSL)", (int)(2 * i), "", pe);
+		tui_put(y++, x + 1, w - 1, buf, tui_outcome_attr(t, OUTCOME_FAILS));
+		free(pe);
+	}
 	if (i == 0 && y < end - 3)
 		draw_names(c, y++, x + 1, w - 1);
-	char nb[32], na[32];
-	report_iso_time(c->not_before, nb, sizeof(nb));
-	report_iso_time(c->not_after, na, sizeof(na));
+	char nb[32] = "unknown", na[32] = "unknown";
+	if (c->not_before != (time_t)-1)
+		report_iso_time(c->not_before, nb, sizeof(nb));
+	if (c->not_after != (time_t)-1)
+		report_iso_time(c->not_after, na, sizeof(na));
 	snprintf(buf, sizeof(buf), "%*s    valid %.10s to %.10s, %s", (int)(2 * i), "", nb, na,
 		 c->key ? c->key : "");
 	if (y < end - 3)

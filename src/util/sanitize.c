@@ -72,6 +72,10 @@ char *sanitize_bytes(const void *data, size_t n)
 		} else if (c < 0x20 || c == 0x7f) {
 			sb_addf(&sb, "\\x%02x", c);
 			i++;
+		} else if (c == 0xc0 && i + 1 < n && p[i + 1] == 0x80) {
+			/* the overlong NUL: a NUL carried in a C string */
+			sb_adds(&sb, "\\x00");
+			i += 2;
 		} else {
 			size_t len = utf8_len(p + i, n - i);
 			if (len == 0) {

@@ -7,7 +7,10 @@
 #include <stddef.h>
 
 /* A fresh heap string: \n \r \t \\ as C escapes, other controls and bad
- * UTF-8 bytes as \xNN. A backslash is doubled so the escape is unambiguous. */
+ * UTF-8 bytes as \xNN. A backslash is doubled so the escape is unambiguous.
+ * The overlong pair C0 80 shows as \x00: it is how text composed in C
+ * strings carries a NUL byte (as Java's modified UTF-8 does; SANITIZE_NUL). */
+#define SANITIZE_NUL "\xc0\x80"
 char *sanitize_bytes(const void *p, size_t n);
 char *sanitize(const char *s);
 /* true if s holds no control character and no invalid UTF-8, i.e. it is

@@ -41,7 +41,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cert_facts cf;
 	char *err = NULL;
 	memset(&cf, 0, sizeof(cf));
-	if (x509_cert_facts(copy, len, &cf, &err) == 0) {
+	int parsed = x509_cert_facts(copy, len, &cf, &err);
+	/* kept either way; refused by GnuTLS, it says why */
+	if (parsed == 1 && (!cf.parse_error || !err))
+		abort();
+	if (parsed == 0 && cf.parse_error)
+		abort();
+	/* every name keeps its bytes: a length at least what strlen sees */
+	for (int i = 0; i < cf.nsan_dns; i++)
+		if (cert_name_len(cf.san_dns, cf.san_dns_len, i) < strlen(cf.san_dns[i]))
+			abort();
+	free(err);
+	err = NULL;
+	{
 		char *msg = NULL;
 		const char *h = host ? host : "db.example.com";
 		int rc = x509_name_check(copy, len, h, &msg);
@@ -75,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		free(tr.chain_error);
 		free(tr.chain_subject);
+		free(tr.ssl_error);
 		free(tr.rootcert_error);
 	}
 	cert_facts_free(&cf);

@@ -11,6 +11,9 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	exit 99
 fi
 : "${PSQL_ONLY:=0}"
+# what psql runs once connected: the session's state, as .modes[].outcome
+# words it (a test against a server that answers otherwise sets its own)
+: "${SQL:=SELECT CASE WHEN ssl THEN 'encrypted' ELSE 'plaintext' END FROM pg_stat_ssl WHERE pid = pg_backend_pid()}"
 MODES="disable allow prefer require verify-ca verify-full"
 N=0
 A=0

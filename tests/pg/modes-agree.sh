@@ -35,7 +35,6 @@ cat "$C/root.crt" "$C/intermediate.crt" >"$C/root+intermediate.crt"
 cp "$C/client.key" "$C/client-0644.key"
 chmod 0644 "$C/client-0644.key" "$C/root+intermediate.crt"
 
-SQL="SELECT CASE WHEN ssl THEN 'encrypted' ELSE 'plaintext' END FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
 # shellcheck source=tests/pg/agree.sh
 . "$(cd "$(dirname "$0")" && pwd)/agree.sh"
 # every scenario beside psql 15 and psql 18

@@ -18,7 +18,6 @@ need_tool "$PSQL"
 C=$T/certs
 make_certs "$C"
 U="user=postgres dbname=postgres"
-SQL="SELECT CASE WHEN ssl THEN 'encrypted' ELSE 'plaintext' END FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
 # shellcheck source=tests/pg/agree.sh
 . "$(cd "$(dirname "$0")" && pwd)/agree.sh"
 agree_with_18

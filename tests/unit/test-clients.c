@@ -11,6 +11,7 @@
 #include "model/clients.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
+#include "util/sanitize.h"
 #include "check.h"
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -808,7 +809,9 @@ static void test_no_chain(void)
 	inspection_free(&ins);
 }
 
-/* Certificate text is sanitized before it reaches a rule. */
+/* Rules hold certificate text raw, like the findings: the sinks escape it
+ * once (a rule escaped here too showed a doubled backslash in every
+ * report). */
 static void test_sanitized(void)
 {
 	struct inspection ins;
@@ -821,10 +824,14 @@ static void test_sanitized(void)
 	add_issuing_ca(&ins);
 	libpq_said(&ins, 1, NULL, 0, "server certificate for \"evil\033[2J.test\" does not match host name \"db.test\"");
 	eval(&m, &ins, NULL);
-	for (int i = 0; i < m.n; i++)
-		CHECK(!strchr(m.v[i].rule, '\033'));
-	EXPECT(&m, PGX_FULL, R, "\\x1b");
-	EXPECT(&m, LIBPQ_FULL, R, "\\x1b");
+	EXPECT(&m, PGX_FULL, R, "\"evil\033[2J.test\"");
+	for (int i = 0; i < m.n; i++) {
+		char *shown = sanitize(m.v[i].rule);
+		CHECK(!strchr(shown, '\033') && !strstr(shown, "\\\\x1b"));
+		if (strchr(m.v[i].rule, '\033'))
+			CHECK(strstr(shown, "evil\\x1b[2J.test") != NULL);
+		free(shown);
+	}
 	done(&m);
 	inspection_free(&ins);
 }

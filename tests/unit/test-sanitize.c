@@ -28,6 +28,11 @@ int main(void)
 	/* invalid: lone continuation, overlong, truncated, surrogate */
 	same("\x80", 1, "\\x80");
 	same("\xc0\xaf", 2, "\\xc0\\xaf");
+	/* the overlong NUL (SANITIZE_NUL) is how composed text carries a NUL
+	 * byte: shown as a NUL is; alone, C0 is bad UTF-8 */
+	same("db" SANITIZE_NUL ".x", 6, "db\\x00.x");
+	same("\xc0", 1, "\\xc0");
+	same("\xc0\x81", 2, "\\xc0\\x81");
 	same("\xe2\x82", 2, "\\xe2\\x82");
 	same("\xed\xa0\x80", 3, "\\xed\\xa0\\x80");
 	/* bidi overrides are escaped: U+202E, U+2066 */

@@ -268,12 +268,15 @@ static void test_facts_others(void)
 	LIST_EMPTY(f.san_ip, f.nsan_ip);
 	cert_facts_free(&f);
 
-	/* not a certificate: an error, and the facts can still be freed */
+	/* not a certificate: kept with its bytes and a parse error, no
+	 * facts invented, and the facts can still be freed */
 	static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
 	char *err = NULL;
-	CHECK_INT(x509_cert_facts(junk, sizeof(junk), &f, &err), -1);
-	CHECK(err && !strncmp(err, "certificate could not be parsed: ",
-			      strlen("certificate could not be parsed: ")));
+	CHECK_INT(x509_cert_facts(junk, sizeof(junk), &f, &err), 1);
+	CHECK(err && !strncmp(err, "GnuTLS cannot parse it: ", strlen("GnuTLS cannot parse it: ")));
+	CHECK(f.parse_error && !strcmp(f.parse_error, err));
+	CHECK(f.der_len == sizeof(junk) && !memcmp(f.der, junk, sizeof(junk)));
+	CHECK(!f.subject && !f.sha256 && f.ca == -1 && !f.ncn && !f.nsan_dns);
 	free(err);
 	cert_facts_free(&f);
 }
