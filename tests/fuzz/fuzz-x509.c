@@ -11,6 +11,7 @@
 #include "engine/facts.h"
 #include "engine/x509.h"
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
