@@ -136,6 +136,7 @@ void conninfo_init(struct conninfo *ci)
 	ci->values = xcalloc((size_t)ci_nkeywords, sizeof(struct ci_value));
 	ci->warnings = xcalloc(1, sizeof(char *));
 	ci->nwarnings = 0;
+	ci->service_file = NULL;
 }
 
 void conninfo_free(struct conninfo *ci)
@@ -155,6 +156,8 @@ void conninfo_free(struct conninfo *ci)
 	free(ci->warnings);
 	ci->warnings = NULL;
 	ci->nwarnings = 0;
+	free(ci->service_file);
+	ci->service_file = NULL;
 }
 
 void ci_store(struct conninfo *ci, int i, const char *value,
@@ -276,6 +279,8 @@ const char *ci_source_name(enum ci_source s)
 		return "default";
 	case CI_SRC_ENV:
 		return "environment";
+	case CI_SRC_SERVICE:
+		return "service";
 	case CI_SRC_TARGET:
 		return "target";
 	case CI_SRC_OPTION:

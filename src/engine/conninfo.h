@@ -9,11 +9,12 @@
 #include <stdbool.h>
 
 /* Where a value came from, lowest precedence first. A higher source replaces
- * a lower one: option > target > environment > default. */
+ * a lower one: option > target > service file > environment > default. */
 enum ci_source {
 	CI_SRC_NONE = 0, /* unset */
 	CI_SRC_DEFAULT,  /* libpq's compiled-in default or ~/.postgresql file */
 	CI_SRC_ENV,      /* a PG* environment variable */
+	CI_SRC_SERVICE,  /* the service's group of a connection service file */
 	CI_SRC_TARGET,   /* the TARGET argument (URI, key=value, host:port) */
 	CI_SRC_OPTION,   /* a --host/--port/... command-line option */
 };
@@ -28,6 +29,7 @@ struct conninfo {
 	struct ci_value *values; /* one per keyword of libpq's table */
 	char **warnings;         /* NULL-terminated, e.g. "password ignored" */
 	int nwarnings;
+	char *service_file;      /* the service file whose group was read */
 };
 
 /* Where the root certificate file libpq would load comes from. */
@@ -92,6 +94,13 @@ struct conn_target {
 	 * NULL-terminated, in libpq's table order */
 	char **explicit_keywords;
 	int nexplicit;
+	/* the connection service libpq reads (service or PGSERVICE) and the
+	 * file its group came from, or NULL */
+	char *service, *service_file;
+	/* every keyword with a value and where the value came from
+	 * (ci_source_name), in libpq's table order, NULL-terminated */
+	char **source_keywords, **source_names;
+	int nsources;
 };
 
 /* The tool's own timeout when connect_timeout is unset or 0. */

@@ -42,6 +42,11 @@ void ci_add_warning(struct conninfo *ci, const char *text);
 /* Zero a string that may have held a secret, then free it. */
 void ci_wipe_free(char *s);
 
+/* conninfo_service.c: fe-connect.c parseServiceInfo. The service's group
+ * sets what nothing set (CI_SRC_SERVICE) and ci->service_file names the
+ * file it came from; -1 with libpq's message. home: ~, or NULL. */
+int ci_apply_service(struct conninfo *ci, const char *home, char **err);
+
 /* conninfo_parse.c: read TARGET (URI, key=value or host[:port]) into ci,
  * values with CI_SRC_TARGET. ci may be partly filled on error. */
 int ci_parse(struct conninfo *ci, const char *target, char **err);

@@ -442,22 +442,32 @@ int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err)
 	const char *service;
 
 	memset(t, 0, sizeof(*t));
-	add_defaults(ci);
-	/* parseServiceInfo is not mirrored: say so rather than guess */
+	/* conninfo_add_defaults: the service file first, before the
+	 * environment and the compiled defaults */
+	char *home = home_dir();
+	int rc = ci_apply_service(ci, home, err);
+	free(home);
+	if (rc != 0)
+		return -1;
 	service = conninfo_get(ci, "service");
-	if (service && *service) {
-		char *w = xasprintf("service \"%s\": pg_service.conf is not read, "
-				    "so its parameters are not applied",
-				    service);
-
-		ci_add_warning(ci, w);
-		free(w);
-	}
+	if (!service)
+		service = getenv("PGSERVICE");
+	add_defaults(ci);
 	if (fill_target(ci, t, err)) {
 		conninfo_target_free(t);
 		return -1;
 	}
 	list_explicit(ci, t);
+	t->service = service ? xstrdup(service) : NULL;
+	t->service_file = ci->service_file ? xstrdup(ci->service_file) : NULL;
+	for (int i = 0; conninfo_keyword(i); i++) {
+		enum ci_source src = conninfo_source(ci, conninfo_keyword(i));
+		if (src == CI_SRC_NONE || !conninfo_get(ci, conninfo_keyword(i)))
+			continue;
+		int n = t->nsources;
+		strlist_add(&t->source_keywords, &n, conninfo_keyword(i));
+		strlist_add(&t->source_names, &t->nsources, ci_source_name(src));
+	}
 	return 0;
 }
 
@@ -486,6 +496,10 @@ void conninfo_target_free(struct conn_target *t)
 	free(t->channel_binding);
 	free(t->gssencmode);
 	strlist_free(t->explicit_keywords);
+	free(t->service);
+	free(t->service_file);
+	strlist_free(t->source_keywords);
+	strlist_free(t->source_names);
 	memset(t, 0, sizeof(*t));
 }
 

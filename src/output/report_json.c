@@ -144,6 +144,15 @@ static json_t *target_json(const struct conn_target *t, int libpq_version)
 	json_object_set_new(o, "gss_ticket",
 			    t->gss_ticket < 0 ? json_null() : json_boolean(t->gss_ticket));
 	json_object_set_new(o, "explicit_keywords", jlist(t->explicit_keywords));
+	json_object_set_new(o, "service", js(t->service));
+	json_object_set_new(o, "service_file", js(t->service_file));
+	json_t *src = json_object();
+	for (int i = 0; i < t->nsources; i++)
+		json_object_set_new(src, t->source_keywords[i], json_string(t->source_names[i]));
+	/* null where nothing was recorded (a log older than this key) */
+	json_object_set_new(o, "sources", t->nsources ? src : json_null());
+	if (!t->nsources)
+		json_decref(src);
 	return o;
 }
 
@@ -578,6 +587,20 @@ static void load_sources(json_t *target, struct conn_target *t)
 	for (int k = CI_SRC_NONE; k <= CI_SRC_OPTION; k++)
 		if (msrc && !strcmp(msrc, ci_source_name(k)))
 			t->sslmode_source = k;
+	/* where each value came from: libpq's keywords and our source names
+	 * only, anything else in a hostile log is dropped */
+	json_t *from = json_object_get(target, "sources");
+	for (int i = 0; json_is_object(from) && conninfo_keyword(i); i++) {
+		const char *kw = conninfo_keyword(i);
+		const char *name = json_string_value(json_object_get(from, kw));
+		for (int k = CI_SRC_DEFAULT; name && k <= CI_SRC_OPTION; k++)
+			if (!strcmp(name, ci_source_name(k))) {
+				int n = t->nsources;
+				strlist_add(&t->source_keywords, &n, kw);
+				strlist_add(&t->source_names, &t->nsources, ci_source_name(k));
+				break;
+			}
+	}
 }
 
 static void load_target(json_t *target, struct conn_target *t, int *libpq_version)
@@ -605,6 +628,8 @@ static void load_target(json_t *target, struct conn_target *t, int *libpq_versio
 	json_t *gt = json_object_get(target, "gss_ticket");
 	t->gss_ticket = json_is_boolean(gt) ? json_is_true(gt) : -1;
 	t->explicit_keywords = rlist(target, "explicit_keywords", &t->nexplicit);
+	t->service = rs(target, "service");
+	t->service_file = rs(target, "service_file");
 }
 
 /* The chain is rebuilt from the certificates' own bytes, as a live probe

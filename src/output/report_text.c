@@ -5,6 +5,7 @@
 #include "config.h"
 #include "output/report.h"
 #include "util/sanitize.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include <stdbool.h>
 #include <stdlib.h>
@@ -228,6 +229,20 @@ static void target(FILE *out, const struct conn_target *t)
 	put(out, "sslcert", t->sslcert);
 	put(out, "sslkey", t->sslkey);
 	put(out, "SNI sent", t->sni ? t->sni : "none");
+	if (t->service) {
+		char *s = xasprintf("%s (%s)", t->service, t->service_file ? t->service_file : "no file");
+		put(out, "service", s);
+		free(s);
+	}
+	/* what did not come from the target itself */
+	struct strbuf sb = STRBUF_INIT;
+	for (int i = 0; i < t->nsources; i++)
+		if (strcmp(t->source_names[i], "target") && strcmp(t->source_names[i], "default"))
+			sb_addf(&sb, "%s%s from %s", sb.len ? ", " : "", t->source_keywords[i],
+				t->source_names[i]);
+	if (sb.len)
+		put_wrapped(out, "from elsewhere", sb_str(&sb));
+	sb_free(&sb);
 }
 
 static void provider(FILE *out, const struct provider_match *p)

@@ -44,6 +44,9 @@ static void reset_env(void)
 			unsetenv(e);
 	}
 	unsetenv("PGREQUIRESSL");
+	unsetenv("PGSERVICEFILE");
+	/* no system service file leaks in either */
+	setenv("PGSYSCONFDIR", "/nonexistent", 1);
 	setenv("HOME", home, 1);
 }
 
@@ -629,16 +632,14 @@ static void test_defaults(void)
 	done(&ci, &t);
 	reset_env();
 
-	/* PGPASSWORD is never read; PGSERVICE is noted, not followed */
+	/* PGPASSWORD is never read; PGSERVICE is followed (test_service) */
 	setenv("PGPASSWORD", "envsecret", 1);
-	setenv("PGSERVICE", "prod", 1);
 	resolve_ok("h", &ci, &t);
 	CHECK_STR(conninfo_get(&ci, "password"), NULL);
-	CHECK_STR(conninfo_get(&ci, "service"), "prod");
-	CHECK_INT(ci.nwarnings, 1);
-	CHECK_STR(ci.warnings[0], "service \"prod\": pg_service.conf is not "
-				  "read, so its parameters are not applied");
+	CHECK_INT(ci.nwarnings, 0);
 	done(&ci, &t);
+	setenv("PGSERVICE", "prod", 1);
+	resolve_fails("h", "definition of service \"prod\" not found");
 	reset_env();
 }
 
@@ -1074,6 +1075,64 @@ static void test_resolve_errors(void)
 	reset_env();
 }
 
+static void write_file(const char *file, const char *text)
+{
+	FILE *f = fopen(file, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* parseServiceInfo / parseServiceFile */
+static void test_service(void)
+{
+	struct conninfo ci;
+	struct conn_target t;
+	char *file = xstrdup(home_path("svc.conf"));
+
+	write_file(file, "[a]\nhost=ahost\n[b] \n  host=bhost\t\nport=6001\n"
+			 "sslmode=verify-ca\npassword=secret\n[c]\nport=1\n");
+	setenv("PGSERVICEFILE", file, 1);
+	setenv("PGSSLMODE", "disable", 1);
+	/* the target wins over the service, the service over PGSSLMODE; the
+	 * group ends at the next header; the password is never kept */
+	resolve_ok("service=b port=7000", &ci, &t);
+	CHECK_STR(t.host, "bhost");
+	CHECK_INT(t.port, 7000);
+	CHECK_STR(t.sslmode, "verify-ca");
+	CHECK_INT(conninfo_source(&ci, "sslmode"), CI_SRC_SERVICE);
+	CHECK_STR(conninfo_get(&ci, "password"), NULL);
+	CHECK(has_warning(&ci, PW_WARNING));
+	CHECK_STR(t.service, "b");
+	CHECK_STR(t.service_file, file);
+	done(&ci, &t);
+	/* PGSERVICE names it too */
+	setenv("PGSERVICE", "a", 1);
+	resolve_ok("", &ci, &t);
+	CHECK_STR(t.host, "ahost");
+	CHECK_STR(t.sslmode, "disable");
+	done(&ci, &t);
+	unsetenv("PGSERVICE");
+	unsetenv("PGSSLMODE");
+	/* "[bx]" is not group b, but "[b]x" is (libpq looks at the one
+	 * character after the name); a key with spaces is no keyword */
+	write_file(file, "[bx]\nhost=no\n");
+	resolve_fails("service=b", "definition of service \"b\" not found");
+	write_file(file, "[b]x\nhost=yes\n");
+	resolve_ok("service=b", &ci, &t);
+	CHECK_STR(t.host, "yes");
+	done(&ci, &t);
+	write_file(file, "[b]\nhost =x\n");
+	char *want = xasprintf("syntax error in service file \"%s\", line 2", file);
+	resolve_fails("service=b", want);
+	free(want);
+	unsetenv("PGSERVICEFILE");
+	unlink(file);
+	free(file);
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/pgti-conninfo-XXXXXX";
@@ -1101,6 +1160,7 @@ int main(void)
 	test_sni();
 	test_host_lists();
 	test_resolve_errors();
+	test_service();
 
 	rmdir(home_path(".postgresql"));
 	rmdir(home);
