@@ -226,6 +226,14 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 			      f, err);
 			return;
 		}
+		/* Go's buildChains stops at any certificate of the root pool,
+		 * self-signed or not (pgx 4.15.0 and lib/pq 1.10.7 on Go 1.19
+		 * connect: tests/clients/drivers.sh) */
+		if (p == P_GO && anchor_depth(c->tr) >= 1) {
+			ev_ok(e, "Go anchors at a certificate of \"%s\" that is not self-signed (x509 buildChains takes any certificate of the root pool; libpq says \"%s\")",
+			      f, err);
+			return;
+		}
 		ev_set(e, p == P_OPENSSL ? L_REJECT : L_UNKNOWN,
 		       p == P_OPENSSL ? "chain not trusted by \"%s\": %s" :
 					"libpq's check of \"%s\" says \"%s\"; whether %s anchors there is not recorded",
@@ -244,6 +252,13 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 		/* every stack refuses an EKU without serverAuth */
 		if (p == P_OPENSSL || c->eku == EKU_WRONG)
 			ev_set(e, L_REJECT, "leaf's extended key usage lacks serverAuth (%s)", err);
+		else if (p == P_GO && c->eku == EKU_ANY_ONLY)
+			/* x509 checkChainForKeyUsage skips a certificate
+			 * with anyExtendedKeyUsage; Go checks no keyUsage or
+			 * nsCertType (pgx 4.15.0 and lib/pq 1.10.7 on Go 1.19
+			 * connect: tests/clients/drivers.sh) */
+			ev_ok(e, "libpq refuses the leaf's purpose (%s); Go takes anyExtendedKeyUsage as good for any usage (x509 checkChainForKeyUsage)",
+			      err);
 		else
 			ev_set(e, L_UNKNOWN, "libpq refuses the leaf's purpose (%s); how %s treats it is not recorded in clients.md",
 			       err, who);
@@ -265,6 +280,13 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 	case CC_KEY_WEAK:
 		if (p == P_OPENSSL) {
 			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
+		} else if (p == P_GO && c->min_rsa >= 1024 && c->min_rsa < 2048 &&
+			   !c->sha1_subject && !c->md5_subject) {
+			/* crypto/x509 and crypto/tls have no RSA floor above
+			 * 1024 bits (measured with pgx 4.15.0 and lib/pq 1.10.7
+			 * on Go 1.19 by tests/clients/drivers.sh) */
+			ev_ok(e, "libpq refuses the RSA-%d key on \"%s\" (%s at OpenSSL's security level), Go takes it (no RSA floor at 1024 bits)",
+			      c->min_rsa, q(c, c->min_rsa_subject), err);
 		} else if (p == P_JDK && c->min_rsa >= 1024 && c->min_rsa < 2048) {
 			/* JDK 17 disables RSA keySize < 1024 only (measured
 			 * by tests/clients/drivers.sh) */
@@ -306,12 +328,15 @@ void clients_validity(struct clients_ev *e, struct clients_ctx *c)
 
 /* The leaf's EKU for a stack that requires serverAuth when an EKU is
  * present (all of them); anyExtendedKeyUsage is OpenSSL's
- * refusal only (x509.c), the others are not recorded. */
+ * refusal (x509.c) and Go's acceptance (checkChainForKeyUsage), the others
+ * are not recorded. */
 void clients_leaf_eku(struct clients_ev *e, struct clients_ctx *c,
 		      enum clients_pers p, const char *who)
 {
 	if (c->eku == EKU_WRONG || (c->eku == EKU_ANY_ONLY && p == P_OPENSSL))
 		ev_set(e, L_REJECT, "the leaf's extended key usage lacks serverAuth");
+	else if (c->eku == EKU_ANY_ONLY && p == P_GO)
+		ev_ok(e, "the leaf's EKU anyExtendedKeyUsage counts for serverAuth (Go x509 checkChainForKeyUsage)");
 	else if (c->eku == EKU_ANY_ONLY)
 		ev_set(e, L_UNKNOWN, "the leaf's EKU is anyExtendedKeyUsage only; how %s treats it is not recorded",
 		       who);

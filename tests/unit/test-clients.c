@@ -39,6 +39,9 @@ static const char *datadir = "tests/unit/data";
 #define NPG_FULL "Npgsql", "SslMode=VerifyFull"
 #define APG_CA "asyncpg", "sslmode=verify-ca"
 #define APG_FULL "asyncpg", "sslmode=verify-full"
+#define PQ_REQ "lib/pq", "sslmode=require"
+#define PQ_CA "lib/pq", "sslmode=verify-ca"
+#define PQ_FULL "lib/pq", "sslmode=verify-full"
 
 #define A CLIENT_ACCEPTS
 #define R CLIENT_REJECTS
@@ -251,7 +254,7 @@ static void test_cn_only(void)
 	add_issuing_ca(&ins);
 	libpq_said(&ins, 1, NULL, 1, NULL);
 	eval(&m, &ins, NULL);
-	CHECK_INT(m.n, 17);
+	CHECK_INT(m.n, 20);
 	for (int i = 0; i < m.n; i++) {
 		CHECK(m.v[i].meaning && (!strcmp(m.v[i].meaning, "verify-ca") ||
 					 !strcmp(m.v[i].meaning, "verify-full")));
@@ -507,7 +510,9 @@ static void test_v1(void)
 	EXPECT(&m, JDBC_FULL, A, NULL);
 	EXPECT(&m, NODE_FULL, A, NULL);
 	EXPECT(&m, APG_FULL, A, NULL);
-	EXPECT(&m, PGX_CA, A, "itself a root");
+	EXPECT(&m, PGX_CA, A, "itself in the root pool");
+	EXPECT(&m, PQ_CA, R, "legacy Common Name");
+	EXPECT(&m, PQ_FULL, R, "legacy Common Name");
 	EXPECT(&m, PGX_FULL, R, "legacy Common Name");
 	EXPECT(&m, TPR_FULL, R, "UnsupportedCertVersion");
 	EXPECT(&m, SQLX_CA, R, "UnsupportedCertVersion");
@@ -601,16 +606,20 @@ static void test_untrusted(void)
 	done(&m);
 	inspection_free(&ins);
 
-	/* an expired leaf fails everywhere, other stores included */
+	/* an expired leaf fails everywhere, other stores included, but
+	 * lib/pq's require without sslrootcert verifies nothing */
 	base(&ins, "localhost");
 	chain_from(&ins, "expired.pem", "intermediate.pem", NULL);
 	ins.trust.rootcert = xstrdup("/nonexistent/root.crt");
 	ins.trust.source = ROOTCERT_DEFAULT;
 	eval(&m, &ins, NULL);
 	for (int i = 0; i < m.n; i++)
-		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)"))
+		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)") &&
+		    strcmp(m.v[i].mode, "sslmode=require"))
 			CHECK_INT(m.v[i].outcome, R);
 	EXPECT(&m, PGX_CA, R, "expired");
+	EXPECT(&m, PQ_CA, R, "expired");
+	EXPECT(&m, PQ_REQ, A, "verifies nothing");
 	EXPECT(&m, NODE_CA, R, "expired");
 	done(&m);
 	inspection_free(&ins);
@@ -639,7 +648,10 @@ static void test_untrusted(void)
 	EXPECT(&m, JDBC_FULL, A, "Java 17.0.15");
 	EXPECT(&m, NODE_CA, R, "unable to get issuer certificate");
 	EXPECT(&m, APG_CA, R, "unable to get issuer certificate");
-	EXPECT(&m, PGX_CA, U, "anchors there");
+	EXPECT(&m, PGX_CA, A, "not self-signed");
+	EXPECT(&m, PGX_FULL, A, "buildChains");
+	EXPECT(&m, PQ_CA, A, "not self-signed");
+	EXPECT(&m, PQ_REQ, A, "like verify-ca");
 	EXPECT(&m, SQLX_CA, U, NULL);
 	done(&m);
 	inspection_free(&ins);
@@ -705,9 +717,9 @@ static void test_no_root_file(void)
 	inspection_free(&ins);
 }
 
-/* Crypto floors (Matrix C): SHA-1 passes only pgjdbc under a private
- * root; RSA-1024 passes pgjdbc and Go, is conditional for Node, refused
- * by webpki and Python at security level 2. */
+/* Crypto floors: SHA-1 passes only pgjdbc under a private root; RSA-1024
+ * passes pgjdbc and Go (pgx, lib/pq), is conditional for Node, refused by
+ * webpki and Python at security level 2. */
 static void test_crypto(void)
 {
 	struct inspection ins;
@@ -726,6 +738,8 @@ static void test_crypto(void)
 	EXPECT(&m, NODE_FULL, R, "insecure signature algorithm");
 	EXPECT(&m, PGX_CA, R, "SHA-1");
 	EXPECT(&m, SQLX_CA, R, "SHA-1");
+	EXPECT(&m, PQ_CA, R, "SHA-1");
+	EXPECT(&m, PQ_REQ, R, "SHA-1");
 	EXPECT(&m, NPG_CA, U, NULL);
 	EXPECT(&m, APG_CA, R, NULL);
 	done(&m);
@@ -759,9 +773,106 @@ static void test_crypto(void)
 	EXPECT(&m, LIBPQ_CA, R, "key too weak");
 	EXPECT(&m, JDBC_CA, A, "RSA-1024");
 	EXPECT(&m, JDBC_FULL, A, "Java 17.0.15");
+	EXPECT(&m, PGX_CA, A, "no RSA floor");
+	EXPECT(&m, PQ_FULL, A, "no RSA floor");
 	EXPECT(&m, NODE_CA, A, "security level 1");
 	EXPECT(&m, NODE_FULL, A, "Node 20.20.2");
 	EXPECT(&m, APG_FULL, R, NULL);
+	done(&m);
+	inspection_free(&ins);
+}
+
+/* leaf.pem for db.example.com under its intermediate, the root file PATH
+ * (taken over; NULL none) from source SRC, existing or not. */
+static void go_case(struct inspection *ins, char *path,
+		    enum rootcert_source src, bool exists)
+{
+	base(ins, "db.example.com");
+	chain_from(ins, "leaf.pem", "intermediate.pem", NULL);
+	ins->trust.rootcert = path;
+	ins->trust.source = src;
+	ins->trust.rootcert_exists = exists;
+}
+
+/* The Go drivers (pgx v4 pgconn configTLS, lib/pq 1.10.7 ssl.go) where
+ * they part from each other and from libpq: lib/pq's verify-ca and
+ * require check a DNS host's name, never an IP's; the root files each
+ * reads; what Go takes that OpenSSL refuses. */
+static void test_go_drivers(void)
+{
+	struct inspection ins;
+	struct matrix m;
+
+	/* the leaf names db.example.com: another DNS host fails lib/pq's
+	 * verify-ca and require too, pgx's verify-ca does not check */
+	go_case(&ins, data_path("root.pem"), ROOTCERT_PARAM, true);
+	eval(&m, &ins, "other.example.com");
+	EXPECT(&m, PGX_CA, A, "without a DNSName");
+	EXPECT(&m, PGX_FULL, R, "no dNSName SAN matches");
+	EXPECT(&m, PQ_CA, R, "lib/pq >= 1.10.7 before 1.11.0");
+	EXPECT(&m, PQ_REQ, R, "sslVerifyCertificateAuthority");
+	EXPECT(&m, PQ_FULL, R, "no dNSName SAN matches");
+	done(&m);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PQ_CA, A, "matches dNSName SAN");
+	EXPECT(&m, PQ_REQ, A, "like verify-ca");
+	EXPECT(&m, PQ_FULL, A, NULL);
+	done(&m);
+	/* an IP the leaf does not name: no SNI, so no name for verify-ca */
+	eval(&m, &ins, "10.1.2.3");
+	EXPECT(&m, PQ_CA, A, "no SNI for an IP");
+	EXPECT(&m, PQ_REQ, A, "no SNI for an IP");
+	EXPECT(&m, PQ_FULL, R, "no iPAddress SAN");
+	EXPECT(&m, PGX_FULL, R, "no iPAddress SAN");
+	done(&m);
+	/* PGSSLROOTCERT: both read it */
+	ins.trust.source = ROOTCERT_ENV;
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PGX_CA, A, "trusted");
+	EXPECT(&m, PQ_CA, A, "trusted");
+	EXPECT(&m, PQ_REQ, A, "like verify-ca");
+	done(&m);
+	/* ~/.postgresql/root.crt: pgx reads it, lib/pq 1.10.7 does not */
+	ins.trust.source = ROOTCERT_DEFAULT;
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PGX_CA, A, "trusted");
+	EXPECT(&m, PQ_CA, U, "does not read ~/.postgresql/root.crt");
+	EXPECT(&m, PQ_FULL, U, "Go system pool");
+	EXPECT(&m, PQ_REQ, A, "verifies nothing");
+	done(&m);
+	inspection_free(&ins);
+
+	/* a named root file that does not exist */
+	go_case(&ins, xstrdup("/nonexistent/ca.pem"), ROOTCERT_PARAM, false);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PGX_CA, R, "unable to read CA file");
+	EXPECT(&m, PQ_CA, R, "cannot read sslrootcert");
+	EXPECT(&m, PQ_FULL, R, "sslCertificateAuthority");
+	EXPECT(&m, PQ_REQ, A, "drops it and verifies nothing");
+	done(&m);
+	inspection_free(&ins);
+
+	/* sslrootcert=system: a file named "system" for lib/pq < 1.12.0 */
+	go_case(&ins, xstrdup("system"), ROOTCERT_SYSTEM, true);
+	ins.trust.chain_ok = 1;
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PQ_CA, R, "\"system\"");
+	EXPECT(&m, PQ_FULL, R, "\"system\"");
+	EXPECT(&m, PQ_REQ, A, "\"system\"");
+	EXPECT(&m, PGX_FULL, A, "pgx v4");
+	done(&m);
+	inspection_free(&ins);
+
+	/* anyExtendedKeyUsage only: OpenSSL refuses, Go takes it */
+	base(&ins, "localhost");
+	chain_from(&ins, "anyeku.pem", "intermediate.pem", NULL);
+	root_file(&ins, "root.pem");
+	eval(&m, &ins, NULL);
+	EXPECT(&m, LIBPQ_CA, R, NULL);
+	EXPECT(&m, PGX_CA, A, "checkChainForKeyUsage");
+	EXPECT(&m, PGX_FULL, A, NULL);
+	EXPECT(&m, PQ_CA, A, "checkChainForKeyUsage");
+	EXPECT(&m, PQ_FULL, A, NULL);
 	done(&m);
 	inspection_free(&ins);
 }
@@ -801,7 +912,7 @@ static void test_no_chain(void)
 	/* no TLS at all */
 	inspection_init(&ins);
 	eval(&m, &ins, "db.example.com");
-	CHECK_INT(m.n, 17);
+	CHECK_INT(m.n, 20);
 	for (int i = 0; i < m.n; i++)
 		CHECK_INT(m.v[i].outcome, U);
 	done(&m);
@@ -851,6 +962,7 @@ int main(void)
 	test_untrusted();
 	test_no_root_file();
 	test_crypto();
+	test_go_drivers();
 	test_no_chain();
 	test_sanitized();
 	gnutls_global_deinit();
