@@ -334,7 +334,7 @@ static void row_jdbc(struct clients_ev *e, struct clients_ctx *c, bool full)
 		return;
 	}
 	if (c->src == ROOTCERT_ENV) {
-		ev_set(e, L_UNKNOWN, "the root file comes from PGSSLROOTCERT, which clients.md does not record pgjdbc reading (it reads sslrootcert, default ~/.postgresql/root.crt)");
+		ev_set(e, L_UNKNOWN, "the root file comes from PGSSLROOTCERT; pgjdbc reading it is not established (LibPQFactory reads sslrootcert, default ~/.postgresql/root.crt)");
 	} else if (!c->file) {
 		ev_set(e, L_REJECT, "Could not open SSL root certificate file %s (LibPQFactory: no fallback to the JDK cacerts)",
 		       q(c, c->rootcert ? c->rootcert : "~/.postgresql/root.crt"));
@@ -386,7 +386,7 @@ static void row_node(struct clients_ev *e, struct clients_ctx *c,
 		clients_file_trust(e, c, P_OPENSSL, "Node");
 	} else if (v == NODE_CA_COMPAT) {
 		if (c->src == ROOTCERT_ENV)
-			ev_set(e, L_UNKNOWN, "uselibpqcompat verify-ca needs sslrootcert; whether pg reads PGSSLROOTCERT is not recorded in clients.md");
+			ev_set(e, L_UNKNOWN, "uselibpqcompat verify-ca needs sslrootcert; whether pg reads PGSSLROOTCERT is not established");
 		else
 			ev_set(e, L_REJECT, "uselibpqcompat verify-ca throws without sslrootcert in the connection string (pg does not read ~/.postgresql/root.crt)");
 		return;
@@ -446,15 +446,33 @@ static void row_node(struct clients_ev *e, struct clients_ctx *c,
 
 #define GO_FLOOR "Go's client minimum is TLS 1.2 (Go >= 1.18)"
 
-/* Go crypto/x509 Certificate.Verify beyond the root file's verdict (Go
- * 1.19, as in Debian 12; version ranges named where they matter): a leaf
- * that is itself in Roots is accepted as it is, intermediates need
+/* Go crypto/x509 Certificate.Verify (Go 1.19, as in Debian 12; version
+ * ranges named where they matter) for a root file when file (else the
+ * caller has judged the roots): a leaf that is itself in Roots is taken as
+ * it is, with no chain and no signature checked (measured: pgx 4.15.0 and
+ * lib/pq 1.10.7 connect with the leaf alone, not self-signed, as the root
+ * file); otherwise the file's verdict, intermediates need
  * BasicConstraintsValid && IsCA, the EKU (ServerAuth when KeyUsages is
  * empty) is enforced down the chain, SHA-1 and MD5 signatures fail. */
-static void go_chain(struct clients_ev *e, struct clients_ctx *c)
+static void go_verify(struct clients_ev *e, struct clients_ctx *c, bool file)
 {
-	if (c->leaf->self_signed && c->cls == CC_OK)
-		ev_ok(e, "Go accepts a leaf that is itself in the root pool (x509 Certificate.Verify: Roots.contains)");
+	const struct cert_facts *l = c->leaf;
+	int pinned = file ? x509_file_holds(c->rootcert, l->der, l->der_len) : 0;
+
+	if (pinned == 1) {
+		ev_ok(e, "the leaf is in \"%s\": Go's x509 Verify takes a leaf that is itself in the root pool as it is (Roots.contains), no chain built",
+		      q(c, c->rootcert));
+		if ((l->not_after && c->now > l->not_after) ||
+		    (l->not_before && c->now < l->not_before))
+			ev_set(e, L_REJECT, "the leaf is outside its validity period (x509: certificate has expired or is not yet valid)");
+		clients_leaf_eku(e, c, P_GO, "Go");
+		return;
+	}
+	if (file && pinned < 0 && c->cls == CC_NO_ANCHOR)
+		ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA and cannot be read again to see whether it holds the leaf, which Go would take as it is",
+		       q(c, c->rootcert));
+	else if (file)
+		clients_file_trust(e, c, P_GO, "Go");
 	for (size_t i = 1; i < c->n; i++) {
 		const struct cert_facts *cf = &c->chain[i];
 		if (cf->self_signed)
@@ -478,19 +496,30 @@ static void go_chain(struct clients_ev *e, struct clients_ctx *c)
 	clients_leaf_eku(e, c, P_GO, "Go");
 }
 
+/* The three modes the Go drivers' rows answer for. */
+enum go_mode { GO_REQUIRE, GO_CA, GO_FULL };
+
 /* pgx (pgconn configTLS): sslrootcert, PGSSLROOTCERT or
  * ~/.postgresql/root.crt when it exists (pgconn defaultSettings), else the
  * Go system pool; verify-ca is InsecureSkipVerify plus a
  * VerifyPeerCertificate that calls x509 Verify without a DNSName;
- * verify-full sets ServerName. sslrootcert=system (pgx >= 5.7.0) silently
- * becomes verify-full with the system pool; pgx v4 and v5 < 5.7.0 read a
- * file named "system". */
-static void row_pgx(struct clients_ev *e, struct clients_ctx *c, bool full)
+ * verify-full sets ServerName; require is verify-ca when sslrootcert is
+ * set (the home default included), else it verifies nothing.
+ * sslrootcert=system (pgx >= 5.7.0) silently becomes verify-full with the
+ * system pool; pgx v4 and v5 < 5.7.0 read a file named "system". */
+static void row_pgx(struct clients_ev *e, struct clients_ctx *c, enum go_mode m)
 {
-	bool sys_full = false;
+	bool full = m == GO_FULL, sys_full = false;
 
 	if (!clients_start(e, c, GO_FLOOR))
 		return;
+	if (m == GO_REQUIRE && (c->src == ROOTCERT_NONE ||
+				(c->src == ROOTCERT_DEFAULT && !c->file))) {
+		ev_ok(e, "no sslrootcert and no ~/.postgresql/root.crt: pgx's require verifies nothing (configTLS: InsecureSkipVerify)");
+		return;
+	}
+	if (m == GO_REQUIRE)
+		ev_ok(e, "require with sslrootcert verifies like verify-ca (configTLS)");
 	if (c->src == ROOTCERT_SYSTEM) {
 		sys_full = !full;
 		if (c->cls == CC_OK)
@@ -499,7 +528,7 @@ static void row_pgx(struct clients_ev *e, struct clients_ctx *c, bool full)
 			clients_file_trust(e, c, P_GO, "Go");
 		ev_ok(e, "pgx >= 5.7.0 reads sslrootcert=system as the system pool; pgx v4 and v5 < 5.7.0 open a file named \"system\" (configTLS: unable to read CA file)");
 	} else if (c->file) {
-		clients_file_trust(e, c, P_GO, "Go");
+		/* go_verify judges the file */
 	} else if ((c->src == ROOTCERT_PARAM || c->src == ROOTCERT_ENV) &&
 		   c->rootcert) {
 		ev_set(e, L_REJECT, "pgx cannot read sslrootcert \"%s\" (configTLS: unable to read CA file)",
@@ -509,15 +538,13 @@ static void row_pgx(struct clients_ev *e, struct clients_ctx *c, bool full)
 		ev_set(e, L_UNKNOWN, "no root file: pgx verifies against the Go system pool, which this tool does not hold");
 		clients_validity(e, c);
 	}
-	go_chain(e, c);
+	go_verify(e, c, c->file);
 	if (full || sys_full)
 		clients_name_step(e, c, names_go,
 				  sys_full ? " (sslrootcert=system: pgx >= 5.7.0 forces verify-full)" : NULL);
 	else
 		ev_ok(e, "the name is not checked (configTLS verify-ca: VerifyPeerCertificate calls x509 Verify without a DNSName)");
 }
-
-enum pq_mode { PQ_REQUIRE, PQ_CA, PQ_FULL };
 
 /* lib/pq 1.10.7 (ssl.go ssl): the roots are sslrootcert or PGSSLROOTCERT
  * only (no ~/.postgresql/root.crt, no sslrootcert=system before 1.12.0),
@@ -527,13 +554,13 @@ enum pq_mode { PQ_REQUIRE, PQ_CA, PQ_FULL };
  * name as DNSName (sslsni defaults on; crypto/tls drops an IP from SNI),
  * so a DNS host is checked as in verify-full (lib/pq >= 1.10.7 before
  * 1.11.0). require without a readable root file verifies nothing. */
-static void row_pq(struct clients_ev *e, struct clients_ctx *c, enum pq_mode m)
+static void row_pq(struct clients_ev *e, struct clients_ctx *c, enum go_mode m)
 {
 	if (!clients_start(e, c, GO_FLOOR))
 		return;
 	bool named = c->src == ROOTCERT_PARAM || c->src == ROOTCERT_ENV ||
 		     c->src == ROOTCERT_SYSTEM;
-	if (m == PQ_REQUIRE && !(named && c->file)) {
+	if (m == GO_REQUIRE && !(named && c->file)) {
 		if (!named)
 			ev_ok(e, "no sslrootcert: lib/pq's require verifies nothing (ssl.go ssl: InsecureSkipVerify; lib/pq < 1.12.0 does not read ~/.postgresql/root.crt)");
 		else if (c->src == ROOTCERT_SYSTEM)
@@ -552,17 +579,15 @@ static void row_pq(struct clients_ev *e, struct clients_ctx *c, enum pq_mode m)
 		       q(c, c->rootcert));
 		return;
 	}
-	if (named) {
-		clients_file_trust(e, c, P_GO, "Go");
-	} else {
+	if (!named) {
 		ev_set(e, L_UNKNOWN, "no sslrootcert: lib/pq verifies against the Go system pool, which this tool does not hold%s",
 		       c->src == ROOTCERT_DEFAULT ? " (lib/pq < 1.12.0 does not read ~/.postgresql/root.crt)" : "");
 		clients_validity(e, c);
 	}
-	if (m == PQ_REQUIRE)
+	if (m == GO_REQUIRE)
 		ev_ok(e, "require with an existing sslrootcert verifies like verify-ca (ssl.go ssl)");
-	go_chain(e, c);
-	if (m == PQ_FULL) {
+	go_verify(e, c, named);
+	if (m == GO_FULL) {
 		clients_name_step(e, c, names_go, NULL);
 	} else if (c->iplen) {
 		ev_ok(e, "the name is not checked: crypto/tls sends no SNI for an IP, so sslVerifyCertificateAuthority's DNSName is empty");
@@ -610,7 +635,7 @@ static void webpki_rules(struct clients_ev *e, struct clients_ctx *c)
 			       bits, q(c, c->chain[i].subject));
 		else if (!bits && !starts(k, "ECDSA SECP256R1") &&
 			 !starts(k, "ECDSA SECP384R1") && !strstr(k, "Ed25519"))
-			ev_set(e, L_UNKNOWN, "key \"%s\" on \"%s\" is outside the algorithm list clients.md records for webpki",
+			ev_set(e, L_UNKNOWN, "key \"%s\" on \"%s\" is outside the algorithm list known for webpki",
 			       q(c, k), q(c, c->chain[i].subject));
 	}
 	clients_validity(e, c);
@@ -765,6 +790,7 @@ enum row_kind {
 	R_NODE_CA_COMPAT,
 	R_NODE_FULL,
 	R_PGX,
+	R_PGX_REQUIRE,
 	R_TPR,
 	R_SQLX,
 	R_NPGSQL,
@@ -787,6 +813,7 @@ static const struct row {
 	{ R_NODE_FULL, true, "node-postgres", "sslmode=verify-full" },
 	{ R_PGX, false, "pgx", "sslmode=verify-ca" },
 	{ R_PGX, true, "pgx", "sslmode=verify-full" },
+	{ R_PGX_REQUIRE, false, "pgx", "sslmode=require" },
 	{ R_TPR, false, "rustls", "tokio-postgres-rustls (no verify-ca)" },
 	{ R_TPR, true, "rustls", "tokio-postgres-rustls, WebPkiServerVerifier" },
 	{ R_SQLX, false, "rustls", "sqlx sslmode=verify-ca" },
@@ -829,7 +856,10 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 			row_node(&e, &c, NODE_FULL);
 			break;
 		case R_PGX:
-			row_pgx(&e, &c, r->full);
+			row_pgx(&e, &c, r->full ? GO_FULL : GO_CA);
+			break;
+		case R_PGX_REQUIRE:
+			row_pgx(&e, &c, GO_REQUIRE);
 			break;
 		case R_TPR:
 			row_tpr(&e, &c, r->full);
@@ -844,10 +874,10 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 			row_asyncpg(&e, &c, r->full);
 			break;
 		case R_PQ_REQUIRE:
-			row_pq(&e, &c, PQ_REQUIRE);
+			row_pq(&e, &c, GO_REQUIRE);
 			break;
 		case R_PQ:
-			row_pq(&e, &c, r->full ? PQ_FULL : PQ_CA);
+			row_pq(&e, &c, r->full ? GO_FULL : GO_CA);
 			break;
 		}
 		v[i].client = r->client;

@@ -151,7 +151,7 @@ static void tls_floor(struct clients_ev *e, struct clients_ctx *c,
 		ev_set(e, L_REJECT, "the server offers %s; %s", c->tls_old_text,
 		       floor);
 	else
-		ev_set(e, L_UNKNOWN, "the server offers %s; this stack's floor is the OS default (clients.md: unverified)",
+		ev_set(e, L_UNKNOWN, "the server offers %s; this stack's floor is the OS default (unverified)",
 		       c->tls_old_text);
 }
 
@@ -212,8 +212,14 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 	case CC_NO_ANCHOR:
 		if (p == P_OPENSSL)
 			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
+		else if (p == P_GO)
+			/* the caller has ruled out the leaf itself in the file
+			 * (Go's Roots.contains); OpenSSL found no issuer of the
+			 * chain in it, Go's buildChains finds none either */
+			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s; Go finds no issuer in it either (x509: certificate signed by unknown authority)",
+			       f, err);
 		else
-			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA, which OpenSSL needs; whether %s anchors at a non-self-signed certificate is not recorded in clients.md",
+			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA, which OpenSSL needs; whether %s anchors at a non-self-signed certificate is not established",
 			       f, who);
 		return;
 	case CC_PARTIAL:
@@ -245,7 +251,7 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 		if (p == P_OPENSSL || p == P_GO || p == P_WEBPKI)
 			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
 		else
-			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's rule for it is unverified in clients.md",
+			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's rule for it is unverified",
 			       err, who);
 		return;
 	case CC_PURPOSE:
@@ -260,7 +266,7 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 			ev_ok(e, "libpq refuses the leaf's purpose (%s); Go takes anyExtendedKeyUsage as good for any usage (x509 checkChainForKeyUsage)",
 			      err);
 		else
-			ev_set(e, L_UNKNOWN, "libpq refuses the leaf's purpose (%s); how %s treats it is not recorded in clients.md",
+			ev_set(e, L_UNKNOWN, "libpq refuses the leaf's purpose (%s); how %s treats it is not established",
 			       err, who);
 		return;
 	case CC_INSECURE:

@@ -5,7 +5,7 @@
 # (node-postgres: sslmode=verify-ca by default parsing and with
 # uselibpqcompat=true, sslmode=verify-full; pgjdbc: sslmode=verify-ca and
 # verify-full with sslrootcert; asyncpg, pgx and lib/pq: the same two,
-# lib/pq also sslmode=require with the root file), and its result must
+# pgx and lib/pq also sslmode=require with the root file), and its result must
 # be the outcome of that row in pgtls-inspect --json on the same target:
 # accepts when the driver connected (a login refused by the server after
 # TLS would count as accepted), rejects when it failed with a certificate or
@@ -95,6 +95,7 @@ ROWS=(
 	"asyncpg|asyncpg|sslmode=verify-full|sslmode=verify-full"
 	"pgx|pgx|sslmode=verify-ca|sslmode=verify-ca"
 	"pgx|pgx|sslmode=verify-full|sslmode=verify-full"
+	"pgx|pgx|sslmode=require|sslmode=require"
 	"lib/pq|lib/pq|sslmode=verify-ca|sslmode=verify-ca"
 	"lib/pq|lib/pq|sslmode=verify-full|sslmode=verify-full"
 	"lib/pq|lib/pq|sslmode=require|sslmode=require"
@@ -181,6 +182,11 @@ check ip-no-san "$C/dns-only.chain.pem" "$C/dns-only.key" 127.0.0.1 "" "$ROOT"
 check leaf-only "$C/server.crt" "$C/server.key" localhost "" "$ROOT"
 # The root file holds only the intermediate (a partial chain).
 check int-root "$C/server.chain.pem" "$C/server.key" localhost "" "$C/intermediate.crt"
+# The root file holds the leaf itself, which is not self-signed (a pinned
+# certificate): Go's Verify takes a leaf that is in Roots as it is.
+check leaf-pinned "$C/server.chain.pem" "$C/server.key" localhost "" "$C/server.crt"
+# The root file holds an unrelated leaf only: no issuer for any of the chain.
+check no-anchor "$C/server.chain.pem" "$C/server.key" localhost "" "$C/wrong-host.crt"
 # A leaf whose only EKU is anyExtendedKeyUsage: OpenSSL refuses it for a
 # server, Go's checkChainForKeyUsage takes it.
 CERT_LEAF_EKU='key_purpose_oid = 2.5.29.37.0' make_leaf "$C" any-eku 'cn = "localhost"' \

@@ -31,6 +31,7 @@ static const char *datadir = "tests/unit/data";
 #define NODE_FULL "node-postgres", "sslmode=verify-full"
 #define PGX_CA "pgx", "sslmode=verify-ca"
 #define PGX_FULL "pgx", "sslmode=verify-full"
+#define PGX_REQ "pgx", "sslmode=require"
 #define TPR_CA "rustls", "tokio-postgres-rustls (no verify-ca)"
 #define TPR_FULL "rustls", "tokio-postgres-rustls, WebPkiServerVerifier"
 #define SQLX_CA "rustls", "sqlx sslmode=verify-ca"
@@ -100,6 +101,22 @@ static void expect(int line, const struct matrix *m, const char *client,
 }
 
 #define EXPECT(m, row, want, in) expect(__LINE__, m, row, want, in)
+
+/* Every row of the Go drivers (pgx, lib/pq: require, verify-ca,
+ * verify-full) the same. */
+static void expect_go(int line, const struct matrix *m,
+		      enum client_outcome want, const char *want_in)
+{
+	static const char *const modes[] = { "sslmode=require", "sslmode=verify-ca",
+					     "sslmode=verify-full" };
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		expect(line, m, "pgx", modes[i], want, want_in);
+		expect(line, m, "lib/pq", modes[i], want, want_in);
+	}
+}
+
+#define EXPECT_GO(m, want, in) expect_go(__LINE__, m, want, in)
 
 /* ---- building facts ---------------------------------------------------- */
 
@@ -254,7 +271,7 @@ static void test_cn_only(void)
 	add_issuing_ca(&ins);
 	libpq_said(&ins, 1, NULL, 1, NULL);
 	eval(&m, &ins, NULL);
-	CHECK_INT(m.n, 20);
+	CHECK_INT(m.n, 21);
 	for (int i = 0; i < m.n; i++) {
 		CHECK(m.v[i].meaning && (!strcmp(m.v[i].meaning, "verify-ca") ||
 					 !strcmp(m.v[i].meaning, "verify-full")));
@@ -620,6 +637,7 @@ static void test_untrusted(void)
 	EXPECT(&m, PGX_CA, R, "expired");
 	EXPECT(&m, PQ_CA, R, "expired");
 	EXPECT(&m, PQ_REQ, A, "verifies nothing");
+	EXPECT(&m, PGX_REQ, A, "verifies nothing");
 	EXPECT(&m, NODE_CA, R, "expired");
 	done(&m);
 	inspection_free(&ins);
@@ -808,6 +826,7 @@ static void test_go_drivers(void)
 	go_case(&ins, data_path("root.pem"), ROOTCERT_PARAM, true);
 	eval(&m, &ins, "other.example.com");
 	EXPECT(&m, PGX_CA, A, "without a DNSName");
+	EXPECT(&m, PGX_REQ, A, "like verify-ca");
 	EXPECT(&m, PGX_FULL, R, "no dNSName SAN matches");
 	EXPECT(&m, PQ_CA, R, "lib/pq >= 1.10.7 before 1.11.0");
 	EXPECT(&m, PQ_REQ, R, "sslVerifyCertificateAuthority");
@@ -836,6 +855,7 @@ static void test_go_drivers(void)
 	ins.trust.source = ROOTCERT_DEFAULT;
 	eval(&m, &ins, NULL);
 	EXPECT(&m, PGX_CA, A, "trusted");
+	EXPECT(&m, PGX_REQ, A, "like verify-ca");
 	EXPECT(&m, PQ_CA, U, "does not read ~/.postgresql/root.crt");
 	EXPECT(&m, PQ_FULL, U, "Go system pool");
 	EXPECT(&m, PQ_REQ, A, "verifies nothing");
@@ -846,6 +866,7 @@ static void test_go_drivers(void)
 	go_case(&ins, xstrdup("/nonexistent/ca.pem"), ROOTCERT_PARAM, false);
 	eval(&m, &ins, NULL);
 	EXPECT(&m, PGX_CA, R, "unable to read CA file");
+	EXPECT(&m, PGX_REQ, R, "unable to read CA file");
 	EXPECT(&m, PQ_CA, R, "cannot read sslrootcert");
 	EXPECT(&m, PQ_FULL, R, "sslCertificateAuthority");
 	EXPECT(&m, PQ_REQ, A, "drops it and verifies nothing");
@@ -863,16 +884,42 @@ static void test_go_drivers(void)
 	done(&m);
 	inspection_free(&ins);
 
+	/* the root file holds the leaf itself, not self-signed: OpenSSL
+	 * finds no anchor, Go takes the leaf as it is; an unrelated leaf as
+	 * the root file anchors nothing anywhere */
+	go_case(&ins, data_path("leaf.pem"), ROOTCERT_PARAM, true);
+	eval(&m, &ins, "localhost");
+	EXPECT(&m, LIBPQ_CA, R, "no self-signed CA");
+	EXPECT_GO(&m, A, "Roots.contains");
+	done(&m);
+	inspection_free(&ins);
+	go_case(&ins, data_path("wildcard.pem"), ROOTCERT_PARAM, true);
+	eval(&m, &ins, "localhost");
+	EXPECT(&m, LIBPQ_CA, R, "no self-signed CA");
+	EXPECT_GO(&m, R, "unknown authority");
+	done(&m);
+	/* the same from a replay, the file gone: whether it holds the leaf
+	 * is not known */
+	ins.trust.rootcert_exists = true;
+	free(ins.trust.rootcert);
+	ins.trust.rootcert = xstrdup("/nonexistent/pinned.pem");
+	ins.trust.chain_ok = 0;
+	ins.trust.chain_code = CHAIN_FAIL_ISSUER_UNKNOWN;
+	ins.trust.chain_gap = CHAIN_GAP_NO_ANCHOR;
+	ins.trust.chain_error = xstrdup("unable to get local issuer certificate");
+	eval(&m, &ins, "localhost");
+	EXPECT(&m, PGX_CA, U, "cannot be read again");
+	EXPECT(&m, LIBPQ_CA, R, NULL);
+	done(&m);
+	inspection_free(&ins);
+
 	/* anyExtendedKeyUsage only: OpenSSL refuses, Go takes it */
 	base(&ins, "localhost");
 	chain_from(&ins, "anyeku.pem", "intermediate.pem", NULL);
 	root_file(&ins, "root.pem");
 	eval(&m, &ins, NULL);
 	EXPECT(&m, LIBPQ_CA, R, NULL);
-	EXPECT(&m, PGX_CA, A, "checkChainForKeyUsage");
-	EXPECT(&m, PGX_FULL, A, NULL);
-	EXPECT(&m, PQ_CA, A, "checkChainForKeyUsage");
-	EXPECT(&m, PQ_FULL, A, NULL);
+	EXPECT_GO(&m, A, "checkChainForKeyUsage");
 	done(&m);
 	inspection_free(&ins);
 }
@@ -912,7 +959,7 @@ static void test_no_chain(void)
 	/* no TLS at all */
 	inspection_init(&ins);
 	eval(&m, &ins, "db.example.com");
-	CHECK_INT(m.n, 20);
+	CHECK_INT(m.n, 21);
 	for (int i = 0; i < m.n; i++)
 		CHECK_INT(m.v[i].outcome, U);
 	done(&m);
