@@ -341,9 +341,7 @@ void clients_leaf_eku(struct clients_ev *e, struct clients_ctx *c,
 {
 	if (c->eku == EKU_WRONG || (c->eku == EKU_ANY_ONLY && p == P_OPENSSL))
 		ev_set(e, L_REJECT, "the leaf's extended key usage lacks serverAuth");
-	else if (c->eku == EKU_ANY_ONLY && p == P_GO)
-		ev_ok(e, "the leaf's EKU anyExtendedKeyUsage counts for serverAuth (Go x509 checkChainForKeyUsage)");
-	else if (c->eku == EKU_ANY_ONLY)
+	else if (c->eku == EKU_ANY_ONLY && p != P_GO)
 		ev_set(e, L_UNKNOWN, "the leaf's EKU is anyExtendedKeyUsage only; how %s treats it is not recorded",
 		       who);
 }
