@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* clients: the "other client stacks" matrix. For the observed chain and a
  * host name it says what libpq, pgjdbc, node-postgres, pgx, the rustls-based
- * Rust drivers, Npgsql and asyncpg would do under their own verify-ca and
- * verify-full, and names the fact that decides. This file holds the rows,
+ * Rust drivers, Npgsql, asyncpg and lib/pq would do under their own
+ * verify-ca and verify-full, and names the fact that decides. This file holds the rows,
  * one function per stack with the words of its name check, and the matrix
  * that runs them; what the rows share is clients_ctx, how each stack
  * matches one name is model/hostmatch. Every rule follows what is
@@ -334,7 +334,7 @@ static void row_jdbc(struct clients_ev *e, struct clients_ctx *c, bool full)
 		return;
 	}
 	if (c->src == ROOTCERT_ENV) {
-		ev_set(e, L_UNKNOWN, "the root file comes from PGSSLROOTCERT, which clients.md does not record pgjdbc reading (it reads sslrootcert, default ~/.postgresql/root.crt)");
+		ev_set(e, L_UNKNOWN, "the root file comes from PGSSLROOTCERT; pgjdbc reading it is not established (LibPQFactory reads sslrootcert, default ~/.postgresql/root.crt)");
 	} else if (!c->file) {
 		ev_set(e, L_REJECT, "Could not open SSL root certificate file %s (LibPQFactory: no fallback to the JDK cacerts)",
 		       q(c, c->rootcert ? c->rootcert : "~/.postgresql/root.crt"));
@@ -386,7 +386,7 @@ static void row_node(struct clients_ev *e, struct clients_ctx *c,
 		clients_file_trust(e, c, P_OPENSSL, "Node");
 	} else if (v == NODE_CA_COMPAT) {
 		if (c->src == ROOTCERT_ENV)
-			ev_set(e, L_UNKNOWN, "uselibpqcompat verify-ca needs sslrootcert; whether pg reads PGSSLROOTCERT is not recorded in clients.md");
+			ev_set(e, L_UNKNOWN, "uselibpqcompat verify-ca needs sslrootcert; whether pg reads PGSSLROOTCERT is not established");
 		else
 			ev_set(e, L_REJECT, "uselibpqcompat verify-ca throws without sslrootcert in the connection string (pg does not read ~/.postgresql/root.crt)");
 		return;
@@ -444,39 +444,35 @@ static void row_node(struct clients_ev *e, struct clients_ctx *c,
 	sb_free(&old);
 }
 
-/* pgx: sslrootcert (default ~/.postgresql/root.crt) or the Go
- * system pool; verify-ca is x509.Verify without a DNSName (ServerAuth
- * required); verify-full sets ServerName. sslrootcert=system (>= 5.7.0)
- * silently becomes verify-full with the system pool. */
-static void row_pgx(struct clients_ev *e, struct clients_ctx *c, bool full)
-{
-	bool sys_full = false;
+#define GO_FLOOR "Go's client minimum is TLS 1.2 (Go >= 1.18)"
 
-	if (!clients_start(e, c, "Go's client minimum is TLS 1.2 (Go >= 1.18)"))
+/* Go crypto/x509 Certificate.Verify (Go 1.19, as in Debian 12; version
+ * ranges named where they matter) for a root file when file (else the
+ * caller has judged the roots): a leaf that is itself in Roots is taken as
+ * it is, with no chain and no signature checked (measured: pgx 4.15.0 and
+ * lib/pq 1.10.7 connect with the leaf alone, not self-signed, as the root
+ * file); otherwise the file's verdict, intermediates need
+ * BasicConstraintsValid && IsCA, the EKU (ServerAuth when KeyUsages is
+ * empty) is enforced down the chain, SHA-1 and MD5 signatures fail. */
+static void go_verify(struct clients_ev *e, struct clients_ctx *c, bool file)
+{
+	const struct cert_facts *l = c->leaf;
+	int pinned = file ? x509_file_holds(c->rootcert, l->der, l->der_len) : 0;
+
+	if (pinned == 1) {
+		ev_ok(e, "the leaf is in \"%s\": Go's x509 Verify takes a leaf that is itself in the root pool as it is (Roots.contains), no chain built",
+		      q(c, c->rootcert));
+		if ((l->not_after && c->now > l->not_after) ||
+		    (l->not_before && c->now < l->not_before))
+			ev_set(e, L_REJECT, "the leaf is outside its validity period (x509: certificate has expired or is not yet valid)");
+		clients_leaf_eku(e, c, P_GO, "Go");
 		return;
-	if (c->src == ROOTCERT_SYSTEM) {
-		sys_full = !full;
-		if (c->cls == CC_OK)
-			ev_ok(e, "chain trusted by the system store (Go's system pool, taken as the OS bundle libpq's check used)");
-		else
-			clients_file_trust(e, c, P_GO, "Go");
-	} else if (c->file) {
-		clients_file_trust(e, c, P_GO, "Go");
-	} else if ((c->src == ROOTCERT_PARAM || c->src == ROOTCERT_ENV) &&
-		   c->rootcert) {
-		ev_set(e, L_REJECT, "pgx cannot read sslrootcert \"%s\"",
-		       q(c, c->rootcert));
-		return;
-	} else {
-		ev_set(e, L_UNKNOWN, "no root file: pgx verifies against the Go system pool, which this tool does not hold");
-		clients_validity(e, c);
 	}
-	/* a self-signed leaf that is itself in Roots (unverified against
-	 * the exact Go version) */
-	if (c->leaf->self_signed && c->cls == CC_OK)
-		ev_ok(e, "Go accepts a leaf that is itself a root (code reading)");
-	/* intermediates need BasicConstraintsValid && IsCA; the EKU is
-	 * enforced down the chain */
+	if (file && pinned < 0 && c->cls == CC_NO_ANCHOR)
+		ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA and cannot be read again to see whether it holds the leaf, which Go would take as it is",
+		       q(c, c->rootcert));
+	else if (file)
+		clients_file_trust(e, c, P_GO, "Go");
 	for (size_t i = 1; i < c->n; i++) {
 		const struct cert_facts *cf = &c->chain[i];
 		if (cf->self_signed)
@@ -487,7 +483,7 @@ static void row_pgx(struct clients_ev *e, struct clients_ctx *c, bool full)
 		if (cf->next_key_usage &&
 		    !has(cf->ext_key_usage, cf->next_key_usage, "serverAuth") &&
 		    !has(cf->ext_key_usage, cf->next_key_usage, "anyExtendedKeyUsage"))
-			ev_set(e, L_REJECT, "intermediate \"%s\" has an EKU without serverAuth (Go enforces it down the chain)",
+			ev_set(e, L_REJECT, "intermediate \"%s\" has an EKU without serverAuth (Go checkChainForKeyUsage enforces it down the chain)",
 			       q(c, cf->subject));
 	}
 	if (c->sha1_subject || c->md5_subject)
@@ -495,12 +491,110 @@ static void row_pgx(struct clients_ev *e, struct clients_ctx *c, bool full)
 		       c->sha1_subject ? "SHA-1" : "MD5",
 		       q(c, c->sha1_subject ? c->sha1_subject : c->md5_subject));
 	if (c->min_rsa && c->min_rsa < 1024)
-		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (Go >= 1.24 refuses RSA < 1024)",
+		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (Go >= 1.24 refuses RSA < 1024; Go 1.19 to 1.23 have no floor)",
 		       c->min_rsa, q(c, c->min_rsa_subject));
 	clients_leaf_eku(e, c, P_GO, "Go");
+}
+
+/* The three modes the Go drivers' rows answer for. */
+enum go_mode { GO_REQUIRE, GO_CA, GO_FULL };
+
+/* pgx (pgconn configTLS): sslrootcert, PGSSLROOTCERT or
+ * ~/.postgresql/root.crt when it exists (pgconn defaultSettings), else the
+ * Go system pool; verify-ca is InsecureSkipVerify plus a
+ * VerifyPeerCertificate that calls x509 Verify without a DNSName;
+ * verify-full sets ServerName; require is verify-ca when sslrootcert is
+ * set (the home default included), else it verifies nothing.
+ * sslrootcert=system (pgx >= 5.7.0) silently becomes verify-full with the
+ * system pool; pgx v4 and v5 < 5.7.0 read a file named "system". */
+static void row_pgx(struct clients_ev *e, struct clients_ctx *c, enum go_mode m)
+{
+	bool full = m == GO_FULL, sys_full = false;
+
+	if (!clients_start(e, c, GO_FLOOR))
+		return;
+	if (m == GO_REQUIRE && (c->src == ROOTCERT_NONE ||
+				(c->src == ROOTCERT_DEFAULT && !c->file))) {
+		ev_ok(e, "no sslrootcert and no ~/.postgresql/root.crt: pgx's require verifies nothing (configTLS: InsecureSkipVerify)");
+		return;
+	}
+	if (m == GO_REQUIRE)
+		ev_ok(e, "require with sslrootcert verifies like verify-ca (configTLS)");
+	if (c->src == ROOTCERT_SYSTEM) {
+		sys_full = !full;
+		if (c->cls == CC_OK)
+			ev_ok(e, "chain trusted by the system store (Go's system pool, taken as the OS bundle libpq's check used)");
+		else
+			clients_file_trust(e, c, P_GO, "Go");
+		ev_ok(e, "pgx >= 5.7.0 reads sslrootcert=system as the system pool; pgx v4 and v5 < 5.7.0 open a file named \"system\" (configTLS: unable to read CA file)");
+	} else if (c->file) {
+		/* go_verify judges the file */
+	} else if ((c->src == ROOTCERT_PARAM || c->src == ROOTCERT_ENV) &&
+		   c->rootcert) {
+		ev_set(e, L_REJECT, "pgx cannot read sslrootcert \"%s\" (configTLS: unable to read CA file)",
+		       q(c, c->rootcert));
+		return;
+	} else {
+		ev_set(e, L_UNKNOWN, "no root file: pgx verifies against the Go system pool, which this tool does not hold");
+		clients_validity(e, c);
+	}
+	go_verify(e, c, c->file);
 	if (full || sys_full)
 		clients_name_step(e, c, names_go,
-			  sys_full ? " (sslrootcert=system: pgx >= 5.7.0 forces verify-full)" : NULL);
+				  sys_full ? " (sslrootcert=system: pgx >= 5.7.0 forces verify-full)" : NULL);
+	else
+		ev_ok(e, "the name is not checked (configTLS verify-ca: VerifyPeerCertificate calls x509 Verify without a DNSName)");
+}
+
+/* lib/pq 1.10.7 (ssl.go ssl): the roots are sslrootcert or PGSSLROOTCERT
+ * only (no ~/.postgresql/root.crt, no sslrootcert=system before 1.12.0),
+ * else the Go system pool; verify-full sets ServerName; verify-ca, and
+ * require when the sslrootcert file exists, run
+ * sslVerifyCertificateAuthority after the handshake, which passes the SNI
+ * name as DNSName (sslsni defaults on; crypto/tls drops an IP from SNI),
+ * so a DNS host is checked as in verify-full (lib/pq >= 1.10.7 before
+ * 1.11.0). require without a readable root file verifies nothing. */
+static void row_pq(struct clients_ev *e, struct clients_ctx *c, enum go_mode m)
+{
+	if (!clients_start(e, c, GO_FLOOR))
+		return;
+	bool named = c->src == ROOTCERT_PARAM || c->src == ROOTCERT_ENV ||
+		     c->src == ROOTCERT_SYSTEM;
+	if (m == GO_REQUIRE && !(named && c->file)) {
+		if (!named)
+			ev_ok(e, "no sslrootcert: lib/pq's require verifies nothing (ssl.go ssl: InsecureSkipVerify; lib/pq < 1.12.0 does not read ~/.postgresql/root.crt)");
+		else if (c->src == ROOTCERT_SYSTEM)
+			ev_ok(e, "lib/pq < 1.12.0 takes sslrootcert=system as a file named \"system\"; none exists, so require verifies nothing (ssl.go ssl drops it); lib/pq >= 1.12.0 refuses require with sslrootcert=system");
+		else
+			ev_ok(e, "sslrootcert \"%s\" does not exist: lib/pq's require drops it and verifies nothing (ssl.go ssl)",
+			      q(c, c->rootcert));
+		return;
+	}
+	if (c->src == ROOTCERT_SYSTEM) {
+		ev_set(e, L_REJECT, "lib/pq < 1.12.0 opens a file named \"system\" (ssl.go sslCertificateAuthority: no such file)");
+		return;
+	}
+	if (named && !c->file) {
+		ev_set(e, L_REJECT, "lib/pq cannot read sslrootcert \"%s\" (ssl.go sslCertificateAuthority)",
+		       q(c, c->rootcert));
+		return;
+	}
+	if (!named) {
+		ev_set(e, L_UNKNOWN, "no sslrootcert: lib/pq verifies against the Go system pool, which this tool does not hold%s",
+		       c->src == ROOTCERT_DEFAULT ? " (lib/pq < 1.12.0 does not read ~/.postgresql/root.crt)" : "");
+		clients_validity(e, c);
+	}
+	if (m == GO_REQUIRE)
+		ev_ok(e, "require with an existing sslrootcert verifies like verify-ca (ssl.go ssl)");
+	go_verify(e, c, named);
+	if (m == GO_FULL) {
+		clients_name_step(e, c, names_go, NULL);
+	} else if (c->iplen) {
+		ev_ok(e, "the name is not checked: crypto/tls sends no SNI for an IP, so sslVerifyCertificateAuthority's DNSName is empty");
+	} else {
+		clients_name_step(e, c, names_go,
+				  " (lib/pq >= 1.10.7 before 1.11.0: sslVerifyCertificateAuthority passes the SNI name as DNSName, so it checks a DNS host's name as verify-full does; sslsni=0 skips that)");
+	}
 }
 
 #define RUSTLS_FLOOR "rustls speaks only TLS 1.2 and 1.3"
@@ -541,7 +635,7 @@ static void webpki_rules(struct clients_ev *e, struct clients_ctx *c)
 			       bits, q(c, c->chain[i].subject));
 		else if (!bits && !starts(k, "ECDSA SECP256R1") &&
 			 !starts(k, "ECDSA SECP384R1") && !strstr(k, "Ed25519"))
-			ev_set(e, L_UNKNOWN, "key \"%s\" on \"%s\" is outside the algorithm list clients.md records for webpki",
+			ev_set(e, L_UNKNOWN, "key \"%s\" on \"%s\" is outside the algorithm list known for webpki",
 			       q(c, k), q(c, c->chain[i].subject));
 	}
 	clients_validity(e, c);
@@ -696,10 +790,13 @@ enum row_kind {
 	R_NODE_CA_COMPAT,
 	R_NODE_FULL,
 	R_PGX,
+	R_PGX_REQUIRE,
 	R_TPR,
 	R_SQLX,
 	R_NPGSQL,
 	R_ASYNCPG,
+	R_PQ_REQUIRE,
+	R_PQ,
 };
 
 static const struct row {
@@ -716,6 +813,7 @@ static const struct row {
 	{ R_NODE_FULL, true, "node-postgres", "sslmode=verify-full" },
 	{ R_PGX, false, "pgx", "sslmode=verify-ca" },
 	{ R_PGX, true, "pgx", "sslmode=verify-full" },
+	{ R_PGX_REQUIRE, false, "pgx", "sslmode=require" },
 	{ R_TPR, false, "rustls", "tokio-postgres-rustls (no verify-ca)" },
 	{ R_TPR, true, "rustls", "tokio-postgres-rustls, WebPkiServerVerifier" },
 	{ R_SQLX, false, "rustls", "sqlx sslmode=verify-ca" },
@@ -724,6 +822,9 @@ static const struct row {
 	{ R_NPGSQL, true, "Npgsql", "SslMode=VerifyFull" },
 	{ R_ASYNCPG, false, "asyncpg", "sslmode=verify-ca" },
 	{ R_ASYNCPG, true, "asyncpg", "sslmode=verify-full" },
+	{ R_PQ_REQUIRE, false, "lib/pq", "sslmode=require" },
+	{ R_PQ, false, "lib/pq", "sslmode=verify-ca" },
+	{ R_PQ, true, "lib/pq", "sslmode=verify-full" },
 };
 
 /* The first certificate of the chain GnuTLS could not parse, or -1. */
@@ -764,7 +865,10 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 			row_node(&e, &c, NODE_FULL);
 			break;
 		case R_PGX:
-			row_pgx(&e, &c, r->full);
+			row_pgx(&e, &c, r->full ? GO_FULL : GO_CA);
+			break;
+		case R_PGX_REQUIRE:
+			row_pgx(&e, &c, GO_REQUIRE);
 			break;
 		case R_TPR:
 			row_tpr(&e, &c, r->full);
@@ -777,6 +881,12 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 			break;
 		case R_ASYNCPG:
 			row_asyncpg(&e, &c, r->full);
+			break;
+		case R_PQ_REQUIRE:
+			row_pq(&e, &c, GO_REQUIRE);
+			break;
+		case R_PQ:
+			row_pq(&e, &c, r->full ? GO_FULL : GO_CA);
 			break;
 		}
 		/* A certificate GnuTLS cannot parse leaves this tool without

@@ -152,7 +152,7 @@ static void tls_floor(struct clients_ev *e, struct clients_ctx *c,
 		ev_set(e, L_REJECT, "the server offers %s; %s", c->tls_old_text,
 		       floor);
 	else
-		ev_set(e, L_UNKNOWN, "the server offers %s; this stack's floor is the OS default (clients.md: unverified)",
+		ev_set(e, L_UNKNOWN, "the server offers %s; this stack's floor is the OS default (unverified)",
 		       c->tls_old_text);
 }
 
@@ -213,8 +213,14 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 	case CC_NO_ANCHOR:
 		if (p == P_OPENSSL)
 			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
+		else if (p == P_GO)
+			/* the caller has ruled out the leaf itself in the file
+			 * (Go's Roots.contains); OpenSSL found no issuer of the
+			 * chain in it, Go's buildChains finds none either */
+			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s; Go finds no issuer in it either (x509: certificate signed by unknown authority)",
+			       f, err);
 		else
-			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA, which OpenSSL needs; whether %s anchors at a non-self-signed certificate is not recorded in clients.md",
+			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA, which OpenSSL needs; whether %s anchors at a non-self-signed certificate is not established",
 			       f, who);
 		return;
 	case CC_PARTIAL:
@@ -224,6 +230,14 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 		 * anchor is above the leaf (depth >= 1 in libpq's error) */
 		if (p == P_JDK && anchor_depth(c->tr) >= 1) {
 			ev_ok(e, "JDK PKIX anchors at a certificate of \"%s\" that is not self-signed (libpq says \"%s\"; pgjdbc 42.5.5 on Java 17.0.15 connects)",
+			      f, err);
+			return;
+		}
+		/* Go's buildChains stops at any certificate of the root pool,
+		 * self-signed or not (pgx 4.15.0 and lib/pq 1.10.7 on Go 1.19
+		 * connect: tests/clients/drivers.sh) */
+		if (p == P_GO && anchor_depth(c->tr) >= 1) {
+			ev_ok(e, "Go anchors at a certificate of \"%s\" that is not self-signed (x509 buildChains takes any certificate of the root pool; libpq says \"%s\")",
 			      f, err);
 			return;
 		}
@@ -238,15 +252,22 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 		if (p == P_OPENSSL || p == P_GO || p == P_WEBPKI)
 			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
 		else
-			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's rule for it is unverified in clients.md",
+			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's rule for it is unverified",
 			       err, who);
 		return;
 	case CC_PURPOSE:
 		/* every stack refuses an EKU without serverAuth */
 		if (p == P_OPENSSL || c->eku == EKU_WRONG)
 			ev_set(e, L_REJECT, "leaf's extended key usage lacks serverAuth (%s)", err);
+		else if (p == P_GO && c->eku == EKU_ANY_ONLY)
+			/* x509 checkChainForKeyUsage skips a certificate
+			 * with anyExtendedKeyUsage; Go checks no keyUsage or
+			 * nsCertType (pgx 4.15.0 and lib/pq 1.10.7 on Go 1.19
+			 * connect: tests/clients/drivers.sh) */
+			ev_ok(e, "libpq refuses the leaf's purpose (%s); Go takes anyExtendedKeyUsage as good for any usage (x509 checkChainForKeyUsage)",
+			      err);
 		else
-			ev_set(e, L_UNKNOWN, "libpq refuses the leaf's purpose (%s); how %s treats it is not recorded in clients.md",
+			ev_set(e, L_UNKNOWN, "libpq refuses the leaf's purpose (%s); how %s treats it is not established",
 			       err, who);
 		return;
 	case CC_INSECURE:
@@ -266,6 +287,13 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 	case CC_KEY_WEAK:
 		if (p == P_OPENSSL) {
 			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
+		} else if (p == P_GO && c->min_rsa >= 1024 && c->min_rsa < 2048 &&
+			   !c->sha1_subject && !c->md5_subject) {
+			/* crypto/x509 and crypto/tls have no RSA floor above
+			 * 1024 bits (measured with pgx 4.15.0 and lib/pq 1.10.7
+			 * on Go 1.19 by tests/clients/drivers.sh) */
+			ev_ok(e, "libpq refuses the RSA-%d key on \"%s\" (%s at OpenSSL's security level), Go takes it (no RSA floor at 1024 bits)",
+			      c->min_rsa, q(c, c->min_rsa_subject), err);
 		} else if (p == P_JDK && c->min_rsa >= 1024 && c->min_rsa < 2048) {
 			/* JDK 17 disables RSA keySize < 1024 only (measured
 			 * by tests/clients/drivers.sh) */
@@ -307,13 +335,14 @@ void clients_validity(struct clients_ev *e, struct clients_ctx *c)
 
 /* The leaf's EKU for a stack that requires serverAuth when an EKU is
  * present (all of them); anyExtendedKeyUsage is OpenSSL's
- * refusal only (x509.c), the others are not recorded. */
+ * refusal (x509.c) and Go's acceptance (checkChainForKeyUsage), the others
+ * are not recorded. */
 void clients_leaf_eku(struct clients_ev *e, struct clients_ctx *c,
 		      enum clients_pers p, const char *who)
 {
 	if (c->eku == EKU_WRONG || (c->eku == EKU_ANY_ONLY && p == P_OPENSSL))
 		ev_set(e, L_REJECT, "the leaf's extended key usage lacks serverAuth");
-	else if (c->eku == EKU_ANY_ONLY)
+	else if (c->eku == EKU_ANY_ONLY && p != P_GO)
 		ev_set(e, L_UNKNOWN, "the leaf's EKU is anyExtendedKeyUsage only; how %s treats it is not recorded",
 		       who);
 }

@@ -9,8 +9,11 @@ need_tool "$JQ" timeout
 FAKE=$abs_top_builddir/tests/peer/fakepg
 [ -x "$FAKE" ] || die "fakepg not built: $FAKE"
 
-# fake MODE: start fakepg, set PORT
+# fake MODE: start fakepg, set PORT (the file removed first: the child
+# truncates it only when it runs, so the previous fakepg's port could be
+# read)
 fake() {
+	rm -f "$T/port"
 	"$FAKE" "$1" 30 >"$T/port" 2>"$T/fake.err" &
 	register_pid $!
 	for _ in $(seq 50); do

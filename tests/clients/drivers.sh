@@ -4,32 +4,63 @@
 # driver connects in each of its TLS modes that the matrix has a row for
 # (node-postgres: sslmode=verify-ca by default parsing and with
 # uselibpqcompat=true, sslmode=verify-full; pgjdbc: sslmode=verify-ca and
-# verify-full with sslrootcert; asyncpg: the same two), and its result must
+# verify-full with sslrootcert; asyncpg, pgx and lib/pq: the same two,
+# pgx and lib/pq also sslmode=require with the root file), and its result must
 # be the outcome of that row in pgtls-inspect --json on the same target:
 # accepts when the driver connected (a login refused by the server after
 # TLS would count as accepted), rejects when it failed with a certificate or
 # TLS error. Any other failure of a driver fails the test; rows the tool
 # calls unknown are reported, not compared. The drivers are small programs
 # beside this script (each prints "ok" or "error: <message>"); pg comes
-# from scripts/setup-npm-drivers.sh, pgjdbc and asyncpg from Debian
-# (scripts/setup-debian.sh). Certificates are generated here (dates relative
-# to now); the RSA-1024 case runs its server at OpenSSL security level 0 so
-# that it loads the key. Prints "N of M rows agree" per driver and version.
+# from scripts/setup-npm-drivers.sh, pgjdbc, asyncpg, pgx v4 and lib/pq from
+# Debian (scripts/setup-debian.sh); the two Go programs are built once per
+# run, offline, from Debian's sources in $GO_SRC_PATH (GOPATH mode, no
+# module proxy) into the test's directory. Certificates are generated here
+# (dates relative to now); the RSA-1024 and SHA-1 cases run their servers at
+# OpenSSL security level 0 so that they load them. Prints "N of M rows
+# agree" per driver and version.
 # shellcheck source=tests/pg/common.sh
 . "$(cd "$(dirname "$0")/../pg" && pwd)/common.sh"
 need_pgi
 HERE=$abs_top_srcdir/tests/clients
 : "${PYTHON3:=/usr/bin/python3}"
 : "${PGJDBC_JAR:=/usr/share/java/postgresql.jar}"
+: "${GO:=go}"
+: "${GO_SRC_PATH:=/usr/share/gocode}"
 
 # ---- the drivers -----------------------------------------------------------
-need_tool node java javac "$PYTHON3"
+need_tool node java javac "$PYTHON3" "$GO"
 NODE_MODULES=$("$abs_top_srcdir/scripts/setup-npm-drivers.sh" 2>"$T/npm.log") ||
 	{ tail -n 20 "$T/npm.log" >&2; missing "node-postgres could not be installed (scripts/setup-npm-drivers.sh)"; }
 [ -f "$PGJDBC_JAR" ] || missing "pgjdbc not found: $PGJDBC_JAR (apt-get install libpostgresql-jdbc-java)"
 "$PYTHON3" -c 'import asyncpg' 2>/dev/null || missing "asyncpg not importable by $PYTHON3 (apt-get install python3-asyncpg)"
 mkdir "$T/java"
 javac -d "$T/java" -cp "$PGJDBC_JAR" "$HERE/PgjdbcConnect.java" || die "javac PgjdbcConnect.java"
+# deb_version PACKAGE: its upstream version (the Debian revision dropped)
+deb_version() {
+	local v
+	v=$(dpkg-query -W -f '${Version}' "$1" 2>/dev/null) || v=unknown
+	v=${v#*:}
+	echo "${v%-*}"
+}
+# go_build OUT SOURCE [LDFLAGS]: GOPATH mode over Debian's sources only;
+# Go's build cache (outside the tree), or one in $T when there is none
+go_cache=$("$GO" env GOCACHE 2>/dev/null)
+case $go_cache in /*) ;; *) go_cache=$T/go-cache ;; esac
+go_build() {
+	(cd "$T" && GO111MODULE=off GOPATH=$GO_SRC_PATH GOPROXY=off GOFLAGS='' GOCACHE=$go_cache \
+		"$GO" build -ldflags "$3" -o "$1" "$2") >>"$T/go.log" 2>&1
+}
+show_on_failure "$T/go.log"
+for p in github.com/jackc/pgx/v4 github.com/lib/pq; do
+	[ -d "$GO_SRC_PATH/src/$p" ] || missing "$p not in $GO_SRC_PATH (apt-get install golang-github-jackc-pgx-v4-dev golang-github-lib-pq-dev)"
+done
+mkdir "$T/go"
+go_build "$T/go/pgx-connect" "$HERE/pgx-connect.go" \
+	"-X main.pgxVersion=$(deb_version golang-github-jackc-pgx-v4-dev) -X main.pgconnVersion=$(deb_version golang-github-jackc-pgconn-dev)" ||
+	die "go build pgx-connect.go"
+go_build "$T/go/pq-connect" "$HERE/pq-connect.go" "-X main.pqVersion=$(deb_version golang-github-lib-pq-dev)" ||
+	die "go build pq-connect.go"
 
 # driver_run DRIVER CONNINFO: the driver's one line for CONNINFO
 driver_run() {
@@ -38,13 +69,15 @@ driver_run() {
 	node-postgres) out=$(NODE_PATH=$NODE_MODULES timeout -k 5 30 node "$HERE/node-pg.js" "$2" 2>>"$T/driver.stderr") ;;
 	pgjdbc) out=$(timeout -k 5 30 java -cp "$T/java:$PGJDBC_JAR" PgjdbcConnect "$2" 2>>"$T/driver.stderr") ;;
 	asyncpg) out=$(timeout -k 5 30 "$PYTHON3" "$HERE/asyncpg-connect.py" "$2" 2>>"$T/driver.stderr") ;;
+	pgx) out=$(timeout -k 5 30 "$T/go/pgx-connect" "$2" 2>>"$T/driver.stderr") ;;
+	lib/pq) out=$(timeout -k 5 30 "$T/go/pq-connect" "$2" 2>>"$T/driver.stderr") ;;
 	esac
 	echo "${out:-error: (no output, status $?)}" | tail -n 1
 }
 show_on_failure "$T/driver.stderr"
 
 declare -A VERSION AGREE COMPARED UNKNOWN
-DRIVERS=(node-postgres pgjdbc asyncpg)
+DRIVERS=(node-postgres pgjdbc asyncpg pgx lib/pq)
 for d in "${DRIVERS[@]}"; do
 	VERSION[$d]=$(driver_run "$d" --version)
 	AGREE[$d]=0 COMPARED[$d]=0 UNKNOWN[$d]=0
@@ -60,6 +93,12 @@ ROWS=(
 	"pgjdbc|pgjdbc|sslmode=verify-full (LibPQFactory)|sslmode=verify-full"
 	"asyncpg|asyncpg|sslmode=verify-ca|sslmode=verify-ca"
 	"asyncpg|asyncpg|sslmode=verify-full|sslmode=verify-full"
+	"pgx|pgx|sslmode=verify-ca|sslmode=verify-ca"
+	"pgx|pgx|sslmode=verify-full|sslmode=verify-full"
+	"pgx|pgx|sslmode=require|sslmode=require"
+	"lib/pq|lib/pq|sslmode=verify-ca|sslmode=verify-ca"
+	"lib/pq|lib/pq|sslmode=verify-full|sslmode=verify-full"
+	"lib/pq|lib/pq|sslmode=require|sslmode=require"
 )
 
 # outcome LINE: accepts, rejects (a certificate or TLS error) or other
@@ -69,7 +108,7 @@ outcome() {
 	*'password authentication failed'* | *'no pg_hba.conf entry'* | *'does not exist'*'role'* | *'role "'*'" does not exist'*)
 		echo accepts ;;
 	*[Cc]ertificate* | *SSL* | *ssl* | *TLS* | *[Hh]ostname* | *altnames* | *PKIX* | *[Ss]elf[-\ ]signed* | \
-		*issuer* | *expired* | *'key too small'* | *[Vv]erif* | *[Hh]andshake* | *x509*)
+		*issuer* | *expired* | *'key too small'* | *'too weak'* | *[Vv]erif* | *[Hh]andshake* | *x509*)
 		echo rejects ;;
 	*) echo other ;;
 	esac
@@ -143,6 +182,18 @@ check ip-no-san "$C/dns-only.chain.pem" "$C/dns-only.key" 127.0.0.1 "" "$ROOT"
 check leaf-only "$C/server.crt" "$C/server.key" localhost "" "$ROOT"
 # The root file holds only the intermediate (a partial chain).
 check int-root "$C/server.chain.pem" "$C/server.key" localhost "" "$C/intermediate.crt"
+# The root file holds the leaf itself, which is not self-signed (a pinned
+# certificate): Go's Verify takes a leaf that is in Roots as it is.
+check leaf-pinned "$C/server.chain.pem" "$C/server.key" localhost "" "$C/server.crt"
+# The root file holds an unrelated leaf only: no issuer for any of the chain.
+check no-anchor "$C/server.chain.pem" "$C/server.key" localhost "" "$C/wrong-host.crt"
+# A leaf whose only EKU is anyExtendedKeyUsage: OpenSSL refuses it for a
+# server, Go's checkChainForKeyUsage takes it.
+CERT_LEAF_EKU='key_purpose_oid = 2.5.29.37.0' make_leaf "$C" any-eku 'cn = "localhost"' \
+	'dns_name = "localhost"' 'ip_address = "127.0.0.1"'
+check any-eku "$C/any-eku.chain.pem" "$C/any-eku.key" localhost "" "$ROOT"
+# A self-signed leaf that is its own root file (Go: Roots.contains).
+check self-signed "$C/selfsigned.crt" "$C/selfsigned.key" localhost "" "$C/selfsigned.crt"
 # A leaf that expired a month ago.
 make_leaf "$C" expired 'cn = "localhost"' 'dns_name = "localhost"' 'ip_address = "127.0.0.1"' \
 	"activation_date = \"$(date -u -d '-60 days' '+%Y-%m-%d %H:%M:%S') UTC\"" \
@@ -153,6 +204,9 @@ CERT_KEY_TYPE=rsa CERT_KEY_BITS=1024 make_leaf "$C" rsa1024 'cn = "localhost"' '
 	'ip_address = "127.0.0.1"'
 pg_seclevel0
 check rsa1024 "$C/rsa1024.chain.pem" "$C/rsa1024.key" localhost "" "$ROOT"
+# A leaf signed with SHA-1 (Go >= 1.18 refuses it), also at level 0.
+CERT_HASH=SHA1 make_leaf "$C" sha1 'cn = "localhost"' 'dns_name = "localhost"' 'ip_address = "127.0.0.1"'
+check sha1 "$C/sha1.chain.pem" "$C/sha1.key" localhost "" "$ROOT"
 
 total=0
 for d in "${DRIVERS[@]}"; do

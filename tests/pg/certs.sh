@@ -13,7 +13,8 @@
 # make_leaf DIR NAME LINE... adds one more server leaf to a DIR made by
 # make_certs: NAME.crt/.key signed by the intermediate, NAME.chain.pem (leaf +
 # intermediate).  The LINEs are certtool template lines (cn, dns_name,
-# ip_address, ...); tls_www_server and signing_key are added, and
+# ip_address, ...); tls_www_server (or the line CERT_LEAF_EKU holds, e.g.
+# key_purpose_oid = 2.5.29.37.0) and signing_key are added, and
 # expiration_days unless a LINE sets expiration_date or expiration_days.
 # make_crl DIR NAME CA [REVOKED] [LINE...] writes DIR/NAME.crl, issued by
 # DIR/CA.crt and .key, listing DIR/REVOKED.crt when REVOKED is not empty;
@@ -171,7 +172,7 @@ make_leaf() {
 	local dir=$1 name=$2 tmpl
 	shift 2
 	[ -f "$dir/intermediate.key" ] || die "make_leaf: run make_certs $dir first"
-	tmpl=$(printf '%s\n' "$@" tls_www_server signing_key)
+	tmpl=$(printf '%s\n' "$@" "${CERT_LEAF_EKU:-tls_www_server}" signing_key)
 	case $tmpl in
 	*expiration_date* | *expiration_days*) ;;
 	*) tmpl="$tmpl"$'\n'"expiration_days = $CERT_DAYS" ;;

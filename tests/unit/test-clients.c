@@ -32,6 +32,7 @@ static const char *datadir = "tests/unit/data";
 #define NODE_FULL "node-postgres", "sslmode=verify-full"
 #define PGX_CA "pgx", "sslmode=verify-ca"
 #define PGX_FULL "pgx", "sslmode=verify-full"
+#define PGX_REQ "pgx", "sslmode=require"
 #define TPR_CA "rustls", "tokio-postgres-rustls (no verify-ca)"
 #define TPR_FULL "rustls", "tokio-postgres-rustls, WebPkiServerVerifier"
 #define SQLX_CA "rustls", "sqlx sslmode=verify-ca"
@@ -40,6 +41,9 @@ static const char *datadir = "tests/unit/data";
 #define NPG_FULL "Npgsql", "SslMode=VerifyFull"
 #define APG_CA "asyncpg", "sslmode=verify-ca"
 #define APG_FULL "asyncpg", "sslmode=verify-full"
+#define PQ_REQ "lib/pq", "sslmode=require"
+#define PQ_CA "lib/pq", "sslmode=verify-ca"
+#define PQ_FULL "lib/pq", "sslmode=verify-full"
 
 #define A CLIENT_ACCEPTS
 #define R CLIENT_REJECTS
@@ -98,6 +102,22 @@ static void expect(int line, const struct matrix *m, const char *client,
 }
 
 #define EXPECT(m, row, want, in) expect(__LINE__, m, row, want, in)
+
+/* Every row of the Go drivers (pgx, lib/pq: require, verify-ca,
+ * verify-full) the same. */
+static void expect_go(int line, const struct matrix *m,
+		      enum client_outcome want, const char *want_in)
+{
+	static const char *const modes[] = { "sslmode=require", "sslmode=verify-ca",
+					     "sslmode=verify-full" };
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		expect(line, m, "pgx", modes[i], want, want_in);
+		expect(line, m, "lib/pq", modes[i], want, want_in);
+	}
+}
+
+#define EXPECT_GO(m, want, in) expect_go(__LINE__, m, want, in)
 
 /* ---- building facts ---------------------------------------------------- */
 
@@ -252,7 +272,7 @@ static void test_cn_only(void)
 	add_issuing_ca(&ins);
 	libpq_said(&ins, 1, NULL, 1, NULL);
 	eval(&m, &ins, NULL);
-	CHECK_INT(m.n, 17);
+	CHECK_INT(m.n, 21);
 	for (int i = 0; i < m.n; i++) {
 		CHECK(m.v[i].meaning && (!strcmp(m.v[i].meaning, "verify-ca") ||
 					 !strcmp(m.v[i].meaning, "verify-full")));
@@ -508,7 +528,9 @@ static void test_v1(void)
 	EXPECT(&m, JDBC_FULL, A, NULL);
 	EXPECT(&m, NODE_FULL, A, NULL);
 	EXPECT(&m, APG_FULL, A, NULL);
-	EXPECT(&m, PGX_CA, A, "itself a root");
+	EXPECT(&m, PGX_CA, A, "itself in the root pool");
+	EXPECT(&m, PQ_CA, R, "legacy Common Name");
+	EXPECT(&m, PQ_FULL, R, "legacy Common Name");
 	EXPECT(&m, PGX_FULL, R, "legacy Common Name");
 	EXPECT(&m, TPR_FULL, R, "UnsupportedCertVersion");
 	EXPECT(&m, SQLX_CA, R, "UnsupportedCertVersion");
@@ -602,16 +624,21 @@ static void test_untrusted(void)
 	done(&m);
 	inspection_free(&ins);
 
-	/* an expired leaf fails everywhere, other stores included */
+	/* an expired leaf fails everywhere, other stores included, but
+	 * lib/pq's require without sslrootcert verifies nothing */
 	base(&ins, "localhost");
 	chain_from(&ins, "expired.pem", "intermediate.pem", NULL);
 	ins.trust.rootcert = xstrdup("/nonexistent/root.crt");
 	ins.trust.source = ROOTCERT_DEFAULT;
 	eval(&m, &ins, NULL);
 	for (int i = 0; i < m.n; i++)
-		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)"))
+		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)") &&
+		    strcmp(m.v[i].mode, "sslmode=require"))
 			CHECK_INT(m.v[i].outcome, R);
 	EXPECT(&m, PGX_CA, R, "expired");
+	EXPECT(&m, PQ_CA, R, "expired");
+	EXPECT(&m, PQ_REQ, A, "verifies nothing");
+	EXPECT(&m, PGX_REQ, A, "verifies nothing");
 	EXPECT(&m, NODE_CA, R, "expired");
 	done(&m);
 	inspection_free(&ins);
@@ -640,7 +667,10 @@ static void test_untrusted(void)
 	EXPECT(&m, JDBC_FULL, A, "Java 17.0.15");
 	EXPECT(&m, NODE_CA, R, "unable to get issuer certificate");
 	EXPECT(&m, APG_CA, R, "unable to get issuer certificate");
-	EXPECT(&m, PGX_CA, U, "anchors there");
+	EXPECT(&m, PGX_CA, A, "not self-signed");
+	EXPECT(&m, PGX_FULL, A, "buildChains");
+	EXPECT(&m, PQ_CA, A, "not self-signed");
+	EXPECT(&m, PQ_REQ, A, "like verify-ca");
 	EXPECT(&m, SQLX_CA, U, NULL);
 	done(&m);
 	inspection_free(&ins);
@@ -706,9 +736,9 @@ static void test_no_root_file(void)
 	inspection_free(&ins);
 }
 
-/* Crypto floors (Matrix C): SHA-1 passes only pgjdbc under a private
- * root; RSA-1024 passes pgjdbc and Go, is conditional for Node, refused
- * by webpki and Python at security level 2. */
+/* Crypto floors: SHA-1 passes only pgjdbc under a private root; RSA-1024
+ * passes pgjdbc and Go (pgx, lib/pq), is conditional for Node, refused by
+ * webpki and Python at security level 2. */
 static void test_crypto(void)
 {
 	struct inspection ins;
@@ -727,6 +757,8 @@ static void test_crypto(void)
 	EXPECT(&m, NODE_FULL, R, "insecure signature algorithm");
 	EXPECT(&m, PGX_CA, R, "SHA-1");
 	EXPECT(&m, SQLX_CA, R, "SHA-1");
+	EXPECT(&m, PQ_CA, R, "SHA-1");
+	EXPECT(&m, PQ_REQ, R, "SHA-1");
 	EXPECT(&m, NPG_CA, U, NULL);
 	EXPECT(&m, APG_CA, R, NULL);
 	done(&m);
@@ -760,9 +792,135 @@ static void test_crypto(void)
 	EXPECT(&m, LIBPQ_CA, R, "key too weak");
 	EXPECT(&m, JDBC_CA, A, "RSA-1024");
 	EXPECT(&m, JDBC_FULL, A, "Java 17.0.15");
+	EXPECT(&m, PGX_CA, A, "no RSA floor");
+	EXPECT(&m, PQ_FULL, A, "no RSA floor");
 	EXPECT(&m, NODE_CA, A, "security level 1");
 	EXPECT(&m, NODE_FULL, A, "Node 20.20.2");
 	EXPECT(&m, APG_FULL, R, NULL);
+	done(&m);
+	inspection_free(&ins);
+}
+
+/* leaf.pem for db.example.com under its intermediate, the root file PATH
+ * (taken over; NULL none) from source SRC, existing or not. */
+static void go_case(struct inspection *ins, char *path,
+		    enum rootcert_source src, bool exists)
+{
+	base(ins, "db.example.com");
+	chain_from(ins, "leaf.pem", "intermediate.pem", NULL);
+	ins->trust.rootcert = path;
+	ins->trust.source = src;
+	ins->trust.rootcert_exists = exists;
+}
+
+/* The Go drivers (pgx v4 pgconn configTLS, lib/pq 1.10.7 ssl.go) where
+ * they part from each other and from libpq: lib/pq's verify-ca and
+ * require check a DNS host's name, never an IP's; the root files each
+ * reads; what Go takes that OpenSSL refuses. */
+static void test_go_drivers(void)
+{
+	struct inspection ins;
+	struct matrix m;
+
+	/* the leaf names db.example.com: another DNS host fails lib/pq's
+	 * verify-ca and require too, pgx's verify-ca does not check */
+	go_case(&ins, data_path("root.pem"), ROOTCERT_PARAM, true);
+	eval(&m, &ins, "other.example.com");
+	EXPECT(&m, PGX_CA, A, "without a DNSName");
+	EXPECT(&m, PGX_REQ, A, "like verify-ca");
+	EXPECT(&m, PGX_FULL, R, "no dNSName SAN matches");
+	EXPECT(&m, PQ_CA, R, "lib/pq >= 1.10.7 before 1.11.0");
+	EXPECT(&m, PQ_REQ, R, "sslVerifyCertificateAuthority");
+	EXPECT(&m, PQ_FULL, R, "no dNSName SAN matches");
+	done(&m);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PQ_CA, A, "matches dNSName SAN");
+	EXPECT(&m, PQ_REQ, A, "like verify-ca");
+	EXPECT(&m, PQ_FULL, A, NULL);
+	done(&m);
+	/* an IP the leaf does not name: no SNI, so no name for verify-ca */
+	eval(&m, &ins, "10.1.2.3");
+	EXPECT(&m, PQ_CA, A, "no SNI for an IP");
+	EXPECT(&m, PQ_REQ, A, "no SNI for an IP");
+	EXPECT(&m, PQ_FULL, R, "no iPAddress SAN");
+	EXPECT(&m, PGX_FULL, R, "no iPAddress SAN");
+	done(&m);
+	/* PGSSLROOTCERT: both read it */
+	ins.trust.source = ROOTCERT_ENV;
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PGX_CA, A, "trusted");
+	EXPECT(&m, PQ_CA, A, "trusted");
+	EXPECT(&m, PQ_REQ, A, "like verify-ca");
+	done(&m);
+	/* ~/.postgresql/root.crt: pgx reads it, lib/pq 1.10.7 does not */
+	ins.trust.source = ROOTCERT_DEFAULT;
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PGX_CA, A, "trusted");
+	EXPECT(&m, PGX_REQ, A, "like verify-ca");
+	EXPECT(&m, PQ_CA, U, "does not read ~/.postgresql/root.crt");
+	EXPECT(&m, PQ_FULL, U, "Go system pool");
+	EXPECT(&m, PQ_REQ, A, "verifies nothing");
+	done(&m);
+	inspection_free(&ins);
+
+	/* a named root file that does not exist */
+	go_case(&ins, xstrdup("/nonexistent/ca.pem"), ROOTCERT_PARAM, false);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PGX_CA, R, "unable to read CA file");
+	EXPECT(&m, PGX_REQ, R, "unable to read CA file");
+	EXPECT(&m, PQ_CA, R, "cannot read sslrootcert");
+	EXPECT(&m, PQ_FULL, R, "sslCertificateAuthority");
+	EXPECT(&m, PQ_REQ, A, "drops it and verifies nothing");
+	done(&m);
+	inspection_free(&ins);
+
+	/* sslrootcert=system: a file named "system" for lib/pq < 1.12.0 */
+	go_case(&ins, xstrdup("system"), ROOTCERT_SYSTEM, true);
+	ins.trust.chain_ok = 1;
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PQ_CA, R, "\"system\"");
+	EXPECT(&m, PQ_FULL, R, "\"system\"");
+	EXPECT(&m, PQ_REQ, A, "\"system\"");
+	EXPECT(&m, PGX_FULL, A, "pgx v4");
+	done(&m);
+	inspection_free(&ins);
+
+	/* the root file holds the leaf itself, not self-signed: OpenSSL
+	 * finds no anchor, Go takes the leaf as it is; an unrelated leaf as
+	 * the root file anchors nothing anywhere */
+	go_case(&ins, data_path("leaf.pem"), ROOTCERT_PARAM, true);
+	eval(&m, &ins, "localhost");
+	EXPECT(&m, LIBPQ_CA, R, "no self-signed CA");
+	EXPECT_GO(&m, A, "Roots.contains");
+	done(&m);
+	inspection_free(&ins);
+	go_case(&ins, data_path("wildcard.pem"), ROOTCERT_PARAM, true);
+	eval(&m, &ins, "localhost");
+	EXPECT(&m, LIBPQ_CA, R, "no self-signed CA");
+	EXPECT_GO(&m, R, "unknown authority");
+	done(&m);
+	/* the same from a replay, the file gone: whether it holds the leaf
+	 * is not known */
+	ins.trust.rootcert_exists = true;
+	free(ins.trust.rootcert);
+	ins.trust.rootcert = xstrdup("/nonexistent/pinned.pem");
+	ins.trust.chain_ok = 0;
+	ins.trust.chain_code = CHAIN_FAIL_ISSUER_UNKNOWN;
+	ins.trust.chain_gap = CHAIN_GAP_NO_ANCHOR;
+	ins.trust.chain_error = xstrdup("unable to get local issuer certificate");
+	eval(&m, &ins, "localhost");
+	EXPECT(&m, PGX_CA, U, "cannot be read again");
+	EXPECT(&m, LIBPQ_CA, R, NULL);
+	done(&m);
+	inspection_free(&ins);
+
+	/* anyExtendedKeyUsage only: OpenSSL refuses, Go takes it */
+	base(&ins, "localhost");
+	chain_from(&ins, "anyeku.pem", "intermediate.pem", NULL);
+	root_file(&ins, "root.pem");
+	eval(&m, &ins, NULL);
+	EXPECT(&m, LIBPQ_CA, R, NULL);
+	EXPECT_GO(&m, A, "checkChainForKeyUsage");
 	done(&m);
 	inspection_free(&ins);
 }
@@ -802,7 +960,7 @@ static void test_no_chain(void)
 	/* no TLS at all */
 	inspection_init(&ins);
 	eval(&m, &ins, "db.example.com");
-	CHECK_INT(m.n, 17);
+	CHECK_INT(m.n, 21);
 	for (int i = 0; i < m.n; i++)
 		CHECK_INT(m.v[i].outcome, U);
 	done(&m);
@@ -858,6 +1016,7 @@ int main(void)
 	test_untrusted();
 	test_no_root_file();
 	test_crypto();
+	test_go_drivers();
 	test_no_chain();
 	test_sanitized();
 	gnutls_global_deinit();

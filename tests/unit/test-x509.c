@@ -726,6 +726,31 @@ static void test_judge_facts(void)
 	inspection_free(&ins);
 }
 
+/* x509_file_holds: a certificate of the file byte for byte, or not, or
+ * the file unreadable. */
+static void test_file_holds(void)
+{
+	gnutls_datum_t *d;
+	unsigned n = load_ders("leaf.pem", &d);
+	char *with = xasprintf("%s/root-and-intermediate.pem", datadir);
+	char *leaf = xasprintf("%s/leaf.pem", datadir);
+	char *junk = xasprintf("%s/sha256.txt", datadir);
+
+	CHECK_INT(x509_file_holds(leaf, d[0].data, d[0].size), 1);
+	CHECK_INT(x509_file_holds(with, d[0].data, d[0].size), 0);
+	CHECK_INT(x509_file_holds(with, d[0].data, d[0].size - 1), 0);
+	CHECK_INT(x509_file_holds(junk, d[0].data, d[0].size), -1);
+	CHECK_INT(x509_file_holds("/nonexistent/root.crt", d[0].data, d[0].size), -1);
+	CHECK_INT(x509_file_holds(leaf, NULL, 0), -1);
+	free_ders(d, n);
+	n = load_ders("intermediate.pem", &d);
+	CHECK_INT(x509_file_holds(with, d[0].data, d[0].size), 1);
+	free_ders(d, n);
+	free(with);
+	free(leaf);
+	free(junk);
+}
+
 int main(void)
 {
 	const char *top = getenv("abs_top_srcdir");
@@ -741,6 +766,7 @@ int main(void)
 	test_chains();
 	test_chain_codes();
 	test_judge_facts();
+	test_file_holds();
 	gnutls_global_deinit();
 	free(dir);
 	return check_status("test-x509");
