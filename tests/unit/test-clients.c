@@ -7,6 +7,7 @@
  * follows each driver's source (lab rows where a driver was run). */
 #include "config.h"
 #include "engine/inspection.h"
+#include "engine/judge.h"
 #include "engine/x509.h"
 #include "model/clients.h"
 #include "util/strlist.h"
@@ -39,6 +40,12 @@ static const char *datadir = "tests/unit/data";
 #define NPG_FULL "Npgsql", "SslMode=VerifyFull"
 #define APG_CA "asyncpg", "sslmode=verify-ca"
 #define APG_FULL "asyncpg", "sslmode=verify-full"
+#define PJS_CA "postgres.js", "sslmode=verify-ca (Node's default CAs)"
+#define PJS_FULL "postgres.js", "sslmode=verify-full (Node's default CAs)"
+#define PJS_OPT "postgres.js", "ssl: {ca: sslrootcert}"
+#define PJS_REQ "postgres.js", "sslmode=require|prefer|allow"
+#define P8K "pg8000", "ssl=True (pg8000 1.10.x)"
+#define NROWS 22
 
 #define A CLIENT_ACCEPTS
 #define R CLIENT_REJECTS
@@ -172,6 +179,16 @@ static void root_file(struct inspection *ins, const char *name)
 	ins->trust.rootcert_exists = true;
 }
 
+/* leaf.pem under its intermediate for db.example.com, sslrootcert=system. */
+static void system_roots(struct inspection *ins)
+{
+	base(ins, "db.example.com");
+	chain_from(ins, "leaf.pem", "intermediate.pem", NULL);
+	ins->trust.rootcert = xstrdup("system");
+	ins->trust.source = ROOTCERT_SYSTEM;
+	ins->trust.rootcert_exists = true;
+}
+
 /* A hand-made certificate: names as "cn:X", "dns:X", "ip:X", "eku:X". */
 static struct cert_facts hand(const char *subject, int version, int ca,
 			      bool self_signed, const char *key,
@@ -251,10 +268,11 @@ static void test_cn_only(void)
 	add_issuing_ca(&ins);
 	libpq_said(&ins, 1, NULL, 1, NULL);
 	eval(&m, &ins, NULL);
-	CHECK_INT(m.n, 17);
+	CHECK_INT(m.n, NROWS);
 	for (int i = 0; i < m.n; i++) {
 		CHECK(m.v[i].meaning && (!strcmp(m.v[i].meaning, "verify-ca") ||
-					 !strcmp(m.v[i].meaning, "verify-full")));
+					 !strcmp(m.v[i].meaning, "verify-full") ||
+					 !strcmp(m.v[i].meaning, "require")));
 		CHECK(m.v[i].rule && !strchr(m.v[i].rule, '\n'));
 	}
 	EXPECT(&m, LIBPQ_CA, A, "trusted");
@@ -332,7 +350,8 @@ static void test_san_match(void)
 	root_file(&ins, "root.pem");
 	eval(&m, &ins, NULL);
 	for (int i = 0; i < m.n; i++) {
-		if (!strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)"))
+		if (!strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)") ||
+		    strstr(m.v[i].mode, "Node's default CAs"))
 			CHECK_INT(m.v[i].outcome, U);
 		else
 			CHECK_INT(m.v[i].outcome, A);
@@ -449,8 +468,10 @@ static void test_wildcards(void)
 	done(&m);
 	eval(&m, &ins, "a.example.com");
 	for (int i = 0; i < m.n; i++)
-		if (!strcmp(m.v[i].meaning, "verify-full"))
+		if (!strcmp(m.v[i].meaning, "verify-full") &&
+		    !strstr(m.v[i].mode, "Node's default CAs"))
 			CHECK_INT(m.v[i].outcome, A);
+	EXPECT(&m, PJS_FULL, U, "bundled Mozilla");
 	done(&m);
 	inspection_free(&ins);
 
@@ -529,7 +550,7 @@ static void test_v1(void)
 	EXPECT(&m, LIBPQ_CA, R, "invalid CA certificate");
 	EXPECT(&m, PGX_CA, R, "invalid CA certificate");
 	EXPECT(&m, SQLX_CA, R, "invalid CA certificate");
-	EXPECT(&m, JDBC_CA, U, "unverified");
+	EXPECT(&m, JDBC_CA, U, "not verified");
 	EXPECT(&m, NPG_CA, U, NULL);
 	EXPECT(&m, APG_CA, R, NULL);
 	done(&m);
@@ -608,8 +629,11 @@ static void test_untrusted(void)
 	ins.trust.source = ROOTCERT_DEFAULT;
 	eval(&m, &ins, NULL);
 	for (int i = 0; i < m.n; i++)
-		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)"))
+		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)") &&
+		    strcmp(m.v[i].meaning, "require"))
 			CHECK_INT(m.v[i].outcome, R);
+	EXPECT(&m, PJS_REQ, A, "rejectUnauthorized: false");
+	EXPECT(&m, P8K, A, "nothing is verified");
 	EXPECT(&m, PGX_CA, R, "expired");
 	EXPECT(&m, NODE_CA, R, "expired");
 	done(&m);
@@ -621,8 +645,11 @@ static void test_untrusted(void)
 	root_file(&ins, "root.pem");
 	eval(&m, &ins, NULL);
 	for (int i = 0; i < m.n; i++)
-		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)"))
+		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)") &&
+		    strcmp(m.v[i].meaning, "require"))
 			CHECK_INT(m.v[i].outcome, R);
+	EXPECT(&m, PJS_REQ, A, "rejectUnauthorized: false");
+	EXPECT(&m, P8K, A, "nothing is verified");
 	EXPECT(&m, JDBC_CA, R, "serverAuth");
 	done(&m);
 	inspection_free(&ins);
@@ -682,11 +709,7 @@ static void test_no_root_file(void)
 
 	/* sslrootcert=system: libpq allows only verify-full; pgx turns
 	 * verify-ca into verify-full; the rest read a file named "system" */
-	base(&ins, "db.example.com");
-	chain_from(&ins, "leaf.pem", "intermediate.pem", NULL);
-	ins.trust.rootcert = xstrdup("system");
-	ins.trust.source = ROOTCERT_SYSTEM;
-	ins.trust.rootcert_exists = true;
+	system_roots(&ins);
 	ins.trust.chain_ok = 1;
 	eval(&m, &ins, "other.example.com");
 	EXPECT(&m, LIBPQ_CA, R, "only verify-full");
@@ -740,7 +763,7 @@ static void test_crypto(void)
 	eval(&m, &ins, NULL);
 	EXPECT(&m, JDBC_FULL, A, NULL);
 	EXPECT(&m, PGX_FULL, A, NULL);
-	EXPECT(&m, NODE_FULL, A, "Node 20.20.2");
+	EXPECT(&m, NODE_FULL, A, "Node 20 (OpenSSL 3.0, level 1)");
 	EXPECT(&m, SQLX_CA, R, "2048-8192");
 	EXPECT(&m, APG_CA, R, "security level 2");
 	EXPECT(&m, NPG_CA, U, "unverified");
@@ -760,7 +783,8 @@ static void test_crypto(void)
 	EXPECT(&m, JDBC_CA, A, "RSA-1024");
 	EXPECT(&m, JDBC_FULL, A, "Java 17.0.15");
 	EXPECT(&m, NODE_CA, A, "security level 1");
-	EXPECT(&m, NODE_FULL, A, "Node 20.20.2");
+	EXPECT(&m, NODE_FULL, A, "Node 20 (OpenSSL 3.0, level 1)");
+	EXPECT(&m, PJS_OPT, A, "security level 1");
 	EXPECT(&m, APG_FULL, R, NULL);
 	done(&m);
 	inspection_free(&ins);
@@ -801,7 +825,7 @@ static void test_no_chain(void)
 	/* no TLS at all */
 	inspection_init(&ins);
 	eval(&m, &ins, "db.example.com");
-	CHECK_INT(m.n, 17);
+	CHECK_INT(m.n, NROWS);
 	for (int i = 0; i < m.n; i++)
 		CHECK_INT(m.v[i].outcome, U);
 	done(&m);
@@ -829,6 +853,57 @@ static void test_sanitized(void)
 	inspection_free(&ins);
 }
 
+/* OpenSSL-based stacks judged with their own settings (judge_chain_as):
+ * an RSA-1024 leaf that is its own root passes Node's level 1 and fails
+ * the system level (libpq, Python) when that is 2 or more. */
+static void test_openssl_settings(void)
+{
+	struct inspection ins;
+	struct matrix m;
+	bool level2 = judge_system_level() >= 2;
+
+	base(&ins, "localhost");
+	chain_from(&ins, "rsa1024-selfsigned.pem", NULL);
+	root_file(&ins, "rsa1024-selfsigned.pem");
+	eval(&m, &ins, NULL);
+	EXPECT(&m, NODE_CA, A, "SecureContext with ca as the only roots");
+	EXPECT(&m, NODE_FULL, A, "security level 1");
+	EXPECT(&m, NODE_COMPAT, A, "security level 1");
+	EXPECT(&m, PJS_OPT, A, "security level 1");
+	EXPECT(&m, PJS_FULL, U, "sslrootcert is not read");
+	EXPECT(&m, PJS_CA, U, "bundled Mozilla");
+	EXPECT(&m, PJS_REQ, A, NULL);
+	EXPECT(&m, P8K, A, NULL);
+	EXPECT(&m, NPG_CA, U, "weak signature or key");
+	if (level2) {
+		EXPECT(&m, LIBPQ_CA, R, "key too weak");
+		EXPECT(&m, APG_CA, R, "Python ssl.SSLContext(PROTOCOL_TLS_CLIENT)");
+		EXPECT(&m, APG_FULL, R, "key too weak");
+	} else {
+		EXPECT(&m, APG_CA, A, "Python ssl.SSLContext(PROTOCOL_TLS_CLIENT)");
+	}
+	done(&m);
+	/* a name postgres.js's {ca} row checks as Node does */
+	eval(&m, &ins, "other.example");
+	EXPECT(&m, PJS_OPT, R, "altnames");
+	EXPECT(&m, PJS_FULL, R, "altnames");
+	EXPECT(&m, PJS_REQ, A, NULL);
+	done(&m);
+	/* an IP host: Node checks the IP itself (servername unset) */
+	eval(&m, &ins, "127.0.0.1");
+	EXPECT(&m, PJS_OPT, R, "IP: 127.0.0.1");
+	done(&m);
+	inspection_free(&ins);
+
+	/* sslrootcert=system: postgres.js turns on ssl "verify-full" only */
+	system_roots(&ins);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PJS_CA, U, "not the system store");
+	EXPECT(&m, PJS_OPT, U, "no root file");
+	done(&m);
+	inspection_free(&ins);
+}
+
 int main(void)
 {
 	const char *top = getenv("abs_top_srcdir");
@@ -851,6 +926,7 @@ int main(void)
 	test_untrusted();
 	test_no_root_file();
 	test_crypto();
+	test_openssl_settings();
 	test_no_chain();
 	test_sanitized();
 	gnutls_global_deinit();
