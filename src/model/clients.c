@@ -352,6 +352,12 @@ static void row_jdbc(struct clients_ev *e, struct clients_ctx *c, bool full)
 		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (JDK: RSA keySize < 1024 disabled)",
 		       c->min_rsa, q(c, c->min_rsa_subject));
 	clients_leaf_eku(e, c, P_JDK, "JDK PKIX");
+	/* JSSE's X509TrustManagerImpl -> EndEntityChecker.checkTLSServer: a
+	 * key that signs the handshake (TLS 1.3, ECDHE) needs digitalSignature
+	 * when keyUsage is present (pgjdbc 42.5.5 on Java 17, tests/clients) */
+	const struct cert_facts *l = c->leaf;
+	if (l->nkey_usage && !has(l->key_usage, l->nkey_usage, "digitalSignature"))
+		ev_set(e, L_REJECT, "the leaf's keyUsage lacks digitalSignature: \"KeyUsage does not allow digital signatures\" (JDK EndEntityChecker; the TLS 1.3 or ECDHE handshake signs with the key)");
 	if (full)
 		clients_name_step(e, c, names_jdbc, NULL);
 }
@@ -716,13 +722,15 @@ enum pjs_variant { PJS_URL_CA, PJS_URL_FULL, PJS_CA_OPTION, PJS_REQUIRE };
  * any other value stays in the URL's parameters, which go to the server
  * at startup. servername is the host unless it is an IP, and Node checks
  * servername or else the socket's host (tls.checkServerIdentity). */
+#define PJS_ROOTCERT_PARAM "; an sslrootcert in the URL goes to the server as a startup parameter, which refuses it: unrecognized configuration parameter \"sslrootcert\""
 static void row_pjs(struct clients_ev *e, struct clients_ctx *c,
 		    enum pjs_variant v)
 {
 	if (!clients_start(e, c, "Node's tls.DEFAULT_MIN_VERSION is TLSv1.2"))
 		return;
 	if (v == PJS_REQUIRE) {
-		ev_ok(e, "nothing is verified (postgres.js sets rejectUnauthorized: false for require, allow and prefer)");
+		ev_ok(e, "nothing is verified (postgres.js sets rejectUnauthorized: false for require, allow and prefer)%s",
+		      c->src == ROOTCERT_PARAM ? PJS_ROOTCERT_PARAM : "");
 		return;
 	}
 	if (v == PJS_CA_OPTION && c->file) {
@@ -733,20 +741,24 @@ static void row_pjs(struct clients_ev *e, struct clients_ctx *c,
 	} else {
 		ev_set(e, L_UNKNOWN, "postgres.js checks against Node's bundled Mozilla CA set, which this tool does not hold (%s)",
 		       c->src == ROOTCERT_SYSTEM ? "sslrootcert=system only turns on ssl \"verify-full\", not the system store" :
-		       c->src == ROOTCERT_PARAM  ? "sslrootcert is not read: the URL passes it to the server as a startup parameter" :
+		       c->src == ROOTCERT_PARAM  ? "sslrootcert is not read" PJS_ROOTCERT_PARAM :
 						   "postgres.js reads no root file");
 		node_default_store(e, c);
 	}
 	clients_leaf_eku(e, c, P_OPENSSL, "Node");
 
+	/* servername is unset for an IP and tls.connect gets no host: Node's
+	 * checkServerIdentity then takes "localhost" (measured with 3.4.10) */
 	struct strbuf why = STRBUF_INIT;
+	const char *name = c->iplen ? "localhost" : c->host;
 	const char *tag = v == PJS_URL_CA ? " (postgres.js hands sslmode=verify-ca to Node's defaults, which check the name)" : "";
+	const char *ip = c->iplen ? " (an IP host: postgres.js sets no servername and passes no host, so Node checks \"localhost\")" : "";
 	if (!c->host)
 		ev_set(e, L_UNKNOWN, "no host name to check");
-	else if (names_node(c, c->host, &why))
-		ev_ok(e, "%s%s", sb_str(&why), tag);
+	else if (names_node(c, name, &why))
+		ev_ok(e, "%s%s%s", sb_str(&why), ip, tag);
 	else
-		ev_set(e, L_REJECT, "%s%s", sb_str(&why), tag);
+		ev_set(e, L_REJECT, "%s%s%s", sb_str(&why), ip, tag);
 	sb_free(&why);
 }
 
@@ -805,7 +817,7 @@ static const struct row {
 	{ R_PJS_URL_CA, false, "postgres.js", "sslmode=verify-ca (Node's default CAs)" },
 	{ R_PJS_URL_FULL, true, "postgres.js", "sslmode=verify-full (Node's default CAs)" },
 	{ R_PJS_CA_OPTION, true, "postgres.js", "ssl: {ca: sslrootcert}" },
-	{ R_PJS_REQUIRE, false, "postgres.js", "sslmode=require|prefer|allow" },
+	{ R_PJS_REQUIRE, false, "postgres.js", "sslmode=require/prefer/allow" },
 	{ R_PG8000, false, "pg8000", "ssl=True (pg8000 1.10.x)" },
 };
 

@@ -34,6 +34,7 @@ static enum clients_chain classify(const struct trust_facts *t)
 	case CHAIN_FAIL_PURPOSE:
 		return CC_PURPOSE;
 	case CHAIN_FAIL_INSECURE:
+	case CHAIN_FAIL_MD_WEAK: /* X509_V_ERR_CA_MD_TOO_WEAK: SHA-1 at level 1+ */
 		return CC_INSECURE;
 	case CHAIN_FAIL_EE_KEY_WEAK:
 	case CHAIN_FAIL_CA_KEY_WEAK:

@@ -4,17 +4,22 @@
 # driver connects in each of its TLS modes that the matrix has a row for
 # (node-postgres: sslmode=verify-ca by default parsing and with
 # uselibpqcompat=true, sslmode=verify-full; pgjdbc: sslmode=verify-ca and
-# verify-full with sslrootcert; asyncpg: the same two), and its result must
+# verify-full with sslrootcert; asyncpg: the same two; postgres.js:
+# sslmode=verify-ca and verify-full in the URL, the ssl: {ca} option, and
+# sslmode=require; pg8000 1.10: ssl=True), and its result must
 # be the outcome of that row in pgtls-inspect --json on the same target:
 # accepts when the driver connected (a login refused by the server after
 # TLS would count as accepted), rejects when it failed with a certificate or
 # TLS error. Any other failure of a driver fails the test; rows the tool
 # calls unknown are reported, not compared. The drivers are small programs
-# beside this script (each prints "ok" or "error: <message>"); pg comes
-# from scripts/setup-npm-drivers.sh, pgjdbc and asyncpg from Debian
-# (scripts/setup-debian.sh). Certificates are generated here (dates relative
-# to now); the RSA-1024 case runs its server at OpenSSL security level 0 so
-# that it loads the key. Prints "N of M rows agree" per driver and version.
+# beside this script (each prints "ok" or "error: <message>"); pg and
+# postgres come from scripts/setup-npm-drivers.sh, pgjdbc, asyncpg and
+# pg8000 from Debian (scripts/setup-debian.sh). Certificates are generated
+# here (dates relative to now); the cases after the RSA-1024 one (that, a
+# SHA-1-signed leaf, an RSA leaf whose keyUsage is keyEncipherment only) run
+# their server at OpenSSL security level 0 so that it loads them, where
+# OpenSSL-based drivers judge at their own level. Prints "N of M rows agree"
+# per driver and version.
 # shellcheck source=tests/pg/common.sh
 . "$(cd "$(dirname "$0")/../pg" && pwd)/common.sh"
 need_pgi
@@ -28,6 +33,7 @@ NODE_MODULES=$("$abs_top_srcdir/scripts/setup-npm-drivers.sh" 2>"$T/npm.log") ||
 	{ tail -n 20 "$T/npm.log" >&2; missing "node-postgres could not be installed (scripts/setup-npm-drivers.sh)"; }
 [ -f "$PGJDBC_JAR" ] || missing "pgjdbc not found: $PGJDBC_JAR (apt-get install libpostgresql-jdbc-java)"
 "$PYTHON3" -c 'import asyncpg' 2>/dev/null || missing "asyncpg not importable by $PYTHON3 (apt-get install python3-asyncpg)"
+"$PYTHON3" -c 'import pg8000' 2>/dev/null || missing "pg8000 not importable by $PYTHON3 (apt-get install python3-pg8000)"
 mkdir "$T/java"
 javac -d "$T/java" -cp "$PGJDBC_JAR" "$HERE/PgjdbcConnect.java" || die "javac PgjdbcConnect.java"
 
@@ -38,13 +44,15 @@ driver_run() {
 	node-postgres) out=$(NODE_PATH=$NODE_MODULES timeout -k 5 30 node "$HERE/node-pg.js" "$2" 2>>"$T/driver.stderr") ;;
 	pgjdbc) out=$(timeout -k 5 30 java -cp "$T/java:$PGJDBC_JAR" PgjdbcConnect "$2" 2>>"$T/driver.stderr") ;;
 	asyncpg) out=$(timeout -k 5 30 "$PYTHON3" "$HERE/asyncpg-connect.py" "$2" 2>>"$T/driver.stderr") ;;
+	postgres.js) out=$(NODE_PATH=$NODE_MODULES timeout -k 5 30 node "$HERE/postgres-js.js" "$2" 2>>"$T/driver.stderr") ;;
+	pg8000) out=$(timeout -k 5 30 "$PYTHON3" "$HERE/pg8000-connect.py" "$2" 2>>"$T/driver.stderr") ;;
 	esac
 	echo "${out:-error: (no output, status $?)}" | tail -n 1
 }
 show_on_failure "$T/driver.stderr"
 
 declare -A VERSION AGREE COMPARED UNKNOWN
-DRIVERS=(node-postgres pgjdbc asyncpg)
+DRIVERS=(node-postgres pgjdbc asyncpg postgres.js pg8000)
 for d in "${DRIVERS[@]}"; do
 	VERSION[$d]=$(driver_run "$d" --version)
 	AGREE[$d]=0 COMPARED[$d]=0 UNKNOWN[$d]=0
@@ -60,6 +68,11 @@ ROWS=(
 	"pgjdbc|pgjdbc|sslmode=verify-full (LibPQFactory)|sslmode=verify-full"
 	"asyncpg|asyncpg|sslmode=verify-ca|sslmode=verify-ca"
 	"asyncpg|asyncpg|sslmode=verify-full|sslmode=verify-full"
+	"postgres.js|postgres.js|sslmode=verify-ca (Node's default CAs)|sslmode=verify-ca"
+	"postgres.js|postgres.js|sslmode=verify-full (Node's default CAs)|sslmode=verify-full"
+	"postgres.js|postgres.js|ssl: {ca: sslrootcert}|ssl=ca"
+	"postgres.js|postgres.js|sslmode=require/prefer/allow|sslmode=require"
+	"pg8000|pg8000|ssl=True (pg8000 1.10.x)|sslmode=require"
 )
 
 # outcome LINE: accepts, rejects (a certificate or TLS error) or other
@@ -69,7 +82,7 @@ outcome() {
 	*'password authentication failed'* | *'no pg_hba.conf entry'* | *'does not exist'*'role'* | *'role "'*'" does not exist'*)
 		echo accepts ;;
 	*[Cc]ertificate* | *SSL* | *ssl* | *TLS* | *[Hh]ostname* | *altnames* | *PKIX* | *[Ss]elf[-\ ]signed* | \
-		*issuer* | *expired* | *'key too small'* | *[Vv]erif* | *[Hh]andshake* | *x509*)
+		*issuer* | *expired* | *'key too small'* | *'too weak'* | *[Vv]erif* | *[Hh]andshake* | *x509*)
 		echo rejects ;;
 	*) echo other ;;
 	esac
@@ -153,6 +166,18 @@ CERT_KEY_TYPE=rsa CERT_KEY_BITS=1024 make_leaf "$C" rsa1024 'cn = "localhost"' '
 	'ip_address = "127.0.0.1"'
 pg_seclevel0
 check rsa1024 "$C/rsa1024.chain.pem" "$C/rsa1024.key" localhost "" "$ROOT"
+# A leaf the intermediate signed with SHA-1 (OpenSSL 3.0 counts 63 bits:
+# below level 1, while JDK PKIX takes it under a root-file anchor).
+CERT_HASH=SHA1 make_leaf "$C" sha1 'cn = "localhost"' 'dns_name = "localhost"' 'ip_address = "127.0.0.1"'
+check sha1-leaf "$C/sha1.chain.pem" "$C/sha1.key" localhost "" "$ROOT"
+# An RSA leaf whose keyUsage is keyEncipherment only (no digitalSignature):
+# OpenSSL's sslserver purpose takes it, the TLS 1.3 handshake signs with it.
+CERT_KEY_TYPE=rsa _signed "$C" kenc intermediate "$(printf '%s\n' 'cn = "localhost"' 'dns_name = "localhost"' \
+	'ip_address = "127.0.0.1"' tls_www_server encryption_key "expiration_days = 3650")"
+cat "$C/kenc.crt" "$C/intermediate.crt" >"$C/kenc.chain.pem"
+chmod 0644 "$C/kenc.crt" "$C/kenc.chain.pem"
+_server_key_owner "$C/kenc.key"
+check kenc-leaf "$C/kenc.chain.pem" "$C/kenc.key" localhost "" "$ROOT"
 
 total=0
 for d in "${DRIVERS[@]}"; do

@@ -43,7 +43,7 @@ static const char *datadir = "tests/unit/data";
 #define PJS_CA "postgres.js", "sslmode=verify-ca (Node's default CAs)"
 #define PJS_FULL "postgres.js", "sslmode=verify-full (Node's default CAs)"
 #define PJS_OPT "postgres.js", "ssl: {ca: sslrootcert}"
-#define PJS_REQ "postgres.js", "sslmode=require|prefer|allow"
+#define PJS_REQ "postgres.js", "sslmode=require/prefer/allow"
 #define P8K "pg8000", "ssl=True (pg8000 1.10.x)"
 #define NROWS 22
 
@@ -189,7 +189,8 @@ static void system_roots(struct inspection *ins)
 	ins->trust.rootcert_exists = true;
 }
 
-/* A hand-made certificate: names as "cn:X", "dns:X", "ip:X", "eku:X". */
+/* A hand-made certificate: names as "cn:X", "dns:X", "ip:X", "eku:X",
+ * "ku:X" (a keyUsage bit). */
 static struct cert_facts hand(const char *subject, int version, int ca,
 			      bool self_signed, const char *key,
 			      const char *sig, ...)
@@ -218,6 +219,8 @@ static struct cert_facts hand(const char *subject, int version, int ca,
 			strlist_add(&f.san_ip, &f.nsan_ip, s + 3);
 		else if (!strncmp(s, "eku:", 4))
 			strlist_add(&f.ext_key_usage, &f.next_key_usage, s + 4);
+		else if (!strncmp(s, "ku:", 3))
+			strlist_add(&f.key_usage, &f.nkey_usage, s + 3);
 	}
 	va_end(ap);
 	return f;
@@ -728,6 +731,19 @@ static void test_no_root_file(void)
 	inspection_free(&ins);
 }
 
+/* A db.test leaf (KEY, SIG, and a keyUsage bit KU or NULL) under the
+ * issuing CA, with libpq's chain result CHAIN_OK / CHAIN_ERROR. */
+static void crypto_case(struct inspection *ins, const char *key, const char *sig,
+			const char *ku, int chain_ok, const char *chain_error)
+{
+	base(ins, "db.test");
+	struct cert_facts leaf = hand("CN=db.test", 3, 0, false, key, sig,
+				      "dns:db.test", ku, NULL);
+	add_cert(ins, &leaf);
+	add_issuing_ca(ins);
+	libpq_said(ins, chain_ok, chain_error, 1, NULL);
+}
+
 /* Crypto floors (Matrix C): SHA-1 passes only pgjdbc under a private
  * root; RSA-1024 passes pgjdbc and Go, is conditional for Node, refused
  * by webpki and Python at security level 2. */
@@ -736,12 +752,8 @@ static void test_crypto(void)
 	struct inspection ins;
 	struct matrix m;
 
-	base(&ins, "db.test");
-	struct cert_facts leaf = hand("CN=db.test", 3, 0, false, "RSA 2048",
-				      "RSA-SHA1", "dns:db.test", NULL);
-	add_cert(&ins, &leaf);
-	add_issuing_ca(&ins);
-	libpq_said(&ins, 0, "insecure signature algorithm", 1, NULL);
+	crypto_case(&ins, "RSA 2048", "RSA-SHA1", NULL, 0,
+		    "insecure signature algorithm");
 	eval(&m, &ins, NULL);
 	EXPECT(&m, LIBPQ_CA, R, "insecure");
 	EXPECT(&m, JDBC_CA, A, "SHA-1");
@@ -754,12 +766,7 @@ static void test_crypto(void)
 	done(&m);
 	inspection_free(&ins);
 
-	base(&ins, "db.test");
-	leaf = hand("CN=db.test", 3, 0, false, "RSA 1024", "RSA-SHA256",
-		    "dns:db.test", NULL);
-	add_cert(&ins, &leaf);
-	add_issuing_ca(&ins);
-	libpq_said(&ins, 1, NULL, 1, NULL);
+	crypto_case(&ins, "RSA 1024", "RSA-SHA256", NULL, 1, NULL);
 	eval(&m, &ins, NULL);
 	EXPECT(&m, JDBC_FULL, A, NULL);
 	EXPECT(&m, PGX_FULL, A, NULL);
@@ -772,12 +779,8 @@ static void test_crypto(void)
 
 	/* the same leaf as libpq judges it at Debian's security level 2:
 	 * pgjdbc and Node 20 still connect (tests/clients) */
-	base(&ins, "db.test");
-	leaf = hand("CN=db.test", 3, 0, false, "RSA 1024", "RSA-SHA256",
-		    "dns:db.test", NULL);
-	add_cert(&ins, &leaf);
-	add_issuing_ca(&ins);
-	libpq_said(&ins, 0, "EE certificate key too weak; depth 0: CN=db.test", 1, NULL);
+	crypto_case(&ins, "RSA 1024", "RSA-SHA256", NULL, 0,
+		    "EE certificate key too weak; depth 0: CN=db.test");
 	eval(&m, &ins, NULL);
 	EXPECT(&m, LIBPQ_CA, R, "key too weak");
 	EXPECT(&m, JDBC_CA, A, "RSA-1024");
@@ -786,6 +789,31 @@ static void test_crypto(void)
 	EXPECT(&m, NODE_FULL, A, "Node 20 (OpenSSL 3.0, level 1)");
 	EXPECT(&m, PJS_OPT, A, "security level 1");
 	EXPECT(&m, APG_FULL, R, NULL);
+	done(&m);
+	inspection_free(&ins);
+
+	/* SHA-1 as OpenSSL 3.0 words it at level 1+ (CA_MD_TOO_WEAK): JDK
+	 * PKIX takes it under a root-file anchor (pgjdbc 42.5.5, tests/clients) */
+	crypto_case(&ins, "RSA 2048", "RSA-SHA1", NULL, 0,
+		    "CA signature digest algorithm too weak; depth 0: CN=db.test");
+	eval(&m, &ins, NULL);
+	EXPECT(&m, LIBPQ_CA, R, "too weak");
+	EXPECT(&m, JDBC_CA, A, "SHA-1");
+	EXPECT(&m, NODE_FULL, R, NULL);
+	EXPECT(&m, APG_FULL, R, NULL);
+	done(&m);
+	inspection_free(&ins);
+
+	/* keyUsage keyEncipherment only: OpenSSL's sslserver purpose takes
+	 * it, JSSE refuses a key that signs the handshake */
+	crypto_case(&ins, "RSA 2048", "RSA-SHA256", "ku:keyEncipherment", 1,
+		    NULL);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, LIBPQ_FULL, A, NULL);
+	EXPECT(&m, JDBC_CA, R, "KeyUsage does not allow digital signatures");
+	EXPECT(&m, JDBC_FULL, R, "digitalSignature");
+	EXPECT(&m, NODE_FULL, A, NULL);
+	EXPECT(&m, APG_FULL, A, NULL);
 	done(&m);
 	inspection_free(&ins);
 }
@@ -889,9 +917,11 @@ static void test_openssl_settings(void)
 	EXPECT(&m, PJS_FULL, R, "altnames");
 	EXPECT(&m, PJS_REQ, A, NULL);
 	done(&m);
-	/* an IP host: Node checks the IP itself (servername unset) */
+	/* an IP host: postgres.js sets no servername, Node checks
+	 * "localhost" (the leaf's name here) instead of the IP */
 	eval(&m, &ins, "127.0.0.1");
-	EXPECT(&m, PJS_OPT, R, "IP: 127.0.0.1");
+	EXPECT(&m, PJS_OPT, A, "Node checks \"localhost\"");
+	EXPECT(&m, NODE_FULL, R, "IP: 127.0.0.1");
 	done(&m);
 	inspection_free(&ins);
 
