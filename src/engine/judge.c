@@ -347,7 +347,7 @@ int judge_system_level(void)
 	return system_level;
 }
 
-const struct judge_settings judge_libpq = { -1, false, false, true, true };
+const struct judge_settings judge_libpq = { -1, false, true, true };
 
 void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_facts *tr,
 		 time_t at)
@@ -408,8 +408,7 @@ void judge_chain_as(const struct cert_facts *chain, size_t nchain, struct trust_
 	} else {
 		int depth = -1;
 		char *subject = NULL;
-		unsigned long flags = (s->partial_chain ? X509_V_FLAG_PARTIAL_CHAIN : 0) |
-				      (s->x509_strict ? X509_V_FLAG_X509_STRICT : 0);
+		unsigned long flags = s->partial_chain ? X509_V_FLAG_PARTIAL_CHAIN : 0;
 		int err = verify(ctx, leaf, rest, at, level, flags, &depth, &subject,
 				 &tr->revoked_at);
 		if (err == X509_V_OK) {

@@ -25,13 +25,12 @@ void judge_chain(const struct cert_facts *chain, size_t nchain,
 struct judge_settings {
 	int security_level; /* the auth level; -1: the system configuration's */
 	bool partial_chain; /* X509_V_FLAG_PARTIAL_CHAIN */
-	bool x509_strict;   /* X509_V_FLAG_X509_STRICT */
 	bool crl_file;      /* read tr->crl (CRL_CHECK | CRL_CHECK_ALL if it loads) */
 	bool crl_dir;       /* read tr->crldir likewise */
 };
 
-/* libpq's settings: the system's level, no partial chains, not strict,
- * the CRL file and directory. */
+/* libpq's settings: the system's level, no partial chains, the CRL file
+ * and directory. */
 extern const struct judge_settings judge_libpq;
 
 /* The security level the system configuration gives a new client

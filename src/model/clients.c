@@ -371,7 +371,7 @@ static void row_jdbc(struct clients_ev *e, struct clients_ctx *c, bool full)
  * nodejs_conf section of openssl.cnf, so the compiled-in security level 1
  * holds (Debian's SECLEVEL=2 default does not reach it: RSA-1024 connects,
  * tests/clients/drivers.sh). */
-static const struct judge_settings node_tls = { 1, false, false, false, false };
+static const struct judge_settings node_tls = { 1, false, false, false };
 #define NODE_TLS_HOW "Node tls.connect -> SecureContext with ca as the only roots, OpenSSL X509_verify_cert, no partial chains, no CRL"
 
 /* What Node's OpenSSL refuses whatever the roots (the bundled Mozilla set):
@@ -624,10 +624,10 @@ static void row_sqlx(struct clients_ev *e, struct clients_ctx *c, bool full)
  * CustomRootTrust (the root file alone, RevocationMode NoCheck unless Check
  * Certificate Revocation); on Linux .NET's OpenSslX509ChainProcessor runs
  * X509_verify_cert outside any TLS context, so no security level applies.
- * Read from Npgsql 8 (NpgsqlConnector.cs) and dotnet/runtime, not run:
+ * Read from Npgsql 6.0+ (NpgsqlConnector.cs) and dotnet/runtime, not run:
  * whether a non-self-signed root anchors there stays unknown (P_DOTNET). */
-static const struct judge_settings dotnet_chain = { 0, false, false, false, false };
-#define DOTNET_HOW ".NET X509Chain CustomRootTrust on Linux, OpenSSL X509_verify_cert, no CRL; read from Npgsql 8, not run"
+static const struct judge_settings dotnet_chain = { 0, false, false, false };
+#define DOTNET_HOW ".NET X509Chain CustomRootTrust on Linux, OpenSSL X509_verify_cert, no CRL; read from Npgsql 6.0+ source, not run"
 
 /* Npgsql: RootCertificate / PGSSLROOTCERT / ~/.postgresql/root.crt
  * as the only roots (CustomRootTrust), else the OS store; VerifyCA ignores
@@ -683,7 +683,7 @@ static void row_npgsql(struct clients_ev *e, struct clients_ctx *c, bool full)
  * use); Debian's Python takes OpenSSL's cipher defaults
  * (--with-ssl-default-suites=openssl), so the security level is the system
  * configuration's, the level libpq's SSL_CTX gets. */
-static const struct judge_settings asyncpg_ssl = { -1, false, false, true, false };
+static const struct judge_settings asyncpg_ssl = { -1, false, true, false };
 #define ASYNCPG_SSL_HOW "Python ssl.SSLContext(PROTOCOL_TLS_CLIENT).load_verify_locations, OpenSSL X509_verify_cert, VERIFY_X509_TRUSTED_FIRST only, sslcrl but no sslcrldir"
 
 /* asyncpg: sslrootcert/PGSSLROOTCERT/~/.postgresql/root.crt

@@ -923,6 +923,42 @@ static void test_openssl_settings(void)
 	EXPECT(&m, PJS_OPT, A, "Node checks \"localhost\"");
 	EXPECT(&m, NODE_FULL, R, "IP: 127.0.0.1");
 	done(&m);
+
+	/* judge_chain_as itself: the level and the partial-chain flag decide */
+	struct judge_settings js = { 1, false, false, false };
+	struct trust_facts t;
+	memset(&t, 0, sizeof(t));
+	t.rootcert = ins.trust.rootcert;
+	t.source = ROOTCERT_PARAM;
+	t.rootcert_exists = true;
+	judge_chain_as(ins.chain, ins.nchain, &t, 0, &js);
+	CHECK_INT(t.chain_ok, 1);
+	CHECK_INT(t.security_level, 1);
+	js.security_level = 2;
+	judge_chain_as(ins.chain, ins.nchain, &t, 0, &js);
+	CHECK_INT(t.chain_ok, 0);
+	CHECK_INT(t.chain_code, CHAIN_FAIL_EE_KEY_WEAK);
+	free(t.chain_error);
+	free(t.chain_subject);
+	t.chain_error = t.chain_subject = NULL;
+	inspection_free(&ins);
+
+	base(&ins, "db.example.com");
+	chain_from(&ins, "leaf.pem", "intermediate.pem", NULL);
+	t.rootcert = data_path("intermediate.pem");
+	js.security_level = -1;
+	judge_chain_as(ins.chain, ins.nchain, &t, 0, &js);
+	CHECK_INT(t.chain_ok, 0); /* no self-signed anchor */
+	CHECK_INT(t.security_level, judge_system_level());
+	free(t.chain_error);
+	free(t.chain_subject);
+	t.chain_error = t.chain_subject = NULL;
+	js.partial_chain = true;
+	judge_chain_as(ins.chain, ins.nchain, &t, 0, &js);
+	CHECK_INT(t.chain_ok, 1);
+	free(t.rootcert);
+	free(t.chain_error);
+	free(t.chain_subject);
 	inspection_free(&ins);
 
 	/* sslrootcert=system: postgres.js turns on ssl "verify-full" only */
