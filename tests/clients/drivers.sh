@@ -15,10 +15,10 @@
 # beside this script (each prints "ok" or "error: <message>"); pg and
 # postgres come from scripts/setup-npm-drivers.sh, pgjdbc, asyncpg and
 # pg8000 from Debian (scripts/setup-debian.sh). Certificates are generated
-# here (dates relative to now); the cases after the RSA-1024 one (that, a
-# SHA-1-signed leaf, an RSA leaf whose keyUsage is keyEncipherment only) run
-# their server at OpenSSL security level 0 so that it loads them, where
-# OpenSSL-based drivers judge at their own level. Prints "N of M rows agree"
+# here (dates relative to now); the RSA-1024 leaf and the cases after it (a
+# SHA-1-signed leaf, an RSA leaf whose keyUsage is keyEncipherment only, an
+# RSA-1024 intermediate) run their server at OpenSSL security level 0 so
+# that it loads them, while OpenSSL-based drivers judge at their own level. Prints "N of M rows agree"
 # per driver and version.
 # shellcheck source=tests/pg/common.sh
 . "$(cd "$(dirname "$0")/../pg" && pwd)/common.sh"
@@ -178,6 +178,16 @@ cat "$C/kenc.crt" "$C/intermediate.crt" >"$C/kenc.chain.pem"
 chmod 0644 "$C/kenc.crt" "$C/kenc.chain.pem"
 _server_key_owner "$C/kenc.key"
 check kenc-leaf "$C/kenc.chain.pem" "$C/kenc.key" localhost "" "$ROOT"
+# An RSA-1024 intermediate above an ECDSA leaf: CA key too small at level
+# 2 (libpq, Python), taken at Node's level 1 and by JDK PKIX.
+CERT_KEY_TYPE=rsa CERT_KEY_BITS=1024 _signed "$C" weak-ca root "$(_ca_template "pgtls weak CA")"
+chmod 0644 "$C/weak-ca.crt"
+_signed "$C" weak-ca-leaf weak-ca "$(printf '%s\n' 'cn = "localhost"' 'dns_name = "localhost"' \
+	'ip_address = "127.0.0.1"' tls_www_server signing_key "expiration_days = 3650")"
+cat "$C/weak-ca-leaf.crt" "$C/weak-ca.crt" >"$C/weak-ca-leaf.chain.pem"
+chmod 0644 "$C/weak-ca-leaf.crt" "$C/weak-ca-leaf.chain.pem"
+_server_key_owner "$C/weak-ca-leaf.key"
+check weak-ca "$C/weak-ca-leaf.chain.pem" "$C/weak-ca-leaf.key" localhost "" "$ROOT"
 
 total=0
 for d in "${DRIVERS[@]}"; do
