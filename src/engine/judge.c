@@ -10,7 +10,10 @@
  * (ssl/ssl_cert.c): the peer's chain as untrusted certificates, the
  * "ssl_server" defaults (purpose and trust sslServer), the SSL's security
  * level as the auth level. This module does the same with the chain GnuTLS
- * received. The SSL_CTX of one root file and CRL set is kept and reused
+ * received. judge_chain_as does the same with another OpenSSL-based
+ * client's settings (its security level as the auth level,
+ * X509_V_FLAG_PARTIAL_CHAIN, which CRLs it reads), for the client-stack
+ * matrix. The SSL_CTX of one root file and CRL set is kept and reused
  * while the files are unchanged, so the system store or a large bundle is
  * read once per process, not once per target. It owns no TLS session and
  * prints nothing. */

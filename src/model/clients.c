@@ -375,7 +375,9 @@ static const struct judge_settings node_tls = { 1, false, false, false };
 #define NODE_TLS_HOW "Node tls.connect -> SecureContext with ca as the only roots, OpenSSL X509_verify_cert, no partial chains, no CRL"
 
 /* What Node's OpenSSL refuses whatever the roots (the bundled Mozilla set):
- * at level 1, SHA-1 and MD5 signatures (63 and 39 bits) and RSA < 1024. */
+ * at level 1, SHA-1 and MD5 signatures (OpenSSL 3.0 rates them below 80
+ * bits: "CA signature digest algorithm too weak", tests/clients) and
+ * RSA < 1024. */
 static void node_default_store(struct clients_ev *e, struct clients_ctx *c)
 {
 	clients_validity(e, c);
@@ -720,8 +722,9 @@ enum pjs_variant { PJS_URL_CA, PJS_URL_FULL, PJS_CA_OPTION, PJS_REQUIRE };
  * Node's defaults: full verification against Node's bundled CAs.
  * sslrootcert is read only as "system" (it then means ssl "verify-full");
  * any other value stays in the URL's parameters, which go to the server
- * at startup. servername is the host unless it is an IP, and Node checks
- * servername or else the socket's host (tls.checkServerIdentity). */
+ * at startup. servername is the host unless it is an IP; Node's
+ * tls.checkServerIdentity gets servername, and for an IP host (no
+ * servername, no host option) "localhost" (measured with 3.4.10). */
 #define PJS_ROOTCERT_PARAM "; an sslrootcert in the URL goes to the server as a startup parameter, which refuses it: unrecognized configuration parameter \"sslrootcert\""
 static void row_pjs(struct clients_ev *e, struct clients_ctx *c,
 		    enum pjs_variant v)
