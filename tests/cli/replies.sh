@@ -11,6 +11,9 @@ FAKE=$abs_top_builddir/tests/peer/fakepg
 
 # fake MODE: start fakepg, set PORT
 fake() {
+	# empty first: the redirection below truncates in the child, which may
+	# run after the loop has read the previous fakepg's port
+	: >"$T/port"
 	"$FAKE" "$1" 30 >"$T/port" 2>"$T/fake.err" &
 	register_pid $!
 	for _ in $(seq 50); do
