@@ -6,7 +6,7 @@ packages="build-essential autoconf automake pkg-config
   libgnutls28-dev libssl-dev libjansson-dev libncurses-dev libreadline-dev
   gnutls-bin openssl postgresql-15 postgresql-client-15 jq tmux procps iproute2 ca-certificates
   clang valgrind time bison flex
-  openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-asyncpg
+  openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-asyncpg python3-pg8000
   golang-go golang-github-jackc-pgx-v4-dev golang-github-lib-pq-dev"
 as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
@@ -14,10 +14,11 @@ export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -qq
 # shellcheck disable=SC2086
 $as_root apt-get install -y -qq --no-install-recommends $packages >/dev/null
-# tests/clients/drivers.sh also runs node-postgres: Node.js and npm come
-# with the machine, scripts/setup-npm-drivers.sh installs pg from the npm
-# registry on first use. pgx v4 and lib/pq are Debian's Go sources in
-# /usr/share/gocode, which the test builds against offline (GOPATH mode).
+# tests/clients/drivers.sh also runs node-postgres and postgres.js: Node.js
+# and npm come with the machine, scripts/setup-npm-drivers.sh installs pg
+# and postgres from the npm registry on first use. pgx v4 and lib/pq are
+# Debian's Go sources in /usr/share/gocode, which the test builds against
+# offline (GOPATH mode).
 # Debian's postgresql package may start a cluster of its own; the tests
 # start their own servers on free ports and never touch it.
 echo "setup-debian: installed $(echo $packages | wc -w) packages"

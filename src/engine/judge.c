@@ -10,7 +10,10 @@
  * (ssl/ssl_cert.c): the peer's chain as untrusted certificates, the
  * "ssl_server" defaults (purpose and trust sslServer), the SSL's security
  * level as the auth level. This module does the same with the chain GnuTLS
- * received. The SSL_CTX of one root file and CRL set is kept and reused
+ * received. judge_chain_as does the same with another OpenSSL-based
+ * client's settings (its security level as the auth level,
+ * X509_V_FLAG_PARTIAL_CHAIN, which CRLs it reads), for the client-stack
+ * matrix. The SSL_CTX of one root file and CRL set is kept and reused
  * while the files are unchanged, so the system store or a large bundle is
  * read once per process, not once per target. It owns no TLS session and
  * prints nothing. */
@@ -296,7 +299,8 @@ static int note_revocation(int ok, X509_STORE_CTX *vctx)
  * of the certificate it concerns when the chain is refused, and when a
  * revoked one was revoked. */
 static int verify(SSL_CTX *ctx, X509 *leaf, STACK_OF(X509) *rest, time_t at,
-		  int *depth, char **subject, time_t *revoked_at, char **ssl_error)
+		  int level, unsigned long flags, int *depth, char **subject,
+		  time_t *revoked_at, char **ssl_error)
 {
 	X509_STORE_CTX *vctx = X509_STORE_CTX_new();
 	int err = X509_V_ERR_UNSPECIFIED;
@@ -309,7 +313,9 @@ static int verify(SSL_CTX *ctx, X509 *leaf, STACK_OF(X509) *rest, time_t at,
 	X509_STORE_CTX_set_default(vctx, "ssl_server");
 	X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(vctx);
 	X509_VERIFY_PARAM_set1(param, SSL_CTX_get0_param(ctx));
-	X509_VERIFY_PARAM_set_auth_level(param, SSL_CTX_get_security_level(ctx));
+	X509_VERIFY_PARAM_set_auth_level(param, level);
+	if (flags)
+		X509_VERIFY_PARAM_set_flags(param, flags);
 	if (at)
 		X509_VERIFY_PARAM_set_time(param, at);
 	ERR_clear_error();
@@ -333,8 +339,34 @@ out:
 	return err;
 }
 
+static int system_level = -1;
+static pthread_once_t system_level_once = PTHREAD_ONCE_INIT;
+
+static void read_system_level(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	if (ctx)
+		system_level = SSL_CTX_get_security_level(ctx);
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+}
+
+int judge_system_level(void)
+{
+	pthread_once(&system_level_once, read_system_level);
+	return system_level;
+}
+
+const struct judge_settings judge_libpq = { -1, false, true, true };
+
 void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_facts *tr,
 		 time_t at)
+{
+	judge_chain_as(chain, nchain, tr, at, &judge_libpq);
+}
+
+void judge_chain_as(const struct cert_facts *chain, size_t nchain, struct trust_facts *tr,
+		    time_t at, const struct judge_settings *s)
 {
 	free(tr->chain_error);
 	tr->chain_error = NULL;
@@ -356,13 +388,17 @@ void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_fac
 	tr->verified_at = at ? at : time(NULL);
 
 	struct store_view v;
-	store_get(tr->rootcert, system, system ? NULL : tr->crl, system ? NULL : tr->crldir, &v);
+	const char *crl = !system && s->crl_file ? tr->crl : NULL;
+	const char *crldir = !system && s->crl_dir ? tr->crldir : NULL;
+	store_get(tr->rootcert, system, crl, crldir, &v);
 	SSL_CTX *ctx = v.ctx;
 	char *error = v.error;
 	int nanchors = v.nanchors;
 	tr->rootcert_certs = system || !ctx ? -1 : v.ncerts;
 	tr->crl_checked = ctx && v.crl_checked;
-	tr->security_level = ctx ? SSL_CTX_get_security_level(ctx) : -1;
+	int level = s->security_level >= 0 ? s->security_level :
+		    ctx ? SSL_CTX_get_security_level(ctx) : -1;
+	tr->security_level = ctx ? level : -1;
 	if (!ctx) {
 		/* initialize_SSL: could not read root certificate file */
 		free(tr->rootcert_error);
@@ -384,8 +420,9 @@ void judge_chain(const struct cert_facts *chain, size_t nchain, struct trust_fac
 	} else {
 		int depth = -1;
 		char *subject = NULL;
-		int err = verify(ctx, leaf, rest, at, &depth, &subject, &tr->revoked_at,
-				 &tr->ssl_error);
+		unsigned long flags = s->partial_chain ? X509_V_FLAG_PARTIAL_CHAIN : 0;
+		int err = verify(ctx, leaf, rest, at, level, flags, &depth, &subject,
+				 &tr->revoked_at, &tr->ssl_error);
 		if (err == X509_V_OK) {
 			tr->chain_ok = 1;
 		} else {

@@ -6,6 +6,7 @@
  * among it). Safe from any thread. */
 #ifndef PGI_JUDGE_H
 #define PGI_JUDGE_H
+#include <stdbool.h>
 #include <time.h>
 #include "engine/inspection.h"
 
@@ -18,5 +19,28 @@
  * security_level. */
 void judge_chain(const struct cert_facts *chain, size_t nchain,
 		 struct trust_facts *tr, time_t at);
+
+/* Another OpenSSL-based client's own verifier settings (a stack that is
+ * not libpq but verifies with X509_verify_cert: Node's tls, Python's ssl). */
+struct judge_settings {
+	int security_level; /* the auth level; -1: the system configuration's */
+	bool partial_chain; /* X509_V_FLAG_PARTIAL_CHAIN */
+	bool crl_file;      /* read tr->crl (CRL_CHECK | CRL_CHECK_ALL if it loads) */
+	bool crl_dir;       /* read tr->crldir likewise */
+};
+
+/* libpq's settings: the system's level, no partial chains, the CRL file
+ * and directory. */
+extern const struct judge_settings judge_libpq;
+
+/* The security level the system configuration gives a new client
+ * SSL_CTX (what libpq runs at). */
+int judge_system_level(void);
+
+/* judge_chain with settings s instead of libpq's; tr->security_level is
+ * the level used. */
+void judge_chain_as(const struct cert_facts *chain, size_t nchain,
+		    struct trust_facts *tr, time_t at,
+		    const struct judge_settings *s);
 
 #endif

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* clients: the "other client stacks" matrix. For the observed chain and a
- * host name it says what libpq, pgjdbc, node-postgres, pgx, the rustls-based
- * Rust drivers, Npgsql, asyncpg and lib/pq would do under their own
- * verify-ca and verify-full, and names the fact that decides. This file holds the rows,
+ * host name it says what libpq, pgjdbc, node-postgres, postgres.js, pgx,
+ * lib/pq, the rustls-based Rust drivers, Npgsql, asyncpg and pg8000 would do
+ * under their own verify-ca and verify-full (and, for a driver whose TLS mode
+ * verifies nothing, that mode), and names the fact that decides. This file holds the rows,
  * one function per stack with the words of its name check, and the matrix
  * that runs them; what the rows share is clients_ctx, how each stack
  * matches one name is model/hostmatch. Every rule follows what is
  * established about each stack's code and measured behaviour; what is not
- * established is UNKNOWN, never guessed. The chain's trust is libpq's own
+ * established is UNKNOWN, never guessed. For an OpenSSL-based stack (Node,
+ * Python, .NET on Linux) the chain's trust is OpenSSL's judgement with that
+ * stack's own settings (judge_chain_as); for the others it is libpq's own
  * result against the root file (trust_facts); a row adds its stack's
  * departures from it (webpki's v3-only rule, Go's and Node's name rules,
  * ...). Pure: it reads the inspection and may re-verify the chain through
- * x509; no sockets, no printing. Certificate names quoted in a rule pass
+ * x509 and judge; no sockets, no printing. Certificate names quoted in a rule pass
  * sanitize. */
 #include "config.h"
 #include "model/clients.h"
@@ -334,7 +337,7 @@ static void row_jdbc(struct clients_ev *e, struct clients_ctx *c, bool full)
 		return;
 	}
 	if (c->src == ROOTCERT_ENV) {
-		ev_set(e, L_UNKNOWN, "the root file comes from PGSSLROOTCERT; pgjdbc reading it is not established (LibPQFactory reads sslrootcert, default ~/.postgresql/root.crt)");
+		ev_set(e, L_UNKNOWN, "the root file comes from PGSSLROOTCERT; whether pgjdbc reads it was not verified against the driver (LibPQFactory reads sslrootcert, default ~/.postgresql/root.crt)");
 	} else if (!c->file) {
 		ev_set(e, L_REJECT, "Could not open SSL root certificate file %s (LibPQFactory: no fallback to the JDK cacerts)",
 		       q(c, c->rootcert ? c->rootcert : "~/.postgresql/root.crt"));
@@ -349,8 +352,37 @@ static void row_jdbc(struct clients_ev *e, struct clients_ctx *c, bool full)
 		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (JDK: RSA keySize < 1024 disabled)",
 		       c->min_rsa, q(c, c->min_rsa_subject));
 	clients_leaf_eku(e, c, P_JDK, "JDK PKIX");
+	/* JSSE's X509TrustManagerImpl -> EndEntityChecker.checkTLSServer: a
+	 * key that signs the handshake (TLS 1.3, ECDHE) needs digitalSignature
+	 * when keyUsage is present (pgjdbc 42.5.5 on Java 17, tests/clients) */
+	const struct cert_facts *l = c->leaf;
+	if (l->nkey_usage && !has(l->key_usage, l->nkey_usage, "digitalSignature"))
+		ev_set(e, L_REJECT, "the leaf's keyUsage lacks digitalSignature: \"KeyUsage does not allow digital signatures\" (JDK EndEntityChecker; the TLS 1.3 or ECDHE handshake signs with the key)");
 	if (full)
 		clients_name_step(e, c, names_jdbc, NULL);
+}
+
+/* Node's tls.connect with a ca option: tls.createSecureContext puts the ca
+ * certificates alone into the context's own X509_STORE
+ * (SecureContext::AddCACert: ca replaces the bundled roots), sets no
+ * X509_V_FLAG_PARTIAL_CHAIN (allowPartialTrustChain is off by default) and
+ * reads no CRL unless given one; OpenSSL's ssl_verify_cert_chain runs
+ * X509_verify_cert. Node 20 bundles OpenSSL 3.0 and reads only the
+ * nodejs_conf section of openssl.cnf, so the compiled-in security level 1
+ * holds (Debian's SECLEVEL=2 default does not reach it: RSA-1024 connects,
+ * tests/clients/drivers.sh). */
+static const struct judge_settings node_tls = { 1, false, false, false };
+#define NODE_TLS_HOW "Node tls.connect -> SecureContext with ca as the only roots, OpenSSL X509_verify_cert, no partial chains, no CRL"
+
+/* What Node's OpenSSL refuses whatever the roots (the bundled Mozilla set):
+ * at level 1, SHA-1 and MD5 signatures (OpenSSL 3.0 rates them below 80
+ * bits: "CA signature digest algorithm too weak", tests/clients) and
+ * RSA < 1024. */
+static void node_default_store(struct clients_ev *e, struct clients_ctx *c)
+{
+	clients_validity(e, c);
+	clients_weak_crypto(e, c, "Node's OpenSSL 3.0 at security level 1",
+			    "below OpenSSL's level 1");
 }
 
 enum node_variant { NODE_CA_DEFAULT, NODE_CA_COMPAT, NODE_FULL };
@@ -375,39 +407,23 @@ static void row_node(struct clients_ev *e, struct clients_ctx *c,
 		       q(c, c->rootcert));
 		return;
 	}
-	/* libpq's check runs the system OpenSSL (Debian: security level 2);
-	 * Node 20 bundles OpenSSL 3.0 at level 1, which takes RSA-1024 */
-	bool rsa_only = !c->sha1_subject && !c->md5_subject && c->min_rsa >= 1024 &&
-			c->min_rsa < 2048;
-	if (c->src == ROOTCERT_PARAM && c->cls == CC_KEY_WEAK && rsa_only) {
-		ev_ok(e, "chain trusted by \"%s\" at Node's security level 1 (libpq's level 2 refuses it)",
-		      q(c, c->rootcert));
-	} else if (c->src == ROOTCERT_PARAM) {
-		clients_file_trust(e, c, P_OPENSSL, "Node");
+	if (c->src == ROOTCERT_PARAM) {
+		clients_openssl_trust(e, c, &node_tls, P_OPENSSL, "Node", NODE_TLS_HOW);
+		/* OpenSSL 3.2 raised the compiled-in level to 2 (Node >= 24.5) */
+		if (c->min_rsa >= 1024 && c->min_rsa < 2048)
+			ev_ok(e, "RSA-%d key on \"%s\": Node 20 (OpenSSL 3.0, level 1) takes it; Node >= 24.5 (OpenSSL 3.2, level 2) would refuse it",
+			      c->min_rsa, q(c, c->min_rsa_subject));
 	} else if (v == NODE_CA_COMPAT) {
 		if (c->src == ROOTCERT_ENV)
-			ev_set(e, L_UNKNOWN, "uselibpqcompat verify-ca needs sslrootcert; whether pg reads PGSSLROOTCERT is not established");
+			ev_set(e, L_UNKNOWN, "uselibpqcompat verify-ca needs sslrootcert; whether pg reads PGSSLROOTCERT was not verified against the driver");
 		else
 			ev_set(e, L_REJECT, "uselibpqcompat verify-ca throws without sslrootcert in the connection string (pg does not read ~/.postgresql/root.crt)");
 		return;
 	} else {
 		ev_set(e, L_UNKNOWN, "no sslrootcert in the connection string%s: Node checks against its bundled Mozilla CA set, which this tool does not hold",
-		       c->src == ROOTCERT_ENV ? " (pg reading PGSSLROOTCERT is not recorded)" : "");
-		clients_validity(e, c);
+		       c->src == ROOTCERT_ENV ? " (pg reading PGSSLROOTCERT was not verified against the driver)" : "");
+		node_default_store(e, c);
 	}
-	/* OpenSSL 3.x rejects SHA-1 (measured); RSA < 1024 fails at any level;
-	 * RSA-1024 connects on Node 20.20.2 with pg 8.23.1 (tests/clients), but
-	 * Node >= 24.5 bundles OpenSSL 3.2 at level 2 */
-	if (c->sha1_subject || c->md5_subject)
-		ev_set(e, L_REJECT, "%s signature on \"%s\" (OpenSSL 3 security level)",
-		       c->sha1_subject ? "SHA-1" : "MD5",
-		       q(c, c->sha1_subject ? c->sha1_subject : c->md5_subject));
-	if (c->min_rsa && c->min_rsa < 1024)
-		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (below OpenSSL's level 1)",
-		       c->min_rsa, q(c, c->min_rsa_subject));
-	else if (c->min_rsa && c->min_rsa < 2048)
-		ev_ok(e, "RSA-%d key on \"%s\": Node 20.20.2 (OpenSSL 3.0, security level 1) takes it; Node >= 24.5 (OpenSSL 3.2, level 2) would refuse it",
-		      c->min_rsa, q(c, c->min_rsa_subject));
 	clients_leaf_eku(e, c, P_OPENSSL, "Node");
 	if (!full)
 		return;
@@ -486,13 +502,8 @@ static void go_verify(struct clients_ev *e, struct clients_ctx *c, bool file)
 			ev_set(e, L_REJECT, "intermediate \"%s\" has an EKU without serverAuth (Go checkChainForKeyUsage enforces it down the chain)",
 			       q(c, cf->subject));
 	}
-	if (c->sha1_subject || c->md5_subject)
-		ev_set(e, L_REJECT, "%s signature on \"%s\" (Go >= 1.18 refuses SHA-1 signatures)",
-		       c->sha1_subject ? "SHA-1" : "MD5",
-		       q(c, c->sha1_subject ? c->sha1_subject : c->md5_subject));
-	if (c->min_rsa && c->min_rsa < 1024)
-		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (Go >= 1.24 refuses RSA < 1024; Go 1.19 to 1.23 have no floor)",
-		       c->min_rsa, q(c, c->min_rsa_subject));
+	clients_weak_crypto(e, c, "Go >= 1.18 refuses SHA-1 signatures",
+			    "Go >= 1.24 refuses RSA < 1024; Go 1.19 to 1.23 have no floor");
 	clients_leaf_eku(e, c, P_GO, "Go");
 }
 
@@ -635,7 +646,7 @@ static void webpki_rules(struct clients_ev *e, struct clients_ctx *c)
 			       bits, q(c, c->chain[i].subject));
 		else if (!bits && !starts(k, "ECDSA SECP256R1") &&
 			 !starts(k, "ECDSA SECP384R1") && !strstr(k, "Ed25519"))
-			ev_set(e, L_UNKNOWN, "key \"%s\" on \"%s\" is outside the algorithm list known for webpki",
+			ev_set(e, L_UNKNOWN, "key \"%s\" on \"%s\" is outside webpki's algorithm list as read (RSA 2048-8192, ECDSA P-256/P-384, Ed25519); not verified against the driver",
 			       q(c, k), q(c, c->chain[i].subject));
 	}
 	clients_validity(e, c);
@@ -705,6 +716,15 @@ static void row_sqlx(struct clients_ev *e, struct clients_ctx *c, bool full)
 		ev_ok(e, "the name is not checked (NoHostnameTlsVerifier forgives NotValidForName)");
 }
 
+/* Npgsql's SslRootValidation rebuilds the chain with an X509Chain in
+ * CustomRootTrust (the root file alone, RevocationMode NoCheck unless Check
+ * Certificate Revocation); on Linux .NET's OpenSslX509ChainProcessor runs
+ * X509_verify_cert outside any TLS context, so no security level applies.
+ * Read from Npgsql 6.0+ (NpgsqlConnector.cs) and dotnet/runtime, not run:
+ * whether a non-self-signed root anchors there stays unknown (P_DOTNET). */
+static const struct judge_settings dotnet_chain = { 0, false, false, false };
+#define DOTNET_HOW ".NET X509Chain CustomRootTrust on Linux, OpenSSL X509_verify_cert, no CRL; read from Npgsql 6.0+ source, not run"
+
 /* Npgsql: RootCertificate / PGSSLROOTCERT / ~/.postgresql/root.crt
  * as the only roots (CustomRootTrust), else the OS store; VerifyCA ignores
  * RemoteCertificateNameMismatch; names by .NET (Linux rules here). */
@@ -722,13 +742,13 @@ static void row_npgsql(struct clients_ev *e, struct clients_ctx *c, bool full)
 		return;
 	}
 	if (c->file) {
-		clients_file_trust(e, c, P_DOTNET, ".NET");
+		clients_openssl_trust(e, c, &dotnet_chain, P_DOTNET, ".NET", DOTNET_HOW);
 	} else {
 		ev_set(e, L_UNKNOWN, "no root file: Npgsql falls back to the OS trust store, which this tool does not consult");
 		clients_validity(e, c);
 	}
 	/* the Linux chain policy for SHA-1, RSA-1024 and EKU is unverified */
-	if (c->cls == CC_OK && (c->sha1_subject || (c->min_rsa && c->min_rsa < 2048)))
+	if (e->level == L_ACCEPT && (c->sha1_subject || (c->min_rsa && c->min_rsa < 2048)))
 		ev_set(e, L_UNKNOWN, "weak signature or key in the chain: .NET's Linux policy for it is unverified (macOS refuses)");
 	if (c->eku == EKU_WRONG)
 		ev_set(e, L_UNKNOWN, "the leaf's EKU lacks serverAuth: .NET's Linux chain policy for it is unverified");
@@ -750,6 +770,18 @@ static void row_npgsql(struct clients_ev *e, struct clients_ctx *c, bool full)
 	sb_free(&why);
 }
 
+/* asyncpg's context (connect_utils._parse_connect_dsn_and_args):
+ * ssl.SSLContext(PROTOCOL_TLS_CLIENT), load_verify_locations(cafile=
+ * sslrootcert), and with sslcrl (PGSSLCRL, ~/.postgresql/root.crl) the CRL
+ * into the same store with VERIFY_CRL_CHECK_CHAIN; no sslcrldir. Python's
+ * verify_flags stay VERIFY_X509_TRUSTED_FIRST (3.13 adds STRICT and
+ * PARTIAL_CHAIN only in create_default_context, which asyncpg does not
+ * use); Debian's Python takes OpenSSL's cipher defaults
+ * (--with-ssl-default-suites=openssl), so the security level is the system
+ * configuration's, the level libpq's SSL_CTX gets. */
+static const struct judge_settings asyncpg_ssl = { -1, false, true, false };
+#define ASYNCPG_SSL_HOW "Python ssl.SSLContext(PROTOCOL_TLS_CLIENT).load_verify_locations, OpenSSL X509_verify_cert, VERIFY_X509_TRUSTED_FIRST only, sslcrl but no sslcrldir"
+
 /* asyncpg: sslrootcert/PGSSLROOTCERT/~/.postgresql/root.crt
  * only, a missing file is an error; verify-ca clears check_hostname;
  * Python's OpenSSL at security level 2 (3.10+), TLSv1.2 minimum. */
@@ -766,19 +798,75 @@ static void row_asyncpg(struct clients_ev *e, struct clients_ctx *c, bool full)
 		       q(c, c->rootcert ? c->rootcert : "~/.postgresql/root.crt"));
 		return;
 	}
-	clients_file_trust(e, c, P_OPENSSL, "Python ssl");
-	if (c->sha1_subject || c->md5_subject)
-		ev_set(e, L_REJECT, "%s signature on \"%s\" (OpenSSL 3 security level)",
-		       c->sha1_subject ? "SHA-1" : "MD5",
-		       q(c, c->sha1_subject ? c->sha1_subject : c->md5_subject));
-	if (c->min_rsa && c->min_rsa < 2048)
-		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (Python >= 3.10 runs OpenSSL at security level 2)",
-		       c->min_rsa, q(c, c->min_rsa_subject));
+	clients_openssl_trust(e, c, &asyncpg_ssl, P_OPENSSL, "Python ssl", ASYNCPG_SSL_HOW);
 	clients_leaf_eku(e, c, P_OPENSSL, "Python ssl");
 	if (full)
 		clients_name_step(e, c, names_openssl_py, NULL);
 	else
 		ev_ok(e, "the name is not checked (check_hostname off below verify-full)");
+}
+
+enum pjs_variant { PJS_URL_CA, PJS_URL_FULL, PJS_CA_OPTION, PJS_REQUIRE };
+
+/* postgres.js 3.4.x (src/index.js parseOptions, src/connection.js
+ * secure()): sslmode in the URL (or the ssl option, or PGSSL; not
+ * PGSSLMODE) becomes ssl. "require", "allow" and "prefer" set
+ * rejectUnauthorized: false; an object is Object.assign'ed into the
+ * tls.connect options; any other string ("verify-ca", "verify-full") leaves
+ * Node's defaults: full verification against Node's bundled CAs.
+ * sslrootcert is read only as "system" (it then means ssl "verify-full");
+ * any other value stays in the URL's parameters, which go to the server
+ * at startup. servername is the host unless it is an IP; Node's
+ * tls.checkServerIdentity gets servername, and for an IP host (no
+ * servername, no host option) "localhost" (measured with 3.4.10). */
+#define PJS_ROOTCERT_PARAM "; an sslrootcert in the URL goes to the server as a startup parameter, which refuses it: unrecognized configuration parameter \"sslrootcert\""
+static void row_pjs(struct clients_ev *e, struct clients_ctx *c,
+		    enum pjs_variant v)
+{
+	if (!clients_start(e, c, "Node's tls.DEFAULT_MIN_VERSION is TLSv1.2"))
+		return;
+	if (v == PJS_REQUIRE) {
+		ev_ok(e, "nothing is verified (postgres.js sets rejectUnauthorized: false for require, allow and prefer)%s",
+		      c->src == ROOTCERT_PARAM ? PJS_ROOTCERT_PARAM : "");
+		return;
+	}
+	if (v == PJS_CA_OPTION && c->file) {
+		clients_openssl_trust(e, c, &node_tls, P_OPENSSL, "Node", NODE_TLS_HOW);
+	} else if (v == PJS_CA_OPTION) {
+		ev_set(e, L_UNKNOWN, "no root file to read into ssl.ca");
+		node_default_store(e, c);
+	} else {
+		ev_set(e, L_UNKNOWN, "postgres.js checks against Node's bundled Mozilla CA set, which this tool does not hold (%s)",
+		       c->src == ROOTCERT_SYSTEM ? "sslrootcert=system only turns on ssl \"verify-full\", not the system store" :
+		       c->src == ROOTCERT_PARAM  ? "sslrootcert is not read" PJS_ROOTCERT_PARAM :
+						   "postgres.js reads no root file");
+		node_default_store(e, c);
+	}
+	clients_leaf_eku(e, c, P_OPENSSL, "Node");
+
+	/* servername is unset for an IP and tls.connect gets no host: Node's
+	 * checkServerIdentity then takes "localhost" (measured with 3.4.10) */
+	struct strbuf why = STRBUF_INIT;
+	const char *name = c->iplen ? "localhost" : c->host;
+	const char *tag = v == PJS_URL_CA ? " (postgres.js hands sslmode=verify-ca to Node's defaults, which check the name)" : "";
+	const char *ip = c->iplen ? " (an IP host: postgres.js sets no servername and passes no host, so Node checks \"localhost\")" : "";
+	if (!c->host)
+		ev_set(e, L_UNKNOWN, "no host name to check");
+	else if (names_node(c, name, &why))
+		ev_ok(e, "%s%s%s", sb_str(&why), ip, tag);
+	else
+		ev_set(e, L_REJECT, "%s%s%s", sb_str(&why), ip, tag);
+	sb_free(&why);
+}
+
+/* pg8000 1.10.x (core.py Connection.__init__, the version Debian 12
+ * ships): ssl=True sends SSLRequest, then ssl.wrap_socket(sock): a
+ * CERT_NONE context with no host name, so nothing is verified. */
+static void row_pg8000(struct clients_ev *e, struct clients_ctx *c)
+{
+	if (!clients_start(e, c, "Python's ssl (3.10+) sets TLSv1.2 as the minimum"))
+		return;
+	ev_ok(e, "nothing is verified: pg8000 1.10.x wraps the socket with ssl.wrap_socket() (CERT_NONE, no host name; gone in Python 3.12); the ssl_context of later pg8000 versions is not modelled");
 }
 
 /* ---- the matrix -------------------------------------------------------- */
@@ -797,6 +885,11 @@ enum row_kind {
 	R_ASYNCPG,
 	R_PQ_REQUIRE,
 	R_PQ,
+	R_PJS_URL_CA,
+	R_PJS_URL_FULL,
+	R_PJS_CA_OPTION,
+	R_PJS_REQUIRE,
+	R_PG8000,
 };
 
 static const struct row {
@@ -825,6 +918,11 @@ static const struct row {
 	{ R_PQ_REQUIRE, false, "lib/pq", "sslmode=require" },
 	{ R_PQ, false, "lib/pq", "sslmode=verify-ca" },
 	{ R_PQ, true, "lib/pq", "sslmode=verify-full" },
+	{ R_PJS_URL_CA, false, "postgres.js", "sslmode=verify-ca (Node's default CAs)" },
+	{ R_PJS_URL_FULL, true, "postgres.js", "sslmode=verify-full (Node's default CAs)" },
+	{ R_PJS_CA_OPTION, true, "postgres.js", "ssl: {ca: sslrootcert}" },
+	{ R_PJS_REQUIRE, false, "postgres.js", "sslmode=require/prefer/allow" },
+	{ R_PG8000, false, "pg8000", "ssl=True (pg8000 1.10.x)" },
 };
 
 /* The first certificate of the chain GnuTLS could not parse, or -1. */
@@ -888,6 +986,15 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 		case R_PQ:
 			row_pq(&e, &c, r->full ? GO_FULL : GO_CA);
 			break;
+		case R_PJS_URL_CA:
+		case R_PJS_URL_FULL:
+		case R_PJS_CA_OPTION:
+		case R_PJS_REQUIRE: /* in the order of enum pjs_variant */
+			row_pjs(&e, &c, (enum pjs_variant)(r->kind - R_PJS_URL_CA));
+			break;
+		case R_PG8000:
+			row_pg8000(&e, &c);
+			break;
 		}
 		/* A certificate GnuTLS cannot parse leaves this tool without
 		 * the facts the other stacks decide on; only libpq's row,
@@ -900,7 +1007,9 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 			       bad, q(&c, c.chain[bad].parse_error), r->client);
 		v[i].client = r->client;
 		v[i].mode = r->mode;
-		v[i].meaning = r->full ? "verify-full" : "verify-ca";
+		/* a mode that verifies nothing answers for require */
+		v[i].meaning = r->kind == R_PJS_REQUIRE || r->kind == R_PG8000 ? "require" :
+			       r->full ? "verify-full" : "verify-ca";
 		if (e.level == L_ACCEPT) {
 			v[i].outcome = CLIENT_ACCEPTS;
 			v[i].rule = e.ok.len ? sb_detach(&e.ok) : xstrdup("every check passes");

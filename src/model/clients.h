@@ -10,9 +10,9 @@
 enum client_outcome { CLIENT_ACCEPTS, CLIENT_REJECTS, CLIENT_UNKNOWN };
 
 struct client_verdict {
-	const char *client;  /* "libpq", "pgjdbc", "node-postgres", "pgx", "rustls", "Npgsql", "asyncpg", "lib/pq" (static) */
+	const char *client;  /* "libpq", "pgjdbc", "node-postgres", "pgx", "lib/pq", "rustls", "Npgsql", "asyncpg", "postgres.js", "pg8000" (static) */
 	const char *mode;    /* the stack's own setting, e.g. "sslmode=verify-full", "ssl: {rejectUnauthorized: true}" (static) */
-	const char *meaning; /* "verify-ca" or "verify-full": the libpq mode the row answers for (static) */
+	const char *meaning; /* "verify-ca", "verify-full" or "require" (a mode that verifies nothing): the libpq mode the row answers for (static) */
 	enum client_outcome outcome;
 	char *rule;          /* the rule that decides, one line (heap; raw
 			      * text, server text among it: sinks escape) */

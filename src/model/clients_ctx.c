@@ -34,6 +34,7 @@ static enum clients_chain classify(const struct trust_facts *t)
 	case CHAIN_FAIL_PURPOSE:
 		return CC_PURPOSE;
 	case CHAIN_FAIL_INSECURE:
+	case CHAIN_FAIL_MD_WEAK: /* X509_V_ERR_CA_MD_TOO_WEAK: SHA-1 at level 1+ */
 		return CC_INSECURE;
 	case CHAIN_FAIL_EE_KEY_WEAK:
 	case CHAIN_FAIL_CA_KEY_WEAK:
@@ -152,7 +153,7 @@ static void tls_floor(struct clients_ev *e, struct clients_ctx *c,
 		ev_set(e, L_REJECT, "the server offers %s; %s", c->tls_old_text,
 		       floor);
 	else
-		ev_set(e, L_UNKNOWN, "the server offers %s; this stack's floor is the OS default (unverified)",
+		ev_set(e, L_UNKNOWN, "the server offers %s; this stack's floor is the OS default (not verified against the driver)",
 		       c->tls_old_text);
 }
 
@@ -220,7 +221,7 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s; Go finds no issuer in it either (x509: certificate signed by unknown authority)",
 			       f, err);
 		else
-			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA, which OpenSSL needs; whether %s anchors at a non-self-signed certificate is not established",
+			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA, which OpenSSL needs; whether %s anchors at a non-self-signed certificate was not verified against the driver",
 			       f, who);
 		return;
 	case CC_PARTIAL:
@@ -252,7 +253,7 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 		if (p == P_OPENSSL || p == P_GO || p == P_WEBPKI)
 			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s", f, err);
 		else
-			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's rule for it is unverified",
+			ev_set(e, L_UNKNOWN, "libpq's check says \"%s\"; %s's rule for it was not verified against the driver",
 			       err, who);
 		return;
 	case CC_PURPOSE:
@@ -267,7 +268,7 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 			ev_ok(e, "libpq refuses the leaf's purpose (%s); Go takes anyExtendedKeyUsage as good for any usage (x509 checkChainForKeyUsage)",
 			      err);
 		else
-			ev_set(e, L_UNKNOWN, "libpq refuses the leaf's purpose (%s); how %s treats it is not established",
+			ev_set(e, L_UNKNOWN, "libpq refuses the leaf's purpose (%s); how %s treats it was not verified against the driver",
 			       err, who);
 		return;
 	case CC_INSECURE:
@@ -314,6 +315,66 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 	}
 }
 
+/* The RSA size a security level requires (SSL_CTX_set_security_level:
+ * 80, 112, 128, 192, 256 bits of security). */
+static int rsa_floor(int level)
+{
+	static const int bits[] = { 0, 1024, 2048, 3072, 7680, 15360 };
+
+	return level <= 0 ? 0 : level > 5 ? bits[5] : bits[level];
+}
+
+void clients_openssl_trust(struct clients_ev *e, struct clients_ctx *c,
+			   const struct judge_settings *s, enum clients_pers p,
+			   const char *who, const char *how)
+{
+	struct trust_facts t;
+
+	memset(&t, 0, sizeof(t));
+	t.rootcert = (char *)c->rootcert;
+	t.source = c->src;
+	t.rootcert_exists = c->file;
+	t.crl = c->tr->crl;       /* borrowed; read only as s says */
+	t.crldir = c->tr->crldir; /* borrowed */
+	judge_chain_as(c->chain, c->n, &t, X509_JUDGED_AT(&c->ins->trust), s);
+	if (t.chain_ok < 0 || t.chain_code == CHAIN_FAIL_ROOT_UNREADABLE) {
+		int level = s->security_level >= 0 ? s->security_level : judge_system_level();
+		int floor = rsa_floor(level);
+		bool rsa_only = !c->sha1_subject && !c->md5_subject;
+		if (c->cls == CC_KEY_WEAK && rsa_only && c->min_rsa >= floor)
+			ev_ok(e, "chain trusted by \"%s\" at %s's security level %d (libpq's check refused the RSA-%d key on \"%s\")",
+			      q(c, c->rootcert), who, level, c->min_rsa,
+			      q(c, c->min_rsa_subject));
+		else
+			clients_file_trust(e, c, p, who);
+		if (c->cls == CC_OK && c->min_rsa && c->min_rsa < floor)
+			ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (%s's security level %d needs RSA-%d)",
+			       c->min_rsa, q(c, c->min_rsa_subject), who, level, floor);
+	} else {
+		/* the stack's verdict, sorted and worded as libpq's would be */
+		const struct trust_facts *tr = c->tr;
+		enum clients_chain cls = c->cls;
+		struct clients_ev w = { L_ACCEPT, NULL, STRBUF_INIT };
+
+		c->tr = &t;
+		c->cls = classify(&t);
+		clients_file_trust(&w, c, p, who);
+		c->tr = tr;
+		c->cls = cls;
+		if (w.level == L_ACCEPT)
+			ev_ok(e, "%s (%s, security level %d)", sb_str(&w.ok), how,
+			      t.security_level);
+		else
+			ev_set(e, w.level, "%s (%s, security level %d)", w.why, how,
+			       t.security_level);
+		free(w.why);
+		sb_free(&w.ok);
+	}
+	free(t.chain_error);
+	free(t.chain_subject);
+	free(t.rootcert_error);
+}
+
 /* Validity, checked directly where the trust answer is unknown (another
  * trust store): every stack refuses an expired or not yet valid chain. */
 void clients_validity(struct clients_ev *e, struct clients_ctx *c)
@@ -331,6 +392,18 @@ void clients_validity(struct clients_ev *e, struct clients_ctx *c)
 			return;
 		}
 	}
+}
+
+void clients_weak_crypto(struct clients_ev *e, struct clients_ctx *c,
+			 const char *sig_rule, const char *rsa_rule)
+{
+	if (c->sha1_subject || c->md5_subject)
+		ev_set(e, L_REJECT, "%s signature on \"%s\" (%s)",
+		       c->sha1_subject ? "SHA-1" : "MD5",
+		       q(c, c->sha1_subject ? c->sha1_subject : c->md5_subject), sig_rule);
+	if (c->min_rsa && c->min_rsa < 1024)
+		ev_set(e, L_REJECT, "RSA-%d key on \"%s\" (%s)", c->min_rsa,
+		       q(c, c->min_rsa_subject), rsa_rule);
 }
 
 /* The leaf's EKU for a stack that requires serverAuth when an EKU is

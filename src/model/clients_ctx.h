@@ -6,6 +6,7 @@
 #ifndef PGI_CLIENTS_CTX_H
 #define PGI_CLIENTS_CTX_H
 #include "engine/inspection.h"
+#include "engine/judge.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
@@ -199,8 +200,20 @@ bool clients_start(struct clients_ev *e, struct clients_ctx *c,
  * persuasion p (who names it in the rule). */
 void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 			enum clients_pers p, const char *who);
+/* The chain against the root file judged by OpenSSL (judge_chain_as) with
+ * an OpenSSL-based stack's own settings s, then read as clients_file_trust
+ * reads libpq's result for persuasion p; how names the settings in the
+ * rule. libpq's verdict of the file stands in when the file cannot be read
+ * now, as in a replay on another machine. */
+void clients_openssl_trust(struct clients_ev *e, struct clients_ctx *c,
+			   const struct judge_settings *s, enum clients_pers p,
+			   const char *who, const char *how);
 /* Validity, checked directly where trust is unknown. */
 void clients_validity(struct clients_ev *e, struct clients_ctx *c);
+/* A SHA-1 or MD5 signature (sig_rule says why) and an RSA key under 1024
+ * bits (rsa_rule) refused, for a stack that refuses them whatever the roots. */
+void clients_weak_crypto(struct clients_ev *e, struct clients_ctx *c,
+			 const char *sig_rule, const char *rsa_rule);
 /* The leaf's extended key usage. */
 void clients_leaf_eku(struct clients_ev *e, struct clients_ctx *c,
 		      enum clients_pers p, const char *who);

@@ -25,6 +25,8 @@ static void draw_clients(struct tui *t, const struct diagnosis *d, int y, int x,
 			ca = client_outcome_name(c->outcome);
 			continue;
 		}
+		if (c->meaning && strcmp(c->meaning, "verify-full"))
+			continue; /* a mode that verifies nothing pairs with neither */
 		const char *name = !strcmp(c->client, "rustls") ?
 					   (strstr(c->mode, "sqlx") ? "sqlx (rustls)" :
 								      "tokio-pg-rustls") :

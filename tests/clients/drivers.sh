@@ -5,20 +5,25 @@
 # (node-postgres: sslmode=verify-ca by default parsing and with
 # uselibpqcompat=true, sslmode=verify-full; pgjdbc: sslmode=verify-ca and
 # verify-full with sslrootcert; asyncpg, pgx and lib/pq: the same two,
-# pgx and lib/pq also sslmode=require with the root file), and its result must
+# pgx and lib/pq also sslmode=require with the root file; postgres.js:
+# sslmode=verify-ca and verify-full in the URL, the ssl: {ca} option, and
+# sslmode=require; pg8000 1.10: ssl=True), and its result must
 # be the outcome of that row in pgtls-inspect --json on the same target:
 # accepts when the driver connected (a login refused by the server after
 # TLS would count as accepted), rejects when it failed with a certificate or
 # TLS error. Any other failure of a driver fails the test; rows the tool
 # calls unknown are reported, not compared. The drivers are small programs
-# beside this script (each prints "ok" or "error: <message>"); pg comes
-# from scripts/setup-npm-drivers.sh, pgjdbc, asyncpg, pgx v4 and lib/pq from
-# Debian (scripts/setup-debian.sh); the two Go programs are built once per
-# run, offline, from Debian's sources in $GO_SRC_PATH (GOPATH mode, no
-# module proxy) into the test's directory. Certificates are generated here
-# (dates relative to now); the RSA-1024 and SHA-1 cases run their servers at
-# OpenSSL security level 0 so that they load them. Prints "N of M rows
-# agree" per driver and version.
+# beside this script (each prints "ok" or "error: <message>"); pg and
+# postgres come from scripts/setup-npm-drivers.sh, pgjdbc, asyncpg, pg8000,
+# pgx v4 and lib/pq from Debian (scripts/setup-debian.sh); the two Go
+# programs are built once per run, offline, from Debian's sources in
+# $GO_SRC_PATH (GOPATH mode, no module proxy) into the test's directory.
+# Certificates are generated here (dates relative to now); the RSA-1024 leaf
+# and the weak cases after it (a SHA-1-signed leaf, an RSA leaf whose
+# keyUsage is keyEncipherment only, an RSA-1024 intermediate) run their
+# server at OpenSSL security level 0 so that it loads them, while
+# OpenSSL-based drivers judge at their own level. Prints "N of M rows agree"
+# per driver and version.
 # shellcheck source=tests/pg/common.sh
 . "$(cd "$(dirname "$0")/../pg" && pwd)/common.sh"
 need_pgi
@@ -34,6 +39,7 @@ NODE_MODULES=$("$abs_top_srcdir/scripts/setup-npm-drivers.sh" 2>"$T/npm.log") ||
 	{ tail -n 20 "$T/npm.log" >&2; missing "node-postgres could not be installed (scripts/setup-npm-drivers.sh)"; }
 [ -f "$PGJDBC_JAR" ] || missing "pgjdbc not found: $PGJDBC_JAR (apt-get install libpostgresql-jdbc-java)"
 "$PYTHON3" -c 'import asyncpg' 2>/dev/null || missing "asyncpg not importable by $PYTHON3 (apt-get install python3-asyncpg)"
+"$PYTHON3" -c 'import pg8000' 2>/dev/null || missing "pg8000 not importable by $PYTHON3 (apt-get install python3-pg8000)"
 mkdir "$T/java"
 javac -d "$T/java" -cp "$PGJDBC_JAR" "$HERE/PgjdbcConnect.java" || die "javac PgjdbcConnect.java"
 # deb_version PACKAGE: its upstream version (the Debian revision dropped)
@@ -71,13 +77,15 @@ driver_run() {
 	asyncpg) out=$(timeout -k 5 30 "$PYTHON3" "$HERE/asyncpg-connect.py" "$2" 2>>"$T/driver.stderr") ;;
 	pgx) out=$(timeout -k 5 30 "$T/go/pgx-connect" "$2" 2>>"$T/driver.stderr") ;;
 	lib/pq) out=$(timeout -k 5 30 "$T/go/pq-connect" "$2" 2>>"$T/driver.stderr") ;;
+	postgres.js) out=$(NODE_PATH=$NODE_MODULES timeout -k 5 30 node "$HERE/postgres-js.js" "$2" 2>>"$T/driver.stderr") ;;
+	pg8000) out=$(timeout -k 5 30 "$PYTHON3" "$HERE/pg8000-connect.py" "$2" 2>>"$T/driver.stderr") ;;
 	esac
 	echo "${out:-error: (no output, status $?)}" | tail -n 1
 }
 show_on_failure "$T/driver.stderr"
 
 declare -A VERSION AGREE COMPARED UNKNOWN
-DRIVERS=(node-postgres pgjdbc asyncpg pgx lib/pq)
+DRIVERS=(node-postgres pgjdbc asyncpg pgx lib/pq postgres.js pg8000)
 for d in "${DRIVERS[@]}"; do
 	VERSION[$d]=$(driver_run "$d" --version)
 	AGREE[$d]=0 COMPARED[$d]=0 UNKNOWN[$d]=0
@@ -99,6 +107,11 @@ ROWS=(
 	"lib/pq|lib/pq|sslmode=verify-ca|sslmode=verify-ca"
 	"lib/pq|lib/pq|sslmode=verify-full|sslmode=verify-full"
 	"lib/pq|lib/pq|sslmode=require|sslmode=require"
+	"postgres.js|postgres.js|sslmode=verify-ca (Node's default CAs)|sslmode=verify-ca"
+	"postgres.js|postgres.js|sslmode=verify-full (Node's default CAs)|sslmode=verify-full"
+	"postgres.js|postgres.js|ssl: {ca: sslrootcert}|ssl=ca"
+	"postgres.js|postgres.js|sslmode=require/prefer/allow|sslmode=require"
+	"pg8000|pg8000|ssl=True (pg8000 1.10.x)|sslmode=require"
 )
 
 # outcome LINE: accepts, rejects (a certificate or TLS error) or other
@@ -204,9 +217,29 @@ CERT_KEY_TYPE=rsa CERT_KEY_BITS=1024 make_leaf "$C" rsa1024 'cn = "localhost"' '
 	'ip_address = "127.0.0.1"'
 pg_seclevel0
 check rsa1024 "$C/rsa1024.chain.pem" "$C/rsa1024.key" localhost "" "$ROOT"
-# A leaf signed with SHA-1 (Go >= 1.18 refuses it), also at level 0.
+# A leaf the intermediate signed with SHA-1 (OpenSSL 3.0 counts 63 bits:
+# below level 1, while JDK PKIX takes it under a root-file anchor; Go >=
+# 1.18 refuses it).
 CERT_HASH=SHA1 make_leaf "$C" sha1 'cn = "localhost"' 'dns_name = "localhost"' 'ip_address = "127.0.0.1"'
-check sha1 "$C/sha1.chain.pem" "$C/sha1.key" localhost "" "$ROOT"
+check sha1-leaf "$C/sha1.chain.pem" "$C/sha1.key" localhost "" "$ROOT"
+# An RSA leaf whose keyUsage is keyEncipherment only (no digitalSignature):
+# OpenSSL's sslserver purpose takes it, the TLS 1.3 handshake signs with it.
+CERT_KEY_TYPE=rsa _signed "$C" kenc intermediate "$(printf '%s\n' 'cn = "localhost"' 'dns_name = "localhost"' \
+	'ip_address = "127.0.0.1"' tls_www_server encryption_key "expiration_days = 3650")"
+cat "$C/kenc.crt" "$C/intermediate.crt" >"$C/kenc.chain.pem"
+chmod 0644 "$C/kenc.crt" "$C/kenc.chain.pem"
+_server_key_owner "$C/kenc.key"
+check kenc-leaf "$C/kenc.chain.pem" "$C/kenc.key" localhost "" "$ROOT"
+# An RSA-1024 intermediate above an ECDSA leaf: CA key too small at level
+# 2 (libpq, Python), taken at Node's level 1 and by JDK PKIX.
+CERT_KEY_TYPE=rsa CERT_KEY_BITS=1024 _signed "$C" weak-ca root "$(_ca_template "pgtls weak CA")"
+chmod 0644 "$C/weak-ca.crt"
+_signed "$C" weak-ca-leaf weak-ca "$(printf '%s\n' 'cn = "localhost"' 'dns_name = "localhost"' \
+	'ip_address = "127.0.0.1"' tls_www_server signing_key "expiration_days = 3650")"
+cat "$C/weak-ca-leaf.crt" "$C/weak-ca.crt" >"$C/weak-ca-leaf.chain.pem"
+chmod 0644 "$C/weak-ca-leaf.crt" "$C/weak-ca-leaf.chain.pem"
+_server_key_owner "$C/weak-ca-leaf.key"
+check weak-ca "$C/weak-ca-leaf.chain.pem" "$C/weak-ca-leaf.key" localhost "" "$ROOT"
 
 total=0
 for d in "${DRIVERS[@]}"; do

@@ -4,9 +4,8 @@
 // connection string postgresql://USER@HOST:PORT/DBNAME?sslmode=..&sslrootcert=..
 // (and uselibpqcompat=true when given). hostaddr=ADDR makes the name HOST
 // resolve to ADDR inside this process only, so the certificate is checked
-// against HOST. `node-pg.js --version` prints the versions in use.
+// against HOST (conninfo.js). `node-pg.js --version` prints the versions in use.
 'use strict';
-const dns = require('dns');
 const { Client } = require('pg');
 
 if (process.argv[2] === '--version') {
@@ -19,27 +18,7 @@ if (process.argv[2] === '--version') {
 	process.exit(0);
 }
 
-const kv = {};
-for (const w of (process.argv[2] || '').split(/\s+/).filter(Boolean)) {
-	const i = w.indexOf('=');
-	kv[w.slice(0, i)] = w.slice(i + 1);
-}
-
-if (kv.hostaddr) {
-	const real = dns.lookup;
-	dns.lookup = (name, opts, cb) => {
-		if (typeof opts === 'function') {
-			cb = opts;
-			opts = {};
-		}
-		if (name !== kv.host)
-			return real(name, opts, cb);
-		const family = kv.hostaddr.includes(':') ? 6 : 4;
-		if (opts && opts.all)
-			return process.nextTick(cb, null, [{ address: kv.hostaddr, family }]);
-		return process.nextTick(cb, null, kv.hostaddr, family);
-	};
-}
+const kv = require('./conninfo.js').parse(process.argv[2]);
 
 const q = new URLSearchParams();
 for (const k of ['sslmode', 'sslrootcert', 'uselibpqcompat'])

@@ -7,6 +7,7 @@
  * follows each driver's source (lab rows where a driver was run). */
 #include "config.h"
 #include "engine/inspection.h"
+#include "engine/judge.h"
 #include "engine/x509.h"
 #include "model/clients.h"
 #include "util/strlist.h"
@@ -44,6 +45,12 @@ static const char *datadir = "tests/unit/data";
 #define PQ_REQ "lib/pq", "sslmode=require"
 #define PQ_CA "lib/pq", "sslmode=verify-ca"
 #define PQ_FULL "lib/pq", "sslmode=verify-full"
+#define PJS_CA "postgres.js", "sslmode=verify-ca (Node's default CAs)"
+#define PJS_FULL "postgres.js", "sslmode=verify-full (Node's default CAs)"
+#define PJS_OPT "postgres.js", "ssl: {ca: sslrootcert}"
+#define PJS_REQ "postgres.js", "sslmode=require/prefer/allow"
+#define P8K "pg8000", "ssl=True (pg8000 1.10.x)"
+#define NROWS 26
 
 #define A CLIENT_ACCEPTS
 #define R CLIENT_REJECTS
@@ -193,7 +200,18 @@ static void root_file(struct inspection *ins, const char *name)
 	ins->trust.rootcert_exists = true;
 }
 
-/* A hand-made certificate: names as "cn:X", "dns:X", "ip:X", "eku:X". */
+/* leaf.pem under its intermediate for db.example.com, sslrootcert=system. */
+static void system_roots(struct inspection *ins)
+{
+	base(ins, "db.example.com");
+	chain_from(ins, "leaf.pem", "intermediate.pem", NULL);
+	ins->trust.rootcert = xstrdup("system");
+	ins->trust.source = ROOTCERT_SYSTEM;
+	ins->trust.rootcert_exists = true;
+}
+
+/* A hand-made certificate: names as "cn:X", "dns:X", "ip:X", "eku:X",
+ * "ku:X" (a keyUsage bit). */
 static struct cert_facts hand(const char *subject, int version, int ca,
 			      bool self_signed, const char *key,
 			      const char *sig, ...)
@@ -222,6 +240,8 @@ static struct cert_facts hand(const char *subject, int version, int ca,
 			strlist_add(&f.san_ip, &f.nsan_ip, s + 3);
 		else if (!strncmp(s, "eku:", 4))
 			strlist_add(&f.ext_key_usage, &f.next_key_usage, s + 4);
+		else if (!strncmp(s, "ku:", 3))
+			strlist_add(&f.key_usage, &f.nkey_usage, s + 3);
 	}
 	va_end(ap);
 	return f;
@@ -272,10 +292,11 @@ static void test_cn_only(void)
 	add_issuing_ca(&ins);
 	libpq_said(&ins, 1, NULL, 1, NULL);
 	eval(&m, &ins, NULL);
-	CHECK_INT(m.n, 21);
+	CHECK_INT(m.n, NROWS);
 	for (int i = 0; i < m.n; i++) {
 		CHECK(m.v[i].meaning && (!strcmp(m.v[i].meaning, "verify-ca") ||
-					 !strcmp(m.v[i].meaning, "verify-full")));
+					 !strcmp(m.v[i].meaning, "verify-full") ||
+					 !strcmp(m.v[i].meaning, "require")));
 		CHECK(m.v[i].rule && !strchr(m.v[i].rule, '\n'));
 	}
 	EXPECT(&m, LIBPQ_CA, A, "trusted");
@@ -353,7 +374,8 @@ static void test_san_match(void)
 	root_file(&ins, "root.pem");
 	eval(&m, &ins, NULL);
 	for (int i = 0; i < m.n; i++) {
-		if (!strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)"))
+		if (!strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)") ||
+		    strstr(m.v[i].mode, "Node's default CAs"))
 			CHECK_INT(m.v[i].outcome, U);
 		else
 			CHECK_INT(m.v[i].outcome, A);
@@ -470,8 +492,10 @@ static void test_wildcards(void)
 	done(&m);
 	eval(&m, &ins, "a.example.com");
 	for (int i = 0; i < m.n; i++)
-		if (!strcmp(m.v[i].meaning, "verify-full"))
+		if (!strcmp(m.v[i].meaning, "verify-full") &&
+		    !strstr(m.v[i].mode, "Node's default CAs"))
 			CHECK_INT(m.v[i].outcome, A);
+	EXPECT(&m, PJS_FULL, U, "bundled Mozilla");
 	done(&m);
 	inspection_free(&ins);
 
@@ -552,7 +576,7 @@ static void test_v1(void)
 	EXPECT(&m, LIBPQ_CA, R, "invalid CA certificate");
 	EXPECT(&m, PGX_CA, R, "invalid CA certificate");
 	EXPECT(&m, SQLX_CA, R, "invalid CA certificate");
-	EXPECT(&m, JDBC_CA, U, "unverified");
+	EXPECT(&m, JDBC_CA, U, "not verified");
 	EXPECT(&m, NPG_CA, U, NULL);
 	EXPECT(&m, APG_CA, R, NULL);
 	done(&m);
@@ -633,8 +657,10 @@ static void test_untrusted(void)
 	eval(&m, &ins, NULL);
 	for (int i = 0; i < m.n; i++)
 		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)") &&
-		    strcmp(m.v[i].mode, "sslmode=require"))
+		    strcmp(m.v[i].mode, "sslmode=require") && strcmp(m.v[i].meaning, "require"))
 			CHECK_INT(m.v[i].outcome, R);
+	EXPECT(&m, PJS_REQ, A, "rejectUnauthorized: false");
+	EXPECT(&m, P8K, A, "nothing is verified");
 	EXPECT(&m, PGX_CA, R, "expired");
 	EXPECT(&m, PQ_CA, R, "expired");
 	EXPECT(&m, PQ_REQ, A, "verifies nothing");
@@ -649,8 +675,11 @@ static void test_untrusted(void)
 	root_file(&ins, "root.pem");
 	eval(&m, &ins, NULL);
 	for (int i = 0; i < m.n; i++)
-		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)"))
+		if (strcmp(m.v[i].mode, "tokio-postgres-rustls (no verify-ca)") &&
+		    strcmp(m.v[i].meaning, "require"))
 			CHECK_INT(m.v[i].outcome, R);
+	EXPECT(&m, PJS_REQ, A, "rejectUnauthorized: false");
+	EXPECT(&m, P8K, A, "nothing is verified");
 	EXPECT(&m, JDBC_CA, R, "serverAuth");
 	done(&m);
 	inspection_free(&ins);
@@ -713,11 +742,7 @@ static void test_no_root_file(void)
 
 	/* sslrootcert=system: libpq allows only verify-full; pgx turns
 	 * verify-ca into verify-full; the rest read a file named "system" */
-	base(&ins, "db.example.com");
-	chain_from(&ins, "leaf.pem", "intermediate.pem", NULL);
-	ins.trust.rootcert = xstrdup("system");
-	ins.trust.source = ROOTCERT_SYSTEM;
-	ins.trust.rootcert_exists = true;
+	system_roots(&ins);
 	ins.trust.chain_ok = 1;
 	eval(&m, &ins, "other.example.com");
 	EXPECT(&m, LIBPQ_CA, R, "only verify-full");
@@ -736,6 +761,19 @@ static void test_no_root_file(void)
 	inspection_free(&ins);
 }
 
+/* A db.test leaf (KEY, SIG, and a keyUsage bit KU or NULL) under the
+ * issuing CA, with libpq's chain result CHAIN_OK / CHAIN_ERROR. */
+static void crypto_case(struct inspection *ins, const char *key, const char *sig,
+			const char *ku, int chain_ok, const char *chain_error)
+{
+	base(ins, "db.test");
+	struct cert_facts leaf = hand("CN=db.test", 3, 0, false, key, sig,
+				      "dns:db.test", ku, NULL);
+	add_cert(ins, &leaf);
+	add_issuing_ca(ins);
+	libpq_said(ins, chain_ok, chain_error, 1, NULL);
+}
+
 /* Crypto floors: SHA-1 passes only pgjdbc under a private root; RSA-1024
  * passes pgjdbc and Go (pgx, lib/pq), is conditional for Node, refused by
  * webpki and Python at security level 2. */
@@ -744,12 +782,8 @@ static void test_crypto(void)
 	struct inspection ins;
 	struct matrix m;
 
-	base(&ins, "db.test");
-	struct cert_facts leaf = hand("CN=db.test", 3, 0, false, "RSA 2048",
-				      "RSA-SHA1", "dns:db.test", NULL);
-	add_cert(&ins, &leaf);
-	add_issuing_ca(&ins);
-	libpq_said(&ins, 0, "insecure signature algorithm", 1, NULL);
+	crypto_case(&ins, "RSA 2048", "RSA-SHA1", NULL, 0,
+		    "insecure signature algorithm");
 	eval(&m, &ins, NULL);
 	EXPECT(&m, LIBPQ_CA, R, "insecure");
 	EXPECT(&m, JDBC_CA, A, "SHA-1");
@@ -764,16 +798,11 @@ static void test_crypto(void)
 	done(&m);
 	inspection_free(&ins);
 
-	base(&ins, "db.test");
-	leaf = hand("CN=db.test", 3, 0, false, "RSA 1024", "RSA-SHA256",
-		    "dns:db.test", NULL);
-	add_cert(&ins, &leaf);
-	add_issuing_ca(&ins);
-	libpq_said(&ins, 1, NULL, 1, NULL);
+	crypto_case(&ins, "RSA 1024", "RSA-SHA256", NULL, 1, NULL);
 	eval(&m, &ins, NULL);
 	EXPECT(&m, JDBC_FULL, A, NULL);
 	EXPECT(&m, PGX_FULL, A, NULL);
-	EXPECT(&m, NODE_FULL, A, "Node 20.20.2");
+	EXPECT(&m, NODE_FULL, A, "Node 20 (OpenSSL 3.0, level 1)");
 	EXPECT(&m, SQLX_CA, R, "2048-8192");
 	EXPECT(&m, APG_CA, R, "security level 2");
 	EXPECT(&m, NPG_CA, U, "unverified");
@@ -782,12 +811,8 @@ static void test_crypto(void)
 
 	/* the same leaf as libpq judges it at Debian's security level 2:
 	 * pgjdbc and Node 20 still connect (tests/clients) */
-	base(&ins, "db.test");
-	leaf = hand("CN=db.test", 3, 0, false, "RSA 1024", "RSA-SHA256",
-		    "dns:db.test", NULL);
-	add_cert(&ins, &leaf);
-	add_issuing_ca(&ins);
-	libpq_said(&ins, 0, "EE certificate key too weak; depth 0: CN=db.test", 1, NULL);
+	crypto_case(&ins, "RSA 1024", "RSA-SHA256", NULL, 0,
+		    "EE certificate key too weak; depth 0: CN=db.test");
 	eval(&m, &ins, NULL);
 	EXPECT(&m, LIBPQ_CA, R, "key too weak");
 	EXPECT(&m, JDBC_CA, A, "RSA-1024");
@@ -795,8 +820,34 @@ static void test_crypto(void)
 	EXPECT(&m, PGX_CA, A, "no RSA floor");
 	EXPECT(&m, PQ_FULL, A, "no RSA floor");
 	EXPECT(&m, NODE_CA, A, "security level 1");
-	EXPECT(&m, NODE_FULL, A, "Node 20.20.2");
+	EXPECT(&m, NODE_FULL, A, "Node 20 (OpenSSL 3.0, level 1)");
+	EXPECT(&m, PJS_OPT, A, "security level 1");
 	EXPECT(&m, APG_FULL, R, NULL);
+	done(&m);
+	inspection_free(&ins);
+
+	/* SHA-1 as OpenSSL 3.0 words it at level 1+ (CA_MD_TOO_WEAK): JDK
+	 * PKIX takes it under a root-file anchor (pgjdbc 42.5.5, tests/clients) */
+	crypto_case(&ins, "RSA 2048", "RSA-SHA1", NULL, 0,
+		    "CA signature digest algorithm too weak; depth 0: CN=db.test");
+	eval(&m, &ins, NULL);
+	EXPECT(&m, LIBPQ_CA, R, "too weak");
+	EXPECT(&m, JDBC_CA, A, "SHA-1");
+	EXPECT(&m, NODE_FULL, R, NULL);
+	EXPECT(&m, APG_FULL, R, NULL);
+	done(&m);
+	inspection_free(&ins);
+
+	/* keyUsage keyEncipherment only: OpenSSL's sslserver purpose takes
+	 * it, JSSE refuses a key that signs the handshake */
+	crypto_case(&ins, "RSA 2048", "RSA-SHA256", "ku:keyEncipherment", 1,
+		    NULL);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, LIBPQ_FULL, A, NULL);
+	EXPECT(&m, JDBC_CA, R, "KeyUsage does not allow digital signatures");
+	EXPECT(&m, JDBC_FULL, R, "digitalSignature");
+	EXPECT(&m, NODE_FULL, A, NULL);
+	EXPECT(&m, APG_FULL, A, NULL);
 	done(&m);
 	inspection_free(&ins);
 }
@@ -960,7 +1011,7 @@ static void test_no_chain(void)
 	/* no TLS at all */
 	inspection_init(&ins);
 	eval(&m, &ins, "db.example.com");
-	CHECK_INT(m.n, 21);
+	CHECK_INT(m.n, NROWS);
 	for (int i = 0; i < m.n; i++)
 		CHECK_INT(m.v[i].outcome, U);
 	done(&m);
@@ -994,6 +1045,95 @@ static void test_sanitized(void)
 	inspection_free(&ins);
 }
 
+/* OpenSSL-based stacks judged with their own settings (judge_chain_as):
+ * an RSA-1024 leaf that is its own root passes Node's level 1 and fails
+ * the system level (libpq, Python) when that is 2 or more. */
+static void test_openssl_settings(void)
+{
+	struct inspection ins;
+	struct matrix m;
+	bool level2 = judge_system_level() >= 2;
+
+	base(&ins, "localhost");
+	chain_from(&ins, "rsa1024-selfsigned.pem", NULL);
+	root_file(&ins, "rsa1024-selfsigned.pem");
+	eval(&m, &ins, NULL);
+	EXPECT(&m, NODE_CA, A, "SecureContext with ca as the only roots");
+	EXPECT(&m, NODE_FULL, A, "security level 1");
+	EXPECT(&m, NODE_COMPAT, A, "security level 1");
+	EXPECT(&m, PJS_OPT, A, "security level 1");
+	EXPECT(&m, PJS_FULL, U, "sslrootcert is not read");
+	EXPECT(&m, PJS_CA, U, "bundled Mozilla");
+	EXPECT(&m, PJS_REQ, A, NULL);
+	EXPECT(&m, P8K, A, NULL);
+	EXPECT(&m, NPG_CA, U, "weak signature or key");
+	if (level2) {
+		EXPECT(&m, LIBPQ_CA, R, "key too weak");
+		EXPECT(&m, APG_CA, R, "Python ssl.SSLContext(PROTOCOL_TLS_CLIENT)");
+		EXPECT(&m, APG_FULL, R, "key too weak");
+	} else {
+		EXPECT(&m, APG_CA, A, "Python ssl.SSLContext(PROTOCOL_TLS_CLIENT)");
+	}
+	done(&m);
+	/* a name postgres.js's {ca} row checks as Node does */
+	eval(&m, &ins, "other.example");
+	EXPECT(&m, PJS_OPT, R, "altnames");
+	EXPECT(&m, PJS_FULL, R, "altnames");
+	EXPECT(&m, PJS_REQ, A, NULL);
+	done(&m);
+	/* an IP host: postgres.js sets no servername, Node checks
+	 * "localhost" (the leaf's name here) instead of the IP */
+	eval(&m, &ins, "127.0.0.1");
+	EXPECT(&m, PJS_OPT, A, "Node checks \"localhost\"");
+	EXPECT(&m, NODE_FULL, R, "IP: 127.0.0.1");
+	done(&m);
+
+	/* judge_chain_as itself: the level and the partial-chain flag decide */
+	struct judge_settings js = { 1, false, false, false };
+	struct trust_facts t;
+	memset(&t, 0, sizeof(t));
+	t.rootcert = ins.trust.rootcert;
+	t.source = ROOTCERT_PARAM;
+	t.rootcert_exists = true;
+	judge_chain_as(ins.chain, ins.nchain, &t, 0, &js);
+	CHECK_INT(t.chain_ok, 1);
+	CHECK_INT(t.security_level, 1);
+	js.security_level = 2;
+	judge_chain_as(ins.chain, ins.nchain, &t, 0, &js);
+	CHECK_INT(t.chain_ok, 0);
+	CHECK_INT(t.chain_code, CHAIN_FAIL_EE_KEY_WEAK);
+	free(t.chain_error);
+	free(t.chain_subject);
+	t.chain_error = t.chain_subject = NULL;
+	inspection_free(&ins);
+
+	base(&ins, "db.example.com");
+	chain_from(&ins, "leaf.pem", "intermediate.pem", NULL);
+	t.rootcert = data_path("intermediate.pem");
+	js.security_level = -1;
+	judge_chain_as(ins.chain, ins.nchain, &t, 0, &js);
+	CHECK_INT(t.chain_ok, 0); /* no self-signed anchor */
+	CHECK_INT(t.security_level, judge_system_level());
+	free(t.chain_error);
+	free(t.chain_subject);
+	t.chain_error = t.chain_subject = NULL;
+	js.partial_chain = true;
+	judge_chain_as(ins.chain, ins.nchain, &t, 0, &js);
+	CHECK_INT(t.chain_ok, 1);
+	free(t.rootcert);
+	free(t.chain_error);
+	free(t.chain_subject);
+	inspection_free(&ins);
+
+	/* sslrootcert=system: postgres.js turns on ssl "verify-full" only */
+	system_roots(&ins);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, PJS_CA, U, "not the system store");
+	EXPECT(&m, PJS_OPT, U, "no root file");
+	done(&m);
+	inspection_free(&ins);
+}
+
 int main(void)
 {
 	const char *top = getenv("abs_top_srcdir");
@@ -1017,6 +1157,7 @@ int main(void)
 	test_no_root_file();
 	test_crypto();
 	test_go_drivers();
+	test_openssl_settings();
 	test_no_chain();
 	test_sanitized();
 	gnutls_global_deinit();

@@ -29,6 +29,7 @@ ct() {
 key() { # NAME rsa|ecdsa|ed25519
 	case $2 in
 	rsa) ct --generate-privkey --key-type=rsa --bits=2048 --outfile "$tmp/$1.key" ;;
+	rsa1024) ct --generate-privkey --key-type=rsa --bits=1024 --outfile "$tmp/$1.key" ;;
 	ecdsa) ct --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$tmp/$1.key" ;;
 	ed25519) ct --generate-privkey --key-type=ed25519 --outfile "$tmp/$1.key" ;;
 	esac
@@ -195,6 +196,18 @@ EOF
 signed cn-wildcard-ip leaf intermediate inter <<'EOF'
 cn = "*.0.0.1"
 serial = 40
+EOF
+
+# An RSA-1024 leaf that is its own root: OpenSSL takes it at security
+# level 1 (Node), refuses it at 2 (libpq and Python on Debian).
+key weak rsa1024
+selfsigned rsa1024-selfsigned weak <<'EOF'
+cn = "localhost"
+serial = 41
+dns_name = "localhost"
+signing_key
+encryption_key
+tls_www_server
 EOF
 
 # A root file without a certificate in it.
