@@ -152,14 +152,25 @@ static int names_go(struct clients_ctx *c, struct strbuf *why)
 	return 0;
 }
 
-/* webpki: dNSName SANs for names, iPAddress SANs for IPs, no CN. */
-static int names_webpki(struct clients_ctx *c, struct strbuf *why)
+/* webpki: dNSName SANs for names, iPAddress SANs for IPs, no CN.
+ * rustls >= 0.21 (rustls-webpki) checks both through
+ * verify_is_valid_for_subject_name; rustls 0.20 (webpki 0.22) has
+ * verify_is_valid_for_dns_name only and refuses an IP host (row_tpr). */
+static int names_webpki_in(struct clients_ctx *c, struct strbuf *why,
+			   bool rustls020)
 {
 	const struct cert_facts *l = c->leaf;
 	const char *h = q(c, c->host);
+	const char *fn = rustls020 ? "webpki 0.22 verify_is_valid_for_dns_name (rustls 0.20)" :
+				     "webpki verify_is_valid_for_subject_name (rustls >= 0.21)";
 
+	if (c->iplen && rustls020) {
+		sb_addf(why, "rustls 0.20 WebPkiVerifier::verify_server_cert refuses the IP host %s: presented server name type wasn't supported (UnsupportedNameType; webpki 0.22 verifies DNS names only)",
+			h);
+		return 0;
+	}
 	if (c->iplen)
-		return clients_ip_only(c, why, "webpki compares an IP only with iPAddress SANs");
+		return clients_ip_only(c, why, "webpki verify_is_valid_for_subject_name compares an IP only with iPAddress SANs (rustls >= 0.21; rustls 0.20 refuses every IP host)");
 	for (int i = 0; i < l->nsan_dns; i++)
 		if (hostmatch_webpki(l->san_dns[i], c->host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
@@ -167,13 +178,24 @@ static int names_webpki(struct clients_ctx *c, struct strbuf *why)
 			return 1;
 		}
 	if (!l->nsan_dns) {
-		sb_addf(why, "webpki: no dNSName SAN for \"%s\" and no CN path at all (NotValidForName)", h);
+		sb_addf(why, "%s: no dNSName SAN for \"%s\" and no CN path at all (NotValidForName)",
+			fn, h);
 		return 0;
 	}
-	sb_addf(why, "webpki: no dNSName SAN matches \"%s\" (", h);
+	sb_addf(why, "%s: no dNSName SAN matches \"%s\" (", fn, h);
 	clients_first_of(c, why, l->san_dns, l->nsan_dns);
 	sb_adds(why, "; \"*\" needs two labels after it and covers one)");
 	return 0;
+}
+
+static int names_webpki(struct clients_ctx *c, struct strbuf *why)
+{
+	return names_webpki_in(c, why, false);
+}
+
+static int names_webpki020(struct clients_ctx *c, struct strbuf *why)
+{
+	return names_webpki_in(c, why, true);
 }
 
 /* PGjdbcHostnameVerifier.verify: DNS and IP SANs by text, the most
@@ -541,31 +563,43 @@ static void webpki_rules(struct clients_ev *e, struct clients_ctx *c)
 			       bits, q(c, c->chain[i].subject));
 		else if (!bits && !starts(k, "ECDSA SECP256R1") &&
 			 !starts(k, "ECDSA SECP384R1") && !strstr(k, "Ed25519"))
-			ev_set(e, L_UNKNOWN, "key \"%s\" on \"%s\" is outside the algorithm list clients.md records for webpki",
+			ev_set(e, L_UNKNOWN, "key \"%s\" on \"%s\": webpki's view of it is not known here (its list: ECDSA P-256/P-384, Ed25519, RSA 2048-8192)",
 			       q(c, k), q(c, c->chain[i].subject));
 	}
 	clients_validity(e, c);
 }
 
+enum tpr_variant { TPR_NO_CA, TPR_FULL, TPR_FULL_RUSTLS020 };
+
 /* tokio-postgres + tokio-postgres-rustls: sslmode is only
  * disable|prefer|require and sslrootcert an unknown option; the default
- * WebPkiServerVerifier checks chain and name against the application's
- * RootCertStore. */
-static void row_tpr(struct clients_ev *e, struct clients_ctx *c, bool full)
+ * WebPkiServerVerifier (WebPkiVerifier up to rustls 0.21) checks chain and
+ * name against the application's RootCertStore. Over rustls 0.20 an IP
+ * host fails before any check (tokio-postgres 0.7.7 + rustls 0.20.8 in
+ * tests/clients/drivers.sh). */
+static void row_tpr(struct clients_ev *e, struct clients_ctx *c,
+		    enum tpr_variant v)
 {
-	if (!full) {
+	if (v == TPR_NO_CA) {
 		struct clients_ev w = { L_ACCEPT, NULL, STRBUF_INIT };
 		if (c->n)
 			webpki_rules(&w, c);
-		ev_set(e, L_UNKNOWN, "no verify-ca: tokio-postgres knows only disable|prefer|require and the default WebPkiServerVerifier always checks the name; it takes a custom ServerCertVerifier%s%s",
+		ev_set(e, L_UNKNOWN, "no verify-ca: tokio-postgres knows only disable|prefer|require and the default WebPkiServerVerifier always checks the name; it takes a custom ServerCertVerifier%s%s%s",
 		       w.level == L_REJECT ? ", and one built on webpki would still refuse: " : "",
-		       w.level == L_REJECT ? w.why : "");
+		       w.level == L_REJECT ? w.why : "",
+		       c->iplen ? "; over rustls 0.20 one that calls WebPkiVerifier refuses an IP host before the chain (UnsupportedNameType)" : "");
 		free(w.why);
 		sb_free(&w.ok);
 		return;
 	}
 	if (!clients_start(e, c, RUSTLS_FLOOR))
 		return;
+	if (v == TPR_FULL_RUSTLS020 && c->iplen) {
+		struct strbuf why = STRBUF_INIT;
+		names_webpki020(c, &why);
+		ev_set(e, L_REJECT, "%s", sb_str(&why));
+		sb_free(&why);
+	}
 	if (c->file) {
 		clients_file_trust(e, c, P_WEBPKI, "webpki");
 		if (c->cls == CC_OK)
@@ -574,7 +608,7 @@ static void row_tpr(struct clients_ev *e, struct clients_ctx *c, bool full)
 		ev_set(e, L_UNKNOWN, "no root file: the roots are whatever RootCertStore the application builds");
 	}
 	webpki_rules(e, c);
-	clients_name_step(e, c, names_webpki, NULL);
+	clients_name_step(e, c, v == TPR_FULL_RUSTLS020 ? names_webpki020 : names_webpki, NULL);
 }
 
 /* sqlx with rustls: verify modes use webpki-roots or the OS store
@@ -697,6 +731,7 @@ enum row_kind {
 	R_NODE_FULL,
 	R_PGX,
 	R_TPR,
+	R_TPR_RUSTLS020,
 	R_SQLX,
 	R_NPGSQL,
 	R_ASYNCPG,
@@ -718,6 +753,7 @@ static const struct row {
 	{ R_PGX, true, "pgx", "sslmode=verify-full" },
 	{ R_TPR, false, "rustls", "tokio-postgres-rustls (no verify-ca)" },
 	{ R_TPR, true, "rustls", "tokio-postgres-rustls, WebPkiServerVerifier" },
+	{ R_TPR_RUSTLS020, true, "rustls", "tokio-postgres-rustls over rustls 0.20, WebPkiVerifier" },
 	{ R_SQLX, false, "rustls", "sqlx sslmode=verify-ca" },
 	{ R_SQLX, true, "rustls", "sqlx sslmode=verify-full" },
 	{ R_NPGSQL, false, "Npgsql", "SslMode=VerifyCA" },
@@ -758,7 +794,10 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 			row_pgx(&e, &c, r->full);
 			break;
 		case R_TPR:
-			row_tpr(&e, &c, r->full);
+			row_tpr(&e, &c, r->full ? TPR_FULL : TPR_NO_CA);
+			break;
+		case R_TPR_RUSTLS020:
+			row_tpr(&e, &c, TPR_FULL_RUSTLS020);
 			break;
 		case R_SQLX:
 			row_sqlx(&e, &c, r->full);
