@@ -4,7 +4,10 @@
 # driver connects in each of its TLS modes that the matrix has a row for
 # (node-postgres: sslmode=verify-ca by default parsing and with
 # uselibpqcompat=true, sslmode=verify-full; pgjdbc: sslmode=verify-ca and
-# verify-full with sslrootcert; asyncpg: the same two), and its result must
+# verify-full with sslrootcert; asyncpg: the same two; tokio-postgres with
+# rustls 0.20: its WebPkiVerifier as verify-full, compared with the matrix's
+# row for rustls 0.20, and a verify-ca stand-in that the matrix calls
+# unknown), and its result must
 # be the outcome of that row in pgtls-inspect --json on the same target:
 # accepts when the driver connected (a login refused by the server after
 # TLS would count as accepted), rejects when it failed with a certificate or
@@ -12,7 +15,8 @@
 # calls unknown are reported, not compared. The drivers are small programs
 # beside this script (each prints "ok" or "error: <message>"); pg comes
 # from scripts/setup-npm-drivers.sh, pgjdbc and asyncpg from Debian
-# (scripts/setup-debian.sh). Certificates are generated here (dates relative
+# (scripts/setup-debian.sh), the tokio-postgres client is built offline from
+# Debian's crates by scripts/build-rust-driver.sh. Certificates are generated here (dates relative
 # to now); the RSA-1024 case runs its server at OpenSSL security level 0 so
 # that it loads the key. Prints "N of M rows agree" per driver and version.
 # shellcheck source=tests/pg/common.sh
@@ -28,6 +32,9 @@ NODE_MODULES=$("$abs_top_srcdir/scripts/setup-npm-drivers.sh" 2>"$T/npm.log") ||
 	{ tail -n 20 "$T/npm.log" >&2; missing "node-postgres could not be installed (scripts/setup-npm-drivers.sh)"; }
 [ -f "$PGJDBC_JAR" ] || missing "pgjdbc not found: $PGJDBC_JAR (apt-get install libpostgresql-jdbc-java)"
 "$PYTHON3" -c 'import asyncpg' 2>/dev/null || missing "asyncpg not importable by $PYTHON3 (apt-get install python3-asyncpg)"
+RUST_DRIVER=$("$abs_top_srcdir/scripts/build-rust-driver.sh" 2>"$T/cargo.log") ||
+	{ tail -n 20 "$T/cargo.log" >&2; missing "the tokio-postgres client could not be built (scripts/build-rust-driver.sh)"; }
+sed "s/^/# /" "$T/cargo.log"
 mkdir "$T/java"
 javac -d "$T/java" -cp "$PGJDBC_JAR" "$HERE/PgjdbcConnect.java" || die "javac PgjdbcConnect.java"
 
@@ -38,13 +45,14 @@ driver_run() {
 	node-postgres) out=$(NODE_PATH=$NODE_MODULES timeout -k 5 30 node "$HERE/node-pg.js" "$2" 2>>"$T/driver.stderr") ;;
 	pgjdbc) out=$(timeout -k 5 30 java -cp "$T/java:$PGJDBC_JAR" PgjdbcConnect "$2" 2>>"$T/driver.stderr") ;;
 	asyncpg) out=$(timeout -k 5 30 "$PYTHON3" "$HERE/asyncpg-connect.py" "$2" 2>>"$T/driver.stderr") ;;
+	tokio-postgres) out=$(timeout -k 5 30 "$RUST_DRIVER" "$2" 2>>"$T/driver.stderr") ;;
 	esac
 	echo "${out:-error: (no output, status $?)}" | tail -n 1
 }
 show_on_failure "$T/driver.stderr"
 
 declare -A VERSION AGREE COMPARED UNKNOWN
-DRIVERS=(node-postgres pgjdbc asyncpg)
+DRIVERS=(node-postgres pgjdbc asyncpg tokio-postgres)
 for d in "${DRIVERS[@]}"; do
 	VERSION[$d]=$(driver_run "$d" --version)
 	AGREE[$d]=0 COMPARED[$d]=0 UNKNOWN[$d]=0
@@ -60,6 +68,8 @@ ROWS=(
 	"pgjdbc|pgjdbc|sslmode=verify-full (LibPQFactory)|sslmode=verify-full"
 	"asyncpg|asyncpg|sslmode=verify-ca|sslmode=verify-ca"
 	"asyncpg|asyncpg|sslmode=verify-full|sslmode=verify-full"
+	"tokio-postgres|rustls|tokio-postgres-rustls (no verify-ca)|sslmode=verify-ca"
+	"tokio-postgres|rustls|tokio-postgres-rustls over rustls 0.20, WebPkiVerifier|sslmode=verify-full"
 )
 
 # outcome LINE: accepts, rejects (a certificate or TLS error) or other
