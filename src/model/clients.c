@@ -528,9 +528,9 @@ static void row_pgx(struct clients_ev *e, struct clients_ctx *c, bool full)
 #define RUSTLS_FLOOR "rustls speaks only TLS 1.2 and 1.3"
 
 /* webpki's certificate rules: v3 only for the end entity and the
- * intermediates (a v1 trust anchor is fine), no CA:TRUE end entity, no
- * self-signed certificate as its own anchor, serverAuth if an EKU is
- * present, validity, and its algorithm list (no SHA-1, RSA 2048-8192,
+ * intermediates (a v1 trust anchor is fine), no CA:TRUE end entity (a
+ * self-signed leaf without it may be its own anchor), serverAuth if an EKU
+ * is present, validity, and its algorithm list (no SHA-1, RSA 2048-8192,
  * ECDSA P-256/P-384, Ed25519). */
 static void webpki_rules(struct clients_ev *e, struct clients_ctx *c)
 {
@@ -545,8 +545,15 @@ static void webpki_rules(struct clients_ev *e, struct clients_ctx *c)
 			       q(c, c->chain[i].subject), c->chain[i].version);
 	if (l->ca == 1)
 		ev_set(e, L_REJECT, "the leaf has CA:TRUE: webpki refuses a CA used as end entity (CaUsedAsEndEntity)");
-	if (l->self_signed)
-		ev_set(e, L_REJECT, "the leaf is self-signed: webpki has no support for a self-signed certificate as its own anchor");
+	/* a self-signed leaf without CA:TRUE is its own anchor when the
+	 * RootCertStore holds it: no check in webpki refuses it (only the
+	 * docs of anchor_from_trusted_cert advise against it); tokio-postgres
+	 * 0.7.7 + rustls 0.20.8 connects (tests/clients) */
+	if (l->self_signed && l->ca != 1 && l->version == 3 && c->cls == CC_OK)
+		ev_ok(e, "webpki takes the self-signed leaf as its own trust anchor (no CA:TRUE, so no CaUsedAsEndEntity; webpki 0.22 and rustls-webpki have no check against it, only advice in their docs; rustls 0.20.8 connects)");
+	else if (l->self_signed && c->file && c->cls != CC_OK && c->cls != CC_UNCHECKED)
+		ev_set(e, L_REJECT, "the leaf is self-signed and \"%s\" does not hold it: webpki could anchor it only at itself (UnknownIssuer)",
+		       q(c, c->rootcert));
 	if (c->eku == EKU_WRONG)
 		ev_set(e, L_REJECT, "the leaf's EKU lacks serverAuth (webpki: required if present)");
 	else if (c->eku == EKU_ANY_ONLY)

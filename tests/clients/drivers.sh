@@ -153,6 +153,8 @@ check ip-no-san "$C/dns-only.chain.pem" "$C/dns-only.key" 127.0.0.1 "" "$ROOT"
 check leaf-only "$C/server.crt" "$C/server.key" localhost "" "$ROOT"
 # The root file holds only the intermediate (a partial chain).
 check int-root "$C/server.chain.pem" "$C/server.key" localhost "" "$C/intermediate.crt"
+# A self-signed leaf (CA:FALSE, SAN DNS:localhost) that is its own root.
+check selfsigned "$C/selfsigned.crt" "$C/selfsigned.key" localhost "" "$C/selfsigned.crt"
 # A leaf that expired a month ago.
 make_leaf "$C" expired 'cn = "localhost"' 'dns_name = "localhost"' 'ip_address = "127.0.0.1"' \
 	"activation_date = \"$(date -u -d '-60 days' '+%Y-%m-%d %H:%M:%S') UTC\"" \

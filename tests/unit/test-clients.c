@@ -568,6 +568,18 @@ static void test_v1(void)
 	inspection_free(&ins);
 }
 
+/* A self-signed CA:FALSE leaf for db.test, libpq's chain result as given. */
+static void selfsigned_leaf(struct inspection *ins, int chain_ok,
+			    const char *chain_error)
+{
+	base(ins, "db.test");
+	struct cert_facts leaf = hand("CN=db.test", 3, 0, true, EC, "ECDSA-SHA256",
+				      "cn:db.test", "dns:db.test", "eku:serverAuth",
+				      NULL);
+	add_cert(ins, &leaf);
+	libpq_said(ins, chain_ok, chain_error, 1, NULL);
+}
+
 /* The PostgreSQL docs' recipe: self-signed, CA:TRUE, CN only, trusted as
  * the root (lab selfsigned_ca_cn): webpki refuses even for verify-ca. */
 static void test_selfsigned_ca_leaf(void)
@@ -589,6 +601,29 @@ static void test_selfsigned_ca_leaf(void)
 	EXPECT(&m, PGX_FULL, R, NULL);
 	EXPECT(&m, SQLX_CA, R, "CaUsedAsEndEntity");
 	EXPECT(&m, TPR_FULL, R, "CaUsedAsEndEntity");
+	EXPECT(&m, TPR020, R, "CaUsedAsEndEntity");
+	done(&m);
+	inspection_free(&ins);
+
+	/* CA:FALSE, trusted as its own root: webpki takes it (tests/clients:
+	 * tokio-postgres 0.7.7 + rustls 0.20.8 connects) */
+	selfsigned_leaf(&ins, 1, NULL);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, TPR_FULL, A, "its own trust anchor");
+	EXPECT(&m, TPR020, A, "its own trust anchor");
+	EXPECT(&m, SQLX_CA, A, "its own trust anchor");
+	EXPECT(&m, SQLX_FULL, A, NULL);
+	EXPECT(&m, TPR_CA, U, NULL);
+	CHECK(!strstr(row(&m, TPR_CA)->rule, "would still refuse"));
+	done(&m);
+	inspection_free(&ins);
+
+	/* the same leaf, not in the root file: refused for the chain */
+	selfsigned_leaf(&ins, 0, "self-signed certificate");
+	eval(&m, &ins, NULL);
+	EXPECT(&m, TPR_FULL, R, "does not hold it");
+	EXPECT(&m, TPR020, R, NULL);
+	CHECK(!strstr(row(&m, TPR_FULL)->rule, "own trust anchor"));
 	done(&m);
 	inspection_free(&ins);
 }
