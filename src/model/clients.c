@@ -169,8 +169,12 @@ static int names_webpki_in(struct clients_ctx *c, struct strbuf *why,
 			h);
 		return 0;
 	}
-	if (c->iplen)
-		return clients_ip_only(c, why, "webpki verify_is_valid_for_subject_name compares an IP only with iPAddress SANs (rustls >= 0.21; rustls 0.20 refuses every IP host)");
+	if (c->iplen) {
+		int ok = clients_ip_only(c, why, "webpki verify_is_valid_for_subject_name compares an IP only with iPAddress SANs (rustls >= 0.21; rustls 0.20 refuses every IP host)");
+		if (ok)
+			sb_adds(why, " (webpki verify_is_valid_for_subject_name, rustls >= 0.21; rustls 0.20 refuses every IP host)");
+		return ok;
+	}
 	for (int i = 0; i < l->nsan_dns; i++)
 		if (hostmatch_webpki(l->san_dns[i], c->host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
@@ -760,13 +764,15 @@ static const struct row {
 	{ R_PGX, true, "pgx", "sslmode=verify-full" },
 	{ R_TPR, false, "rustls", "tokio-postgres-rustls (no verify-ca)" },
 	{ R_TPR, true, "rustls", "tokio-postgres-rustls, WebPkiServerVerifier" },
-	{ R_TPR_RUSTLS020, true, "rustls", "tokio-postgres-rustls over rustls 0.20, WebPkiVerifier" },
 	{ R_SQLX, false, "rustls", "sqlx sslmode=verify-ca" },
 	{ R_SQLX, true, "rustls", "sqlx sslmode=verify-full" },
 	{ R_NPGSQL, false, "Npgsql", "SslMode=VerifyCA" },
 	{ R_NPGSQL, true, "Npgsql", "SslMode=VerifyFull" },
 	{ R_ASYNCPG, false, "asyncpg", "sslmode=verify-ca" },
 	{ R_ASYNCPG, true, "asyncpg", "sslmode=verify-full" },
+	/* an older version's variant, last: the summaries that show the
+	 * rows in order (the TUI) keep the current stacks first */
+	{ R_TPR_RUSTLS020, true, "rustls", "tokio-postgres-rustls over rustls 0.20, WebPkiVerifier" },
 };
 
 void clients_evaluate(const struct inspection *ins, const char *host,

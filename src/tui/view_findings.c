@@ -25,10 +25,11 @@ static void draw_clients(struct tui *t, const struct diagnosis *d, int y, int x,
 			ca = client_outcome_name(c->outcome);
 			continue;
 		}
-		const char *name = !strcmp(c->client, "rustls") ?
-					   (strstr(c->mode, "sqlx") ? "sqlx (rustls)" :
-								      "tokio-pg-rustls") :
-					   c->client;
+		const char *name = c->client;
+		if (!strcmp(c->client, "rustls"))
+			name = strstr(c->mode, "sqlx") ? "sqlx (rustls)" :
+			       strstr(c->mode, "rustls 0.20") ? "tpr/rustls 0.20" :
+								 "tokio-pg-rustls";
 		snprintf(buf, sizeof(buf), "%-16s %-8s / %s", name, ca,
 			 client_outcome_name(c->outcome));
 		ca = "-";

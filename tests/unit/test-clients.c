@@ -394,6 +394,7 @@ static void test_ip_san(void)
 	EXPECT(&m, NODE_FULL, A, "checked \"localhost\" instead (#2263) and rejected");
 	EXPECT(&m, PGX_FULL, A, NULL);
 	EXPECT(&m, TPR_FULL, A, "10.0.0.5 matches an iPAddress SAN");
+	EXPECT(&m, TPR_FULL, A, "rustls >= 0.21; rustls 0.20 refuses every IP host");
 	EXPECT(&m, SQLX_FULL, A, NULL);
 	EXPECT(&m, NPG_FULL, A, NULL);
 	EXPECT(&m, APG_FULL, A, NULL);
