@@ -35,7 +35,7 @@ cp "$src/.cargo/config.toml" "$stage/.cargo/"
 	{ echo "build-rust-driver: cargo could not resolve the crates offline from $registry" >&2; exit 1; }
 key=$( (cd "$stage" && cat Cargo.toml src/main.rs .cargo/config.toml Cargo.lock && "$rustc" -V) | sha256sum | cut -c1-12)
 prefix=$cache/rust-tokio-postgres-$key
-bin=$prefix/target/debug/pgtls-tokio-postgres
+bin=$prefix/pgtls-tokio-postgres
 if [ -x "$bin" ]; then
 	rm -rf "$stage"
 	echo "$bin"
@@ -52,5 +52,8 @@ export PGTLS_DRIVER_VERSIONS
 start=$(date +%s)
 (cd "$prefix" && "$cargo" build --offline --locked -q >&2) ||
 	{ echo "build-rust-driver: cargo build failed in $prefix" >&2; exit 1; }
+# only the binary is kept: the build tree is some 400 MB
+install -m 0755 "$prefix/target/debug/pgtls-tokio-postgres" "$bin"
+rm -rf "$prefix/target"
 echo "build-rust-driver: $PGTLS_DRIVER_VERSIONS built in $(($(date +%s) - start)) s in $prefix" >&2
 echo "$bin"

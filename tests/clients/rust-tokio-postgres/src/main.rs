@@ -16,8 +16,9 @@
 //! sslmode=verify-ca: tokio-postgres-rustls has no such mode, and rustls has
 //! no chain-only check without a custom ServerCertVerifier. This program
 //! stands one in, built on WebPkiVerifier: it forgives only webpki's name
-//! mismatch (CertNotValidForName), the way sqlx 0.6's NoHostnameTlsVerifier
-//! does over rustls 0.20; every other failure stays.
+//! mismatch (CertNotValidForName), as sqlx's NoHostnameTlsVerifier does for
+//! its verify-ca; every other failure stays (over rustls 0.20 that includes
+//! an IP host, which WebPkiVerifier refuses before the chain).
 //!
 //! hostaddr=ADDR: tokio-postgres 0.7.7 has no hostaddr; the TCP connection
 //! goes to ADDR and Config::connect_raw runs TLS with the name from host, as
