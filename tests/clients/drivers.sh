@@ -16,9 +16,9 @@
 # beside this script (each prints "ok" or "error: <message>"); pg comes
 # from scripts/setup-npm-drivers.sh, pgjdbc and asyncpg from Debian
 # (scripts/setup-debian.sh), the tokio-postgres client is built offline from
-# Debian's crates by scripts/build-rust-driver.sh. Certificates are generated here (dates relative
-# to now); the RSA-1024 case runs its server at OpenSSL security level 0 so
-# that it loads the key. Prints "N of M rows agree" per driver and version.
+# Debian's crates by scripts/build-rust-driver.sh. Certificates are generated
+# here (dates relative to now); the RSA-1024 case runs its server at OpenSSL
+# security level 0 so that it loads the key. Prints "N of M rows agree" per driver and version.
 # shellcheck source=tests/pg/common.sh
 . "$(cd "$(dirname "$0")/../pg" && pwd)/common.sh"
 need_pgi
