@@ -155,14 +155,29 @@ static int names_go(struct clients_ctx *c, struct strbuf *why)
 	return 0;
 }
 
-/* webpki: dNSName SANs for names, iPAddress SANs for IPs, no CN. */
-static int names_webpki(struct clients_ctx *c, struct strbuf *why)
+/* webpki: dNSName SANs for names, iPAddress SANs for IPs, no CN.
+ * rustls >= 0.21 (rustls-webpki) checks both through
+ * verify_is_valid_for_subject_name; rustls 0.20 (webpki 0.22) has
+ * verify_is_valid_for_dns_name only and refuses an IP host (row_tpr). */
+static int names_webpki_in(struct clients_ctx *c, struct strbuf *why,
+			   bool rustls020)
 {
 	const struct cert_facts *l = c->leaf;
 	const char *h = q(c, c->host);
+	const char *fn = rustls020 ? "webpki 0.22 verify_is_valid_for_dns_name (rustls 0.20)" :
+				     "webpki verify_is_valid_for_subject_name (rustls >= 0.21)";
 
-	if (c->iplen)
-		return clients_ip_only(c, why, "webpki compares an IP only with iPAddress SANs");
+	if (c->iplen && rustls020) {
+		sb_addf(why, "rustls 0.20 WebPkiVerifier::verify_server_cert refuses the IP host %s: presented server name type wasn't supported (UnsupportedNameType; webpki 0.22 verifies DNS names only)",
+			h);
+		return 0;
+	}
+	if (c->iplen) {
+		int ok = clients_ip_only(c, why, "webpki verify_is_valid_for_subject_name compares an IP only with iPAddress SANs (rustls >= 0.21; rustls 0.20 refuses every IP host)");
+		if (ok)
+			sb_adds(why, " (webpki verify_is_valid_for_subject_name, rustls >= 0.21; rustls 0.20 refuses every IP host)");
+		return ok;
+	}
 	for (int i = 0; i < l->nsan_dns; i++)
 		if (hostmatch_webpki(DNS_AT(l, i), c->host)) {
 			sb_addf(why, "\"%s\" matches dNSName SAN \"%s\"", h,
@@ -170,13 +185,24 @@ static int names_webpki(struct clients_ctx *c, struct strbuf *why)
 			return 1;
 		}
 	if (!l->nsan_dns) {
-		sb_addf(why, "webpki: no dNSName SAN for \"%s\" and no CN path at all (NotValidForName)", h);
+		sb_addf(why, "%s: no dNSName SAN for \"%s\" and no CN path at all (NotValidForName)",
+			fn, h);
 		return 0;
 	}
-	sb_addf(why, "webpki: no dNSName SAN matches \"%s\" (", h);
+	sb_addf(why, "%s: no dNSName SAN matches \"%s\" (", fn, h);
 	clients_first_of(c, why, l->san_dns, l->san_dns_len, l->nsan_dns);
 	sb_adds(why, "; \"*\" needs two labels after it and covers one)");
 	return 0;
+}
+
+static int names_webpki(struct clients_ctx *c, struct strbuf *why)
+{
+	return names_webpki_in(c, why, false);
+}
+
+static int names_webpki020(struct clients_ctx *c, struct strbuf *why)
+{
+	return names_webpki_in(c, why, true);
 }
 
 /* PGjdbcHostnameVerifier.verify: DNS and IP SANs by text, the most
@@ -611,9 +637,9 @@ static void row_pq(struct clients_ev *e, struct clients_ctx *c, enum go_mode m)
 #define RUSTLS_FLOOR "rustls speaks only TLS 1.2 and 1.3"
 
 /* webpki's certificate rules: v3 only for the end entity and the
- * intermediates (a v1 trust anchor is fine), no CA:TRUE end entity, no
- * self-signed certificate as its own anchor, serverAuth if an EKU is
- * present, validity, and its algorithm list (no SHA-1, RSA 2048-8192,
+ * intermediates (a v1 trust anchor is fine), no CA:TRUE end entity (a
+ * self-signed leaf without it may be its own anchor), serverAuth if an EKU
+ * is present, validity, and its algorithm list (no SHA-1, RSA 2048-8192,
  * ECDSA P-256/P-384, Ed25519). */
 static void webpki_rules(struct clients_ev *e, struct clients_ctx *c)
 {
@@ -628,8 +654,15 @@ static void webpki_rules(struct clients_ev *e, struct clients_ctx *c)
 			       q(c, c->chain[i].subject), c->chain[i].version);
 	if (l->ca == 1)
 		ev_set(e, L_REJECT, "the leaf has CA:TRUE: webpki refuses a CA used as end entity (CaUsedAsEndEntity)");
-	if (l->self_signed)
-		ev_set(e, L_REJECT, "the leaf is self-signed: webpki has no support for a self-signed certificate as its own anchor");
+	/* a self-signed leaf without CA:TRUE is its own anchor when the
+	 * RootCertStore holds it: no check in webpki refuses it (only the
+	 * docs of anchor_from_trusted_cert advise against it); tokio-postgres
+	 * 0.7.7 + rustls 0.20.8 connects (tests/clients) */
+	if (l->self_signed && l->ca != 1 && l->version == 3 && c->cls == CC_OK)
+		ev_ok(e, "webpki takes the self-signed leaf as its own trust anchor (no CA:TRUE, so no CaUsedAsEndEntity; webpki 0.22 and rustls-webpki have no check against it, only advice in their docs; rustls 0.20.8 connects)");
+	else if (l->self_signed && c->file && c->cls != CC_OK && c->cls != CC_UNCHECKED)
+		ev_set(e, L_REJECT, "the leaf is self-signed and \"%s\" does not hold it: webpki could anchor it only at itself (UnknownIssuer)",
+		       q(c, c->rootcert));
 	if (c->eku == EKU_WRONG)
 		ev_set(e, L_REJECT, "the leaf's EKU lacks serverAuth (webpki: required if present)");
 	else if (c->eku == EKU_ANY_ONLY)
@@ -652,25 +685,37 @@ static void webpki_rules(struct clients_ev *e, struct clients_ctx *c)
 	clients_validity(e, c);
 }
 
+enum tpr_variant { TPR_NO_CA, TPR_FULL, TPR_FULL_RUSTLS020 };
+
 /* tokio-postgres + tokio-postgres-rustls: sslmode is only
  * disable|prefer|require and sslrootcert an unknown option; the default
- * WebPkiServerVerifier checks chain and name against the application's
- * RootCertStore. */
-static void row_tpr(struct clients_ev *e, struct clients_ctx *c, bool full)
+ * WebPkiServerVerifier (WebPkiVerifier up to rustls 0.21) checks chain and
+ * name against the application's RootCertStore. Over rustls 0.20 an IP
+ * host fails before any check (tokio-postgres 0.7.7 + rustls 0.20.8 in
+ * tests/clients/drivers.sh). */
+static void row_tpr(struct clients_ev *e, struct clients_ctx *c,
+		    enum tpr_variant v)
 {
-	if (!full) {
+	if (v == TPR_NO_CA) {
 		struct clients_ev w = { L_ACCEPT, NULL, STRBUF_INIT };
 		if (c->n)
 			webpki_rules(&w, c);
-		ev_set(e, L_UNKNOWN, "no verify-ca: tokio-postgres knows only disable|prefer|require and the default WebPkiServerVerifier always checks the name; it takes a custom ServerCertVerifier%s%s",
+		ev_set(e, L_UNKNOWN, "no verify-ca: tokio-postgres knows only disable|prefer|require and the default WebPkiServerVerifier always checks the name; it takes a custom ServerCertVerifier%s%s%s",
 		       w.level == L_REJECT ? ", and one built on webpki would still refuse: " : "",
-		       w.level == L_REJECT ? w.why : "");
+		       w.level == L_REJECT ? w.why : "",
+		       c->iplen ? "; over rustls 0.20 one that calls WebPkiVerifier refuses an IP host before the chain (UnsupportedNameType)" : "");
 		free(w.why);
 		sb_free(&w.ok);
 		return;
 	}
 	if (!clients_start(e, c, RUSTLS_FLOOR))
 		return;
+	if (v == TPR_FULL_RUSTLS020 && c->iplen) {
+		struct strbuf why = STRBUF_INIT;
+		names_webpki020(c, &why);
+		ev_set(e, L_REJECT, "%s", sb_str(&why));
+		sb_free(&why);
+	}
 	if (c->file) {
 		clients_file_trust(e, c, P_WEBPKI, "webpki");
 		if (c->cls == CC_OK)
@@ -679,7 +724,7 @@ static void row_tpr(struct clients_ev *e, struct clients_ctx *c, bool full)
 		ev_set(e, L_UNKNOWN, "no root file: the roots are whatever RootCertStore the application builds");
 	}
 	webpki_rules(e, c);
-	clients_name_step(e, c, names_webpki, NULL);
+	clients_name_step(e, c, v == TPR_FULL_RUSTLS020 ? names_webpki020 : names_webpki, NULL);
 }
 
 /* sqlx with rustls: verify modes use webpki-roots or the OS store
@@ -880,6 +925,7 @@ enum row_kind {
 	R_PGX,
 	R_PGX_REQUIRE,
 	R_TPR,
+	R_TPR_RUSTLS020,
 	R_SQLX,
 	R_NPGSQL,
 	R_ASYNCPG,
@@ -923,6 +969,9 @@ static const struct row {
 	{ R_PJS_CA_OPTION, true, "postgres.js", "ssl: {ca: sslrootcert}" },
 	{ R_PJS_REQUIRE, false, "postgres.js", "sslmode=require/prefer/allow" },
 	{ R_PG8000, false, "pg8000", "ssl=True (pg8000 1.10.x)" },
+	/* an older version's variant, last: the summaries that show the
+	 * rows in order (the TUI) keep the current stacks first */
+	{ R_TPR_RUSTLS020, true, "rustls", "tokio-postgres-rustls over rustls 0.20, WebPkiVerifier" },
 };
 
 /* The first certificate of the chain GnuTLS could not parse, or -1. */
@@ -969,7 +1018,10 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 			row_pgx(&e, &c, GO_REQUIRE);
 			break;
 		case R_TPR:
-			row_tpr(&e, &c, r->full);
+			row_tpr(&e, &c, r->full ? TPR_FULL : TPR_NO_CA);
+			break;
+		case R_TPR_RUSTLS020:
+			row_tpr(&e, &c, TPR_FULL_RUSTLS020);
 			break;
 		case R_SQLX:
 			row_sqlx(&e, &c, r->full);
@@ -1007,8 +1059,10 @@ void clients_evaluate(const struct inspection *ins, const char *host,
 			       bad, q(&c, c.chain[bad].parse_error), r->client);
 		v[i].client = r->client;
 		v[i].mode = r->mode;
-		/* a mode that verifies nothing answers for require */
-		v[i].meaning = r->kind == R_PJS_REQUIRE || r->kind == R_PG8000 ? "require" :
+		/* the sslmode a row answers for: require for a mode below verify-ca */
+		v[i].meaning = r->kind == R_PJS_REQUIRE || r->kind == R_PG8000 ||
+					       r->kind == R_PGX_REQUIRE || r->kind == R_PQ_REQUIRE ?
+				       "require" :
 			       r->full ? "verify-full" : "verify-ca";
 		if (e.level == L_ACCEPT) {
 			v[i].outcome = CLIENT_ACCEPTS;

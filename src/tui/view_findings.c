@@ -27,10 +27,11 @@ static void draw_clients(struct tui *t, const struct diagnosis *d, int y, int x,
 		}
 		if (c->meaning && strcmp(c->meaning, "verify-full"))
 			continue; /* a mode that verifies nothing pairs with neither */
-		const char *name = !strcmp(c->client, "rustls") ?
-					   (strstr(c->mode, "sqlx") ? "sqlx (rustls)" :
-								      "tokio-pg-rustls") :
-					   c->client;
+		const char *name = c->client;
+		if (!strcmp(c->client, "rustls"))
+			name = strstr(c->mode, "sqlx") ? "sqlx (rustls)" :
+			       strstr(c->mode, "rustls 0.20") ? "tpr/rustls 0.20" :
+								 "tokio-pg-rustls";
 		snprintf(buf, sizeof(buf), "%-16s %-8s / %s", name, ca,
 			 client_outcome_name(c->outcome));
 		ca = "-";

@@ -7,7 +7,10 @@
 # verify-full with sslrootcert; asyncpg, pgx and lib/pq: the same two,
 # pgx and lib/pq also sslmode=require with the root file; postgres.js:
 # sslmode=verify-ca and verify-full in the URL, the ssl: {ca} option, and
-# sslmode=require; pg8000 1.10: ssl=True), and its result must
+# sslmode=require; pg8000 1.10: ssl=True; tokio-postgres with rustls 0.20:
+# its WebPkiVerifier as verify-full, compared with the matrix's row for
+# rustls 0.20, and a verify-ca stand-in that the matrix calls unknown), and
+# its result must
 # be the outcome of that row in pgtls-inspect --json on the same target:
 # accepts when the driver connected (a login refused by the server after
 # TLS would count as accepted), rejects when it failed with a certificate or
@@ -17,7 +20,9 @@
 # postgres come from scripts/setup-npm-drivers.sh, pgjdbc, asyncpg, pg8000,
 # pgx v4 and lib/pq from Debian (scripts/setup-debian.sh); the two Go
 # programs are built once per run, offline, from Debian's sources in
-# $GO_SRC_PATH (GOPATH mode, no module proxy) into the test's directory.
+# $GO_SRC_PATH (GOPATH mode, no module proxy) into the test's directory,
+# the tokio-postgres client offline from Debian's crates by
+# scripts/build-rust-driver.sh.
 # Certificates are generated here (dates relative to now); the RSA-1024 leaf
 # and the weak cases after it (a SHA-1-signed leaf, an RSA leaf whose
 # keyUsage is keyEncipherment only, an RSA-1024 intermediate) run their
@@ -40,6 +45,9 @@ NODE_MODULES=$("$abs_top_srcdir/scripts/setup-npm-drivers.sh" 2>"$T/npm.log") ||
 [ -f "$PGJDBC_JAR" ] || missing "pgjdbc not found: $PGJDBC_JAR (apt-get install libpostgresql-jdbc-java)"
 "$PYTHON3" -c 'import asyncpg' 2>/dev/null || missing "asyncpg not importable by $PYTHON3 (apt-get install python3-asyncpg)"
 "$PYTHON3" -c 'import pg8000' 2>/dev/null || missing "pg8000 not importable by $PYTHON3 (apt-get install python3-pg8000)"
+RUST_DRIVER=$("$abs_top_srcdir/scripts/build-rust-driver.sh" 2>"$T/cargo.log") ||
+	{ tail -n 20 "$T/cargo.log" >&2; missing "the tokio-postgres client could not be built (scripts/build-rust-driver.sh)"; }
+sed "s/^/# /" "$T/cargo.log"
 mkdir "$T/java"
 javac -d "$T/java" -cp "$PGJDBC_JAR" "$HERE/PgjdbcConnect.java" || die "javac PgjdbcConnect.java"
 # deb_version PACKAGE: its upstream version (the Debian revision dropped)
@@ -79,13 +87,14 @@ driver_run() {
 	lib/pq) out=$(timeout -k 5 30 "$T/go/pq-connect" "$2" 2>>"$T/driver.stderr") ;;
 	postgres.js) out=$(NODE_PATH=$NODE_MODULES timeout -k 5 30 node "$HERE/postgres-js.js" "$2" 2>>"$T/driver.stderr") ;;
 	pg8000) out=$(timeout -k 5 30 "$PYTHON3" "$HERE/pg8000-connect.py" "$2" 2>>"$T/driver.stderr") ;;
+	tokio-postgres) out=$(timeout -k 5 30 "$RUST_DRIVER" "$2" 2>>"$T/driver.stderr") ;;
 	esac
 	echo "${out:-error: (no output, status $?)}" | tail -n 1
 }
 show_on_failure "$T/driver.stderr"
 
 declare -A VERSION AGREE COMPARED UNKNOWN
-DRIVERS=(node-postgres pgjdbc asyncpg pgx lib/pq postgres.js pg8000)
+DRIVERS=(node-postgres pgjdbc asyncpg pgx lib/pq postgres.js pg8000 tokio-postgres)
 for d in "${DRIVERS[@]}"; do
 	VERSION[$d]=$(driver_run "$d" --version)
 	AGREE[$d]=0 COMPARED[$d]=0 UNKNOWN[$d]=0
@@ -112,6 +121,8 @@ ROWS=(
 	"postgres.js|postgres.js|ssl: {ca: sslrootcert}|ssl=ca"
 	"postgres.js|postgres.js|sslmode=require/prefer/allow|sslmode=require"
 	"pg8000|pg8000|ssl=True (pg8000 1.10.x)|sslmode=require"
+	"tokio-postgres|rustls|tokio-postgres-rustls (no verify-ca)|sslmode=verify-ca"
+	"tokio-postgres|rustls|tokio-postgres-rustls over rustls 0.20, WebPkiVerifier|sslmode=verify-full"
 )
 
 # outcome LINE: accepts, rejects (a certificate or TLS error) or other

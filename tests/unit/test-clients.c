@@ -36,6 +36,7 @@ static const char *datadir = "tests/unit/data";
 #define PGX_REQ "pgx", "sslmode=require"
 #define TPR_CA "rustls", "tokio-postgres-rustls (no verify-ca)"
 #define TPR_FULL "rustls", "tokio-postgres-rustls, WebPkiServerVerifier"
+#define TPR020 "rustls", "tokio-postgres-rustls over rustls 0.20, WebPkiVerifier"
 #define SQLX_CA "rustls", "sqlx sslmode=verify-ca"
 #define SQLX_FULL "rustls", "sqlx sslmode=verify-full"
 #define NPG_CA "Npgsql", "SslMode=VerifyCA"
@@ -50,7 +51,7 @@ static const char *datadir = "tests/unit/data";
 #define PJS_OPT "postgres.js", "ssl: {ca: sslrootcert}"
 #define PJS_REQ "postgres.js", "sslmode=require/prefer/allow"
 #define P8K "pg8000", "ssl=True (pg8000 1.10.x)"
-#define NROWS 26
+#define NROWS 27
 
 #define A CLIENT_ACCEPTS
 #define R CLIENT_REJECTS
@@ -309,6 +310,9 @@ static void test_cn_only(void)
 	EXPECT(&m, PGX_FULL, R, "legacy Common Name");
 	EXPECT(&m, TPR_CA, U, "no verify-ca");
 	EXPECT(&m, TPR_FULL, R, "no CN path");
+	EXPECT(&m, TPR_FULL, R, "verify_is_valid_for_subject_name (rustls >= 0.21)");
+	EXPECT(&m, TPR020, R, "no CN path");
+	EXPECT(&m, TPR020, R, "verify_is_valid_for_dns_name (rustls 0.20)");
 	EXPECT(&m, SQLX_CA, A, "NoHostnameTlsVerifier");
 	EXPECT(&m, SQLX_FULL, R, "no CN path");
 	EXPECT(&m, NPG_CA, A, NULL);
@@ -432,10 +436,23 @@ static void test_ip_san(void)
 	EXPECT(&m, NODE_FULL, A, "pg 8.23.1 checks the IP host itself");
 	EXPECT(&m, NODE_FULL, A, "checked \"localhost\" instead (#2263) and rejected");
 	EXPECT(&m, PGX_FULL, A, NULL);
-	EXPECT(&m, TPR_FULL, A, NULL);
+	EXPECT(&m, TPR_FULL, A, "10.0.0.5 matches an iPAddress SAN");
+	EXPECT(&m, TPR_FULL, A, "rustls >= 0.21; rustls 0.20 refuses every IP host");
 	EXPECT(&m, SQLX_FULL, A, NULL);
 	EXPECT(&m, NPG_FULL, A, NULL);
 	EXPECT(&m, APG_FULL, A, NULL);
+	/* rustls 0.20 has no IP name check at all (tests/clients: a real
+	 * tokio-postgres 0.7.7 + rustls 0.20.8 fails so); a custom verify-ca
+	 * verifier calling WebPkiVerifier fails the same way */
+	EXPECT(&m, TPR020, R, "UnsupportedNameType");
+	EXPECT(&m, TPR_CA, U, "refuses an IP host before the chain");
+	done(&m);
+
+	/* a DNS name on the same chain: no IP words, no DNS SAN */
+	eval(&m, &ins, "db.example.com");
+	EXPECT(&m, TPR020, R, "no dNSName SAN for \"db.example.com\"");
+	EXPECT(&m, TPR_CA, U, NULL);
+	CHECK(!strstr(row(&m, TPR_CA)->rule, "IP host"));
 	done(&m);
 
 	/* .NET takes a CN with the IP text even though a SAN exists */
@@ -599,6 +616,18 @@ static void test_v1(void)
 	inspection_free(&ins);
 }
 
+/* A self-signed CA:FALSE leaf for db.test, libpq's chain result as given. */
+static void selfsigned_leaf(struct inspection *ins, int chain_ok,
+			    const char *chain_error)
+{
+	base(ins, "db.test");
+	struct cert_facts leaf = hand("CN=db.test", 3, 0, true, EC, "ECDSA-SHA256",
+				      "cn:db.test", "dns:db.test", "eku:serverAuth",
+				      NULL);
+	add_cert(ins, &leaf);
+	libpq_said(ins, chain_ok, chain_error, 1, NULL);
+}
+
 /* The PostgreSQL docs' recipe: self-signed, CA:TRUE, CN only, trusted as
  * the root (lab selfsigned_ca_cn): webpki refuses even for verify-ca. */
 static void test_selfsigned_ca_leaf(void)
@@ -620,6 +649,29 @@ static void test_selfsigned_ca_leaf(void)
 	EXPECT(&m, PGX_FULL, R, NULL);
 	EXPECT(&m, SQLX_CA, R, "CaUsedAsEndEntity");
 	EXPECT(&m, TPR_FULL, R, "CaUsedAsEndEntity");
+	EXPECT(&m, TPR020, R, "CaUsedAsEndEntity");
+	done(&m);
+	inspection_free(&ins);
+
+	/* CA:FALSE, trusted as its own root: webpki takes it (tests/clients:
+	 * tokio-postgres 0.7.7 + rustls 0.20.8 connects) */
+	selfsigned_leaf(&ins, 1, NULL);
+	eval(&m, &ins, NULL);
+	EXPECT(&m, TPR_FULL, A, "its own trust anchor");
+	EXPECT(&m, TPR020, A, "its own trust anchor");
+	EXPECT(&m, SQLX_CA, A, "its own trust anchor");
+	EXPECT(&m, SQLX_FULL, A, NULL);
+	EXPECT(&m, TPR_CA, U, NULL);
+	CHECK(!strstr(row(&m, TPR_CA)->rule, "would still refuse"));
+	done(&m);
+	inspection_free(&ins);
+
+	/* the same leaf, not in the root file: refused for the chain */
+	selfsigned_leaf(&ins, 0, "self-signed certificate");
+	eval(&m, &ins, NULL);
+	EXPECT(&m, TPR_FULL, R, "does not hold it");
+	EXPECT(&m, TPR020, R, NULL);
+	CHECK(!strstr(row(&m, TPR_FULL)->rule, "own trust anchor"));
 	done(&m);
 	inspection_free(&ins);
 }
@@ -700,7 +752,23 @@ static void test_untrusted(void)
 	EXPECT(&m, PGX_FULL, A, "buildChains");
 	EXPECT(&m, PQ_CA, A, "not self-signed");
 	EXPECT(&m, PQ_REQ, A, "like verify-ca");
-	EXPECT(&m, SQLX_CA, U, NULL);
+	/* a RootCertStore entry need not be self-signed (tests/clients:
+	 * tokio-postgres 0.7.7 + rustls 0.20.8 connects) */
+	EXPECT(&m, SQLX_CA, A, "webpki anchors at any certificate");
+	EXPECT(&m, TPR_FULL, A, "self-signed or not");
+	EXPECT(&m, TPR020, A, "self-signed or not");
+	done(&m);
+	inspection_free(&ins);
+
+	/* the root file holds the leaf itself: no anchor above the leaf,
+	 * which is what webpki needs */
+	base(&ins, "db.example.com");
+	chain_from(&ins, "leaf.pem", "intermediate.pem", NULL);
+	root_file(&ins, "leaf.pem");
+	eval(&m, &ins, NULL);
+	EXPECT(&m, LIBPQ_CA, R, NULL);
+	CHECK(row(&m, TPR_FULL)->outcome != A);
+	CHECK(row(&m, TPR020)->outcome != A);
 	done(&m);
 	inspection_free(&ins);
 }
