@@ -369,7 +369,19 @@ static void row_jdbc(struct clients_ev *e, struct clients_ctx *c, bool full)
 		       q(c, c->rootcert ? c->rootcert : "~/.postgresql/root.crt"));
 		return;
 	} else {
-		clients_file_trust(e, c, P_JDK, "JDK PKIX");
+		/* PKIXValidator.engineValidate: a chain whose first certificate
+		 * is itself a trust anchor is trusted as it is (pgjdbc 42.5.5 on
+		 * Java 17 connects with the leaf alone as sslrootcert) */
+		const struct cert_facts *l = c->leaf;
+		int pinned = x509_file_holds(c->rootcert, l->der, l->der_len);
+		if (pinned == 1)
+			ev_ok(e, "the leaf is in \"%s\": JDK PKIX trusts a chain whose first certificate is a trust anchor (PKIXValidator)",
+			      q(c, c->rootcert));
+		else if (pinned < 0 && c->cls == CC_NO_ANCHOR)
+			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA and cannot be read again to see whether it holds the leaf, which the JDK would trust as it is",
+			       q(c, c->rootcert));
+		else
+			clients_file_trust(e, c, P_JDK, "JDK PKIX");
 	}
 	if (c->md5_subject)
 		ev_set(e, L_REJECT, "MD5 signature on \"%s\" (jdk.certpath.disabledAlgorithms)",

@@ -220,6 +220,12 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 			 * chain in it, Go's buildChains finds none either */
 			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s; Go finds no issuer in it either (x509: certificate signed by unknown authority)",
 			       f, err);
+		else if (p == P_JDK)
+			/* likewise ruled out by the caller: JDK PKIX builds
+			 * no path without an anchor (pgjdbc 42.5.5 on Java 17:
+			 * "PKIX path building failed", tests/clients) */
+			ev_set(e, L_REJECT, "chain not trusted by \"%s\": %s; the JDK finds no anchor in it either (PKIX path building failed: unable to find valid certification path)",
+			       f, err);
 		else
 			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA, which OpenSSL needs; whether %s anchors at a non-self-signed certificate was not verified against the driver",
 			       f, who);
@@ -274,6 +280,12 @@ void clients_file_trust(struct clients_ev *e, struct clients_ctx *c,
 			 * nsCertType (pgx 4.15.0 and lib/pq 1.10.7 on Go 1.19
 			 * connect: tests/clients/drivers.sh) */
 			ev_ok(e, "libpq refuses the leaf's purpose (%s); Go takes anyExtendedKeyUsage as good for any usage (x509 checkChainForKeyUsage)",
+			      err);
+		else if (p == P_JDK && c->eku == EKU_ANY_ONLY)
+			/* JSSE EndEntityChecker.checkTLSServer: the EKU must
+			 * hold serverAuth or anyExtendedKeyUsage (pgjdbc
+			 * 42.5.5 on Java 17 connects: tests/clients) */
+			ev_ok(e, "libpq refuses the leaf's purpose (%s); the JDK takes anyExtendedKeyUsage for a TLS server (EndEntityChecker.checkTLSServer)",
 			      err);
 		else
 			ev_set(e, L_UNKNOWN, "libpq refuses the leaf's purpose (%s); how %s treats it was not verified against the driver",
@@ -381,6 +393,7 @@ void clients_openssl_trust(struct clients_ev *e, struct clients_ctx *c,
 	free(t.chain_error);
 	free(t.chain_subject);
 	free(t.rootcert_error);
+	free(t.ssl_error);
 }
 
 /* Validity, checked directly where the trust answer is unknown (another
@@ -423,7 +436,7 @@ void clients_leaf_eku(struct clients_ev *e, struct clients_ctx *c,
 {
 	if (c->eku == EKU_WRONG || (c->eku == EKU_ANY_ONLY && p == P_OPENSSL))
 		ev_set(e, L_REJECT, "the leaf's extended key usage lacks serverAuth");
-	else if (c->eku == EKU_ANY_ONLY && p != P_GO)
+	else if (c->eku == EKU_ANY_ONLY && p != P_GO && p != P_JDK)
 		ev_set(e, L_UNKNOWN, "the leaf's EKU is anyExtendedKeyUsage only; how %s treats it is not recorded",
 		       who);
 }

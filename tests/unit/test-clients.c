@@ -1011,12 +1011,14 @@ static void test_go_drivers(void)
 	eval(&m, &ins, "localhost");
 	EXPECT(&m, LIBPQ_CA, R, "no self-signed CA");
 	EXPECT_GO(&m, A, "Roots.contains");
+	EXPECT(&m, JDBC_CA, A, "PKIXValidator");
 	done(&m);
 	inspection_free(&ins);
 	go_case(&ins, data_path("wildcard.pem"), ROOTCERT_PARAM, true);
 	eval(&m, &ins, "localhost");
 	EXPECT(&m, LIBPQ_CA, R, "no self-signed CA");
 	EXPECT_GO(&m, R, "unknown authority");
+	EXPECT(&m, JDBC_CA, R, "PKIX path building failed");
 	done(&m);
 	/* the same from a replay, the file gone: whether it holds the leaf
 	 * is not known */
@@ -1029,6 +1031,7 @@ static void test_go_drivers(void)
 	ins.trust.chain_error = xstrdup("unable to get local issuer certificate");
 	eval(&m, &ins, "localhost");
 	EXPECT(&m, PGX_CA, U, "cannot be read again");
+	EXPECT(&m, JDBC_CA, U, "cannot be read again");
 	EXPECT(&m, LIBPQ_CA, R, NULL);
 	done(&m);
 	inspection_free(&ins);
@@ -1040,6 +1043,7 @@ static void test_go_drivers(void)
 	eval(&m, &ins, NULL);
 	EXPECT(&m, LIBPQ_CA, R, NULL);
 	EXPECT_GO(&m, A, "checkChainForKeyUsage");
+	EXPECT(&m, JDBC_CA, A, "checkTLSServer");
 	done(&m);
 	inspection_free(&ins);
 }
@@ -1172,7 +1176,8 @@ static void test_openssl_settings(void)
 	CHECK_INT(t.chain_code, CHAIN_FAIL_EE_KEY_WEAK);
 	free(t.chain_error);
 	free(t.chain_subject);
-	t.chain_error = t.chain_subject = NULL;
+	free(t.ssl_error);
+	t.chain_error = t.chain_subject = t.ssl_error = NULL;
 	inspection_free(&ins);
 
 	base(&ins, "db.example.com");
@@ -1184,13 +1189,15 @@ static void test_openssl_settings(void)
 	CHECK_INT(t.security_level, judge_system_level());
 	free(t.chain_error);
 	free(t.chain_subject);
-	t.chain_error = t.chain_subject = NULL;
+	free(t.ssl_error);
+	t.chain_error = t.chain_subject = t.ssl_error = NULL;
 	js.partial_chain = true;
 	judge_chain_as(ins.chain, ins.nchain, &t, 0, &js);
 	CHECK_INT(t.chain_ok, 1);
 	free(t.rootcert);
 	free(t.chain_error);
 	free(t.chain_subject);
+	free(t.ssl_error);
 	inspection_free(&ins);
 
 	/* sslrootcert=system: postgres.js turns on ssl "verify-full" only */
