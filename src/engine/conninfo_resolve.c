@@ -33,7 +33,7 @@
 
 /* ---- defaults ------------------------------------------------------- */
 
-/* fe-connect.c: conninfo_add_defaults, without the service file. A value
+/* fe-connect.c: conninfo_add_defaults, after the service file. A value
  * set from any source, even "", keeps the environment out, as in libpq. */
 static void add_defaults(struct conninfo *ci)
 {
@@ -439,8 +439,6 @@ static void list_explicit(const struct conninfo *ci, struct conn_target *t)
 
 int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err)
 {
-	const char *service;
-
 	memset(t, 0, sizeof(*t));
 	/* conninfo_add_defaults: the service file first, before the
 	 * environment and the compiled defaults */
@@ -449,15 +447,14 @@ int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err)
 	free(home);
 	if (rc != 0)
 		return -1;
-	service = conninfo_get(ci, "service");
-	if (!service)
-		service = getenv("PGSERVICE");
 	add_defaults(ci);
 	if (fill_target(ci, t, err)) {
 		conninfo_target_free(t);
 		return -1;
 	}
 	list_explicit(ci, t);
+	/* the service keyword, or PGSERVICE read by add_defaults */
+	const char *service = conninfo_get(ci, "service");
 	t->service = service ? xstrdup(service) : NULL;
 	t->service_file = ci->service_file ? xstrdup(ci->service_file) : NULL;
 	for (int i = 0; conninfo_keyword(i); i++) {

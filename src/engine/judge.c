@@ -179,6 +179,35 @@ static void store_get(const char *root, bool system, const char *crl, const char
 	free(key);
 }
 
+int judge_root_holds(const char *rootcert, const uint8_t *der, size_t len)
+{
+	struct store_view v;
+
+	if (!rootcert || !der || !len)
+		return -1;
+	store_get(rootcert, false, NULL, NULL, &v);
+	free(v.error);
+	if (!v.ctx)
+		return -1;
+	const unsigned char *p = der;
+	X509 *x = d2i_X509(NULL, &p, (long)len);
+	int found = 0;
+	if (x && p == der + len) {
+		X509_STORE *st = SSL_CTX_get_cert_store(v.ctx);
+		X509_STORE_lock(st);
+		STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(st);
+		for (int i = 0; i < sk_X509_OBJECT_num(objs) && !found; i++) {
+			X509 *y = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+			found = y && X509_cmp(x, y) == 0;
+		}
+		X509_STORE_unlock(st);
+	}
+	X509_free(x);
+	SSL_CTX_free(v.ctx);
+	ERR_clear_error();
+	return found;
+}
+
 /* ---- the judgement ---- */
 
 /* OpenSSL's verify errors, as the facts name them. */

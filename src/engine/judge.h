@@ -7,6 +7,8 @@
 #ifndef PGI_JUDGE_H
 #define PGI_JUDGE_H
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include "engine/inspection.h"
 
@@ -36,6 +38,13 @@ extern const struct judge_settings judge_libpq;
 /* The security level the system configuration gives a new client
  * SSL_CTX (what libpq runs at). */
 int judge_system_level(void);
+
+/* Whether the root file (as SSL_CTX_load_verify_locations read it, from
+ * the same cache as the judgement) holds the certificate der: 1 yes, 0
+ * no, -1 the file cannot be read or holds no certificate. A stack whose
+ * root pool is a list of certificates (Go, the JDK) trusts such a leaf as
+ * it is. */
+int judge_root_holds(const char *rootcert, const uint8_t *der, size_t len);
 
 /* judge_chain with settings s instead of libpq's; tr->security_level is
  * the level used. */

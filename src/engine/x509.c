@@ -220,32 +220,6 @@ void x509_verify_chain(struct inspection *ins, time_t now)
 	x509_verify(ins->chain, ins->nchain, &ins->trust, now);
 }
 
-int x509_file_holds(const char *path, const uint8_t *der, size_t len)
-{
-	gnutls_datum_t pem = { NULL, 0 };
-	gnutls_x509_crt_t *crts = NULL;
-	unsigned n = 0;
-	int found = 0;
-
-	if (!path || !der || !len || gnutls_load_file(path, &pem) < 0)
-		return -1;
-	if (gnutls_x509_crt_list_import2(&crts, &n, &pem, GNUTLS_X509_FMT_PEM, 0) < 0) {
-		gnutls_free(pem.data);
-		return -1;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		gnutls_datum_t d = { NULL, 0 };
-		if (!found && gnutls_x509_crt_export2(crts[i], GNUTLS_X509_FMT_DER, &d) >= 0 &&
-		    d.size == len && memcmp(d.data, der, len) == 0)
-			found = 1;
-		gnutls_free(d.data);
-		gnutls_x509_crt_deinit(crts[i]);
-	}
-	gnutls_free(crts);
-	gnutls_free(pem.data);
-	return found;
-}
-
 int x509_host_is_ip(const char *host)
 {
 	struct in_addr a4;

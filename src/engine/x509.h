@@ -38,11 +38,6 @@ void x509_verify_chain(struct inspection *ins, time_t now);
 void x509_verify(const struct cert_facts *chain, size_t nchain,
 		 struct trust_facts *tr, time_t now);
 
-/* Whether the PEM file path holds the certificate der (byte for byte), as
- * a root pool that is only a list of certificates sees it: 1 yes, 0 no, -1
- * the file cannot be read or holds no certificate. */
-int x509_file_holds(const char *path, const uint8_t *der, size_t len);
-
 /* libpq's IP-literal test for host names (fe-secure-openssl.c
  * is_ip_address): inet_aton or inet_pton(AF_INET6). */
 int x509_host_is_ip(const char *host);

@@ -372,12 +372,10 @@ static void row_jdbc(struct clients_ev *e, struct clients_ctx *c, bool full)
 		/* PKIXValidator.engineValidate: a chain whose first certificate
 		 * is itself a trust anchor is trusted as it is (pgjdbc 42.5.5 on
 		 * Java 17 connects with the leaf alone as sslrootcert) */
-		const struct cert_facts *l = c->leaf;
-		int pinned = x509_file_holds(c->rootcert, l->der, l->der_len);
-		if (pinned == 1)
+		if (c->leaf_pinned == 1)
 			ev_ok(e, "the leaf is in \"%s\": JDK PKIX trusts a chain whose first certificate is a trust anchor (PKIXValidator)",
 			      q(c, c->rootcert));
-		else if (pinned < 0 && c->cls == CC_NO_ANCHOR)
+		else if (c->leaf_pinned < 0 && c->cls == CC_NO_ANCHOR)
 			ev_set(e, L_UNKNOWN, "\"%s\" holds no self-signed CA and cannot be read again to see whether it holds the leaf, which the JDK would trust as it is",
 			       q(c, c->rootcert));
 		else
@@ -511,7 +509,7 @@ static void row_node(struct clients_ev *e, struct clients_ctx *c,
 static void go_verify(struct clients_ev *e, struct clients_ctx *c, bool file)
 {
 	const struct cert_facts *l = c->leaf;
-	int pinned = file ? x509_file_holds(c->rootcert, l->der, l->der_len) : 0;
+	int pinned = file ? c->leaf_pinned : 0;
 
 	if (pinned == 1) {
 		ev_ok(e, "the leaf is in \"%s\": Go's x509 Verify takes a leaf that is itself in the root pool as it is (Roots.contains), no chain built",

@@ -85,6 +85,9 @@ void clients_ctx_init(struct clients_ctx *c, const struct inspection *ins,
 		c->tr = &c->local;
 	}
 	c->cls = classify(c->tr);
+	c->leaf_pinned = c->file && c->leaf ?
+				 judge_root_holds(c->rootcert, c->leaf->der, c->leaf->der_len) :
+				 0;
 
 	/* libpq's default floor is TLSv1.2 (ssl_min_protocol_version):
 	 * a version refusal under it means the server offers only older ones */

@@ -116,6 +116,9 @@ struct clients_ctx {
 	enum rootcert_source src;
 	const char *rootcert;    /* the path (or "system"), or NULL */
 	bool file;               /* a root file that exists (not "system") */
+	/* that file holds the leaf itself (judge_root_holds: 1, 0, -1
+	 * unreadable now); 0 without a file */
+	int leaf_pinned;
 	const struct trust_facts *tr;
 	struct trust_facts local; /* a fresh check when the probe made none */
 	enum clients_chain cls;

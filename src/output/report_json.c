@@ -43,15 +43,8 @@ static json_t *jtri(int v)
 	return v < 0 ? json_null() : json_boolean(v);
 }
 
-static json_t *jlist(char **list)
-{
-	json_t *a = json_array();
-	for (char **p = list; p && *p; p++)
-		json_array_append_new(a, js(*p));
-	return a;
-}
-
-/* A certificate's names, every byte (an embedded NUL as \x00). */
+/* n strings, each escaped: a certificate's names with their lengths
+ * (every byte: an embedded NUL as \x00), other lists with NULL. */
 static json_t *jnames(char **names, const size_t *lens, int n)
 {
 	json_t *a = json_array();
@@ -61,6 +54,14 @@ static json_t *jnames(char **names, const size_t *lens, int n)
 		free(t);
 	}
 	return a;
+}
+
+static json_t *jlist(char **list)
+{
+	int n = 0;
+	while (list && list[n])
+		n++;
+	return jnames(list, NULL, n);
 }
 
 static json_t *jtime(time_t t)

@@ -21,7 +21,8 @@ static void put(FILE *out, const char *label, const char *value)
 	free(v);
 }
 
-/* A certificate's names, every byte (an embedded NUL as \x00). */
+/* A list of n strings, each escaped; a certificate's names with their
+ * lengths (every byte: an embedded NUL as \x00), other lists with NULL. */
 static void put_names(FILE *out, const char *label, char **names, const size_t *lens, int n)
 {
 	if (!n) {
@@ -39,17 +40,10 @@ static void put_names(FILE *out, const char *label, char **names, const size_t *
 
 static void put_list(FILE *out, const char *label, char **list)
 {
-	if (!list || !*list) {
-		put(out, label, "-");
-		return;
-	}
-	fprintf(out, "  %-22s ", label);
-	for (char **p = list; *p; p++) {
-		char *v = sanitize(*p);
-		fprintf(out, "%s%s", p == list ? "" : ", ", v);
-		free(v);
-	}
-	fputc('\n', out);
+	int n = 0;
+	while (list && list[n])
+		n++;
+	put_names(out, label, list, NULL, n);
 }
 
 static const char *tri(int v, const char *yes, const char *no)

@@ -6,6 +6,7 @@
  * holds the fingerprints certtool reported for them. */
 #include "config.h"
 #include "engine/inspection.h"
+#include "engine/judge.h"
 #include "engine/x509.h"
 #include "util/xalloc.h"
 #include "check.h"
@@ -726,7 +727,7 @@ static void test_judge_facts(void)
 	inspection_free(&ins);
 }
 
-/* x509_file_holds: a certificate of the file byte for byte, or not, or
+/* judge_root_holds: a certificate of the file byte for byte, or not, or
  * the file unreadable. */
 static void test_file_holds(void)
 {
@@ -736,15 +737,15 @@ static void test_file_holds(void)
 	char *leaf = xasprintf("%s/leaf.pem", datadir);
 	char *junk = xasprintf("%s/sha256.txt", datadir);
 
-	CHECK_INT(x509_file_holds(leaf, d[0].data, d[0].size), 1);
-	CHECK_INT(x509_file_holds(with, d[0].data, d[0].size), 0);
-	CHECK_INT(x509_file_holds(with, d[0].data, d[0].size - 1), 0);
-	CHECK_INT(x509_file_holds(junk, d[0].data, d[0].size), -1);
-	CHECK_INT(x509_file_holds("/nonexistent/root.crt", d[0].data, d[0].size), -1);
-	CHECK_INT(x509_file_holds(leaf, NULL, 0), -1);
+	CHECK_INT(judge_root_holds(leaf, d[0].data, d[0].size), 1);
+	CHECK_INT(judge_root_holds(with, d[0].data, d[0].size), 0);
+	CHECK_INT(judge_root_holds(with, d[0].data, d[0].size - 1), 0);
+	CHECK_INT(judge_root_holds(junk, d[0].data, d[0].size), -1);
+	CHECK_INT(judge_root_holds("/nonexistent/root.crt", d[0].data, d[0].size), -1);
+	CHECK_INT(judge_root_holds(leaf, NULL, 0), -1);
 	free_ders(d, n);
 	n = load_ders("intermediate.pem", &d);
-	CHECK_INT(x509_file_holds(with, d[0].data, d[0].size), 1);
+	CHECK_INT(judge_root_holds(with, d[0].data, d[0].size), 1);
 	free_ders(d, n);
 	free(with);
 	free(leaf);
