@@ -78,13 +78,17 @@ static void reset_inspection(struct session *s, struct conn_target *t)
 	s->ins.teaches = s->teaches;
 }
 
-/* Build a target from its text and the keywords set on top of it. */
+/* Build a target from its text and the keywords set on top of it, under
+ * the rules of libpq release version. -1 with *err for a string libpq
+ * refuses (*own false) or the tool cannot take (*own true). */
 static int build_target(const char *text, char *const *kw, char *const *val, int n,
-			struct conn_target *t, char ***warnings, int *nwarnings, char **err)
+			int version, struct conn_target *t, char ***warnings,
+			int *nwarnings, bool *own, char **err)
 {
 	struct conninfo ci;
 	int rc = -1;
 	conninfo_init(&ci);
+	ci.libpq_version = version;
 	if (text && conninfo_parse_target(&ci, text, err) < 0)
 		goto out;
 	for (int i = 0; i < n; i++)
@@ -92,10 +96,14 @@ static int build_target(const char *text, char *const *kw, char *const *val, int
 			goto out;
 	if (conninfo_resolve(&ci, t, err) < 0)
 		goto out;
-	for (int i = 0; i < ci.nwarnings; i++)
-		strlist_add(warnings, nwarnings, ci.warnings[i]);
 	rc = 0;
 out:
+	/* a refused string is shown as written */
+	if (rc < 0)
+		conninfo_target_raw(&ci, t);
+	for (int i = 0; i < ci.nwarnings; i++)
+		strlist_add(warnings, nwarnings, ci.warnings[i]);
+	*own = ci.own_error;
 	conninfo_free(&ci);
 	return rc;
 }
@@ -107,17 +115,27 @@ int session_set_target(struct session *s, const char *target,
 	char **kw = NULL, **val = NULL, **warn = NULL;
 	int nk = 0, nv = 0, nw = 0;
 	struct conn_target t;
+	bool own = false;
+	char *refusal = NULL;
 	for (int i = 0; i < n; i++) {
 		strlist_add(&kw, &nk, keywords[i]);
 		strlist_add(&val, &nv, values[i]);
 	}
-	if (build_target(target, kw, val, n, &t, &warn, &nw, err) < 0) {
-		strlist_free(kw);
-		strlist_free(val);
-		strlist_free(warn);
-		return -1;
+	if (build_target(target, kw, val, n, s->libpq_version, &t, &warn, &nw, &own,
+			 &refusal) < 0) {
+		if (own) {
+			*err = refusal;
+			conninfo_target_free(&t);
+			strlist_free(kw);
+			strlist_free(val);
+			strlist_free(warn);
+			return -1;
+		}
+		/* libpq refuses the string: a report of that, no probe */
 	}
 	reset_inspection(s, &t);
+	inspection_set_refused(&s->ins, refusal);
+	free(refusal);
 	s->replayed = false;
 	free(s->target_text);
 	s->target_text = target ? xstrdup(target) : NULL;
@@ -187,6 +205,12 @@ int session_start(struct session *s, char **err)
 	if (s->replayed) {
 		*err = xstrdup("a replayed log cannot be inspected again; use connect TARGET");
 		return -1;
+	}
+	if (s->ins.refused) {
+		/* libpq stops before connecting: nothing to probe */
+		stop_run(s);
+		session_judge(s);
+		return 0;
 	}
 	/* a fresh inspection of the same target */
 	struct conn_target t = s->ins.target;
@@ -272,6 +296,65 @@ void session_judge(struct session *s)
 	s->judged = true;
 }
 
+/* The target again, with key=value on top (key NULL: as it is), and a
+ * new inspection of it. */
+static int restart_with(struct session *s, const char *key, const char *value, char **err)
+{
+	char *text = s->target_text ? xstrdup(s->target_text) : NULL;
+	char **kw = NULL, **val = NULL;
+	int nk = 0, nv = 0;
+	bool replaced = false;
+	for (int i = 0; i < s->nsets; i++) {
+		bool same = key && !strcmp(s->keywords[i], key);
+		strlist_add(&kw, &nk, s->keywords[i]);
+		strlist_add(&val, &nv, same ? value : s->values[i]);
+		replaced |= same;
+	}
+	if (key && !replaced) {
+		strlist_add(&kw, &nk, key);
+		strlist_add(&val, &nv, value);
+	}
+	int rc = session_set_target(s, text, (const char *const *)kw, (const char *const *)val,
+				    nk, err);
+	free(text);
+	strlist_free(kw);
+	strlist_free(val);
+	if (rc < 0 || session_start(s, err) < 0)
+		return -1;
+	return SESSION_SET_STARTED;
+}
+
+/* Another libpq release reads the same string under its own rules: a
+ * refusal may come, change its words or go (then the target is probed). */
+static int rebuild_for_version(struct session *s, char **err)
+{
+	struct conn_target t;
+	char **warn = NULL;
+	int nw = 0;
+	bool own = false;
+	char *refusal = NULL;
+	int rc = build_target(s->target_text, s->keywords, s->values, s->nsets,
+			      s->libpq_version, &t, &warn, &nw, &own, &refusal);
+
+	strlist_free(warn);
+	conninfo_target_free(&t);
+	if (rc < 0 && own) {
+		*err = refusal;
+		return -1;
+	}
+	if (refusal || !s->ins.refused) {
+		/* still refused (in this release's words), or probed already
+		 * and still accepted: judged again, no new connection */
+		inspection_set_refused(&s->ins, refusal);
+		free(refusal);
+		if (!s->run)
+			session_judge(s);
+		return SESSION_SET_JUDGED;
+	}
+	/* refused before, accepted now: inspect it */
+	return restart_with(s, NULL, NULL, err);
+}
+
 static bool known_keyword(const char *key)
 {
 	for (int i = 0; conninfo_keyword(i); i++)
@@ -342,6 +425,8 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 		}
 		s->libpq_version = (int)v;
 		s->libpq_given = true;
+		if (!s->replayed)
+			return rebuild_for_version(s, err);
 		if (!s->run)
 			session_judge(s);
 		return SESSION_SET_JUDGED;
@@ -351,8 +436,9 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 		return -1;
 	}
 	/* what the captured facts answer needs no new connection; while the
-	 * probes still run, the new target takes a new inspection */
-	if (!s->run && probe_what_if(&s->ins, key, value)) {
+	 * probes still run, or when libpq refused the string, the new target
+	 * takes a new inspection */
+	if (!s->run && !s->ins.refused && probe_what_if(&s->ins, key, value)) {
 		if (!s->replayed)
 			remember_set(s, key, value);
 		session_judge(s);
@@ -367,28 +453,7 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 		return -1;
 	}
 	/* a new connection: the target again, with the key on top */
-	char *text = s->target_text ? xstrdup(s->target_text) : NULL;
-	char **kw = NULL, **val = NULL;
-	int nk = 0, nv = 0;
-	bool replaced = false;
-	for (int i = 0; i < s->nsets; i++) {
-		bool same = !strcmp(s->keywords[i], key);
-		strlist_add(&kw, &nk, s->keywords[i]);
-		strlist_add(&val, &nv, same ? value : s->values[i]);
-		replaced |= same;
-	}
-	if (!replaced) {
-		strlist_add(&kw, &nk, key);
-		strlist_add(&val, &nv, value);
-	}
-	int rc = session_set_target(s, text, (const char *const *)kw, (const char *const *)val,
-				    nk, err);
-	free(text);
-	strlist_free(kw);
-	strlist_free(val);
-	if (rc < 0 || session_start(s, err) < 0)
-		return -1;
-	return SESSION_SET_STARTED;
+	return restart_with(s, key, value, err);
 }
 
 struct report session_report(const struct session *s)

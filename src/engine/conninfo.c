@@ -88,6 +88,26 @@ int ci_keyword_index(const char *keyword)
 	return -1;
 }
 
+int ci_known(const struct conninfo *ci, const char *keyword)
+{
+	int i = ci_keyword_index(keyword);
+
+	if (i >= 0 && ci->libpq_version && ci_keywords[i].since > ci->libpq_version)
+		return -1;
+	return i;
+}
+
+int ci_fail_own(struct conninfo *ci, char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	*err = xvasprintf(fmt, ap);
+	va_end(ap);
+	ci->own_error = true;
+	return -1;
+}
+
 int ci_fail(char **err, const char *fmt, ...)
 {
 	va_list ap;
@@ -133,6 +153,7 @@ void ci_wipe_free(char *s)
 
 void conninfo_init(struct conninfo *ci)
 {
+	memset(ci, 0, sizeof(*ci));
 	ci->values = xcalloc((size_t)ci_nkeywords, sizeof(struct ci_value));
 	ci->warnings = xcalloc(1, sizeof(char *));
 	ci->nwarnings = 0;
@@ -186,7 +207,7 @@ int conninfo_set(struct conninfo *ci, const char *keyword, const char *value,
 		if (value)
 			value = value[0] == '1' ? "require" : "prefer";
 	}
-	i = ci_keyword_index(keyword);
+	i = ci_known(ci, keyword);
 	if (i < 0)
 		return ci_fail(err, "invalid connection option \"%s\"",
 			       keyword);
@@ -228,7 +249,9 @@ int conninfo_parse_target(struct conninfo *ci, const char *target, char **err)
 	if (!target || !*target)
 		return 0;
 	conninfo_init(&tmp);
+	tmp.libpq_version = ci->libpq_version;
 	rc = ci_parse(&tmp, target, err);
+	ci->own_error = tmp.own_error;
 	if (rc == 0) {
 		for (int i = 0; i < ci_nkeywords; i++)
 			if (tmp.values[i].value &&

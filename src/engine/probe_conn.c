@@ -324,6 +324,28 @@ static void set_str(char **dst, const char *s)
 	*dst = s ? xstrdup(s) : NULL;
 }
 
+/* ParameterStatus: the server's version, and what target_session_attrs
+ * reads (fe-connect.c getParameterStatus keeps in_hot_standby and
+ * default_transaction_read_only as "on"/"off") */
+static int on_off(const char *v)
+{
+	return !v ? -1 : !strcmp(v, "on") ? 1 : !strcmp(v, "off") ? 0 : -1;
+}
+
+static void take_param(struct startup_answer *a, const struct pgwire_msg *m)
+{
+	const char *n = m->u.param.name, *v = m->u.param.value;
+
+	if (!n)
+		return;
+	if (!strcmp(n, "server_version"))
+		set_str(&a->server_version, v);
+	else if (!strcmp(n, "in_hot_standby"))
+		a->in_hot_standby = on_off(v);
+	else if (!strcmp(n, "default_transaction_read_only"))
+		a->default_transaction_read_only = on_off(v);
+}
+
 static void take_error(struct startup_answer *a, const struct pgwire_msg *m)
 {
 	const char *sev = pgwire_error_field(m, 'V');
@@ -390,6 +412,7 @@ static bool consume(struct probe *p)
 						    m.u.auth.mechanisms[i]);
 			if (m.u.auth.code == PGWIRE_AUTH_OK) {
 				p->auth_ok = true;
+				a->authenticated = true;
 			} else {
 				/* we never answer a password request */
 				EV(p, EV_NOTE, "Stop", NULL, 0,
@@ -408,8 +431,7 @@ static bool consume(struct probe *p)
 			a->npv_minor = (int)m.u.npv.newest_minor;
 			break;
 		case 'S':
-			if (m.u.param.name && !strcmp(m.u.param.name, "server_version"))
-				set_str(&a->server_version, m.u.param.value);
+			take_param(a, &m);
 			break;
 		case 'Z':
 			if (p->auth_ok) {

@@ -111,6 +111,11 @@ static void answer(FILE *out, const char *title, const struct startup_answer *a)
 	}
 	if (a->server_version)
 		put(out, "server_version", a->server_version);
+	if (a->in_hot_standby >= 0)
+		put(out, "in_hot_standby", a->in_hot_standby ? "on" : "off");
+	if (a->default_transaction_read_only >= 0)
+		put(out, "default_transaction_read_only",
+		    a->default_transaction_read_only ? "on" : "off");
 	if (a->failure)
 		put(out, "failure", a->failure);
 }
@@ -444,6 +449,11 @@ int report_text_write(FILE *out, const struct report *r)
 	if (ins->scenario)
 		scenario(out, ins);
 	target(out, &ins->target);
+	if (ins->refused) {
+		fputs("\nRefused before connecting\n", out);
+		put(out, "libpq says", ins->refused);
+		put(out, "connections", "none: libpq checks the connection string first");
+	}
 	if (r->modes)
 		verdicts(out, r);
 	if (r->provider && r->provider->id)
