@@ -267,6 +267,65 @@ int conninfo_parse_target(struct conninfo *ci, const char *target, char **err)
 
 /* ---- listing ---------------------------------------------------------- */
 
+/* The keywords the probes and verdicts do not follow, and why (libpq's
+ * uses of each in fe-connect.c and fe-secure-openssl.c). */
+static const struct {
+	const char *keyword;
+	enum ci_effect effect;
+	const char *why;
+} effects[] = {
+	{ "client_encoding", CI_EFFECT_OTHER,
+	  "sent in the StartupMessage; a value the server rejects ends the connection there" },
+	{ "options", CI_EFFECT_OTHER,
+	  "sent in the StartupMessage as settings; one the server rejects ends the connection there" },
+	{ "application_name", CI_EFFECT_INERT, "a name the server shows; it decides nothing" },
+	{ "fallback_application_name", CI_EFFECT_INERT, "a name the server shows; it decides nothing" },
+	{ "keepalives", CI_EFFECT_INERT, "TCP keepalive settings of an open connection" },
+	{ "keepalives_idle", CI_EFFECT_INERT, "TCP keepalive settings of an open connection" },
+	{ "keepalives_interval", CI_EFFECT_INERT, "TCP keepalive settings of an open connection" },
+	{ "keepalives_count", CI_EFFECT_INERT, "TCP keepalive settings of an open connection" },
+	{ "tcp_user_timeout", CI_EFFECT_INERT, "a TCP timeout for unacknowledged data of an open connection" },
+	{ "sslcompression", CI_EFFECT_INERT, "OpenSSL 3 has no TLS compression to turn on" },
+	{ "sslpassword", CI_EFFECT_OTHER, "decrypts an encrypted client key, which this tool does not load" },
+	{ "sslkeylogfile", CI_EFFECT_INERT, "writes the session keys to a file; the negotiation is the same" },
+	{ "requirepeer", CI_EFFECT_INERT, "checked on Unix-domain sockets only" },
+	{ "min_protocol_version", CI_EFFECT_OTHER,
+	  "libpq 18 refuses a server that cannot speak this protocol version; this tool speaks 3.0" },
+	{ "max_protocol_version", CI_EFFECT_OTHER,
+	  "the protocol version libpq 18 asks for; this tool asks for 3.0" },
+	{ "krbsrvname", CI_EFFECT_OTHER, "GSSAPI only, which this tool does not negotiate" },
+	{ "gsslib", CI_EFFECT_OTHER, "GSSAPI only, which this tool does not negotiate" },
+	{ "gssdelegation", CI_EFFECT_OTHER, "GSSAPI only, which this tool does not negotiate" },
+	{ "replication", CI_EFFECT_OTHER,
+	  "a replication connection, which pg_hba.conf matches with its own lines" },
+	{ "load_balance_hosts", CI_EFFECT_OTHER, "the order libpq tries the hosts of a list in" },
+	{ "scram_client_key", CI_EFFECT_OTHER,
+	  "SCRAM keys in place of a password (postgres_fdw and dblink pass them on)" },
+	{ "scram_server_key", CI_EFFECT_OTHER,
+	  "SCRAM keys in place of a password (postgres_fdw and dblink pass them on)" },
+	{ "oauth_issuer", CI_EFFECT_OTHER, "OAuth (libpq 18), used when the server asks for OAUTHBEARER" },
+	{ "oauth_client_id", CI_EFFECT_OTHER, "OAuth (libpq 18), used when the server asks for OAUTHBEARER" },
+	{ "oauth_client_secret", CI_EFFECT_OTHER, "OAuth (libpq 18), used when the server asks for OAUTHBEARER" },
+	{ "oauth_scope", CI_EFFECT_OTHER, "OAuth (libpq 18), used when the server asks for OAUTHBEARER" },
+};
+
+enum ci_effect conninfo_keyword_effect(const char *keyword, const char **why)
+{
+	*why = NULL;
+	for (size_t i = 0; i < sizeof(effects) / sizeof(effects[0]); i++)
+		if (!strcmp(keyword, effects[i].keyword)) {
+			*why = effects[i].why;
+			return effects[i].effect;
+		}
+	return CI_EFFECT_MODELLED;
+}
+
+const char *ci_effect_name(enum ci_effect e)
+{
+	return e == CI_EFFECT_INERT ? "inert" : e == CI_EFFECT_OTHER ? "not modelled" : "modelled";
+}
+
+
 const char *conninfo_keyword(int i)
 {
 	return i >= 0 && i < ci_nkeywords ? ci_keywords[i].keyword : NULL;

@@ -186,6 +186,17 @@ const char *conninfo_envvar(const char *keyword);
 /* The first libpq major release that knows the keyword (15 for "15 or
  * older"), or 0 for an unknown keyword. */
 int conninfo_keyword_since(const char *keyword);
+/* What a keyword does to the negotiation this tool shows. */
+enum ci_effect {
+	CI_EFFECT_MODELLED, /* the probes and the verdicts follow it */
+	CI_EFFECT_INERT,    /* it cannot change how libpq negotiates or the answer */
+	CI_EFFECT_OTHER,    /* it can, in a way this tool does not model */
+};
+/* The effect of a keyword, and in *why (static text) what it does when
+ * the tool does not follow it; CI_EFFECT_MODELLED for an unknown one. */
+enum ci_effect conninfo_keyword_effect(const char *keyword, const char **why);
+const char *ci_effect_name(enum ci_effect e);
+
 /* A secret (password, sslpassword, ...): never show its value. */
 bool conninfo_keyword_secret(const char *keyword);
 const char *ci_source_name(enum ci_source s);

@@ -155,6 +155,16 @@ static json_t *target_json(const struct conn_target *t, int libpq_version)
 	json_object_set_new(o, "require_auth", js(t->require_auth));
 	json_object_set_new(o, "sslcertmode", js(t->sslcertmode));
 	json_object_set_new(o, "target_session_attrs", js(t->target_session_attrs));
+	/* what each keyword written in the target does to the negotiation */
+	json_t *eff = json_object();
+	for (int i = 0; i < t->nexplicit; i++) {
+		const char *why;
+		enum ci_effect e = conninfo_keyword_effect(t->explicit_keywords[i], &why);
+		json_object_set_new(eff, t->explicit_keywords[i],
+				    json_pack("{s:s, s:o}", "effect", ci_effect_name(e), "why",
+					      why ? json_string(why) : json_null()));
+	}
+	json_object_set_new(o, "keyword_effects", eff);
 	json_t *src = json_object();
 	for (int i = 0; i < t->nsources; i++)
 		json_object_set_new(src, t->source_keywords[i], json_string(t->source_names[i]));

@@ -242,6 +242,18 @@ static void target(FILE *out, const struct conn_target *t)
 	if (sb.len)
 		put_wrapped(out, "from elsewhere", sb_str(&sb));
 	sb_free(&sb);
+	/* keywords written that the negotiation shown does not follow */
+	for (int i = 0; i < t->nexplicit; i++) {
+		const char *why;
+		enum ci_effect e = conninfo_keyword_effect(t->explicit_keywords[i], &why);
+		if (e == CI_EFFECT_MODELLED)
+			continue;
+		char *line = xasprintf("%s: %s", e == CI_EFFECT_INERT ? "cannot change the negotiation" :
+							 "can change it; not modelled",
+				       why);
+		put_wrapped(out, t->explicit_keywords[i], line);
+		free(line);
+	}
 }
 
 static void provider(FILE *out, const struct provider_match *p)

@@ -137,6 +137,33 @@ static void test_versions(void)
 	versioned(15, "host=h", NULL, NULL);
 	versioned(16, "host=h", NULL, "invalid sslcertmode value: \"bogus\"");
 	unsetenv("PGSSLCERTMODE");
+	/* every keyword of libpq 18's table is taken by 18, and by an older
+	 * release only from the release that added it (PQconninfoOptions) */
+	for (int i = 0; conninfo_keyword(i); i++) {
+		const char *k = conninfo_keyword(i);
+		const char *why;
+		char *s = xasprintf("%s=%s", k, !strcmp(k, "port") ? "5432" : "x");
+		struct conninfo c;
+		char *e = NULL;
+		for (int v = 15; v <= 18; v++) {
+			conninfo_init(&c);
+			c.libpq_version = v;
+			int rc = conninfo_parse_target(&c, s, &e);
+			CHECK_INT(rc, conninfo_keyword_since(k) <= v ? 0 : -1);
+			if (rc < 0) {
+				char *want = xasprintf("invalid connection option \"%s\"", k);
+				CHECK_STR(e, want);
+				free(want);
+			}
+			free(e);
+			e = NULL;
+			conninfo_free(&c);
+		}
+		/* a keyword the tool does not follow says why */
+		if (conninfo_keyword_effect(k, &why) != CI_EFFECT_MODELLED)
+			CHECK(why && *why);
+		free(s);
+	}
 	/* the tool's own syntax errors are its own */
 	struct conninfo ci;
 	char *err = NULL;
