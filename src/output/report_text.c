@@ -481,5 +481,24 @@ int report_text_write(FILE *out, const struct report *r)
 	trust(out, &ins->trust);
 	answer(out, "Answer to a plaintext StartupMessage", &ins->server.plain);
 	answer(out, "Answer to a StartupMessage over TLS", &ins->server.tls);
+	/* the other hosts of a list, each probed on its own */
+	for (int i = 0; i < r->nextra; i++) {
+		const struct inspection *h = r->extra[i];
+		char *name = sanitize(h->target.hostaddr ? h->target.hostaddr :
+				      h->target.host ? h->target.host : "localhost");
+		fprintf(out, "\n==== Host %d of %d: %s, port %d ====\n", i + 2,
+			r->nlisted, name, h->target.port);
+		free(name);
+		negotiation(out, &h->log);
+		server(out, h);
+		tls_session(out, &h->tls);
+		chain(out, h);
+		trust(out, &h->trust);
+		answer(out, "Answer to a plaintext StartupMessage", &h->server.plain);
+		answer(out, "Answer to a StartupMessage over TLS", &h->server.tls);
+	}
+	if (r->nlisted > 1 + r->nextra)
+		fprintf(out, "\nHosts %d to %d of the list were not probed (at most %d are).\n",
+			2 + r->nextra, r->nlisted, 1 + r->nextra);
 	return ferror(out) ? -1 : 0;
 }
