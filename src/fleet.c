@@ -9,6 +9,7 @@
 #include "config.h"
 #include "fleet.h"
 #include "app/session.h"
+#include "engine/conninfo.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 #include <errno.h>
@@ -75,6 +76,15 @@ static void take_row(struct fleet *f, int i, struct session *s)
 	}
 }
 
+/* A target as a row shows it: secrets masked, then escaped. */
+static char *shown_target(const char *target)
+{
+	char *masked = conninfo_target_shown(target);
+	char *t = sanitize(masked);
+	free(masked);
+	return t;
+}
+
 /* A target that could not be read: its row, and its JSON line. */
 static void bad_row(struct fleet *f, int i, char *err)
 {
@@ -83,7 +93,7 @@ static void bad_row(struct fleet *f, int i, char *err)
 	row->reachable = -1;
 	if (!f->o->json)
 		return;
-	char *t = sanitize(f->o->targets[i]);
+	char *t = shown_target(f->o->targets[i]);
 	pthread_mutex_lock(&f->lock);
 	/* the same escaping as the report's strings */
 	printf("{\"target_input\": \"");
@@ -252,7 +262,7 @@ int fleet_run(const struct fleet_opts *o)
 		pass += ok;
 		if (o->json)
 			continue;
-		char *t = sanitize(o->targets[i]);
+		char *t = shown_target(o->targets[i]);
 		if (strlen(t) > 36)
 			strcpy(t + 33, "...");
 		if (r->error)
