@@ -22,6 +22,7 @@
 
 struct row {
 	char *error;        /* the target could not be read */
+	char *refused;      /* libpq refuses the string: its message, escaped */
 	int reachable;
 	enum ssl_reply reply;
 	char *tls;
@@ -56,6 +57,7 @@ static void take_row(struct fleet *f, int i, struct session *s)
 	char *line = o->json ? report_json_line(&rep) : NULL;
 
 	row->reachable = ins->reachable;
+	row->refused = ins->refused ? sanitize(ins->refused) : NULL;
 	row->reply = ins->server.sslrequest_reply;
 	row->tls = ins->tls.ok && ins->tls.version ? xstrdup(ins->tls.version) : NULL;
 	row->chain_ok = ins->trust.chain_ok;
@@ -255,7 +257,8 @@ int fleet_run(const struct fleet_opts *o)
 	for (int i = 0; i < o->ntargets; i++) {
 		struct row *r = &f.rows[i];
 		bad_input += r->error != NULL;
-		reachable += r->reachable == 1;
+		/* a refused string is libpq's answer, not an unreachable server */
+		reachable += r->reachable == 1 || r->refused;
 		bool ok = !r->error && r->reachable == 1 && o->check >= 0 &&
 			  (r->modes[o->check] == OUTCOME_ENCRYPTED ||
 			   r->modes[o->check] == OUTCOME_PLAINTEXT);
@@ -267,6 +270,8 @@ int fleet_run(const struct fleet_opts *o)
 			strcpy(t + 33, "...");
 		if (r->error)
 			printf("%-36s %s\n", t, r->error);
+		else if (r->refused)
+			printf("%-36s refused by libpq before connecting: %s\n", t, r->refused);
 		else if (r->reachable != 1)
 			printf("%-36s unreachable\n", t);
 		else
@@ -283,6 +288,7 @@ int fleet_run(const struct fleet_opts *o)
 			o->ntargets, sslmode_name((enum sslmode)o->check));
 	for (int i = 0; i < o->ntargets; i++) {
 		free(f.rows[i].error);
+		free(f.rows[i].refused);
 		free(f.rows[i].tls);
 	}
 	free(f.rows);

@@ -367,6 +367,7 @@ static enum att authenticate(struct run *r, const struct startup_answer *a,
 		.cert_sent = tf && tf->client_cert_sent && !certs_off,
 		.leaf = tf && r->ins->nchain ? r->ins->chain[0].der : NULL,
 		.leaf_len = tf && r->ins->nchain ? r->ins->chain[0].der_len : 0,
+		.leaf_signature = tf && r->ins->nchain ? r->ins->chain[0].signature : NULL,
 	};
 	struct auth_outcome out;
 	enum att res = ATT_OK;
