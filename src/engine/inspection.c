@@ -44,6 +44,9 @@ void startup_answer_free(struct startup_answer *a)
 	free(a->hint);
 	free(a->failure);
 	free(a->server_version);
+	free(a->login_method);
+	free(a->login_skipped);
+	free(a->login_error);
 	memset(a, 0, sizeof(*a));
 	a->accepted = -1;
 	a->npv_minor = -1;

@@ -52,6 +52,15 @@ struct startup_answer {
 	enum startup_failure failure_code; /* why no answer came, or NONE */
 	char *failure;         /* its text: "server closed the connection", ... */
 	char *server_version;  /* ParameterStatus server_version after AuthOk */
+	/* --login: what the tool did with the server's request for a
+	 * password (auth stays the first request the server made) */
+	bool login_sent;       /* a password, md5 answer or SCRAM proof went out */
+	char *login_method;    /* "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "md5",
+				* "password"; NULL when nothing was chosen */
+	char *login_skipped;   /* why the tool did not answer (its own rule) */
+	char *login_error;     /* libpq's words for the client-side failure that
+				* stopped the exchange ("fe_sendauth: no password
+				* supplied", "incorrect server signature", ...) */
 };
 
 struct server_facts {
