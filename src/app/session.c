@@ -6,6 +6,7 @@
 #include "config.h"
 #include "app/session.h"
 #include "engine/conninfo.h"
+#include "engine/login.h"
 #include "util/oserror.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
@@ -50,9 +51,21 @@ static void clear_sets(struct session *s)
 	s->nsets = 0;
 }
 
+static void drop_password(struct session *s)
+{
+	login_free_secret(s->password);
+	s->password = NULL;
+}
+
+void session_set_login(struct session *s, int login)
+{
+	s->login = login;
+}
+
 void session_free(struct session *s)
 {
 	stop_run(s);
+	drop_password(s);
 	unjudge(s);
 	/* the scenario strings are the session's, not the inspection's */
 	s->ins.scenario = s->ins.teaches = NULL;
@@ -78,9 +91,22 @@ static void reset_inspection(struct session *s, struct conn_target *t)
 	s->ins.teaches = s->teaches;
 }
 
-/* Build a target from its text and the keywords set on top of it. */
+/* The password libpq would send for the target's first host: the
+ * PGPASSWORD environment variable (the password keyword of the target and
+ * of a service file is not kept by conninfo). Heap, or NULL. */
+static char *target_password(const struct conninfo *ci, const struct conn_target *t)
+{
+	const char *pw = getenv("PGPASSWORD");
+	(void)ci;
+	(void)t;
+	return pw ? xstrdup(pw) : NULL;
+}
+
+/* Build a target from its text and the keywords set on top of it; with
+ * password not NULL, the password libpq would have for it too. */
 static int build_target(const char *text, char *const *kw, char *const *val, int n,
-			struct conn_target *t, char ***warnings, int *nwarnings, char **err)
+			struct conn_target *t, char ***warnings, int *nwarnings,
+			char **password, char **err)
 {
 	struct conninfo ci;
 	int rc = -1;
@@ -92,6 +118,8 @@ static int build_target(const char *text, char *const *kw, char *const *val, int
 			goto out;
 	if (conninfo_resolve(&ci, t, err) < 0)
 		goto out;
+	if (password)
+		*password = target_password(&ci, t);
 	for (int i = 0; i < ci.nwarnings; i++)
 		strlist_add(warnings, nwarnings, ci.warnings[i]);
 	rc = 0;
@@ -106,18 +134,22 @@ int session_set_target(struct session *s, const char *target,
 {
 	char **kw = NULL, **val = NULL, **warn = NULL;
 	int nk = 0, nv = 0, nw = 0;
+	char *password = NULL;
 	struct conn_target t;
 	for (int i = 0; i < n; i++) {
 		strlist_add(&kw, &nk, keywords[i]);
 		strlist_add(&val, &nv, values[i]);
 	}
-	if (build_target(target, kw, val, n, &t, &warn, &nw, err) < 0) {
+	if (build_target(target, kw, val, n, &t, &warn, &nw,
+			 s->login != PROBE_LOGIN_OFF ? &password : NULL, err) < 0) {
 		strlist_free(kw);
 		strlist_free(val);
 		strlist_free(warn);
 		return -1;
 	}
 	reset_inspection(s, &t);
+	drop_password(s);
+	s->password = password;
 	s->replayed = false;
 	free(s->target_text);
 	s->target_text = target ? xstrdup(target) : NULL;
@@ -142,6 +174,7 @@ int session_load(struct session *s, const char *path, char **err)
 	}
 	stop_run(s);
 	unjudge(s);
+	drop_password(s);
 	s->ins.scenario = s->ins.teaches = NULL;
 	inspection_free(&s->ins);
 	s->ins = ins;
@@ -171,14 +204,20 @@ void session_set_scenario(struct session *s, const char *name, const char *teach
 	s->ins.teaches = s->teaches;
 }
 
-/* probe options from the target: every probe libpq's settings call for */
-static struct probe_opts probe_opts_of(const struct conn_target *t)
+/* probe options from the target: every probe libpq's settings call for,
+ * and with --login what libpq would answer a password request with */
+static struct probe_opts probe_opts_of(const struct session *s)
 {
+	const struct conn_target *t = &s->ins.target;
 	return (struct probe_opts){
 		.timeout_ms = t->probe_timeout * 1000, /* bounded by conninfo */
 		.tls = true,
 		.plaintext = true,
 		.direct = t->sslnegotiation && !strcmp(t->sslnegotiation, "direct"),
+		.login = s->login,
+		.password = s->password, /* the session's until the run ends */
+		.channel_binding = t->channel_binding,
+		.libpq_version = s->libpq_version,
 	};
 }
 
@@ -192,7 +231,7 @@ int session_start(struct session *s, char **err)
 	struct conn_target t = s->ins.target;
 	memset(&s->ins.target, 0, sizeof(s->ins.target));
 	reset_inspection(s, &t);
-	struct probe_opts po = probe_opts_of(&s->ins.target);
+	struct probe_opts po = probe_opts_of(s);
 	if (probe_start(&s->ins, &po, &s->run, err) < 0) {
 		s->run = NULL;
 		return -1;
@@ -315,6 +354,34 @@ static int parse_at(const char *value, time_t *at)
 	return 0;
 }
 
+/* A new connection: the target again, with key=value on top (key NULL:
+ * as it was). */
+static int reconnect(struct session *s, const char *key, const char *value, char **err)
+{
+	char *text = s->target_text ? xstrdup(s->target_text) : NULL;
+	char **kw = NULL, **val = NULL;
+	int nk = 0, nv = 0;
+	bool replaced = false;
+	for (int i = 0; i < s->nsets; i++) {
+		bool same = key && !strcmp(s->keywords[i], key);
+		strlist_add(&kw, &nk, s->keywords[i]);
+		strlist_add(&val, &nv, same ? value : s->values[i]);
+		replaced |= same;
+	}
+	if (key && !replaced) {
+		strlist_add(&kw, &nk, key);
+		strlist_add(&val, &nv, value);
+	}
+	int rc = session_set_target(s, text, (const char *const *)kw, (const char *const *)val,
+				    nk, err);
+	free(text);
+	strlist_free(kw);
+	strlist_free(val);
+	if (rc < 0 || session_start(s, err) < 0)
+		return -1;
+	return SESSION_SET_STARTED;
+}
+
 int session_set(struct session *s, const char *key, const char *value, char **err)
 {
 	if (!strcmp(key, "at")) {
@@ -346,6 +413,22 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 			session_judge(s);
 		return SESSION_SET_JUDGED;
 	}
+	if (!strcmp(key, "login")) {
+		int login = !strcmp(value, "off") ? PROBE_LOGIN_OFF :
+			    !strcmp(value, "on")  ? PROBE_LOGIN_ON :
+			    !strcmp(value, "any") ? PROBE_LOGIN_ANY : -1;
+		if (login < 0) {
+			*err = xasprintf("login: on, off or any, not \"%s\"", value);
+			return -1;
+		}
+		if (s->replayed) {
+			*err = xstrdup("login needs a new connection: use connect");
+			return -1;
+		}
+		s->login = login;
+		/* the target again, its password read (or dropped) */
+		return reconnect(s, NULL, NULL, err);
+	}
 	if (!strcmp(key, "sslmode") && sslmode_parse(value) < 0) {
 		*err = xasprintf("invalid sslmode value: \"%s\"", value);
 		return -1;
@@ -366,29 +449,7 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 		*err = xasprintf("%s needs a new connection: use connect", key);
 		return -1;
 	}
-	/* a new connection: the target again, with the key on top */
-	char *text = s->target_text ? xstrdup(s->target_text) : NULL;
-	char **kw = NULL, **val = NULL;
-	int nk = 0, nv = 0;
-	bool replaced = false;
-	for (int i = 0; i < s->nsets; i++) {
-		bool same = !strcmp(s->keywords[i], key);
-		strlist_add(&kw, &nk, s->keywords[i]);
-		strlist_add(&val, &nv, same ? value : s->values[i]);
-		replaced |= same;
-	}
-	if (!replaced) {
-		strlist_add(&kw, &nk, key);
-		strlist_add(&val, &nv, value);
-	}
-	int rc = session_set_target(s, text, (const char *const *)kw, (const char *const *)val,
-				    nk, err);
-	free(text);
-	strlist_free(kw);
-	strlist_free(val);
-	if (rc < 0 || session_start(s, err) < 0)
-		return -1;
-	return SESSION_SET_STARTED;
+	return reconnect(s, key, value, err);
 }
 
 struct report session_report(const struct session *s)

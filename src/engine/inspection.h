@@ -195,6 +195,10 @@ struct inspection {
 	size_t nchain;
 	struct trust_facts trust;
 	int reachable;             /* 1 a TCP connection was made, 0 none, -1 unknown */
+	/* --login as the probes ran: 0 off, 1 on (a cleartext password only
+	 * over TLS), 2 any (probe.h's PROBE_LOGIN_*); -1 not known (a log
+	 * from before the key) */
+	int login;
 	char *scenario, *teaches;  /* the demo scenario inspected, or NULL */
 };
 
@@ -208,6 +212,10 @@ void startup_answer_free(struct startup_answer *a);
 void cert_facts_free(struct cert_facts *c);
 void tls_facts_free(struct tls_facts *t); /* its strings; the struct stays */
 const char *ssl_reply_name(enum ssl_reply r);
+/* inspection.login as the JSON writes it: "off", "on", "any"; NULL for
+ * -1. The parser answers -1 for anything else. */
+const char *login_mode_name(int login);
+int login_mode_parse(const char *s);
 int ssl_reply_parse(const char *s);
 
 #endif

@@ -219,6 +219,7 @@ int probe_start(struct inspection *ins, const struct probe_opts *opts,
 	r->hold_since = -1;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	ins->started = time(NULL);
+	ins->login = opts->login;
 	tls_client_files_check(t, &ins->trust.client_files_error);
 	ins->trust.client_cert = t->sslcert ? xstrdup(t->sslcert) : NULL;
 	ins->trust.client_key = t->sslkey ? xstrdup(t->sslkey) : NULL;

@@ -254,8 +254,20 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 			     how, a->auth);
 		else
 			step(r, "StartupMessage %s: accepted (AuthenticationOk)", how);
+		/* --login: pg_fe_sendauth stopped the exchange (error_return,
+		 * no other attempt) */
+		if (a->login_error) {
+			step(r, "answer with the password: libpq stops (%s)", a->login_error);
+			add_line(r, a->login_error);
+			return ATT_HARD;
+		}
+		if (a->login_sent)
+			step(r, "answer with the password (%s): the server accepts it",
+			     a->login_method ? a->login_method : "?");
 		return ATT_OK;
 	}
+	if (a->accepted == 0 && a->login_sent)
+		step(r, "answer with the password (%s)", a->login_method ? a->login_method : "?");
 	if (a->accepted == 0) {
 		step(r, "StartupMessage %s: rejected, %s %s", how,
 		     a->severity ? a->severity : "FATAL", a->sqlstate ? a->sqlstate : "");
