@@ -298,6 +298,11 @@ static void take_option(struct options *o, int c, char **argv)
 	case O_CRLDIR:
 		if (o->nsets == (int)(sizeof(o->sets) / sizeof(*o->sets)))
 			die_usage("%s", "too many options");
+		/* the tool's own option: a typo is a usage error (in the
+		 * TARGET it is libpq's refusal, reported) */
+		if (c == O_SSLMODE && sslmode_parse(optarg) < 0)
+			die_usage("--sslmode wants disable, allow, prefer, require, verify-ca or verify-full, not \"%s\"",
+				  optarg);
 		o->sets[o->nsets].keyword = keyword_of[c - O_JSON];
 		o->sets[o->nsets++].value = optarg;
 		break;

@@ -102,15 +102,18 @@ static char *target_password(const struct conninfo *ci, const struct conn_target
 	return pw ? xstrdup(pw) : NULL;
 }
 
-/* Build a target from its text and the keywords set on top of it; with
- * password not NULL, the password libpq would have for it too. */
+/* Build a target from its text and the keywords set on top of it, under
+ * the rules of libpq release version. -1 with *err for a string libpq
+ * refuses (*own false) or the tool cannot take (*own true). With password
+ * not NULL, the password libpq would have for it too. */
 static int build_target(const char *text, char *const *kw, char *const *val, int n,
-			struct conn_target *t, char ***warnings, int *nwarnings,
-			char **password, char **err)
+			int version, struct conn_target *t, char ***warnings,
+			int *nwarnings, bool *own, char **password, char **err)
 {
 	struct conninfo ci;
 	int rc = -1;
 	conninfo_init(&ci);
+	ci.libpq_version = version;
 	if (text && conninfo_parse_target(&ci, text, err) < 0)
 		goto out;
 	for (int i = 0; i < n; i++)
@@ -120,10 +123,14 @@ static int build_target(const char *text, char *const *kw, char *const *val, int
 		goto out;
 	if (password)
 		*password = target_password(&ci, t);
-	for (int i = 0; i < ci.nwarnings; i++)
-		strlist_add(warnings, nwarnings, ci.warnings[i]);
 	rc = 0;
 out:
+	/* a refused string is shown as written */
+	if (rc < 0)
+		conninfo_target_raw(&ci, t);
+	for (int i = 0; i < ci.nwarnings; i++)
+		strlist_add(warnings, nwarnings, ci.warnings[i]);
+	*own = ci.own_error;
 	conninfo_free(&ci);
 	return rc;
 }
@@ -136,20 +143,29 @@ int session_set_target(struct session *s, const char *target,
 	int nk = 0, nv = 0, nw = 0;
 	char *password = NULL;
 	struct conn_target t;
+	bool own = false;
+	char *refusal = NULL;
 	for (int i = 0; i < n; i++) {
 		strlist_add(&kw, &nk, keywords[i]);
 		strlist_add(&val, &nv, values[i]);
 	}
-	if (build_target(target, kw, val, n, &t, &warn, &nw,
-			 s->login != PROBE_LOGIN_OFF ? &password : NULL, err) < 0) {
-		strlist_free(kw);
-		strlist_free(val);
-		strlist_free(warn);
-		return -1;
+	if (build_target(target, kw, val, n, s->libpq_version, &t, &warn, &nw, &own,
+			 s->login != PROBE_LOGIN_OFF ? &password : NULL, &refusal) < 0) {
+		if (own) {
+			*err = refusal;
+			conninfo_target_free(&t);
+			strlist_free(kw);
+			strlist_free(val);
+			strlist_free(warn);
+			return -1;
+		}
+		/* libpq refuses the string: a report of that, no probe */
 	}
 	reset_inspection(s, &t);
 	drop_password(s);
 	s->password = password;
+	inspection_set_refused(&s->ins, refusal);
+	free(refusal);
 	s->replayed = false;
 	free(s->target_text);
 	s->target_text = target ? xstrdup(target) : NULL;
@@ -226,6 +242,12 @@ int session_start(struct session *s, char **err)
 	if (s->replayed) {
 		*err = xstrdup("a replayed log cannot be inspected again; use connect TARGET");
 		return -1;
+	}
+	if (s->ins.refused) {
+		/* libpq stops before connecting: nothing to probe */
+		stop_run(s);
+		session_judge(s);
+		return 0;
 	}
 	/* a fresh inspection of the same target */
 	struct conn_target t = s->ins.target;
@@ -306,9 +328,74 @@ void session_judge(struct session *s)
 	struct verdict_opts vo;
 	unjudge(s);
 	verdict_opts_from_target(&vo, &s->ins.target, s->libpq_version);
+	/* --login read the password libpq would have: whether there is one
+	 * is known for the inspection it made */
+	if (vo.password < 0 && s->ins.login > 0 && !s->replayed) {
+		vo.password = s->password && *s->password;
+		vo.password_from = "PGPASSWORD";
+	}
 	sslmode_verdicts(&s->ins, &vo, s->modes);
 	diagnosis_run(&s->ins, s->modes, &vo, &s->dg);
 	s->judged = true;
+}
+
+/* The target again, with key=value on top (key NULL: as it is), and a
+ * new inspection of it. */
+static int restart_with(struct session *s, const char *key, const char *value, char **err)
+{
+	char *text = s->target_text ? xstrdup(s->target_text) : NULL;
+	char **kw = NULL, **val = NULL;
+	int nk = 0, nv = 0;
+	bool replaced = false;
+	for (int i = 0; i < s->nsets; i++) {
+		bool same = key && !strcmp(s->keywords[i], key);
+		strlist_add(&kw, &nk, s->keywords[i]);
+		strlist_add(&val, &nv, same ? value : s->values[i]);
+		replaced |= same;
+	}
+	if (key && !replaced) {
+		strlist_add(&kw, &nk, key);
+		strlist_add(&val, &nv, value);
+	}
+	int rc = session_set_target(s, text, (const char *const *)kw, (const char *const *)val,
+				    nk, err);
+	free(text);
+	strlist_free(kw);
+	strlist_free(val);
+	if (rc < 0 || session_start(s, err) < 0)
+		return -1;
+	return SESSION_SET_STARTED;
+}
+
+/* Another libpq release reads the same string under its own rules: a
+ * refusal may come, change its words or go (then the target is probed). */
+static int rebuild_for_version(struct session *s, char **err)
+{
+	struct conn_target t;
+	char **warn = NULL;
+	int nw = 0;
+	bool own = false;
+	char *refusal = NULL;
+	int rc = build_target(s->target_text, s->keywords, s->values, s->nsets,
+			      s->libpq_version, &t, &warn, &nw, &own, NULL, &refusal);
+
+	strlist_free(warn);
+	conninfo_target_free(&t);
+	if (rc < 0 && own) {
+		*err = refusal;
+		return -1;
+	}
+	if (refusal || !s->ins.refused) {
+		/* still refused (in this release's words), or probed already
+		 * and still accepted: judged again, no new connection */
+		inspection_set_refused(&s->ins, refusal);
+		free(refusal);
+		if (!s->run)
+			session_judge(s);
+		return SESSION_SET_JUDGED;
+	}
+	/* refused before, accepted now: inspect it */
+	return restart_with(s, NULL, NULL, err);
 }
 
 static bool known_keyword(const char *key)
@@ -354,34 +441,6 @@ static int parse_at(const char *value, time_t *at)
 	return 0;
 }
 
-/* A new connection: the target again, with key=value on top (key NULL:
- * as it was). */
-static int reconnect(struct session *s, const char *key, const char *value, char **err)
-{
-	char *text = s->target_text ? xstrdup(s->target_text) : NULL;
-	char **kw = NULL, **val = NULL;
-	int nk = 0, nv = 0;
-	bool replaced = false;
-	for (int i = 0; i < s->nsets; i++) {
-		bool same = key && !strcmp(s->keywords[i], key);
-		strlist_add(&kw, &nk, s->keywords[i]);
-		strlist_add(&val, &nv, same ? value : s->values[i]);
-		replaced |= same;
-	}
-	if (key && !replaced) {
-		strlist_add(&kw, &nk, key);
-		strlist_add(&val, &nv, value);
-	}
-	int rc = session_set_target(s, text, (const char *const *)kw, (const char *const *)val,
-				    nk, err);
-	free(text);
-	strlist_free(kw);
-	strlist_free(val);
-	if (rc < 0 || session_start(s, err) < 0)
-		return -1;
-	return SESSION_SET_STARTED;
-}
-
 int session_set(struct session *s, const char *key, const char *value, char **err)
 {
 	if (!strcmp(key, "at")) {
@@ -409,6 +468,8 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 		}
 		s->libpq_version = (int)v;
 		s->libpq_given = true;
+		if (!s->replayed)
+			return rebuild_for_version(s, err);
 		if (!s->run)
 			session_judge(s);
 		return SESSION_SET_JUDGED;
@@ -427,15 +488,16 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 		}
 		s->login = login;
 		/* the target again, its password read (or dropped) */
-		return reconnect(s, NULL, NULL, err);
+		return restart_with(s, NULL, NULL, err);
 	}
 	if (!strcmp(key, "sslmode") && sslmode_parse(value) < 0) {
 		*err = xasprintf("invalid sslmode value: \"%s\"", value);
 		return -1;
 	}
 	/* what the captured facts answer needs no new connection; while the
-	 * probes still run, the new target takes a new inspection */
-	if (!s->run && probe_what_if(&s->ins, key, value)) {
+	 * probes still run, or when libpq refused the string, the new target
+	 * takes a new inspection */
+	if (!s->run && !s->ins.refused && probe_what_if(&s->ins, key, value)) {
 		if (!s->replayed)
 			remember_set(s, key, value);
 		session_judge(s);
@@ -449,7 +511,7 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 		*err = xasprintf("%s needs a new connection: use connect", key);
 		return -1;
 	}
-	return reconnect(s, key, value, err);
+	return restart_with(s, key, value, err);
 }
 
 struct report session_report(const struct session *s)

@@ -88,6 +88,26 @@ int ci_keyword_index(const char *keyword)
 	return -1;
 }
 
+int ci_known(const struct conninfo *ci, const char *keyword)
+{
+	int i = ci_keyword_index(keyword);
+
+	if (i >= 0 && ci->libpq_version && ci_keywords[i].since > ci->libpq_version)
+		return -1;
+	return i;
+}
+
+int ci_fail_own(struct conninfo *ci, char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	*err = xvasprintf(fmt, ap);
+	va_end(ap);
+	ci->own_error = true;
+	return -1;
+}
+
 int ci_fail(char **err, const char *fmt, ...)
 {
 	va_list ap;
@@ -133,6 +153,7 @@ void ci_wipe_free(char *s)
 
 void conninfo_init(struct conninfo *ci)
 {
+	memset(ci, 0, sizeof(*ci));
 	ci->values = xcalloc((size_t)ci_nkeywords, sizeof(struct ci_value));
 	ci->warnings = xcalloc(1, sizeof(char *));
 	ci->nwarnings = 0;
@@ -186,7 +207,7 @@ int conninfo_set(struct conninfo *ci, const char *keyword, const char *value,
 		if (value)
 			value = value[0] == '1' ? "require" : "prefer";
 	}
-	i = ci_keyword_index(keyword);
+	i = ci_known(ci, keyword);
 	if (i < 0)
 		return ci_fail(err, "invalid connection option \"%s\"",
 			       keyword);
@@ -228,7 +249,9 @@ int conninfo_parse_target(struct conninfo *ci, const char *target, char **err)
 	if (!target || !*target)
 		return 0;
 	conninfo_init(&tmp);
+	tmp.libpq_version = ci->libpq_version;
 	rc = ci_parse(&tmp, target, err);
+	ci->own_error = tmp.own_error;
 	if (rc == 0) {
 		for (int i = 0; i < ci_nkeywords; i++)
 			if (tmp.values[i].value &&
@@ -243,6 +266,65 @@ int conninfo_parse_target(struct conninfo *ci, const char *target, char **err)
 }
 
 /* ---- listing ---------------------------------------------------------- */
+
+/* The keywords the probes and verdicts do not follow, and why (libpq's
+ * uses of each in fe-connect.c and fe-secure-openssl.c). */
+static const struct {
+	const char *keyword;
+	enum ci_effect effect;
+	const char *why;
+} effects[] = {
+	{ "client_encoding", CI_EFFECT_OTHER,
+	  "sent in the StartupMessage; a value the server rejects ends the connection there" },
+	{ "options", CI_EFFECT_OTHER,
+	  "sent in the StartupMessage as settings; one the server rejects ends the connection there" },
+	{ "application_name", CI_EFFECT_INERT, "a name the server shows; it decides nothing" },
+	{ "fallback_application_name", CI_EFFECT_INERT, "a name the server shows; it decides nothing" },
+	{ "keepalives", CI_EFFECT_INERT, "TCP keepalive settings of an open connection" },
+	{ "keepalives_idle", CI_EFFECT_INERT, "TCP keepalive settings of an open connection" },
+	{ "keepalives_interval", CI_EFFECT_INERT, "TCP keepalive settings of an open connection" },
+	{ "keepalives_count", CI_EFFECT_INERT, "TCP keepalive settings of an open connection" },
+	{ "tcp_user_timeout", CI_EFFECT_INERT, "a TCP timeout for unacknowledged data of an open connection" },
+	{ "sslcompression", CI_EFFECT_INERT, "OpenSSL 3 has no TLS compression to turn on" },
+	{ "sslpassword", CI_EFFECT_OTHER, "decrypts an encrypted client key, which this tool does not load" },
+	{ "sslkeylogfile", CI_EFFECT_INERT, "writes the session keys to a file; the negotiation is the same" },
+	{ "requirepeer", CI_EFFECT_INERT, "checked on Unix-domain sockets only" },
+	{ "min_protocol_version", CI_EFFECT_OTHER,
+	  "libpq 18 refuses a server that cannot speak this protocol version; this tool speaks 3.0" },
+	{ "max_protocol_version", CI_EFFECT_OTHER,
+	  "the protocol version libpq 18 asks for; this tool asks for 3.0" },
+	{ "krbsrvname", CI_EFFECT_OTHER, "GSSAPI only, which this tool does not negotiate" },
+	{ "gsslib", CI_EFFECT_OTHER, "GSSAPI only, which this tool does not negotiate" },
+	{ "gssdelegation", CI_EFFECT_OTHER, "GSSAPI only, which this tool does not negotiate" },
+	{ "replication", CI_EFFECT_OTHER,
+	  "a replication connection, which pg_hba.conf matches with its own lines" },
+	{ "load_balance_hosts", CI_EFFECT_OTHER, "the order libpq tries the hosts of a list in" },
+	{ "scram_client_key", CI_EFFECT_OTHER,
+	  "SCRAM keys in place of a password (postgres_fdw and dblink pass them on)" },
+	{ "scram_server_key", CI_EFFECT_OTHER,
+	  "SCRAM keys in place of a password (postgres_fdw and dblink pass them on)" },
+	{ "oauth_issuer", CI_EFFECT_OTHER, "OAuth (libpq 18), used when the server asks for OAUTHBEARER" },
+	{ "oauth_client_id", CI_EFFECT_OTHER, "OAuth (libpq 18), used when the server asks for OAUTHBEARER" },
+	{ "oauth_client_secret", CI_EFFECT_OTHER, "OAuth (libpq 18), used when the server asks for OAUTHBEARER" },
+	{ "oauth_scope", CI_EFFECT_OTHER, "OAuth (libpq 18), used when the server asks for OAUTHBEARER" },
+};
+
+enum ci_effect conninfo_keyword_effect(const char *keyword, const char **why)
+{
+	*why = NULL;
+	for (size_t i = 0; i < sizeof(effects) / sizeof(effects[0]); i++)
+		if (!strcmp(keyword, effects[i].keyword)) {
+			*why = effects[i].why;
+			return effects[i].effect;
+		}
+	return CI_EFFECT_MODELLED;
+}
+
+const char *ci_effect_name(enum ci_effect e)
+{
+	return e == CI_EFFECT_INERT ? "inert" : e == CI_EFFECT_OTHER ? "not modelled" : "modelled";
+}
+
 
 const char *conninfo_keyword(int i)
 {

@@ -30,6 +30,12 @@ struct conninfo {
 	char **warnings;         /* NULL-terminated, e.g. "password ignored" */
 	int nwarnings;
 	char *service_file;      /* the service file whose group was read */
+	/* whose rules: libpq 15..18 (a keyword a release does not know is
+	 * refused, its variable not read); 0 the newest */
+	int libpq_version;
+	/* the last error is the tool's own (a target syntax of its own, a
+	 * bound on a file), not one libpq would print */
+	bool own_error;
 };
 
 /* Where the root certificate file libpq would load comes from. */
@@ -83,6 +89,8 @@ struct conn_target {
 	char *sslcrldir;   /* as given, or NULL */
 	char *sslcertmode; /* disable | allow | require (libpq 16+) */
 	char *channel_binding; /* disable | prefer | require */
+	char *require_auth;    /* as given (16+), or NULL */
+	char *target_session_attrs; /* any (default) | read-write | ... */
 	char *gssencmode;  /* disable | prefer | require */
 	/* a Kerberos credential cache exists for this user (1, 0; -1 not
 	 * known, as in an old log): libpq tries GSSAPI encryption first then */
@@ -132,6 +140,9 @@ enum ci_source conninfo_source(const struct conninfo *ci, const char *keyword);
  * lengths, ssl_*_protocol_version) and fill *t. -1 with *err on bad input. */
 int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err);
 void conninfo_target_free(struct conn_target *t);
+/* For a string libpq refuses: the values as written (host, hostaddr,
+ * port, user, dbname, sslmode and the keywords set), nothing resolved. */
+void conninfo_target_raw(const struct conninfo *ci, struct conn_target *t);
 
 /* Change one option of a resolved target whose effect the verdicts can
  * draw from captured facts (host, sslmode, sslrootcert, sslcert, sslkey,
@@ -147,6 +158,27 @@ bool conninfo_target_what_if(struct conn_target *t, const char *keyword,
 void conninfo_target_set_crl(struct conn_target *t, const char *crl,
 			     const char *crldir);
 
+/* require_auth as connectOptions2 (16+) reads it: the methods allowed
+ * (conn->allowed_auth_methods; 18's allowed_sasl_mechs as the SCRAM and
+ * OAUTH bits, which 16 and 17 read as all of SASL) and whether the server
+ * must authenticate the client (conn->auth_required). */
+enum {
+	REQAUTH_PASSWORD = 1 << 0,
+	REQAUTH_MD5 = 1 << 1,
+	REQAUTH_GSS = 1 << 2,
+	REQAUTH_SSPI = 1 << 3,
+	REQAUTH_GSS_CONT = 1 << 4,
+	REQAUTH_SCRAM = 1 << 5,
+	REQAUTH_OAUTH = 1 << 6,
+};
+struct require_auth_set {
+	bool set;            /* require_auth was given (not empty) */
+	unsigned allowed;    /* REQAUTH_* bits */
+	bool auth_required;
+};
+/* -1 when libpq refuses the value (conninfo_resolve reports why). */
+int conninfo_require_auth(const char *value, struct require_auth_set *out);
+
 /* libpq's keyword table, for listing: returns NULL past the end. */
 const char *conninfo_keyword(int i);
 /* The environment variable libpq reads for a keyword, or NULL. */
@@ -154,6 +186,17 @@ const char *conninfo_envvar(const char *keyword);
 /* The first libpq major release that knows the keyword (15 for "15 or
  * older"), or 0 for an unknown keyword. */
 int conninfo_keyword_since(const char *keyword);
+/* What a keyword does to the negotiation this tool shows. */
+enum ci_effect {
+	CI_EFFECT_MODELLED, /* the probes and the verdicts follow it */
+	CI_EFFECT_INERT,    /* it cannot change how libpq negotiates or the answer */
+	CI_EFFECT_OTHER,    /* it can, in a way this tool does not model */
+};
+/* The effect of a keyword, and in *why (static text) what it does when
+ * the tool does not follow it; CI_EFFECT_MODELLED for an unknown one. */
+enum ci_effect conninfo_keyword_effect(const char *keyword, const char **why);
+const char *ci_effect_name(enum ci_effect e);
+
 /* A secret (password, sslpassword, ...): never show its value. */
 bool conninfo_keyword_secret(const char *keyword);
 const char *ci_source_name(enum ci_source s);

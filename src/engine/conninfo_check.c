@@ -108,12 +108,18 @@ static int check_ssl_versions(const struct conninfo *ci, char **err)
 	const char *min = conninfo_get(ci, "ssl_min_protocol_version");
 	const char *max = conninfo_get(ci, "ssl_max_protocol_version");
 
-	if (!ssl_version_ok(min))
-		return ci_fail(err, "invalid %s value: \"%s\"",
-			       "ssl_min_protocol_version", min);
-	if (!ssl_version_ok(max))
-		return ci_fail(err, "invalid %s value: \"%s\"",
-			       "ssl_max_protocol_version", max);
+	/* 17 quotes the keyword (pqConnectOptions2) */
+	bool quoted = !ci->libpq_version || ci->libpq_version >= 17;
+	const char *bad = !ssl_version_ok(min) ? "ssl_min_protocol_version" :
+			  !ssl_version_ok(max) ? "ssl_max_protocol_version" :
+						 NULL;
+
+	if (bad && quoted)
+		return ci_fail(err, "invalid \"%s\" value: \"%s\"", bad,
+			       conninfo_get(ci, bad));
+	if (bad)
+		return ci_fail(err, "invalid %s value: \"%s\"", bad,
+			       conninfo_get(ci, bad));
 	if (!ssl_range_ok(min, max))
 		return ci_fail(err, "invalid SSL protocol version range");
 	return 0;
@@ -121,16 +127,17 @@ static int check_ssl_versions(const struct conninfo *ci, char **err)
 
 /* ---- require_auth ----------------------------------------------------- */
 
-/* libpq 16/17 count SCRAM as all of SASL; 18 tracks SASL mechanisms apart,
- * so scram-sha-256 and oauth get separate bits here. */
+/* The method bits are conninfo.h's REQAUTH_*. libpq 16/17 count SCRAM as
+ * all of SASL; 18 tracks SASL mechanisms apart, so scram-sha-256 and oauth
+ * get separate bits here. */
 enum {
-	RA_PASSWORD = 1 << 0,
-	RA_MD5 = 1 << 1,
-	RA_GSS = 1 << 2,
-	RA_SSPI = 1 << 3,
-	RA_GSS_CONT = 1 << 4,
-	RA_SCRAM = 1 << 5,
-	RA_OAUTH = 1 << 6,
+	RA_PASSWORD = REQAUTH_PASSWORD,
+	RA_MD5 = REQAUTH_MD5,
+	RA_GSS = REQAUTH_GSS,
+	RA_SSPI = REQAUTH_SSPI,
+	RA_GSS_CONT = REQAUTH_GSS_CONT,
+	RA_SCRAM = REQAUTH_SCRAM,
+	RA_OAUTH = REQAUTH_OAUTH,
 };
 
 /* What connectOptions2 builds while it reads the list: the allowed
@@ -140,11 +147,12 @@ struct require_auth {
 	bool auth_required;
 	bool negated; /* the list is of "!method" entries */
 	bool first;
+	int version;  /* the libpq release, 0 the newest */
 };
 
 /* The bits a method name stands for ("none" has none); false for a name
  * libpq does not know. */
-static bool require_auth_bits(const char *method, unsigned *bits)
+static bool require_auth_bits(const char *method, int version, unsigned *bits)
 {
 	static const struct {
 		const char *name;
@@ -160,6 +168,9 @@ static bool require_auth_bits(const char *method, unsigned *bits)
 	};
 
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		/* OAUTHBEARER came with 18 */
+		if (methods[i].bits == RA_OAUTH && version && version < 18)
+			continue;
 		if (strcmp(method, methods[i].name) == 0) {
 			*bits = methods[i].bits;
 			return true;
@@ -214,7 +225,7 @@ static int require_auth_entry(struct require_auth *ra, const char *part,
 			       "require_auth method \"%s\" cannot be mixed with negative methods",
 			       method);
 	}
-	if (!require_auth_bits(method, &bits))
+	if (!require_auth_bits(method, ra->version, &bits))
 		return ci_fail(err, "invalid %s value: \"%s\"", "require_auth",
 			       method);
 	if (!require_auth_add(ra, bits))
@@ -227,11 +238,14 @@ static int require_auth_entry(struct require_auth *ra, const char *part,
 
 /* fe-connect.c: the require_auth block of connectOptions2 (16+), over the
  * comma-separated list */
-static int check_require_auth(const char *value, char **err)
+static int parse_require_auth(const char *value, int version,
+			      struct require_auth *out, char **err)
 {
-	struct require_auth ra = { .auth_required = true, .first = true };
+	struct require_auth ra = { .auth_required = true, .first = true,
+				   .version = version };
 	const char *s = value;
 
+	*out = ra;
 	if (!value || !*value)
 		return 0;
 	for (;;) {
@@ -244,10 +258,37 @@ static int check_require_auth(const char *value, char **err)
 		part = xstrndup(s, (size_t)(e - s));
 		rc = require_auth_entry(&ra, part, err);
 		free(part);
-		if (rc || !*e)
+		if (rc || !*e) {
+			*out = ra;
 			return rc;
+		}
 		s = e + 1;
 	}
+}
+
+static int check_require_auth(const char *value, int version, char **err)
+{
+	struct require_auth ra;
+
+	return parse_require_auth(value, version, &ra, err);
+}
+
+int conninfo_require_auth(const char *value, struct require_auth_set *out)
+{
+	struct require_auth ra;
+	char *err = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (!value || !*value)
+		return 0;
+	if (parse_require_auth(value, 0, &ra, &err) < 0) {
+		free(err);
+		return -1;
+	}
+	out->set = true;
+	out->allowed = ra.allowed;
+	out->auth_required = ra.auth_required;
+	return 0;
 }
 
 /* ---- what conninfo_resolve.c calls ------------------------------------ */
@@ -285,7 +326,7 @@ int ci_check_tcp_host(const char *host, char **err)
 /* fe-connect.c: connectOptions2's value checks, in libpq's order */
 int ci_check_values(struct conninfo *ci, char **err)
 {
-	if (check_require_auth(conninfo_get(ci, "require_auth"), err) ||
+	if (check_require_auth(conninfo_get(ci, "require_auth"), ci->libpq_version, err) ||
 	    check_enum(ci, "channel_binding", channel_bindings, err) ||
 	    check_enum(ci, "sslmode", sslmodes, err) ||
 	    check_enum(ci, "sslnegotiation", negotiations, err) ||
@@ -358,13 +399,13 @@ int ci_check_hostaddr(const char *hostaddr, char **err)
 	struct addrinfo hints = { .ai_family = AF_UNSPEC,
 				  .ai_flags = AI_NUMERICHOST };
 	struct addrinfo *res = NULL;
-	int bad = getaddrinfo(hostaddr, NULL, &hints, &res) != 0;
+	int bad = getaddrinfo(hostaddr, NULL, &hints, &res);
 
 	if (res)
 		freeaddrinfo(res);
 	if (bad)
-		return ci_fail(err, "could not parse network address \"%s\"",
-			       hostaddr);
+		return ci_fail(err, "could not parse network address \"%s\": %s",
+			       hostaddr, gai_strerror(bad));
 	return 0;
 }
 

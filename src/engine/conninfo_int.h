@@ -31,6 +31,11 @@ extern const int ci_nkeywords;
 
 /* The table index of a keyword, or -1. */
 int ci_keyword_index(const char *keyword);
+/* The same for a keyword the libpq release ci follows knows, else -1. */
+int ci_known(const struct conninfo *ci, const char *keyword);
+/* A message of the tool's own (ci->own_error): always -1. */
+int ci_fail_own(struct conninfo *ci, char **err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Store without any precedence check; a secret's old value is wiped. */
 void ci_store(struct conninfo *ci, int i, const char *value,
 	      enum ci_source source);

@@ -241,7 +241,7 @@ static int uri_param_store(struct conninfo *ci, const char *keyword,
 		kk = "sslmode";
 		vv = "require";
 	}
-	if (strcmp(kk, "requiressl") != 0 && ci_keyword_index(kk) < 0)
+	if (strcmp(kk, "requiressl") != 0 && ci_known(ci, kk) < 0)
 		rc = ci_fail(err, "invalid URI query parameter: \"%s\"", kk);
 	else
 		rc = conninfo_set(ci, kk, vv, CI_SRC_TARGET, err);
@@ -465,15 +465,15 @@ static int parse_hostport(struct conninfo *ci, const char *s, char **err)
 		const char *end = strchr(s, ']');
 
 		if (!end)
-			return ci_fail(err,
+			return ci_fail_own(ci, err,
 				       "missing \"]\" after IPv6 address in \"%s\"",
 				       s);
 		if (end == s + 1)
-			return ci_fail(err, "empty IPv6 address in \"%s\"", s);
+			return ci_fail_own(ci, err, "empty IPv6 address in \"%s\"", s);
 		if (end[1] == ':')
 			port = end + 2;
 		else if (end[1] != '\0')
-			return ci_fail(err,
+			return ci_fail_own(ci, err,
 				       "unexpected \"%c\" after \"]\" in \"%s\" (expected \":port\")",
 				       end[1], s);
 		host = xstrndup(s + 1, (size_t)(end - s - 1));
@@ -489,7 +489,7 @@ static int parse_hostport(struct conninfo *ci, const char *s, char **err)
 		}
 	}
 	if (port && !valid_port(port))
-		rc = ci_fail(err, "invalid port number: \"%s\"", port);
+		rc = ci_fail_own(ci, err, "invalid port number: \"%s\"", port);
 	if (!rc && *host)
 		rc = conninfo_set(ci, "host", host, CI_SRC_TARGET, err);
 	if (!rc && port)

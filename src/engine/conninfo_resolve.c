@@ -46,8 +46,10 @@ static void add_defaults(struct conninfo *ci)
 
 		if (ci->values[i].source != CI_SRC_NONE)
 			continue;
-		/* PGPASSWORD is not read: the tool sends no password */
-		if (k->envvar && strcmp(k->keyword, "password") != 0) {
+		/* PGPASSWORD is not read: the tool sends no password; a
+		 * release reads only the variables of its own keywords */
+		if (k->envvar && strcmp(k->keyword, "password") != 0 &&
+		    !(ci->libpq_version && k->since > ci->libpq_version)) {
 			env = getenv(k->envvar);
 			if (env) {
 				ci_store(ci, i, env, CI_SRC_ENV);
@@ -181,8 +183,10 @@ static int default_hosts(struct conninfo *ci, struct conn_target *t,
 		if (t->hostaddrs[i][0])
 			continue;
 		if (t->hosts[i][0]) {
-			if (ci_check_tcp_host(t->hosts[i], err))
+			if (ci_check_tcp_host(t->hosts[i], err)) {
+				ci->own_error = true;
 				return -1;
+			}
 			continue;
 		}
 		free(t->hosts[i]);
@@ -311,6 +315,10 @@ static void fill_tls_settings(const struct conninfo *ci, struct conn_target *t)
 	t->sslnegotiation = xstrdup(conninfo_get(ci, "sslnegotiation"));
 	t->sslcertmode = xstrdup(conninfo_get(ci, "sslcertmode"));
 	t->channel_binding = xstrdup(conninfo_get(ci, "channel_binding"));
+	v = conninfo_get(ci, "require_auth");
+	t->require_auth = v && *v ? xstrdup(v) : NULL;
+	v = conninfo_get(ci, "target_session_attrs");
+	t->target_session_attrs = xstrdup(v && *v ? v : "any");
 	t->gssencmode = xstrdup(conninfo_get(ci, "gssencmode"));
 	t->ssl_min_protocol_version =
 		dup_nonempty(conninfo_get(ci, "ssl_min_protocol_version"));
@@ -468,6 +476,22 @@ int conninfo_resolve(struct conninfo *ci, struct conn_target *t, char **err)
 	return 0;
 }
 
+void conninfo_target_raw(const struct conninfo *ci, struct conn_target *t)
+{
+	const char *port = conninfo_get(ci, "port");
+
+	memset(t, 0, sizeof(*t));
+	t->host = dup_nonempty(conninfo_get(ci, "host"));
+	t->hostaddr = dup_nonempty(conninfo_get(ci, "hostaddr"));
+	t->user = dup_nonempty(conninfo_get(ci, "user"));
+	t->dbname = dup_nonempty(conninfo_get(ci, "dbname"));
+	t->sslmode = dup_nonempty(conninfo_get(ci, "sslmode"));
+	t->sslmode_source = conninfo_source(ci, "sslmode");
+	t->port = port ? atoi(port) : 0;
+	t->gss_ticket = -1;
+	list_explicit(ci, t);
+}
+
 void conninfo_target_free(struct conn_target *t)
 {
 	free(t->host);
@@ -491,6 +515,8 @@ void conninfo_target_free(struct conn_target *t)
 	free(t->application_name);
 	free(t->sslcertmode);
 	free(t->channel_binding);
+	free(t->require_auth);
+	free(t->target_session_attrs);
 	free(t->gssencmode);
 	strlist_free(t->explicit_keywords);
 	free(t->service);

@@ -72,7 +72,7 @@ static int read_service_file(struct conninfo *ci, const char *file, const char *
 		linenr++;
 		total += len ? len : 1;
 		if (total > SERVICE_MAX_BYTES) {
-			rc = ci_fail(err, "service file \"%s\" is larger than %d bytes", file,
+			rc = ci_fail_own(ci, err, "service file \"%s\" is larger than %d bytes", file,
 				     SERVICE_MAX_BYTES);
 			break;
 		}
@@ -108,7 +108,7 @@ static int read_service_file(struct conninfo *ci, const char *file, const char *
 			break;
 		}
 		/* the key as written: libpq trims nothing around '=' */
-		int i = ci_keyword_index(line);
+		int i = ci_known(ci, line);
 		if (i < 0) {
 			rc = ci_fail(err, "syntax error in service file \"%s\", line %d", file, linenr);
 			break;

@@ -12,14 +12,10 @@ void inspection_init(struct inspection *ins)
 {
 	memset(ins, 0, sizeof(*ins));
 	ins->tool_version = xstrdup(PACKAGE_VERSION);
-	ins->server.plain.accepted = -1;
-	ins->server.tls.accepted = -1;
-	ins->server.ssl_error.accepted = -1;
-	ins->server.plain.npv_minor = -1;
-	ins->server.tls.npv_minor = -1;
-	ins->server.ssl_error.npv_minor = -1;
-	ins->server.direct_startup.accepted = -1;
-	ins->server.direct_startup.npv_minor = -1;
+	startup_answer_init(&ins->server.plain);
+	startup_answer_init(&ins->server.tls);
+	startup_answer_init(&ins->server.ssl_error);
+	startup_answer_init(&ins->server.direct_startup);
 	ins->direct_tls.alert_code = -1;
 	ins->trust.security_level = -1;
 	ins->trust.verified_at = (time_t)-1;
@@ -49,6 +45,12 @@ int login_mode_parse(const char *s)
 	return -1;
 }
 
+void inspection_set_refused(struct inspection *ins, const char *msg)
+{
+	free(ins->refused);
+	ins->refused = msg ? xstrdup(msg) : NULL;
+}
+
 void startup_answer_free(struct startup_answer *a)
 {
 	free(a->auth);
@@ -63,9 +65,16 @@ void startup_answer_free(struct startup_answer *a)
 	free(a->login_method);
 	free(a->login_skipped);
 	free(a->login_error);
+	startup_answer_init(a);
+}
+
+void startup_answer_init(struct startup_answer *a)
+{
 	memset(a, 0, sizeof(*a));
 	a->accepted = -1;
 	a->npv_minor = -1;
+	a->in_hot_standby = -1;
+	a->default_transaction_read_only = -1;
 }
 
 void cert_name_add(char ***names, size_t **lens, int *n, const char *name, size_t len)
@@ -148,6 +157,7 @@ void tls_facts_free(struct tls_facts *t)
 
 void inspection_free(struct inspection *ins)
 {
+	free(ins->refused);
 	free(ins->tool_version);
 	free(ins->scenario);
 	free(ins->teaches);

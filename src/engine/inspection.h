@@ -61,7 +61,16 @@ struct startup_answer {
 	char *login_error;     /* libpq's words for the client-side failure that
 				* stopped the exchange ("fe_sendauth: no password
 				* supplied", "incorrect server signature", ...) */
+	/* AuthenticationOk came: at once (trust, cert) or after an exchange */
+	bool authenticated;
+	/* ParameterStatus after AuthenticationOk (servers 14+ report both):
+	 * 1 "on", 0 "off", -1 not reported; what libpq's target_session_attrs
+	 * reads before it sends SHOW or SELECT pg_is_in_recovery() */
+	int in_hot_standby, default_transaction_read_only;
 };
+
+/* An answer not yet seen: accepted and the numbers unknown. */
+void startup_answer_init(struct startup_answer *a);
 
 struct server_facts {
 	struct connect_fact tls_connect, plain_connect;
@@ -199,6 +208,10 @@ struct inspection {
 	 * over TLS), 2 any (probe.h's PROBE_LOGIN_*); -1 not known (a log
 	 * from before the key) */
 	int login;
+	/* libpq refused the connection string before connecting (fe-connect.c
+	 * conninfo parsing, connectOptions2): its message for the release
+	 * judged, raw; no probe ran. NULL when it connects. */
+	char *refused;
 	char *scenario, *teaches;  /* the demo scenario inspected, or NULL */
 };
 
@@ -209,6 +222,7 @@ void inspection_init(struct inspection *ins);
 time_t inspection_now(const struct inspection *ins);
 void inspection_free(struct inspection *ins);
 void startup_answer_free(struct startup_answer *a);
+void inspection_set_refused(struct inspection *ins, const char *msg);
 void cert_facts_free(struct cert_facts *c);
 void tls_facts_free(struct tls_facts *t); /* its strings; the struct stays */
 const char *ssl_reply_name(enum ssl_reply r);

@@ -6,6 +6,7 @@
 #include "engine/login.h"
 #include "util/xalloc.h"
 #include <limits.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/objects.h>
@@ -125,37 +126,37 @@ int login_md5(const char *password, const char *user, const uint8_t salt[4],
 
 /* fe-secure-openssl.c pgtls_get_peer_certificate_hash */
 int login_cert_hash(const uint8_t *der, size_t len, uint8_t *hash, size_t size,
-		    char **err)
+		    const char **digest, char **err)
 {
 	const unsigned char *p = der;
 	X509 *x = len <= LONG_MAX ? d2i_X509(NULL, &p, (long)len) : NULL;
-	const EVP_MD *md;
+	const EVP_MD *md = NULL;
+	uint8_t buf[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	int nid;
+	int nid = NID_undef;
 
 	*err = NULL;
+	if (digest)
+		*digest = NULL;
 	if (!x || !X509_get_signature_info(x, &nid, NULL, NULL, NULL)) {
-		X509_free(x);
 		*err = xstrdup("could not determine server certificate signature algorithm");
-		return -1;
-	}
-	/* RFC 5929 4.1: MD5 and SHA-1 become SHA-256 */
-	if (nid == NID_md5 || nid == NID_sha1) {
+	} else if (nid == NID_md5 || nid == NID_sha1) {
+		/* RFC 5929 4.1: MD5 and SHA-1 become SHA-256 */
 		md = EVP_sha256();
 	} else if (!(md = EVP_get_digestbynid(nid))) {
-		X509_free(x);
 		const char *sn = OBJ_nid2sn(nid);
 		*err = xasprintf("could not find digest for NID %s", sn ? sn : "(null)");
-		return -1;
 	}
-	uint8_t buf[EVP_MAX_MD_SIZE];
-	if (!X509_digest(x, md, buf, &n) || n > size) {
-		X509_free(x);
+	if (md && (!X509_digest(x, md, buf, &n) || n > size))
 		*err = xstrdup("could not generate peer certificate hash");
-		return -1;
-	}
 	X509_free(x);
+	/* nothing left queued for the judge's next ERR_get_error */
+	ERR_clear_error();
+	if (*err)
+		return -1;
 	memcpy(hash, buf, n);
+	if (digest)
+		*digest = OBJ_nid2sn(EVP_MD_type(md));
 	return (int)n;
 }
 
@@ -382,7 +383,7 @@ char *scram_client_final(struct scram *s, const char *in, size_t inlen,
 		static const char header[] = "p=tls-server-end-point,,";
 		uint8_t input[sizeof(header) - 1 + EVP_MAX_MD_SIZE];
 		int n = login_cert_hash(cert, cert_len, input + sizeof(header) - 1,
-					EVP_MAX_MD_SIZE, err);
+					EVP_MAX_MD_SIZE, NULL, err);
 		if (n < 0)
 			goto out;
 		memcpy(input, header, sizeof(header) - 1);

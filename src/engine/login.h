@@ -39,11 +39,12 @@ int login_md5(const char *password, const char *user, const uint8_t salt[4],
 /* pgtls_get_peer_certificate_hash: the tls-server-end-point hash of the
  * server's certificate (DER): SHA-256 when the certificate's signature
  * digest is MD5 or SHA-1, else that digest (X509_get_signature_info,
- * EVP_get_digestbynid). Returns the hash's length, or -1 with libpq's
+ * EVP_get_digestbynid). Returns the hash's length, with the digest's
+ * name in *digest ("SHA256") when digest is not NULL, or -1 with libpq's
  * message in *err (heap): "could not find digest for NID UNDEF" for an
  * Ed25519 signature. */
 int login_cert_hash(const uint8_t *der, size_t len, uint8_t *hash, size_t size,
-		    char **err);
+		    const char **digest, char **err);
 
 /* One SCRAM exchange (fe-auth-scram.c fe_scram_state). */
 struct scram;

@@ -338,6 +338,28 @@ static void set_str(char **dst, const char *s)
 	*dst = s ? xstrdup(s) : NULL;
 }
 
+/* ParameterStatus: the server's version, and what target_session_attrs
+ * reads (fe-connect.c getParameterStatus keeps in_hot_standby and
+ * default_transaction_read_only as "on"/"off") */
+static int on_off(const char *v)
+{
+	return !v ? -1 : !strcmp(v, "on") ? 1 : !strcmp(v, "off") ? 0 : -1;
+}
+
+static void take_param(struct startup_answer *a, const struct pgwire_msg *m)
+{
+	const char *n = m->u.param.name, *v = m->u.param.value;
+
+	if (!n)
+		return;
+	if (!strcmp(n, "server_version"))
+		set_str(&a->server_version, v);
+	else if (!strcmp(n, "in_hot_standby"))
+		a->in_hot_standby = on_off(v);
+	else if (!strcmp(n, "default_transaction_read_only"))
+		a->default_transaction_read_only = on_off(v);
+}
+
 static void take_error(struct startup_answer *a, const struct pgwire_msg *m)
 {
 	const char *sev = pgwire_error_field(m, 'V');
@@ -416,6 +438,7 @@ static bool consume(struct probe *p)
 			}
 			if (m.u.auth.code == PGWIRE_AUTH_OK) {
 				p->auth_ok = true;
+				a->authenticated = true;
 				probe_login_end(p);
 			} else if (p->run->opts.login != PROBE_LOGIN_OFF) {
 				/* an answer sends at once, and a failed send
@@ -426,7 +449,7 @@ static bool consume(struct probe *p)
 				m.u.auth.data = data;
 				memmove(p->in.buf, p->in.buf + total, p->in.len - total);
 				p->in.len -= total;
-				bool done = probe_login_answer(p, &m);
+				bool done = probe_login_answer(p, &m, auth_word(m.u.auth.code));
 				free(data);
 				pgwire_msg_free(&m);
 				if (done)
@@ -450,8 +473,7 @@ static bool consume(struct probe *p)
 			a->npv_minor = (int)m.u.npv.newest_minor;
 			break;
 		case 'S':
-			if (m.u.param.name && !strcmp(m.u.param.name, "server_version"))
-				set_str(&a->server_version, m.u.param.value);
+			take_param(a, &m);
 			break;
 		case 'Z':
 			if (p->auth_ok) {

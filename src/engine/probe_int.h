@@ -88,10 +88,11 @@ void probe_conn_finish(struct probe *p);     /* close, and done */
 void probe_conn_send(struct probe *p, const struct strbuf *msg);
 
 /* --login (probe_login.c). The server's authentication request m, other
- * than AuthenticationOk: answer it as libpq would, or refuse and close.
- * true when the probe is done reading for now (it sent, or it closed). */
+ * than AuthenticationOk (areq: its name as startup_answer.auth has it):
+ * answer it as libpq would, or refuse and close. true when the probe is
+ * done reading for now (it sent, or it closed). */
 struct pgwire_msg;
-bool probe_login_answer(struct probe *p, const struct pgwire_msg *m);
+bool probe_login_answer(struct probe *p, const struct pgwire_msg *m, const char *areq);
 /* In copy (of raw, the message m as received), replace what must not be
  * logged: the server's SCRAM signature. */
 void probe_login_scrub(const struct pgwire_msg *m, const uint8_t *raw, uint8_t *copy);

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* probe_login: --login, a probe's answer to the server's request for a
- * password, as libpq's pg_fe_sendauth (fe-auth.c) gives it: the mechanism
- * pg_SASL_init chooses, libpq's refusals in its own words, and the tool's
- * own rules on top: a password goes only on a connection libpq, with the
- * target's settings, would send it on, and a cleartext password only over
- * TLS unless --login=any. What goes out is logged with the secret bytes
- * replaced by '*'; the buffers that held it are wiped. The computation is
- * login.c's. */
+ * password, as libpq's pg_fe_sendauth (fe-auth.c) gives it. Whether libpq
+ * answers, with what, or which words it refuses in is model/auth's
+ * judgement (the verdict model's own rule); the SCRAM exchange after
+ * pg_SASL_init is followed here, with libpq's words for what goes wrong
+ * in it. The tool's own rules come on top: a password goes only on a
+ * connection libpq, with the target's settings, would send it on, and a
+ * cleartext password only over TLS unless --login=any. What goes out is
+ * logged with the secret bytes replaced by '*'; the buffers that held it
+ * are wiped. The computation is login.c's. */
 #include "config.h"
 #include "engine/login.h"
 #include "engine/probe_int.h"
 #include "engine/pgwire.h"
 #include "engine/x509.h"
+#include "model/auth.h"
 #include "util/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +28,8 @@ static void set_text(char **dst, char *s)
 	*dst = s;
 }
 
-/* Send nothing, record why, close. libpq's own refusal is an error in its
- * words; the tool's rule is a skip. */
+/* Send nothing more, record why (taken over), close. libpq's own refusal
+ * is an error in its words; the tool's rule is a skip. */
 static void refuse(struct probe *p, bool libpq, char *why)
 {
 	struct startup_answer *a = p->ans;
@@ -168,50 +171,20 @@ static void send_password(struct probe *p, const struct pgwire_msg *m)
 	}
 }
 
-/* pg_SASL_init: the mechanism libpq picks from the server's list, then
- * the SASLInitialResponse (no secret in it yet). */
-static void sasl_init(struct probe *p, const struct pgwire_msg *m)
+/* pg_SASL_init, once model/auth chose the mechanism as it does: the
+ * SASLInitialResponse (no secret in it yet). */
+static void sasl_init(struct probe *p, const char *mech)
 {
-	const char *mech = NULL;
+	bool plus = !strcmp(mech, "SCRAM-SHA-256-PLUS");
+	char *err = NULL;
 
-	if (cb_is(p, 'r') && !p->over_tls) {
-		refuse(p, true, xstrdup("channel binding required, but SSL not in use"));
-		return;
-	}
 	if (p->scram) {
 		refuse(p, true, xstrdup("duplicate SASL authentication request"));
-		return;
-	}
-	for (int i = 0; i < m->u.auth.nmechanisms; i++) {
-		const char *s = m->u.auth.mechanisms[i];
-		if (!strcmp(s, "SCRAM-SHA-256-PLUS")) {
-			if (!p->over_tls) {
-				refuse(p, true, xstrdup("server offered SCRAM-SHA-256-PLUS authentication over a non-SSL connection"));
-				return;
-			}
-			if (!cb_is(p, 'd'))
-				mech = s;
-		} else if (!strcmp(s, "SCRAM-SHA-256") && !mech) {
-			mech = s;
-		}
-	}
-	if (!mech) {
-		refuse(p, true, xstrdup("none of the server's SASL authentication mechanisms are supported"));
-		return;
-	}
-	bool plus = !strcmp(mech, "SCRAM-SHA-256-PLUS");
-	if (cb_is(p, 'r') && !plus) {
-		refuse(p, true, xstrdup("channel binding is required, but server did not offer an authentication method that supports channel binding"));
-		return;
-	}
-	if (!p->run->opts.password || !*p->run->opts.password) {
-		refuse(p, true, xstrdup("fe_sendauth: no password supplied"));
 		return;
 	}
 	/* build_client_first_message: 'y' when libpq could bind but the
 	 * server did not offer PLUS */
 	char flag = plus ? 'p' : p->over_tls && !cb_is(p, 'd') ? 'y' : 'n';
-	char *err = NULL;
 	p->scram = scram_new(p->run->opts.password, flag);
 	char *first = scram_client_first(p->scram, "", NULL, &err);
 	if (!first) {
@@ -284,11 +257,38 @@ static bool sasl_final(struct probe *p, const struct pgwire_msg *m)
 	return false;
 }
 
-bool probe_login_answer(struct probe *p, const struct pgwire_msg *m)
+/* model/auth's judgement of a request that starts an exchange, over
+ * this connection: what libpq answers with, or why it does not. */
+static void judge(struct probe *p, const char *areq, char *const *mechs,
+		  struct auth_outcome *out)
 {
 	const struct probe_opts *o = &p->run->opts;
+	const struct conn_target *t = &p->ins->target;
+	bool certs_off = o->libpq_version >= 16 && t->sslcertmode &&
+			 !strcmp(t->sslcertmode, "disable");
+	size_t leaf_len = 0;
+	const uint8_t *leaf = p->over_tls ? tls_client_peer_cert(p->tls, &leaf_len) : NULL;
+	struct auth_opts ao = {
+		.libpq_version = o->libpq_version,
+		.channel_binding = o->channel_binding,
+		.require_auth = t->require_auth,
+		.sslcertmode = t->sslcertmode,
+		.password = o->password && *o->password ? 1 : 0,
+	};
+	struct auth_link l = {
+		.ssl_in_use = p->over_tls,
+		.cert_requested = p->over_tls && p->tlsf->client_cert_requested,
+		/* initialize_SSL loads no certificate under sslcertmode=disable */
+		.cert_sent = p->over_tls && p->tlsf->client_cert_sent && !certs_off,
+		.leaf = leaf,
+		.leaf_len = leaf_len,
+	};
+	auth_judge(&ao, &l, areq, mechs, out);
+}
+
+bool probe_login_answer(struct probe *p, const struct pgwire_msg *m, const char *areq)
+{
 	uint32_t code = m->u.auth.code;
-	bool cleartext = code == PGWIRE_AUTH_CLEARTEXT;
 
 	if (code == PGWIRE_AUTH_SASL_CONTINUE) {
 		sasl_continue(p, m);
@@ -303,30 +303,37 @@ bool probe_login_answer(struct probe *p, const struct pgwire_msg *m)
 		refuse(p, false, why);
 		return true;
 	}
-	/* check_expected_areq (15..18): channel_binding=require answers only
-	 * SASL */
-	if (cb_is(p, 'r') && code != PGWIRE_AUTH_SASL) {
-		refuse(p, true, xstrdup("channel binding required but not supported by server's authentication request"));
+	/* then libpq's own rules (pg_fe_sendauth, check_expected_areq,
+	 * pg_SASL_init), as the verdict model applies them */
+	struct auth_outcome out;
+	judge(p, areq, m->u.auth.mechanisms, &out);
+	const char *method = out.method;
+	if (out.result == AUTH_FAILS && out.after_first_message)
+		method = "SCRAM-SHA-256-PLUS"; /* the hash fails on the server's first answer */
+	if (out.result == AUTH_UNKNOWN || (out.result == AUTH_FAILS && !method)) {
+		bool libpq = out.result == AUTH_FAILS;
+		char *text = libpq ? out.message :
+				     xasprintf("not answered: %s", out.message);
+		out.message = libpq ? NULL : out.message;
+		refuse(p, libpq, text);
+		auth_outcome_free(&out);
 		return true;
 	}
-	if (code == PGWIRE_AUTH_SASL) {
-		sasl_init(p, m);
-		return true;
-	}
-	if (code != PGWIRE_AUTH_MD5 && !cleartext) {
-		refuse(p, false, xasprintf("pgtls-inspect answers only password, md5 and SCRAM requests, not %s",
-					   pgwire_auth_name(code)));
-		return true;
-	}
-	if (!o->password || !*o->password) {
-		refuse(p, true, xstrdup("fe_sendauth: no password supplied"));
-		return true;
-	}
-	if (cleartext && !p->over_tls && o->login != PROBE_LOGIN_ANY) {
+	/* a failure at the AuthenticationOk (at_ok) comes after libpq's
+	 * answer: the answer goes, the verdict model says the rest */
+	method = method ? method : "";
+	bool sasl = !strncmp(method, "SCRAM-SHA-256", 13);
+	bool cleartext = !strcmp(method, "password");
+	if (cleartext && !p->over_tls && p->run->opts.login != PROBE_LOGIN_ANY) {
 		refuse(p, false, xstrdup("the server asks for the password in cleartext over a connection without TLS; --login=any sends it"));
-		return true;
+	} else if (sasl) {
+		sasl_init(p, method);
+	} else if (cleartext || !strcmp(method, "md5")) {
+		send_password(p, m);
+	} else {
+		refuse(p, false, xasprintf("pgtls-inspect does not answer %s", pgwire_auth_name(code)));
 	}
-	send_password(p, m);
+	auth_outcome_free(&out);
 	return true;
 }
 

@@ -3,6 +3,7 @@
  * refuses, both read through OpenSSL as libpq reads them. */
 #include "config.h"
 #include "engine/x509_ossl.h"
+#include "engine/login.h"
 #include "engine/x509.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -305,4 +306,13 @@ void x509_ossl_facts(const uint8_t *der, size_t len, struct cert_facts *out)
 		out->sha256 = hex_of(md, mdlen);
 	X509_free(x);
 	ERR_clear_error();
+}
+
+char *x509_ossl_cbind_error(const uint8_t *der, size_t len, const char **digest)
+{
+	/* one rule: the hash --login computes (engine/login.c) */
+	uint8_t hash[EVP_MAX_MD_SIZE];
+	char *err = NULL;
+	login_cert_hash(der, len, hash, sizeof(hash), digest, &err);
+	return err;
 }

@@ -28,4 +28,12 @@ void x509_ossl_cns(const uint8_t *der, size_t len, struct cert_facts *out);
  * NULL / -1. */
 void x509_ossl_facts(const uint8_t *der, size_t len, struct cert_facts *out);
 
+/* libpq's tls-server-end-point hash for SCRAM-SHA-256-PLUS
+ * (fe-secure-openssl.c pgtls_get_peer_certificate_hash): NULL when OpenSSL
+ * finds the digest (SHA-256 for a certificate signed with MD5 or SHA-1,
+ * else the signature's own), else the heap message libpq appends, e.g.
+ * "could not find digest for NID UNDEF" for an Ed25519 signature. When
+ * digest is not NULL it gets the digest's name ("SHA256"). */
+char *x509_ossl_cbind_error(const uint8_t *der, size_t len, const char **digest);
+
 #endif

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "model/sslmode.h"
 #include "model/sslerr.h"
+#include "model/auth.h"
 #include "engine/conninfo.h"
 #include "engine/tls.h"
 #include "engine/x509.h"
@@ -73,6 +74,11 @@ void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *
 	o->explicit_keywords = t->explicit_keywords;
 	o->gssencmode = t->gssencmode;
 	o->gss_ticket = t->gss_ticket > 0;
+	o->channel_binding = t->channel_binding;
+	o->require_auth = t->require_auth;
+	o->sslcertmode = t->sslcertmode;
+	o->target_session_attrs = t->target_session_attrs;
+	o->password = -1;
 }
 
 /* The error text keeps libpq's newlines and tabs, so every piece that
@@ -103,6 +109,7 @@ enum att {
 	ATT_SOFT,     /* failed; prefer (and 17+ allow) may try a new connection */
 	ATT_HARD,     /* failed; libpq gives up (error_return) */
 	ATT_UNKNOWN,  /* the probe did not see this */
+	ATT_NEXT_HOST, /* failed; libpq goes on to the next host of its list */
 	ATT_NEXT,     /* within ssl_attempt: this step passed, on to the next */
 };
 
@@ -111,12 +118,10 @@ static void step(struct run *r, const char *fmt, ...)
 static void step(struct run *r, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	strlist_add(&r->v->path, &r->v->npath, s ? s : "?");
+	strlist_add(&r->v->path, &r->v->npath, s);
 	free(s);
 }
 
@@ -239,6 +244,148 @@ static void add_line(struct run *r, const char *msg)
 static void alert_line(struct run *r, int alert);
 static void unpredicted_line(struct run *r, const char *what, const char *gnutls);
 
+static void add_caveat(struct run *r, const char *text);
+
+/* fe-connect.c PQconnectPoll, CONNECTION_CHECK_TARGET: what
+ * target_session_attrs asks of the server, read from the in_hot_standby
+ * and default_transaction_read_only it reported after AuthenticationOk.
+ * A mismatch sends libpq to the next host; prefer-standby, out of hosts,
+ * takes them all again accepting any server. */
+static enum att target_check(struct run *r, const struct startup_answer *a)
+{
+	const char *t = r->o->target_session_attrs;
+	const char *why = NULL;
+
+	if (!t || !*t || !strcmp(t, "any"))
+		return ATT_OK;
+	if (!strcmp(t, "prefer-standby") && !a->authenticated) {
+		/* with one host either pass connects to it */
+		step(r, "target_session_attrs=prefer-standby: a standby is taken at once, any other "
+			"server on the second pass over the list");
+		return ATT_OK;
+	}
+	if (!a->authenticated) {
+		char *m = xasprintf("target_session_attrs=%s is decided after authentication, from what "
+				    "the server reports then; it asks for a password, which pgtls-inspect "
+				    "sends only with --login", t);
+		unknown(r, m);
+		free(m);
+		return ATT_UNKNOWN;
+	}
+	if (!strcmp(t, "read-write") || !strcmp(t, "read-only")) {
+		bool rw = t[5] == 'w';
+		if (a->default_transaction_read_only < 0 || a->in_hot_standby < 0) {
+			unknown(r, "the server did not report default_transaction_read_only and "
+				   "in_hot_standby (a server before 14): libpq would ask \"SHOW "
+				   "transaction_read_only\", which pgtls-inspect does not send");
+			return ATT_UNKNOWN;
+		}
+		bool ro = a->default_transaction_read_only == 1 || a->in_hot_standby == 1;
+		step(r, "target_session_attrs=%s: the session is %s", t, ro ? "read-only" : "read-write");
+		if (rw && ro)
+			why = "session is read-only";
+		else if (!rw && !ro)
+			why = "session is not read-only";
+	} else {
+		if (a->in_hot_standby < 0) {
+			unknown(r, "the server did not report in_hot_standby (a server before 14): libpq "
+				   "would ask \"SELECT pg_catalog.pg_is_in_recovery()\", which "
+				   "pgtls-inspect does not send");
+			return ATT_UNKNOWN;
+		}
+		bool standby = a->in_hot_standby == 1;
+		step(r, "target_session_attrs=%s: the server is %s", t,
+		     standby ? "in hot standby" : "not in hot standby");
+		if (!strcmp(t, "primary") && standby)
+			why = "server is in hot standby mode";
+		else if (strcmp(t, "primary") != 0 && !standby)
+			why = "server is not in hot standby mode";
+		if (why && !strcmp(t, "prefer-standby")) {
+			step(r, "no standby in the list: libpq takes the list again accepting any server, "
+				"and connects the same way");
+			return ATT_OK;
+		}
+	}
+	if (!why)
+		return ATT_OK;
+	step(r, "%s: libpq closes this connection and moves on to the next host", why);
+	add_line(r, why);
+	return ATT_NEXT_HOST;
+}
+
+/* fe-auth.c pg_fe_sendauth for the request the probe saw (model/auth.c),
+ * then the session check. */
+static enum att authenticate(struct run *r, const struct startup_answer *a,
+			     const struct tls_facts *tf)
+{
+	const struct verdict_opts *o = r->o;
+	bool certs_off = o->libpq_version >= 16 && o->sslcertmode &&
+			 !strcmp(o->sslcertmode, "disable");
+	struct auth_opts ao = {
+		.libpq_version = o->libpq_version,
+		.channel_binding = o->channel_binding,
+		.require_auth = o->require_auth,
+		.sslcertmode = o->sslcertmode,
+		/* --login answered: libpq had the password the probe sent */
+		.password = o->password < 0 && a->login_sent ? 1 : o->password,
+	};
+	struct auth_link l = {
+		.ssl_in_use = tf != NULL,
+		.cert_requested = tf && tf->client_cert_requested,
+		/* initialize_SSL loads no certificate under sslcertmode=disable */
+		.cert_sent = tf && tf->client_cert_sent && !certs_off,
+		.leaf = tf && r->ins->nchain ? r->ins->chain[0].der : NULL,
+		.leaf_len = tf && r->ins->nchain ? r->ins->chain[0].der_len : 0,
+	};
+	struct auth_outcome out;
+	enum att res = ATT_OK;
+
+	auth_judge(&ao, &l, a->auth, a->sasl_mechanisms, &out);
+	switch (out.result) {
+	case AUTH_FAILS:
+		if (out.after_first_message)
+			step(r, "libpq starts SCRAM-SHA-256-PLUS, then cannot hash the server's certificate: %s",
+			     out.message);
+		else
+			step(r, "libpq refuses: %s", out.message);
+		add_line(r, out.message);
+		res = ATT_HARD;
+		break;
+	case AUTH_UNKNOWN:
+		unknown(r, out.message);
+		res = ATT_UNKNOWN;
+		break;
+	case AUTH_PROCEEDS:
+		if (!out.method)
+			break;
+		if (a->login_error) {
+			/* --login saw libpq stop later in the exchange (no
+			 * password, the server's SCRAM messages or signature):
+			 * pg_fe_sendauth fails, error_return, no other attempt */
+			step(r, "libpq answers with %s, then stops: %s", out.method, a->login_error);
+			add_line(r, a->login_error);
+			res = ATT_HARD;
+			break;
+		}
+		if (a->authenticated) {
+			step(r, "libpq answers with %s; the server accepts (AuthenticationOk)", out.method);
+			break;
+		}
+		if (a->login_skipped) {
+			step(r, "libpq answers with %s (not tried: %s)", out.method, a->login_skipped);
+			break;
+		}
+		/* the server judges the password: without --login, not tried */
+		step(r, "libpq answers with %s, the password from %s (not tried without --login)",
+		     out.method, o->password_from ? o->password_from : "the connection options");
+		break;
+	}
+	auth_outcome_free(&out);
+	if (res != ATT_OK)
+		return res;
+	return target_check(r, a);
+}
+
 /* The server's answer to a StartupMessage, as a probe saw it; tf is the
  * TLS session it went over, NULL in clear. */
 static enum att startup(struct run *r, const struct startup_answer *a,
@@ -254,20 +401,11 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 			     how, a->auth);
 		else
 			step(r, "StartupMessage %s: accepted (AuthenticationOk)", how);
-		/* --login: pg_fe_sendauth stopped the exchange (error_return,
-		 * no other attempt) */
-		if (a->login_error) {
-			step(r, "answer with the password: libpq stops (%s)", a->login_error);
-			add_line(r, a->login_error);
-			return ATT_HARD;
-		}
-		if (a->login_sent)
-			step(r, "answer with the password (%s): the server accepts it",
-			     a->login_method ? a->login_method : "?");
-		return ATT_OK;
+		return authenticate(r, a, tf);
 	}
 	if (a->accepted == 0 && a->login_sent)
-		step(r, "answer with the password (%s)", a->login_method ? a->login_method : "?");
+		step(r, "StartupMessage %s: the server asks for %s authentication; libpq answers with %s",
+		     how, a->auth ? a->auth : "?", a->login_method ? a->login_method : "?");
 	if (a->accepted == 0) {
 		step(r, "StartupMessage %s: rejected, %s %s", how,
 		     a->severity ? a->severity : "FATAL", a->sqlstate ? a->sqlstate : "");
@@ -600,6 +738,9 @@ static enum att load_root(struct run *r, bool *have_root)
 /* initialize_SSL, after the root file: the client certificate and key. */
 static enum att client_files(struct run *r)
 {
+	if (r->o->libpq_version >= 16 && r->o->sslcertmode &&
+	    !strcmp(r->o->sslcertmode, "disable"))
+		return ATT_NEXT; /* initialize_SSL reads no client certificate */
 	char *cf = client_files_error(r);
 
 	if (!cf)
@@ -904,7 +1045,7 @@ void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o
 		r.mode = (enum sslmode)m;
 		r.v = &out[m];
 		out[m].fail_lane = -1;
-		char *opt = option_error(o, r.mode);
+		char *opt = ins->refused ? xstrdup(ins->refused) : option_error(o, r.mode);
 		if (opt) {
 			out[m].outcome = OUTCOME_FAILS;
 			out[m].error = opt;

@@ -59,6 +59,11 @@ struct verdict_opts {
 	char **explicit_keywords;          /* written in the target or options */
 	bool gss_ticket;                   /* a Kerberos credential cache exists */
 	const char *gssencmode;
+	/* authentication (model/auth.h) and the session libpq wants */
+	const char *channel_binding, *require_auth, *sslcertmode;
+	const char *target_session_attrs;
+	int password;         /* libpq has a password: 1, 0 none, -1 unknown */
+	const char *password_from; /* where it comes from, for the path */
 };
 
 #define LIBPQ_VERSION_MIN 15

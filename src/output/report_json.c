@@ -100,6 +100,10 @@ static json_t *answer_json(const struct startup_answer *a, int login)
 			    a->npv_minor < 0 ? json_null() : json_integer(a->npv_minor));
 	json_object_set_new(o, "failure", js(a->failure));
 	json_object_set_new(o, "server_version", js(a->server_version));
+	json_object_set_new(o, "authenticated", json_boolean(a->authenticated));
+	json_object_set_new(o, "in_hot_standby", jtri(a->in_hot_standby));
+	json_object_set_new(o, "default_transaction_read_only",
+			    jtri(a->default_transaction_read_only));
 	json_object_set_new(o, "login_sent", login < 0 ? json_null() : json_boolean(a->login_sent));
 	json_object_set_new(o, "login_method", js(a->login_method));
 	json_object_set_new(o, "login_skipped", js(a->login_skipped));
@@ -152,6 +156,20 @@ static json_t *target_json(const struct conn_target *t, int libpq_version)
 	json_object_set_new(o, "explicit_keywords", jlist(t->explicit_keywords));
 	json_object_set_new(o, "service", js(t->service));
 	json_object_set_new(o, "service_file", js(t->service_file));
+	json_object_set_new(o, "channel_binding", js(t->channel_binding));
+	json_object_set_new(o, "require_auth", js(t->require_auth));
+	json_object_set_new(o, "sslcertmode", js(t->sslcertmode));
+	json_object_set_new(o, "target_session_attrs", js(t->target_session_attrs));
+	/* what each keyword written in the target does to the negotiation */
+	json_t *eff = json_object();
+	for (int i = 0; i < t->nexplicit; i++) {
+		const char *why;
+		enum ci_effect e = conninfo_keyword_effect(t->explicit_keywords[i], &why);
+		json_object_set_new(eff, t->explicit_keywords[i],
+				    json_pack("{s:s, s:o}", "effect", ci_effect_name(e), "why",
+					      why ? json_string(why) : json_null()));
+	}
+	json_object_set_new(o, "keyword_effects", eff);
 	json_t *src = json_object();
 	for (int i = 0; i < t->nsources; i++)
 		json_object_set_new(src, t->source_keywords[i], json_string(t->source_names[i]));
@@ -390,6 +408,7 @@ static json_t *build(const struct report *r)
 	json_object_set_new(root, "started", ins->started ? jtime(ins->started) : json_null());
 	json_object_set_new(root, "scenario", scenario_json(ins));
 	json_object_set_new(root, "target", target_json(&ins->target, r->libpq_version));
+	json_object_set_new(root, "refused", js(ins->refused));
 	json_object_set_new(root, "events", events_json(&ins->log));
 	json_object_set_new(root, "server", server_json(ins));
 	json_object_set_new(root, "tls", tls_json(&ins->tls));
@@ -506,6 +525,10 @@ static void load_answer(json_t *o, struct startup_answer *a)
 	a->failure = rs(o, "failure");
 	a->failure_code = facts_startup_failure_parse(a->failure);
 	a->server_version = rs(o, "server_version");
+	a->authenticated = json_is_true(json_object_get(o, "authenticated")) ||
+			   (a->auth && !strcmp(a->auth, "ok"));
+	a->in_hot_standby = rtri(o, "in_hot_standby");
+	a->default_transaction_read_only = rtri(o, "default_transaction_read_only");
 	a->login_sent = json_is_true(json_object_get(o, "login_sent"));
 	a->login_method = rs(o, "login_method");
 	a->login_skipped = rs(o, "login_skipped");
@@ -580,6 +603,7 @@ static void load_header(json_t *root, struct inspection *ins)
 		ins->tool_version = ver;
 	}
 	ins->started = parse_time(root, "started");
+	ins->refused = rs(root, "refused");
 	json_t *scen = json_object_get(root, "scenario");
 	if (json_is_object(scen)) {
 		ins->scenario = rs(scen, "name");
@@ -643,6 +667,10 @@ static void load_target(json_t *target, struct conn_target *t, int *libpq_versio
 	t->explicit_keywords = rlist(target, "explicit_keywords", &t->nexplicit);
 	t->service = rs(target, "service");
 	t->service_file = rs(target, "service_file");
+	t->channel_binding = rs(target, "channel_binding");
+	t->require_auth = rs(target, "require_auth");
+	t->sslcertmode = rs(target, "sslcertmode");
+	t->target_session_attrs = rs(target, "target_session_attrs");
 }
 
 /* The chain is rebuilt from the certificates' own bytes, as a live probe

@@ -131,6 +131,11 @@ static void answer(FILE *out, const char *title, const struct startup_answer *a,
 	}
 	if (a->server_version)
 		put(out, "server_version", a->server_version);
+	if (a->in_hot_standby >= 0)
+		put(out, "in_hot_standby", a->in_hot_standby ? "on" : "off");
+	if (a->default_transaction_read_only >= 0)
+		put(out, "default_transaction_read_only",
+		    a->default_transaction_read_only ? "on" : "off");
 	if (a->failure)
 		put(out, "failure", a->failure);
 }
@@ -257,6 +262,18 @@ static void target(FILE *out, const struct conn_target *t)
 	if (sb.len)
 		put_wrapped(out, "from elsewhere", sb_str(&sb));
 	sb_free(&sb);
+	/* keywords written that the negotiation shown does not follow */
+	for (int i = 0; i < t->nexplicit; i++) {
+		const char *why;
+		enum ci_effect e = conninfo_keyword_effect(t->explicit_keywords[i], &why);
+		if (e == CI_EFFECT_MODELLED)
+			continue;
+		char *line = xasprintf("%s: %s", e == CI_EFFECT_INERT ? "cannot change the negotiation" :
+							 "can change it; not modelled",
+				       why);
+		put_wrapped(out, t->explicit_keywords[i], line);
+		free(line);
+	}
 }
 
 static void provider(FILE *out, const struct provider_match *p)
@@ -464,6 +481,11 @@ int report_text_write(FILE *out, const struct report *r)
 	if (ins->scenario)
 		scenario(out, ins);
 	target(out, &ins->target);
+	if (ins->refused) {
+		fputs("\nRefused before connecting\n", out);
+		put(out, "libpq says", ins->refused);
+		put(out, "connections", "none: libpq checks the connection string first");
+	}
 	if (r->modes)
 		verdicts(out, r);
 	if (r->provider && r->provider->id)

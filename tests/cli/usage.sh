@@ -17,14 +17,38 @@ bad() {
 	assert_eq "$desc: nothing on stdout" "$(wc -c <"$T/out")" 0
 }
 
-bad "unknown keyword" 'invalid connection option "foo"' "host=127.0.0.1 foo=bar"
 bad "bad port" 'invalid port number: "99999"' "127.0.0.1:99999"
-bad "bad port keyword" '"port"' "host=127.0.0.1 port=abc"
-bad "broken URI escape" 'invalid percent-encoded token' "postgresql://127.0.0.1/db%zz"
-bad "unknown URI parameter" 'invalid URI query parameter: "nope"' "postgresql://127.0.0.1/db?nope=1"
-bad "unterminated quote" 'unterminated quoted string' "host='127.0.0.1"
-bad "missing =" 'missing "=" after "port"' "host=127.0.0.1 port"
-bad "bad sslmode" 'invalid sslmode value: "strict"' --sslmode strict 127.0.0.1
+bad "bad --sslmode" '--sslmode wants disable, allow' --sslmode strict 127.0.0.1
+
+# refused DESC MESSAGE TARGET: a connection string libpq refuses before
+# connecting is no usage error: a full report says so (exit 0), every
+# sslmode fails with libpq's message, --check says fails (exit 1).
+refused() {
+	local desc=$1 want=$2 target=$3 rc=0
+	timeout 10 "$PGI" --report "$target" >"$T/out" 2>"$T/err" </dev/null || rc=$?
+	assert_eq "$desc: exit status" "$rc" 0
+	assert_contains "$desc: the report says it is refused" "$(cat "$T/out")" "Refused before connecting"
+	assert_contains "$desc: libpq's message" "$(cat "$T/out")" "$want"
+	rc=0
+	timeout 10 "$PGI" --json "$target" >"$T/out.json" 2>"$T/err" </dev/null || rc=$?
+	assert_eq "$desc: --json exit status" "$rc" 0
+	assert_jq "$T/out.json" '[.modes[] | .outcome] | unique' '["fails"]'
+	assert_jq "$T/out.json" '[.modes[] | .error == $ENV.WANT_ERR] | all' true
+	assert_jq "$T/out.json" '.events | length' 0
+	rc=0
+	timeout 10 "$PGI" --check prefer "$target" >"$T/out" 2>"$T/err" </dev/null || rc=$?
+	assert_eq "$desc: --check exit status" "$rc" 1
+}
+
+WANT_ERR='invalid connection option "foo"' refused "unknown keyword" 'invalid connection option "foo"' "host=127.0.0.1 foo=bar"
+WANT_ERR='invalid integer value "abc" for connection option "port"' refused "bad port keyword" '"port"' "host=127.0.0.1 port=abc"
+WANT_ERR='invalid percent-encoded token: "db%zz"' refused "broken URI escape" 'invalid percent-encoded token' "postgresql://127.0.0.1/db%zz"
+WANT_ERR='invalid URI query parameter: "nope"' refused "unknown URI parameter" 'invalid URI query parameter: "nope"' "postgresql://127.0.0.1/db?nope=1"
+WANT_ERR='unterminated quoted string in connection info string' refused "unterminated quote" 'unterminated quoted string' "host='127.0.0.1"
+WANT_ERR='missing "=" after "port" in connection info string' refused "missing =" 'missing "=" after "port"' "host=127.0.0.1 port"
+WANT_ERR='invalid sslmode value: "strict"' refused "bad sslmode" 'invalid sslmode value: "strict"' "host=127.0.0.1 sslmode=strict"
+WANT_ERR='invalid SSL protocol version range' refused "inverted range" 'invalid SSL protocol version range' "host=127.0.0.1 ssl_min_protocol_version=TLSv1.3 ssl_max_protocol_version=TLSv1.2"
+WANT_ERR='could not match 2 host names to 1 hostaddr values' refused "hostaddr count" 'could not match 2 host names' "host=a,b hostaddr=127.0.0.1"
 bad "unknown option" 'unknown option --frobnicate' --frobnicate
 bad "option without value" 'needs a value' --port
 bad "several targets and --replay" 'several targets go with neither --replay' --replay x.json 127.0.0.1 127.0.0.2
@@ -33,7 +57,7 @@ bad "unreadable --targets" 'cannot read' --targets /nonexistent/list
 bad "two outputs" 'only one of --json and --report' --json --report 127.0.0.1
 bad "bad timeout" '--timeout wants whole seconds' --timeout 0 127.0.0.1
 bad "Unix socket dir" 'Unix-domain sockets are not supported' "host=/var/run/postgresql"
-bad "hostaddr not numeric" 'could not parse network address "localhost"' "hostaddr=localhost port=1"
+WANT_ERR='could not parse network address "localhost": Name or service not known' refused "hostaddr not numeric" 'could not parse network address "localhost"' "hostaddr=localhost port=1"
 bad "flag given a value" 'option --json=1 takes no value' --json=1 127.0.0.1
 bad "unwritable --save-events" "cannot write $T/no/such/dir/x.json" --save-events "$T/no/such/dir/x.json" 127.0.0.1
 bad "bad --check" '--check wants an sslmode' --check strict 127.0.0.1

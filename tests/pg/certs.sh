@@ -27,7 +27,9 @@
 # Server keys (server.key, selfsigned.key) belong to the postgres user, mode
 # 0600, as the server demands; the others stay with the caller, mode 0600.
 # Needs lib.sh (die, CERTTOOL).  Keys are ECDSA P-256 unless CERT_KEY_TYPE=rsa
-# (CERT_KEY_BITS bits, default 2048); CERT_HASH=SHA1 signs with that hash.
+# (CERT_KEY_BITS bits, default 2048) or CERT_KEY_TYPE=ed25519 (every
+# certificate then signed with Ed25519, which names no digest); CERT_HASH=SHA1
+# signs with that hash.
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	echo "$0 is a library for the pg tests: source it, do not run it" >&2
@@ -48,13 +50,20 @@ _certtool() {
 
 _mkkey() {
 	local dir=$1 name=$2
-	if [ "${CERT_KEY_TYPE:-ecdsa}" = rsa ]; then
+	case ${CERT_KEY_TYPE:-ecdsa} in
+	rsa)
 		_certtool "$dir/certtool.log" --generate-privkey --key-type=rsa \
 			--bits="${CERT_KEY_BITS:-2048}" --outfile "$dir/$name.key"
-	else
+		;;
+	ed25519)
+		_certtool "$dir/certtool.log" --generate-privkey --key-type=ed25519 \
+			--outfile "$dir/$name.key"
+		;;
+	*)
 		_certtool "$dir/certtool.log" --generate-privkey --key-type=ecdsa \
 			--curve=secp256r1 --outfile "$dir/$name.key"
-	fi
+		;;
+	esac
 	chmod 0600 "$dir/$name.key"
 }
 

@@ -1,14 +1,21 @@
 # tests/pg/pg.sh: one throw-away PostgreSQL 15 server per scenario (sourced).
 #
 # pg_start NAME [--ssl on|off] [--cert FILE] [--key FILE] [--ca FILE]
-#               [--hba LINE]... [--conf LINE]...
+#               [--hba LINE]... [--conf LINE]... [--existing]
 #   initdb (once per test, then copied) into $T/NAME as the postgres user,
 #   listening on 127.0.0.1 only, on a free port, with the Unix socket in the
 #   data directory.  Each --hba LINE is one pg_hba.conf line (default:
 #   "host all all 127.0.0.1/32 trust"); --conf adds a postgresql.conf line.
+#   --existing starts the data directory $T/NAME that is there already (one
+#   pg_standby made): its pg_hba.conf stays unless --hba is given, the
+#   scenario's settings (port, socket, TLS, --conf) are written anew.
 #   Starts `postgres -D` in the background, registers its pid with lib.sh and
 #   waits (at most PG_START_TIMEOUT, default 15 s) for pg_isready.
 #   Exports PGPORT_TEST, PGDATA_TEST, PGPID_TEST, PGLOG_TEST.
+# pg_standby NAME: pg_basebackup -R of the server pg_start last started
+#   (its pg_hba.conf must allow replication for postgres from 127.0.0.1) into
+#   $T/NAME, as the postgres user: a streaming standby of it, to start with
+#   pg_start NAME --existing ...
 # pg_seclevel0: later servers run at OpenSSL security level 0 (weak keys).
 # pg_stop: fast shutdown of the server pg_start last started, waits for it.
 #
@@ -96,9 +103,14 @@ _PG_LAST_NAME=
 pg_start() {
 	local name=$1
 	shift
-	local ssl=off cert='' key='' ca='' hba=() conf=() dir port pid i ok
+	local ssl=off cert='' key='' ca='' hba=() conf=() existing=0 dir port pid i ok
 	while [ $# -gt 0 ]; do
 		case $1 in
+		--existing)
+			existing=1
+			shift
+			continue
+			;;
 		--ssl) ssl=$2 ;;
 		--cert) cert=$2 ;;
 		--key) key=$2 ;;
@@ -109,18 +121,22 @@ pg_start() {
 		esac
 		shift 2
 	done
-	[ ${#hba[@]} -gt 0 ] || hba=("host all all 127.0.0.1/32 trust")
-
 	need_pg
-	_pg_template
 	dir="$T/$name"
-	[ -e "$dir" ] && die "pg_start: $dir exists"
-	cp -a "$T/pg-template" "$dir" || die "copy template to $dir"
-
-	printf '%s\n' "# pg_hba.conf for scenario $name" "${hba[@]}" >"$dir/pg_hba.conf"
-	printf '%s\n' "" "# tests/pg/pg.sh: the scenario's settings win" \
-		"include 'scenario.conf'" >>"$dir/postgresql.conf"
-	_pg_chown "$dir/pg_hba.conf"
+	if [ $existing = 1 ]; then
+		[ -f "$dir/PG_VERSION" ] || die "pg_start --existing: no data directory $dir"
+	else
+		[ ${#hba[@]} -gt 0 ] || hba=("host all all 127.0.0.1/32 trust")
+		_pg_template
+		[ -e "$dir" ] && die "pg_start: $dir exists"
+		cp -a "$T/pg-template" "$dir" || die "copy template to $dir"
+		printf '%s\n' "" "# tests/pg/pg.sh: the scenario's settings win" \
+			"include 'scenario.conf'" >>"$dir/postgresql.conf"
+	fi
+	if [ ${#hba[@]} -gt 0 ]; then
+		printf '%s\n' "# pg_hba.conf for scenario $name" "${hba[@]}" >"$dir/pg_hba.conf"
+		_pg_chown "$dir/pg_hba.conf"
+	fi
 
 	for _ in 1 2 3; do
 		port=$(free_port)
@@ -184,6 +200,22 @@ pg_start() {
 	PGLOG_TEST=$dir/postgres.log
 	export PGPORT_TEST PGDATA_TEST PGPID_TEST PGLOG_TEST
 	echo "# postgres $name: pid $pid, port $port, ssl $ssl"
+}
+
+pg_standby() {
+	local dir="$T/$1"
+	[ -n "$_PG_LAST_PID" ] || die "pg_standby: no server started"
+	[ -x "$PG_BINDIR/pg_basebackup" ] || missing "PostgreSQL binary not found: $PG_BINDIR/pg_basebackup"
+	[ -e "$dir" ] && die "pg_standby: $dir exists"
+	mkdir "$dir" || die "mkdir $dir"
+	chmod 0700 "$dir"
+	_pg_chown "$dir"
+	if ! as_pg "$PG_BINDIR/pg_basebackup" -h 127.0.0.1 -p "$PGPORT_TEST" -U postgres \
+		-D "$dir" -R -X stream --no-sync >"$T/$1.basebackup.log" 2>&1; then
+		cat "$T/$1.basebackup.log" >&2
+		die "pg_basebackup of $_PG_LAST_NAME into $dir failed"
+	fi
+	echo "# $1: pg_basebackup -R of $_PG_LAST_NAME (port $PGPORT_TEST)"
 }
 
 pg_stop() {

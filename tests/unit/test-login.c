@@ -161,17 +161,20 @@ static unsigned char *make_cert(const char *keytype, const EVP_MD *md, int *len)
 	return der;
 }
 
-static void check_hash(const char *keytype, const EVP_MD *sig, const EVP_MD *want)
+static void check_hash(const char *keytype, const EVP_MD *sig, const EVP_MD *want,
+		       const char *name)
 {
 	int len;
 	unsigned char *der = make_cert(keytype, sig, &len);
 	uint8_t got[EVP_MAX_MD_SIZE], exp[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	char *err = NULL;
+	const char *digest = NULL;
 	EVP_Digest(der, (size_t)len, exp, &n, want, NULL);
-	CHECK_INT(login_cert_hash(der, (size_t)len, got, sizeof(got), &err), n);
+	CHECK_INT(login_cert_hash(der, (size_t)len, got, sizeof(got), &digest, &err), n);
 	CHECK(!memcmp(got, exp, n));
 	CHECK_STR(err, NULL);
+	CHECK_STR(digest, name);
 	OPENSSL_free(der);
 }
 
@@ -179,17 +182,17 @@ static void test_cert_hash(void)
 {
 	/* pgtls_get_peer_certificate_hash: the signature's digest, SHA-256
 	 * for SHA-1 (RFC 5929 4.1) */
-	check_hash("EC", EVP_sha256(), EVP_sha256());
-	check_hash("EC", EVP_sha384(), EVP_sha384());
-	check_hash("EC", EVP_sha512(), EVP_sha512());
-	check_hash("EC", EVP_sha1(), EVP_sha256());
+	check_hash("EC", EVP_sha256(), EVP_sha256(), "SHA256");
+	check_hash("EC", EVP_sha384(), EVP_sha384(), "SHA384");
+	check_hash("EC", EVP_sha512(), EVP_sha512(), "SHA512");
+	check_hash("EC", EVP_sha1(), EVP_sha256(), "SHA256");
 
 	/* Ed25519 signs with no separate digest */
 	int len;
 	unsigned char *der = make_cert("ED25519", NULL, &len);
 	uint8_t got[EVP_MAX_MD_SIZE];
 	char *err = NULL;
-	CHECK_INT(login_cert_hash(der, (size_t)len, got, sizeof(got), &err), -1);
+	CHECK_INT(login_cert_hash(der, (size_t)len, got, sizeof(got), NULL, &err), -1);
 	CHECK_STR(err, "could not find digest for NID UNDEF");
 	free(err);
 

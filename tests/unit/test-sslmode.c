@@ -61,6 +61,7 @@ static void accepted(struct startup_answer *a)
 	a->attempted = true;
 	a->accepted = 1;
 	a->auth = xstrdup("sasl");
+	strlist_add(&a->sasl_mechanisms, &a->nsasl, "SCRAM-SHA-256");
 }
 
 static void rejected(struct startup_answer *a, const char *msg)
@@ -141,6 +142,7 @@ static void opts_for(struct verdict_opts *o, int version)
 	o->sslmode_source = CI_SRC_DEFAULT;
 	o->gss_ticket = false;
 	o->gssencmode = "prefer";
+	o->password = 1; /* libpq has one: the server judges it */
 }
 
 static void verdicts_free(struct verdict v[SSLMODE_COUNT])
