@@ -34,13 +34,46 @@ static void unjudge(struct session *s)
 	s->judged = false;
 }
 
+static void stop_one(struct probe_run **run)
+{
+	if (*run) {
+		probe_cancel(*run);
+		probe_finish(*run);
+		*run = NULL;
+	}
+}
+
 static void stop_run(struct session *s)
 {
-	if (s->run) {
-		probe_cancel(s->run);
-		probe_finish(s->run);
-		s->run = NULL;
+	stop_one(&s->run);
+	for (int i = 0; i < s->nextra; i++)
+		stop_one(&s->extra_runs[i]);
+}
+
+/* The extra hosts as the report takes them. */
+static void set_extra_ptrs(struct session *s)
+{
+	for (int i = 0; i < s->nextra && i < SESSION_MAX_HOSTS - 1; i++)
+		s->extra_ptrs[i] = &s->extra[i];
+}
+
+/* The inspections of the hosts after the first. */
+static void drop_extra(struct session *s)
+{
+	for (int i = 0; i < s->nextra; i++) {
+		stop_one(&s->extra_runs[i]);
+		inspection_free(&s->extra[i]);
 	}
+	free(s->extra);
+	free(s->extra_runs);
+	s->extra = NULL;
+	s->extra_runs = NULL;
+	s->nextra = 0;
+}
+
+const struct inspection *session_host(const struct session *s, int i)
+{
+	return i == 0 ? &s->ins : &s->extra[i - 1];
 }
 
 static void clear_sets(struct session *s)
@@ -67,6 +100,7 @@ void session_free(struct session *s)
 	stop_run(s);
 	drop_password(s);
 	unjudge(s);
+	drop_extra(s);
 	/* the scenario strings are the session's, not the inspection's */
 	s->ins.scenario = s->ins.teaches = NULL;
 	inspection_free(&s->ins);
@@ -83,6 +117,7 @@ static void reset_inspection(struct session *s, struct conn_target *t)
 {
 	stop_run(s);
 	unjudge(s);
+	drop_extra(s);
 	s->ins.scenario = s->ins.teaches = NULL;
 	inspection_free(&s->ins);
 	inspection_init(&s->ins);
@@ -181,16 +216,27 @@ int session_set_target(struct session *s, const char *target,
 
 int session_load(struct session *s, const char *path, char **err)
 {
-	struct inspection ins;
-	int recorded = 0;
+	struct inspection ins, *extra = NULL;
+	int recorded = 0, nextra = 0, nlisted = 1;
 	inspection_init(&ins);
-	if (report_json_load(path, &ins, &recorded, err) < 0) {
+	if (report_json_load_list(path, &ins, &extra, &nextra, &nlisted, &recorded, err) < 0) {
 		inspection_free(&ins);
+		for (int i = 0; i < nextra; i++)
+			inspection_free(&extra[i]);
+		free(extra);
 		return -1;
 	}
 	stop_run(s);
 	unjudge(s);
 	drop_password(s);
+	drop_extra(s);
+	s->extra = extra;
+	s->nextra = nextra < SESSION_MAX_HOSTS ? nextra : SESSION_MAX_HOSTS - 1;
+	for (int i = s->nextra; i < nextra; i++)
+		inspection_free(&extra[i]);
+	s->extra_runs = xcalloc((size_t)s->nextra + 1, sizeof(*s->extra_runs));
+	s->nlisted = nlisted;
+	set_extra_ptrs(s);
 	s->ins.scenario = s->ins.teaches = NULL;
 	inspection_free(&s->ins);
 	s->ins = ins;
@@ -222,9 +268,8 @@ void session_set_scenario(struct session *s, const char *name, const char *teach
 
 /* probe options from the target: every probe libpq's settings call for,
  * and with --login what libpq would answer a password request with */
-static struct probe_opts probe_opts_of(const struct session *s)
+static struct probe_opts probe_opts_of(const struct session *s, const struct conn_target *t)
 {
-	const struct conn_target *t = &s->ins.target;
 	return (struct probe_opts){
 		.timeout_ms = t->probe_timeout * 1000, /* bounded by conninfo */
 		.tls = true,
@@ -235,6 +280,62 @@ static struct probe_opts probe_opts_of(const struct session *s)
 		.channel_binding = t->channel_binding,
 		.libpq_version = s->libpq_version,
 	};
+}
+
+/* Host slot i of the list as a target of its own: the same string with
+ * that slot's host, hostaddr and port on top, resolved the same way. */
+static int slot_target(struct session *s, int i, struct conn_target *out, char **err)
+{
+	const struct conn_target *t = &s->ins.target;
+	char **kw = NULL, **val = NULL, **warn = NULL;
+	int nk = 0, nv = 0, nw = 0, rc;
+	bool own = false;
+	char port[16];
+
+	for (int k = 0; k < s->nsets; k++) {
+		strlist_add(&kw, &nk, s->keywords[k]);
+		strlist_add(&val, &nv, s->values[k]);
+	}
+	snprintf(port, sizeof(port), "%d", t->ports[i]);
+	strlist_add(&kw, &nk, "host");
+	strlist_add(&val, &nv, t->hosts[i]);
+	strlist_add(&kw, &nk, "port");
+	strlist_add(&val, &nv, port);
+	if (t->hostaddrs && t->hostaddrs[i][0]) {
+		strlist_add(&kw, &nk, "hostaddr");
+		strlist_add(&val, &nv, t->hostaddrs[i]);
+	}
+	rc = build_target(s->target_text, kw, val, nk, s->libpq_version, out, &warn, &nw,
+			  &own, NULL, err);
+	if (rc < 0)
+		conninfo_target_free(out);
+	strlist_free(kw);
+	strlist_free(val);
+	strlist_free(warn);
+	return rc;
+}
+
+/* An inspection for each further host of the list, up to the limit. */
+static int add_extra_hosts(struct session *s, char **err)
+{
+	int n = s->nlisted < SESSION_MAX_HOSTS ? s->nlisted : SESSION_MAX_HOSTS;
+
+	if (n <= 1 || !s->ins.target.ports || !s->ins.target.hosts)
+		return 0;
+	s->extra = xcalloc((size_t)(n - 1), sizeof(*s->extra));
+	s->extra_runs = xcalloc((size_t)(n - 1), sizeof(*s->extra_runs));
+	for (int i = 1; i < n; i++) {
+		struct inspection *e = &s->extra[i - 1];
+		inspection_init(e);
+		s->nextra = i;
+		if (slot_target(s, i, &e->target, err) < 0) {
+			drop_extra(s);
+			return -1;
+		}
+		e->scenario = NULL;
+	}
+	set_extra_ptrs(s);
+	return 0;
 }
 
 int session_start(struct session *s, char **err)
@@ -253,54 +354,89 @@ int session_start(struct session *s, char **err)
 	struct conn_target t = s->ins.target;
 	memset(&s->ins.target, 0, sizeof(s->ins.target));
 	reset_inspection(s, &t);
-	struct probe_opts po = probe_opts_of(s);
+	s->nlisted = s->ins.target.nhosts > 0 ? s->ins.target.nhosts : 1;
+	if (add_extra_hosts(s, err) < 0)
+		return -1;
+	struct probe_opts po = probe_opts_of(s, &s->ins.target);
 	if (probe_start(&s->ins, &po, &s->run, err) < 0) {
 		s->run = NULL;
+		drop_extra(s);
 		return -1;
 	}
-	if (probe_done(s->run)) { /* the name did not resolve */
-		probe_finish(s->run);
-		s->run = NULL;
-		session_judge(s);
+	for (int i = 0; i < s->nextra; i++) {
+		po = probe_opts_of(s, &s->extra[i].target);
+		if (probe_start(&s->extra[i], &po, &s->extra_runs[i], err) < 0) {
+			s->extra_runs[i] = NULL;
+			stop_run(s);
+			drop_extra(s);
+			return -1;
+		}
 	}
+	session_step(s, NULL, 0); /* names that did not resolve end at once */
 	return 0;
 }
 
 bool session_running(const struct session *s)
 {
-	return s->run != NULL;
+	if (s->run)
+		return true;
+	for (int i = 0; i < s->nextra; i++)
+		if (s->extra_runs[i])
+			return true;
+	return false;
+}
+
+/* The runs in flight, the first host's first. */
+static struct probe_run **run_slot(struct session *s, int i)
+{
+	return i == 0 ? &s->run : &s->extra_runs[i - 1];
 }
 
 int session_wait_set(const struct session *s, struct pollfd *pfd, int max,
 		     int *timeout_ms)
 {
+	int n = 0;
 	*timeout_ms = -1;
-	if (!s->run)
-		return 0;
-	return probe_wait_set(s->run, pfd, max, timeout_ms);
+	for (int i = 0; i <= s->nextra; i++) {
+		const struct probe_run *r = i == 0 ? s->run : s->extra_runs[i - 1];
+		int ms;
+		if (!r)
+			continue;
+		n += probe_wait_set(r, pfd + n, max - n, &ms);
+		if (ms >= 0 && (*timeout_ms < 0 || ms < *timeout_ms))
+			*timeout_ms = ms;
+	}
+	return n;
 }
 
 void session_step(struct session *s, const struct pollfd *pfd, int n)
 {
-	if (!s->run)
-		return;
-	probe_step(s->run, pfd, n);
-	if (probe_done(s->run)) {
-		probe_finish(s->run);
-		s->run = NULL;
-		session_judge(s);
+	bool was = session_running(s);
+	for (int i = 0; i <= s->nextra; i++) {
+		struct probe_run **r = run_slot(s, i);
+		if (!*r)
+			continue;
+		/* each run takes the descriptors that are its own */
+		probe_step(*r, pfd, n);
+		if (probe_done(*r)) {
+			probe_finish(*r);
+			*r = NULL;
+		}
 	}
+	if (was && !session_running(s))
+		session_judge(s);
 }
 
 void session_hold(struct session *s, bool held)
 {
-	if (s->run)
-		probe_hold(s->run, held);
+	for (int i = 0; i <= s->nextra; i++)
+		if (*run_slot(s, i))
+			probe_hold(*run_slot(s, i), held);
 }
 
 void session_cancel(struct session *s)
 {
-	if (!s->run)
+	if (!session_running(s))
 		return;
 	stop_run(s);
 	session_judge(s);
@@ -334,7 +470,11 @@ void session_judge(struct session *s)
 		vo.password = s->password && *s->password;
 		vo.password_from = "PGPASSWORD";
 	}
-	sslmode_verdicts(&s->ins, &vo, s->modes);
+	const struct inspection *hosts[SESSION_MAX_HOSTS];
+	for (int i = 0; i <= s->nextra && i < SESSION_MAX_HOSTS; i++)
+		hosts[i] = session_host(s, i);
+	sslmode_verdicts_list(hosts, 1 + s->nextra,
+			      s->ins.refused || s->nlisted < 1 ? 1 : s->nlisted, &vo, s->modes);
 	diagnosis_run(&s->ins, s->modes, &vo, &s->dg);
 	s->judged = true;
 }
@@ -516,7 +656,9 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 
 struct report session_report(const struct session *s)
 {
-	struct report r = { .ins = &s->ins, .libpq_version = s->libpq_version };
+	struct report r = { .ins = &s->ins, .libpq_version = s->libpq_version,
+			    .extra = s->extra_ptrs, .nextra = s->nextra,
+			    .nlisted = s->nlisted > 0 ? s->nlisted : 1 };
 	if (s->judged) {
 		r.modes = s->modes;
 		r.findings = s->dg.findings;

@@ -16,7 +16,10 @@
 #include "model/sslmode.h"
 #include "output/report.h"
 
-#define SESSION_MAX_FDS PROBE_MAX_FDS
+/* The hosts of a list probed side by side (libpq has no limit; a walk
+ * that reaches a host past these is unknown). */
+#define SESSION_MAX_HOSTS 8
+#define SESSION_MAX_FDS (PROBE_MAX_FDS * SESSION_MAX_HOSTS)
 
 struct session {
 	struct inspection ins;
@@ -40,7 +43,18 @@ struct session {
 	 * is on; wiped when the target changes and at the end) */
 	int login;
 	char *password;
+	/* a host list: ins is the first host; each further host slot of the
+	 * list (up to SESSION_MAX_HOSTS) has an inspection and probes of its
+	 * own, run beside the first */
+	struct inspection *extra;
+	struct probe_run **extra_runs;
+	const struct inspection *extra_ptrs[SESSION_MAX_HOSTS - 1];
+	int nextra;
+	int nlisted; /* the hosts in the list (1 for one host) */
 };
+
+/* Host i of the list (0: s->ins), i < 1 + s->nextra. */
+const struct inspection *session_host(const struct session *s, int i);
 
 /* libpq_version 0: the newest, or the one a replayed log recorded. */
 void session_init(struct session *s, int libpq_version);

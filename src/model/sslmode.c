@@ -100,6 +100,12 @@ struct run {
 	bool trust_ready;
 	bool first_connection_done;
 	bool direct; /* sslnegotiation=direct: the direct probe's facts */
+	/* the attempt on this host ended the way that sends libpq to the
+	 * next host of its list (try_next_host, try_next_addr) */
+	bool next_host;
+	const char *tsa;  /* target_session_attrs in force (prefer-standby's
+			   * second pass takes "any") */
+	int nhosts;       /* hosts in the list walked */
 };
 
 /* What one attempt came to. */
@@ -182,6 +188,8 @@ static bool new_connection(struct run *r)
 			free(e);
 		}
 	}
+	if (!c->ok)
+		r->next_host = true; /* try_next_addr, then try_next_host */
 	if (!c->ok && c->error && !strncmp(c->error, "could not translate host name", 29)) {
 		/* PQconnectPoll reports a failed lookup without a server line */
 		add_line(r, c->error);
@@ -253,12 +261,12 @@ static void add_caveat(struct run *r, const char *text);
  * takes them all again accepting any server. */
 static enum att target_check(struct run *r, const struct startup_answer *a)
 {
-	const char *t = r->o->target_session_attrs;
+	const char *t = r->tsa;
 	const char *why = NULL;
 
 	if (!t || !*t || !strcmp(t, "any"))
 		return ATT_OK;
-	if (!strcmp(t, "prefer-standby") && !a->authenticated) {
+	if (!strcmp(t, "prefer-standby") && !a->authenticated && r->nhosts == 1) {
 		/* with one host either pass connects to it */
 		step(r, "target_session_attrs=prefer-standby: a standby is taken at once, any other "
 			"server on the second pass over the list");
@@ -300,7 +308,7 @@ static enum att target_check(struct run *r, const struct startup_answer *a)
 			why = "server is in hot standby mode";
 		else if (strcmp(t, "primary") != 0 && !standby)
 			why = "server is not in hot standby mode";
-		if (why && !strcmp(t, "prefer-standby")) {
+		if (why && !strcmp(t, "prefer-standby") && r->nhosts == 1) {
 			step(r, "no standby in the list: libpq takes the list again accepting any server, "
 				"and connects the same way");
 			return ATT_OK;
@@ -413,11 +421,8 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 		/* PQconnectPoll: "the database system is starting up" and the
 		 * other 57P03 answers send libpq to the next host, with no
 		 * retry of this one */
-		if (a->sqlstate && !strcmp(a->sqlstate, "57P03")) {
-			free(r->v->caveat);
-			r->v->caveat = xstrdup("SQLSTATE 57P03 (cannot connect now): libpq moves on to the next host of the list; only the first host was inspected");
-			return ATT_HARD;
-		}
+		if (a->sqlstate && !strcmp(a->sqlstate, "57P03"))
+			return ATT_NEXT_HOST;
 		return ATT_SOFT;
 	}
 	if (fail == STARTUP_FAIL_TLS_ALERT && tf && tf->alert_code >= 0)
@@ -442,9 +447,11 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 			unpredicted_line(r, "the alert that ended the TLS session", NULL);
 		return ATT_HARD;
 	}
-	if (fail == STARTUP_FAIL_TIMEOUT)
+	if (fail == STARTUP_FAIL_TIMEOUT) {
+		/* pqConnectDBComplete: connect_timeout moves on */
 		sb_adds(&r->err, "timeout expired\n");
-	else
+		r->next_host = true;
+	} else
 		sb_adds(&r->err, EOF_TEXT);
 	return ATT_HARD;
 }
@@ -561,6 +568,7 @@ static enum att handshake_failure(struct run *r, const struct tls_facts *f)
 	}
 	case TLS_FAIL_TIMEOUT:
 		sb_adds(&r->err, "timeout expired\n");
+		r->next_host = true;
 		return ATT_HARD;
 	default:
 		break;
@@ -664,6 +672,7 @@ static enum att sslrequest_reply(struct run *r)
 	case REPLY_TIMEOUT:
 		step(r, "send SSLRequest; no answer in time");
 		sb_adds(&r->err, "timeout expired\n");
+		r->next_host = true;
 		return ATT_HARD;
 	case REPLY_E:
 		step(r, "send SSLRequest; the server answers with an ErrorResponse");
@@ -902,6 +911,8 @@ static enum outcome outcome_of(struct run *r, enum att a, enum outcome ok)
 {
 	if (a == ATT_OK)
 		return ok;
+	if (a == ATT_NEXT_HOST)
+		r->next_host = true;
 	if (a == ATT_UNKNOWN) {
 		if (!r->v->caveat)
 			unknown(r, "the probe did not see the step that decides this mode");
@@ -1033,59 +1044,146 @@ static char *option_error(const struct verdict_opts *o, enum sslmode m)
 	return NULL;
 }
 
-void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o,
-		      struct verdict out[SSLMODE_COUNT])
+static void run_free_trust(struct run *r)
 {
+	if (!r->trust_ready)
+		return;
+	free(r->trust.rootcert);
+	free(r->trust.rootcert_error);
+	free(r->trust.crl);
+	free(r->trust.crldir);
+	free(r->trust.chain_error);
+	free(r->trust.chain_subject);
+	free(r->trust.ssl_error);
+	free(r->trust.name_error);
+	free(r->trust.client_files_error);
+	r->trust_ready = false;
+}
+
+/* One host of the list under one mode: the path libpq takes there,
+ * appended to v (its path) and err (PQerrorMessage). */
+static enum outcome one_host(const struct inspection *ins, const struct verdict_opts *o,
+			     enum sslmode m, const char *tsa, int nhosts,
+			     struct verdict *v, struct strbuf *err, bool *next)
+{
+	struct run r;
+	memset(&r, 0, sizeof(r));
+	r.ins = ins;
+	r.o = o;
+	r.mode = m;
+	r.v = v;
+	r.tsa = tsa;
+	r.nhosts = nhosts;
+	r.err = *err;
+	v->lanes = 0;
+	v->fail_lane = -1;
+	*next = false;
+	if (o->sslnegotiation && !strcmp(o->sslnegotiation, "direct") && o->libpq_version >= 17) {
+		if (!ins->server.direct_connect.attempted) {
+			unknown(&r, "sslnegotiation=direct starts with a TLS ClientHello; this inspection did not probe that way");
+			*err = r.err;
+			return OUTCOME_UNKNOWN;
+		}
+		r.direct = true;
+	}
+	evaluate(&r);
+	run_free_trust(&r);
+	*err = r.err;
+	*next = r.next_host;
+	return v->outcome;
+}
+
+/* The options for host i: its host, hostaddr and port. */
+static void opts_for_host(struct verdict_opts *h, const struct verdict_opts *o,
+			  const struct inspection *ins, int i)
+{
+	*h = *o;
+	if (i == 0)
+		return;
+	h->host = ins->target.host;
+	h->hostaddr = ins->target.hostaddr;
+	h->port = ins->target.port;
+}
+
+void sslmode_verdicts_list(const struct inspection *const *hosts, int nhosts, int nlisted,
+			   const struct verdict_opts *o, struct verdict out[SSLMODE_COUNT])
+{
+	const char *tsa = o->target_session_attrs;
+	bool prefer_standby = tsa && !strcmp(tsa, "prefer-standby");
+
 	for (int m = 0; m < SSLMODE_COUNT; m++) {
-		struct run r;
-		memset(&r, 0, sizeof(r));
-		memset(&out[m], 0, sizeof(out[m]));
-		r.ins = ins;
-		r.o = o;
-		r.mode = (enum sslmode)m;
-		r.v = &out[m];
-		out[m].fail_lane = -1;
-		char *opt = ins->refused ? xstrdup(ins->refused) : option_error(o, r.mode);
+		struct verdict *v = &out[m];
+		memset(v, 0, sizeof(*v));
+		v->fail_lane = -1;
+		char *opt = hosts[0]->refused ? xstrdup(hosts[0]->refused) :
+						option_error(o, (enum sslmode)m);
 		if (opt) {
-			out[m].outcome = OUTCOME_FAILS;
-			out[m].error = opt;
-			strlist_add(&out[m].path, &out[m].npath,
+			v->outcome = OUTCOME_FAILS;
+			v->error = opt;
+			strlist_add(&v->path, &v->npath,
 				    "refused while reading the options, before connecting");
 			continue;
 		}
-		if (o->sslnegotiation && !strcmp(o->sslnegotiation, "direct") &&
-		    o->libpq_version >= 17) {
-			if (!ins->server.direct_connect.attempted) {
-				unknown(&r, "sslnegotiation=direct starts with a TLS ClientHello; this inspection did not probe that way");
-				continue;
+		struct strbuf err = STRBUF_INIT;
+		enum outcome res = OUTCOME_FAILS;
+		bool next = false;
+		/* PQconnectPoll: the hosts in order; prefer-standby, finding
+		 * no standby, takes them again accepting any server */
+		for (int pass = 0; pass < (prefer_standby && nlisted > 1 ? 2 : 1) &&
+				   res == OUTCOME_FAILS;
+		     pass++) {
+			for (int i = 0; i < nlisted; i++) {
+				struct verdict_opts h;
+				if (i >= nhosts) {
+					char *c = xasprintf("host %d of the list was not probed "
+							    "(pgtls-inspect probes the first %d)",
+							    i + 1, nhosts);
+					free(v->caveat);
+					v->caveat = c;
+					res = OUTCOME_UNKNOWN;
+					break;
+				}
+				opts_for_host(&h, o, hosts[i], i);
+				if (nlisted > 1) {
+					char *s = xasprintf("host %d of %d: %s, port %d%s", i + 1, nlisted,
+							    h.hostaddr && *h.hostaddr ? h.hostaddr :
+							    h.host ? h.host : "localhost", h.port,
+							    pass ? " (second pass: any server)" : "");
+					strlist_add(&v->path, &v->npath, s);
+					free(s);
+				}
+				res = one_host(hosts[i], &h, (enum sslmode)m,
+					       pass ? "any" : prefer_standby && nlisted > 1 ? "standby" : tsa,
+					       nlisted, v, &err, &next);
+				v->host = i;
+				if (res != OUTCOME_FAILS || !next)
+					break;
 			}
-			r.direct = true;
+			if (res != OUTCOME_FAILS || !next)
+				break;
 		}
-		evaluate(&r);
-		if (out[m].outcome == OUTCOME_FAILS && r.err.len) {
+		v->outcome = res;
+		if (res == OUTCOME_ENCRYPTED || res == OUTCOME_PLAINTEXT)
+			v->fail_lane = -1;
+		if (res == OUTCOME_FAILS && err.len) {
 			/* psql prints PQerrorMessage without its last newline */
-			if (r.err.buf[r.err.len - 1] == '\n')
-				r.err.buf[--r.err.len] = '\0';
-			out[m].error = sb_detach(&r.err);
+			if (err.buf[err.len - 1] == '\n')
+				err.buf[--err.len] = '\0';
+			v->error = sb_detach(&err);
 		}
-		sb_free(&r.err);
+		sb_free(&err);
 		if (o->gss_ticket && !(o->gssencmode && !strcmp(o->gssencmode, "disable")) &&
-		    !out[m].caveat)
-			out[m].caveat = xstrdup("a Kerberos ticket exists and gssencmode is not disable: "
-						"libpq tries GSSAPI encryption first, and a server that accepts it "
-						"makes this verdict moot (not probed)");
-		if (r.trust_ready) {
-			free(r.trust.rootcert);
-			free(r.trust.rootcert_error);
-			free(r.trust.crl);
-			free(r.trust.crldir);
-			free(r.trust.chain_error);
-			free(r.trust.chain_subject);
-			free(r.trust.ssl_error);
-			free(r.trust.name_error);
-			free(r.trust.client_files_error);
-		}
+		    !v->caveat)
+			v->caveat = xstrdup("a Kerberos ticket exists and gssencmode is not disable: "
+					    "libpq tries GSSAPI encryption first, and a server that accepts it "
+					    "makes this verdict moot (not probed)");
 	}
+}
+
+void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o,
+		      struct verdict out[SSLMODE_COUNT])
+{
+	sslmode_verdicts_list(&ins, 1, 1, o, out);
 }
 
 void verdict_free(struct verdict *v)

@@ -35,6 +35,7 @@ struct verdict {
 	char *caveat;  /* why the verdict may not hold (GSS, unknown), or NULL */
 	unsigned lanes; /* the probes whose facts this path uses: LANE_* bits */
 	int fail_lane;  /* the lane where it failed, -1 none */
+	int host;       /* the host of the list where the path ended (0 first) */
 };
 
 #define LANE_TLS 1u    /* the SSLRequest probe */
@@ -77,6 +78,13 @@ void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *
 /* The six verdicts, indexed by enum sslmode. */
 void sslmode_verdicts(const struct inspection *ins, const struct verdict_opts *o,
 		      struct verdict out[SSLMODE_COUNT]);
+/* The same over a host list, walked as PQconnectPoll walks connhost[]:
+ * hosts[i] is the inspection of host i (nhosts probed, nlisted in the
+ * list; a walk that reaches an unprobed host is unknown). o describes the
+ * first host; the others' host, hostaddr and port come from their
+ * inspections' targets. */
+void sslmode_verdicts_list(const struct inspection *const *hosts, int nhosts, int nlisted,
+			   const struct verdict_opts *o, struct verdict out[SSLMODE_COUNT]);
 void verdict_free(struct verdict *v);
 
 const char *sslmode_name(enum sslmode m);

@@ -21,6 +21,11 @@ struct report {
 	const struct provider_match *provider; /* NULL or id NULL: none */
 	const struct client_verdict *clients;
 	int nclients;
+	/* a host list: the inspections of the hosts after the first (ins),
+	 * and how many hosts the list has (probed or not) */
+	const struct inspection *const *extra;
+	int nextra;
+	int nlisted;
 };
 
 /* The JSON document of doc/json.md (and --save-events). */
@@ -34,6 +39,11 @@ char *report_json_line(const struct report *r);
  * *err on a missing file or a malformed document. */
 int report_json_load(const char *path, struct inspection *ins,
 		     int *libpq_version, char **err);
+/* The same with a host list: *extra (heap, *nextra inspections, each to
+ * be freed with inspection_free) and *nlisted (1 for a log of one host). */
+int report_json_load_list(const char *path, struct inspection *ins,
+			  struct inspection **extra, int *nextra, int *nlisted,
+			  int *libpq_version, char **err);
 
 /* The human report: target, verdicts, timeline with hex, TLS, chain,
  * trust, answers. */

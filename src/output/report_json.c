@@ -283,12 +283,12 @@ static json_t *modes_json(const struct verdict *modes)
 		for (char **p = v->path; p && *p; p++)
 			json_array_append_new(path, js(*p));
 		json_object_set_new(o, sslmode_name((enum sslmode)m),
-				    json_pack("{s:s, s:o, s:o, s:o}", "outcome",
+				    json_pack("{s:s, s:o, s:o, s:o, s:i}", "outcome",
 					      outcome_name(v->outcome), "error",
 					      /* escaped piece by piece by the model,
 					       * keeping libpq's newlines and tabs */
 					      jclean(v->error), "path", path, "caveat",
-					      js(v->caveat)));
+					      js(v->caveat), "host", v->host));
 	}
 	return o;
 }
@@ -397,6 +397,19 @@ static json_t *clients_json(const struct report *r)
 	return ca;
 }
 
+/* The facts of one host's inspection, into o. */
+static void facts_json(json_t *o, const struct inspection *ins, int libpq_version)
+{
+	json_object_set_new(o, "target", target_json(&ins->target, libpq_version));
+	json_object_set_new(o, "refused", js(ins->refused));
+	json_object_set_new(o, "events", events_json(&ins->log));
+	json_object_set_new(o, "server", server_json(ins));
+	json_object_set_new(o, "tls", tls_json(&ins->tls));
+	json_object_set_new(o, "direct_tls", tls_json(&ins->direct_tls));
+	json_object_set_new(o, "chain", chain_json(ins));
+	json_object_set_new(o, "trust", trust_json(&ins->trust));
+}
+
 /* Keys in a fixed order (golden files and users diff the output): the
  * facts first, then what the model derives from them. */
 static json_t *build(const struct report *r)
@@ -407,14 +420,16 @@ static json_t *build(const struct report *r)
 						    "version", js(ins->tool_version)));
 	json_object_set_new(root, "started", ins->started ? jtime(ins->started) : json_null());
 	json_object_set_new(root, "scenario", scenario_json(ins));
-	json_object_set_new(root, "target", target_json(&ins->target, r->libpq_version));
-	json_object_set_new(root, "refused", js(ins->refused));
-	json_object_set_new(root, "events", events_json(&ins->log));
-	json_object_set_new(root, "server", server_json(ins));
-	json_object_set_new(root, "tls", tls_json(&ins->tls));
-	json_object_set_new(root, "direct_tls", tls_json(&ins->direct_tls));
-	json_object_set_new(root, "chain", chain_json(ins));
-	json_object_set_new(root, "trust", trust_json(&ins->trust));
+	facts_json(root, ins, r->libpq_version);
+	/* the other hosts of a list, each with the same facts */
+	json_t *hosts = json_array();
+	for (int i = 0; i < r->nextra; i++) {
+		json_t *h = json_object();
+		facts_json(h, r->extra[i], r->libpq_version);
+		json_array_append_new(hosts, h);
+	}
+	json_object_set_new(root, "hosts", hosts);
+	json_object_set_new(root, "hosts_listed", json_integer(r->nlisted > 0 ? r->nlisted : 1));
 	json_object_set_new(root, "modes", modes_json(r->modes));
 	json_object_set_new(root, "findings", findings_json(r));
 	json_object_set_new(root, "provider", provider_json(r->provider));
@@ -603,7 +618,6 @@ static void load_header(json_t *root, struct inspection *ins)
 		ins->tool_version = ver;
 	}
 	ins->started = parse_time(root, "started");
-	ins->refused = rs(root, "refused");
 	json_t *scen = json_object_get(root, "scenario");
 	if (json_is_object(scen)) {
 		ins->scenario = rs(scen, "name");
@@ -787,8 +801,37 @@ static void load_trust(json_t *tr, struct trust_facts *f, enum rootcert_source s
 	f->client_key = rs(tr, "client_key");
 }
 
-int report_json_load(const char *path, struct inspection *ins,
-		     int *libpq_version, char **err)
+/* One host's facts from o (the document itself, or an entry of its
+ * "hosts"). */
+static int load_facts(json_t *o, const char *path, struct inspection *ins,
+		      int *libpq_version, char **err)
+{
+	json_t *events = json_object_get(o, "events");
+	json_t *target = json_object_get(o, "target");
+	if (!json_is_object(o) || !json_is_array(events) || !json_is_object(target)) {
+		*err = xasprintf("%s: not a pgtls-inspect event log (no target and events)",
+				 path);
+		return -1;
+	}
+	load_target(target, &ins->target, libpq_version);
+	ins->refused = rs(o, "refused");
+	if (load_events(events, path, ins, err) < 0)
+		return -1;
+	load_server(json_object_get(o, "server"), ins);
+	load_tls(json_object_get(o, "tls"), &ins->tls);
+	load_tls(json_object_get(o, "direct_tls"), &ins->direct_tls);
+	load_trust(json_object_get(o, "trust"), &ins->trust, ins->target.rootcert_source);
+	/* the target's CRL files are kept once, with the trust facts */
+	conninfo_target_set_crl(&ins->target, ins->trust.crl, ins->trust.crldir);
+	return 0;
+}
+
+/* a log names at most this many hosts (the tool probes fewer) */
+#define LOAD_MAX_HOSTS 64
+
+int report_json_load_list(const char *path, struct inspection *ins,
+			  struct inspection **extra, int *nextra, int *nlisted,
+			  int *libpq_version, char **err)
 {
 	json_error_t je;
 	json_t *root = json_load_file(path, 0, &je);
@@ -797,26 +840,47 @@ int report_json_load(const char *path, struct inspection *ins,
 				     xasprintf("%s: %s", path, je.text);
 		return -1;
 	}
-	json_t *events = json_object_get(root, "events");
-	json_t *target = json_object_get(root, "target");
-	if (!json_is_object(root) || !json_is_array(events) || !json_is_object(target)) {
+	if (!json_is_object(root)) {
 		*err = xasprintf("%s: not a pgtls-inspect event log (no target and events)",
 				 path);
 		json_decref(root);
 		return -1;
 	}
 	load_header(root, ins);
-	load_target(target, &ins->target, libpq_version);
-	if (load_events(events, path, ins, err) < 0) {
+	if (load_facts(root, path, ins, libpq_version, err) < 0) {
 		json_decref(root);
 		return -1;
 	}
-	load_server(json_object_get(root, "server"), ins);
-	load_tls(json_object_get(root, "tls"), &ins->tls);
-	load_tls(json_object_get(root, "direct_tls"), &ins->direct_tls);
-	load_trust(json_object_get(root, "trust"), &ins->trust, ins->target.rootcert_source);
-	/* the target's CRL files are kept once, with the trust facts */
-	conninfo_target_set_crl(&ins->target, ins->trust.crl, ins->trust.crldir);
+	json_t *hosts = json_object_get(root, "hosts");
+	json_t *listed = json_object_get(root, "hosts_listed");
+	size_t n = json_is_array(hosts) ? json_array_size(hosts) : 0;
+	if (n > LOAD_MAX_HOSTS) {
+		*err = xasprintf("%s: more than %d hosts", path, LOAD_MAX_HOSTS);
+		json_decref(root);
+		return -1;
+	}
+	if (extra && n) {
+		*extra = xcalloc(n, sizeof(**extra));
+		for (size_t i = 0; i < n; i++) {
+			int v = 0;
+			inspection_init(&(*extra)[i]);
+			*nextra = (int)i + 1;
+			if (load_facts(json_array_get(hosts, i), path, &(*extra)[i], &v, err) < 0) {
+				json_decref(root);
+				return -1;
+			}
+		}
+	}
+	if (nlisted) {
+		json_int_t l = json_is_integer(listed) ? json_integer_value(listed) : 1;
+		*nlisted = l < 1 || l > 100000 ? 1 + (int)n : (int)l;
+	}
 	json_decref(root);
 	return 0;
+}
+
+int report_json_load(const char *path, struct inspection *ins,
+		     int *libpq_version, char **err)
+{
+	return report_json_load_list(path, ins, NULL, NULL, NULL, libpq_version, err);
 }

@@ -471,6 +471,18 @@ static void trust(FILE *out, const struct trust_facts *tr)
 		put(out, "name error", tr->name_error);
 }
 
+/* Each probe's answer to its StartupMessage, with --login's part. */
+static void answers(FILE *out, const struct inspection *ins)
+{
+	answer(out, "Answer to a plaintext StartupMessage", &ins->server.plain,
+	       &ins->server.plain_connect);
+	answer(out, "Answer to a StartupMessage over TLS", &ins->server.tls,
+	       &ins->server.tls_connect);
+	if (ins->server.direct_startup.attempted)
+		answer(out, "Answer to a StartupMessage over direct TLS",
+		       &ins->server.direct_startup, &ins->server.direct_connect);
+}
+
 /* The sections in report order: what was asked and what libpq would do
  * first, then the evidence (wire, server, TLS, chain, trust, answers). */
 int report_text_write(FILE *out, const struct report *r)
@@ -499,12 +511,24 @@ int report_text_write(FILE *out, const struct report *r)
 	tls_session(out, &ins->tls);
 	chain(out, ins);
 	trust(out, &ins->trust);
-	answer(out, "Answer to a plaintext StartupMessage", &ins->server.plain,
-	       &ins->server.plain_connect);
-	answer(out, "Answer to a StartupMessage over TLS", &ins->server.tls,
-	       &ins->server.tls_connect);
-	if (ins->server.direct_startup.attempted)
-		answer(out, "Answer to a StartupMessage over direct TLS",
-		       &ins->server.direct_startup, &ins->server.direct_connect);
+	answers(out, ins);
+	/* the other hosts of a list, each probed on its own */
+	for (int i = 0; i < r->nextra; i++) {
+		const struct inspection *h = r->extra[i];
+		char *name = sanitize(h->target.hostaddr ? h->target.hostaddr :
+				      h->target.host ? h->target.host : "localhost");
+		fprintf(out, "\n==== Host %d of %d: %s, port %d ====\n", i + 2,
+			r->nlisted, name, h->target.port);
+		free(name);
+		negotiation(out, &h->log);
+		server(out, h);
+		tls_session(out, &h->tls);
+		chain(out, h);
+		trust(out, &h->trust);
+		answers(out, h);
+	}
+	if (r->nlisted > 1 + r->nextra)
+		fprintf(out, "\nHosts %d to %d of the list were not probed (at most %d are).\n",
+			2 + r->nextra, r->nlisted, 1 + r->nextra);
 	return ferror(out) ? -1 : 0;
 }

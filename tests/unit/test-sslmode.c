@@ -756,6 +756,55 @@ static void test_unreachable(void)
 	inspection_free(&ins);
 }
 
+/* PQconnectPoll over a host list: a host that does not connect sends
+ * libpq on, each host's lines in turn; 'N' under require ends the
+ * attempt there (the remaining hosts are never tried) */
+static void test_host_list(void)
+{
+	struct inspection down, off, good;
+	struct verdict_opts o;
+	struct verdict v[SSLMODE_COUNT];
+
+	inspection_init(&down);
+	down.target.host = xstrdup(HOST);
+	down.target.port = 5432;
+	down.reachable = 0;
+	refused(&down.server.tls_connect, IP, false);
+	refused(&down.server.plain_connect, IP, false);
+	ssl_off_server(&off, false);
+	good_server(&good);
+	off.target.port = good.target.port = 5432;
+	const struct inspection *l1[] = { &down, &good };
+	const struct inspection *l2[] = { &off, &good };
+	const struct inspection *l3[] = { &down, &down };
+	for (int ver = 15; ver <= 18; ver++) {
+		opts_for(&o, ver);
+		sslmode_verdicts_list(l1, 2, 2, &o, v);
+		CHECK_INT(v[SSLMODE_PREFER].outcome, OUTCOME_ENCRYPTED);
+		CHECK_INT(v[SSLMODE_PREFER].host, 1);
+		CHECK_INT(v[SSLMODE_DISABLE].outcome, OUTCOME_PLAINTEXT);
+		verdicts_free(v);
+		sslmode_verdicts_list(l2, 2, 2, &o, v);
+		CHECK_INT(v[SSLMODE_PREFER].outcome, OUTCOME_PLAINTEXT);
+		CHECK_INT(v[SSLMODE_PREFER].host, 0);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, PH NOSSL);
+		CHECK_INT(v[SSLMODE_REQUIRE].host, 0);
+		verdicts_free(v);
+		sslmode_verdicts_list(l3, 2, 2, &o, v);
+		CHECK_V(v, SSLMODE_PREFER, OUTCOME_FAILS,
+			PH "Connection refused" IS_RUNNING "\n" PH "Connection refused" IS_RUNNING);
+		verdicts_free(v);
+		/* a walk that reaches a host not probed is unknown */
+		sslmode_verdicts_list(l3, 1, 2, &o, v);
+		CHECK_INT(v[SSLMODE_PREFER].outcome, OUTCOME_UNKNOWN);
+		CHECK(v[SSLMODE_PREFER].caveat && strstr(v[SSLMODE_PREFER].caveat, "not probed"));
+		verdicts_free(v);
+	}
+	inspection_free(&down);
+	inspection_free(&off);
+	inspection_free(&good);
+}
+
 /* pqGetErrorNotice3, default verbosity. */
 static void test_fatal_text(void)
 {
@@ -1218,9 +1267,23 @@ static void test_orders(void)
 		PH "FATAL:  the database system is starting up");
 	CHECK_V(v, SSLMODE_ALLOW, OUTCOME_FAILS,
 		PH "FATAL:  the database system is starting up");
-	CHECK(v[SSLMODE_PREFER].caveat != NULL);
+	verdicts_free(v);
+	/* ... where a second host takes the connection */
+	struct inspection second;
+	good_server(&second);
+	free(second.target.host);
+	second.target.host = xstrdup("db2.example.com");
+	second.target.port = 5433;
+	ins.target.port = 5432;
+	second.trust.name_host = xstrdup("db2.example.com");
+	const struct inspection *list[] = { &ins, &second };
+	sslmode_verdicts_list(list, 2, 2, &o, v);
+	CHECK_INT(v[SSLMODE_PREFER].outcome, OUTCOME_ENCRYPTED);
+	CHECK_INT(v[SSLMODE_PREFER].host, 1);
+	CHECK_INT(v[SSLMODE_DISABLE].outcome, OUTCOME_PLAINTEXT);
 	verdicts_free(v);
 	inspection_free(&ins);
+	inspection_free(&second);
 
 	/* open_client_SSL (17+): SSL_connect verifies the chain before the
 	 * ALPN check of a direct connection */
@@ -1258,6 +1321,7 @@ int main(void)
 	test_replies();
 	test_unencrypted_after_s();
 	test_unreachable();
+	test_host_list();
 	test_fatal_text();
 	test_alerts();
 	test_alert_table();
