@@ -391,6 +391,9 @@ static int start_demo(const struct options *o, const char **target, char **conni
 	char *derr = NULL;
 	if (o->replay || o->nsets)
 		die_usage("%s", "--demo takes a scenario name, not --replay or connection options");
+	/* the scenario servers ask for a password and check none */
+	if (o->login)
+		die_usage("%s", "--login needs a real server, not --demo");
 	if (*target && !strcmp(*target, "list")) {
 		if (demo_list(stdout, &derr) < 0)
 			die_usage("%s", derr);

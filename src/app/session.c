@@ -626,6 +626,11 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 			*err = xstrdup("login needs a new connection: use connect");
 			return -1;
 		}
+		/* the scenario servers ask for a password and check none */
+		if (s->scenario && login != PROBE_LOGIN_OFF) {
+			*err = xstrdup("login needs a real server, not a demo scenario");
+			return -1;
+		}
 		s->login = login;
 		/* the target again, its password read (or dropped) */
 		return restart_with(s, NULL, NULL, err);

@@ -67,6 +67,7 @@ bad "replay plus target" '--replay takes no TARGET' --replay x.json 127.0.0.1
 bad "bad --login value" '--login takes no value, or =any, not "all"' --login=all 127.0.0.1
 bad "--login with --replay" '--login needs a connection, not --replay' --login --replay x.json
 bad "--login with --demo-serve" '--login goes with an inspection, not --demo-serve' --login --demo-serve expired
+bad "--login with --demo" '--login needs a real server, not --demo' --login --demo expired
 
 rc=0
 "$PGI" --help >"$T/out" 2>&1 || rc=$?

@@ -146,6 +146,25 @@ agree cb-require-tls "$(ci user=scram_user sslmode=require channel_binding=requi
 assert_jq "$T/cb-require-tls.json" '.server.tls_startup | [.accepted, .login_method]' \
 	'[true,"SCRAM-SHA-256-PLUS"]'
 
+# -- a server that ends SCRAM wrongly (tests/peer/fakepg) ---------------------
+FAKE=$abs_top_builddir/tests/peer/fakepg
+[ -x "$FAKE" ] || die "fakepg not built: $FAKE"
+export PGPASSWORD='scram secret'
+for v in badsig:"incorrect server signature" nonce:"invalid SCRAM response (nonce mismatch)" \
+	error:"error received from server in SCRAM exchange: invalid-proof"; do
+	rm -f "$T/fake.port"
+	"$FAKE" "scram:${v%%:*}" 30 >"$T/fake.port" 2>"$T/fake.err" &
+	register_pid $!
+	for _ in $(seq 50); do
+		[ -s "$T/fake.port" ] && break
+		sleep 0.1
+	done
+	agree "fake-${v%%:*}" "host=127.0.0.1 port=$(cat "$T/fake.port") user=u dbname=d sslmode=prefer" prefer
+	assert_jq "$T/fake-${v%%:*}.json" '.server.plaintext_startup.login_error' "${v#*:}"
+done
+assert_jq "$T/fake-badsig.json" '.server.plaintext_startup | [.login_sent, .login_method]' '[true,"SCRAM-SHA-256"]'
+assert_jq "$T/fake-nonce.json" '.server.plaintext_startup | [.login_sent, .login_method]' '[false,"SCRAM-SHA-256"]'
+
 # -- secrets stay out of the output ------------------------------------------
 # secret_free NAME PASSWORD: neither the JSON nor the saved event log of a
 # --login run holds the password, the md5 answer or the SCRAM proof and
@@ -209,6 +228,17 @@ assert_jq "$T/secret-scram_user-require.json" \
 	'[.events[] | select(.dir == "send" and (.kind == "SASLResponse" or .kind == "PasswordMessage")) | .summary | endswith("(password scrubbed) (over TLS)")] | all' "true"
 assert_jq "$T/secret-scram_user-require.json" \
 	'[.events[] | select(.kind == "AuthenticationSASLFinal") | .summary | endswith("(server signature scrubbed)")] | length > 0 and all' "true"
+
+# -- the interface: set login on ----------------------------------------------
+export PGPASSWORD='scram secret'
+printf '%s\n' ":set login on" ":save json $T/tui.json" >"$T/tui.keys"
+rc=0
+TERM=dumb LINES=24 COLUMNS=80 INPUTRC=/dev/null PGTLS_INSPECT_SCRIPT=$T/tui.keys \
+	PGTLS_INSPECT_DUMPDIR=$T timeout 60 "$PGI" --timeout 5 "$(ci user=scram_user sslmode=require)" \
+	</dev/null >"$T/tui.out" 2>&1 || rc=$?
+assert_eq "interface: exit status" "$rc" 0
+assert_jq "$T/tui.json" '[.server.login, .server.tls_startup.login_sent, .server.tls_startup.login_method, .server.tls_startup.accepted]' \
+	'["on",true,"SCRAM-SHA-256-PLUS",true]'
 
 # -- without --login nothing is sent -------------------------------------------
 : >"$T/before.log"
