@@ -44,17 +44,24 @@ static void error_response(struct strbuf *sb, const char *code, const char *msg)
 	sb_free(&body);
 }
 
+/* Read exactly n bytes; 0 on success. */
+static int read_full(int fd, void *buf, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t r = read(fd, (char *)buf + got, n - got);
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
 /* Read one startup-phase packet (length-prefixed); 0 on success. */
 static int read_packet(int fd, uint32_t *code)
 {
 	uint8_t hdr[8];
-	size_t got = 0;
-	while (got < 8) {
-		ssize_t n = read(fd, hdr + got, 8 - got);
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
+	if (read_full(fd, hdr, 8) < 0)
+		return -1;
 	uint32_t len = (uint32_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3];
 	*code = (uint32_t)hdr[4] << 24 | hdr[5] << 16 | hdr[6] << 8 | hdr[7];
 	for (uint32_t left = len > 8 ? len - 8 : 0; left > 0;) {
@@ -94,24 +101,13 @@ static void after_s(int fd, const char *mode, struct strbuf *out)
 static long read_typed(int fd, char *buf, size_t size)
 {
 	uint8_t hdr[5];
-	size_t got = 0;
-	while (got < 5) {
-		ssize_t n = read(fd, hdr + got, 5 - got);
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	uint32_t len = (uint32_t)hdr[1] << 24 | hdr[2] << 16 | hdr[3] << 8 | hdr[4];
-	if (len < 4 || len - 4 >= size)
+	if (read_full(fd, hdr, 5) < 0)
 		return -1;
-	for (got = 0; got < len - 4;) {
-		ssize_t n = read(fd, buf + got, len - 4 - got);
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	return (long)got;
+	uint32_t len = (uint32_t)hdr[1] << 24 | hdr[2] << 16 | hdr[3] << 8 | hdr[4];
+	if (len < 4 || len - 4 >= size || read_full(fd, buf, len - 4) < 0)
+		return -1;
+	buf[len - 4] = '\0';
+	return (long)(len - 4);
 }
 
 static void auth_request(struct strbuf *sb, uint32_t code, const void *data, size_t n)

@@ -147,19 +147,11 @@ assert_jq "$T/cb-require-tls.json" '.server.tls_startup | [.accepted, .login_met
 	'[true,"SCRAM-SHA-256-PLUS"]'
 
 # -- a server that ends SCRAM wrongly (tests/peer/fakepg) ---------------------
-FAKE=$abs_top_builddir/tests/peer/fakepg
-[ -x "$FAKE" ] || die "fakepg not built: $FAKE"
 export PGPASSWORD='scram secret'
 for v in badsig:"incorrect server signature" nonce:"invalid SCRAM response (nonce mismatch)" \
 	error:"error received from server in SCRAM exchange: invalid-proof"; do
-	rm -f "$T/fake.port"
-	"$FAKE" "scram:${v%%:*}" 30 >"$T/fake.port" 2>"$T/fake.err" &
-	register_pid $!
-	for _ in $(seq 50); do
-		[ -s "$T/fake.port" ] && break
-		sleep 0.1
-	done
-	agree "fake-${v%%:*}" "host=127.0.0.1 port=$(cat "$T/fake.port") user=u dbname=d sslmode=prefer" prefer
+	fakepg_start "scram:${v%%:*}"
+	agree "fake-${v%%:*}" "host=127.0.0.1 port=$PORT user=u dbname=d sslmode=prefer" prefer
 	assert_jq "$T/fake-${v%%:*}.json" '.server.plaintext_startup.login_error' "${v#*:}"
 done
 assert_jq "$T/fake-badsig.json" '.server.plaintext_startup | [.login_sent, .login_method]' '[true,"SCRAM-SHA-256"]'
