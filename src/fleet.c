@@ -9,6 +9,7 @@
 #include "config.h"
 #include "fleet.h"
 #include "app/session.h"
+#include "engine/conninfo.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 #include <errno.h>
@@ -21,6 +22,7 @@
 
 struct row {
 	char *error;        /* the target could not be read */
+	char *refused;      /* libpq refuses the string: its message, escaped */
 	int reachable;
 	enum ssl_reply reply;
 	char *tls;
@@ -55,6 +57,7 @@ static void take_row(struct fleet *f, int i, struct session *s)
 	char *line = o->json ? report_json_line(&rep) : NULL;
 
 	row->reachable = ins->reachable;
+	row->refused = ins->refused ? sanitize(ins->refused) : NULL;
 	row->reply = ins->server.sslrequest_reply;
 	row->tls = ins->tls.ok && ins->tls.version ? xstrdup(ins->tls.version) : NULL;
 	row->chain_ok = ins->trust.chain_ok;
@@ -75,6 +78,15 @@ static void take_row(struct fleet *f, int i, struct session *s)
 	}
 }
 
+/* A target as a row shows it: secrets masked, then escaped. */
+static char *shown_target(const char *target)
+{
+	char *masked = conninfo_target_shown(target);
+	char *t = sanitize(masked);
+	free(masked);
+	return t;
+}
+
 /* A target that could not be read: its row, and its JSON line. */
 static void bad_row(struct fleet *f, int i, char *err)
 {
@@ -83,7 +95,7 @@ static void bad_row(struct fleet *f, int i, char *err)
 	row->reachable = -1;
 	if (!f->o->json)
 		return;
-	char *t = sanitize(f->o->targets[i]);
+	char *t = shown_target(f->o->targets[i]);
 	pthread_mutex_lock(&f->lock);
 	/* the same escaping as the report's strings */
 	printf("{\"target_input\": \"");
@@ -246,18 +258,21 @@ int fleet_run(const struct fleet_opts *o)
 	for (int i = 0; i < o->ntargets; i++) {
 		struct row *r = &f.rows[i];
 		bad_input += r->error != NULL;
-		reachable += r->reachable == 1;
+		/* a refused string is libpq's answer, not an unreachable server */
+		reachable += r->reachable == 1 || r->refused;
 		bool ok = !r->error && r->reachable == 1 && o->check >= 0 &&
 			  (r->modes[o->check] == OUTCOME_ENCRYPTED ||
 			   r->modes[o->check] == OUTCOME_PLAINTEXT);
 		pass += ok;
 		if (o->json)
 			continue;
-		char *t = sanitize(o->targets[i]);
+		char *t = shown_target(o->targets[i]);
 		if (strlen(t) > 36)
 			strcpy(t + 33, "...");
 		if (r->error)
 			printf("%-36s %s\n", t, r->error);
+		else if (r->refused)
+			printf("%-36s refused by libpq before connecting: %s\n", t, r->refused);
 		else if (r->reachable != 1)
 			printf("%-36s unreachable\n", t);
 		else
@@ -274,6 +289,7 @@ int fleet_run(const struct fleet_opts *o)
 			o->ntargets, sslmode_name((enum sslmode)o->check));
 	for (int i = 0; i < o->ntargets; i++) {
 		free(f.rows[i].error);
+		free(f.rows[i].refused);
 		free(f.rows[i].tls);
 	}
 	free(f.rows);

@@ -64,6 +64,10 @@ static void drop_extra(struct session *s)
 		stop_one(&s->extra_runs[i]);
 		inspection_free(&s->extra[i]);
 	}
+	for (int i = 0; i < SESSION_MAX_HOSTS - 1; i++) {
+		login_free_secret(s->extra_passwords[i]);
+		s->extra_passwords[i] = NULL;
+	}
 	free(s->extra);
 	free(s->extra_runs);
 	s->extra = NULL;
@@ -126,17 +130,6 @@ static void reset_inspection(struct session *s, struct conn_target *t)
 	s->ins.teaches = s->teaches;
 }
 
-/* The password libpq would send for the target's first host: the
- * PGPASSWORD environment variable (the password keyword of the target and
- * of a service file is not kept by conninfo). Heap, or NULL. */
-static char *target_password(const struct conninfo *ci, const struct conn_target *t)
-{
-	const char *pw = getenv("PGPASSWORD");
-	(void)ci;
-	(void)t;
-	return pw ? xstrdup(pw) : NULL;
-}
-
 /* Build a target from its text and the keywords set on top of it, under
  * the rules of libpq release version. -1 with *err for a string libpq
  * refuses (*own false) or the tool cannot take (*own true). With password
@@ -157,7 +150,7 @@ static int build_target(const char *text, char *const *kw, char *const *val, int
 	if (conninfo_resolve(&ci, t, err) < 0)
 		goto out;
 	if (password)
-		*password = target_password(&ci, t);
+		*password = conninfo_password(&ci, t, 0);
 	rc = 0;
 out:
 	/* a refused string is shown as written */
@@ -268,7 +261,8 @@ void session_set_scenario(struct session *s, const char *name, const char *teach
 
 /* probe options from the target: every probe libpq's settings call for,
  * and with --login what libpq would answer a password request with */
-static struct probe_opts probe_opts_of(const struct session *s, const struct conn_target *t)
+static struct probe_opts probe_opts_of(const struct session *s, const struct conn_target *t,
+				       const char *password)
 {
 	return (struct probe_opts){
 		.timeout_ms = t->probe_timeout * 1000, /* bounded by conninfo */
@@ -276,7 +270,7 @@ static struct probe_opts probe_opts_of(const struct session *s, const struct con
 		.plaintext = true,
 		.direct = t->sslnegotiation && !strcmp(t->sslnegotiation, "direct"),
 		.login = s->login,
-		.password = s->password, /* the session's until the run ends */
+		.password = password, /* the session's until the run ends */
 		.channel_binding = t->channel_binding,
 		.libpq_version = s->libpq_version,
 	};
@@ -305,8 +299,11 @@ static int slot_target(struct session *s, int i, struct conn_target *out, char *
 		strlist_add(&kw, &nk, "hostaddr");
 		strlist_add(&val, &nv, t->hostaddrs[i]);
 	}
-	rc = build_target(s->target_text, kw, val, nk, s->libpq_version, out, &warn, &nw,
-			  &own, NULL, err);
+	/* with --login, the password libpq would have for this host */
+	login_free_secret(s->extra_passwords[i - 1]);
+	s->extra_passwords[i - 1] = NULL;
+	rc = build_target(s->target_text, kw, val, nk, s->libpq_version, out, &warn, &nw, &own,
+			  s->login != PROBE_LOGIN_OFF ? &s->extra_passwords[i - 1] : NULL, err);
 	if (rc < 0)
 		conninfo_target_free(out);
 	strlist_free(kw);
@@ -357,14 +354,14 @@ int session_start(struct session *s, char **err)
 	s->nlisted = s->ins.target.nhosts > 0 ? s->ins.target.nhosts : 1;
 	if (add_extra_hosts(s, err) < 0)
 		return -1;
-	struct probe_opts po = probe_opts_of(s, &s->ins.target);
+	struct probe_opts po = probe_opts_of(s, &s->ins.target, s->password);
 	if (probe_start(&s->ins, &po, &s->run, err) < 0) {
 		s->run = NULL;
 		drop_extra(s);
 		return -1;
 	}
 	for (int i = 0; i < s->nextra; i++) {
-		po = probe_opts_of(s, &s->extra[i].target);
+		po = probe_opts_of(s, &s->extra[i].target, s->extra_passwords[i]);
 		if (probe_start(&s->extra[i], &po, &s->extra_runs[i], err) < 0) {
 			s->extra_runs[i] = NULL;
 			stop_run(s);
@@ -464,12 +461,6 @@ void session_judge(struct session *s)
 	struct verdict_opts vo;
 	unjudge(s);
 	verdict_opts_from_target(&vo, &s->ins.target, s->libpq_version);
-	/* --login read the password libpq would have: whether there is one
-	 * is known for the inspection it made */
-	if (vo.password < 0 && s->ins.login > 0 && !s->replayed) {
-		vo.password = s->password && *s->password;
-		vo.password_from = "PGPASSWORD";
-	}
 	const struct inspection *hosts[SESSION_MAX_HOSTS];
 	for (int i = 0; i <= s->nextra && i < SESSION_MAX_HOSTS; i++)
 		hosts[i] = session_host(s, i);

@@ -43,6 +43,7 @@ struct session {
 	 * is on; wiped when the target changes and at the end) */
 	int login;
 	char *password;
+	char *extra_passwords[SESSION_MAX_HOSTS - 1]; /* each further host's */
 	/* a host list: ins is the first host; each further host slot of the
 	 * list (up to SESSION_MAX_HOSTS) has an inspection and probes of its
 	 * own, run beside the first */

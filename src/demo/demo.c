@@ -11,6 +11,7 @@
 #include <readline/readline.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -66,11 +67,14 @@ int demo_pick(char **name, char **err)
 /* the temporary directory, removed at exit */
 static char tmpdir[64];
 static char rootfile[128];
+static char passfile[128];
 
 static void cleanup(void)
 {
 	if (rootfile[0])
 		unlink(rootfile);
+	if (passfile[0])
+		unlink(passfile);
 	if (tmpdir[0])
 		rmdir(tmpdir);
 }
@@ -127,13 +131,22 @@ int demo_start(const char *name, int port, bool trust, char **conninfo,
 							     pki.root.pem;
 	if (sc->rootcert != SC_ROOT_NONE && write_file(rootfile, root_pem, err) < 0)
 		return -1;
+	/* the password a client of the demo has (the demo's SCRAM never
+	 * checks it): in a password file of mode 0600, as libpq wants it */
+	snprintf(passfile, sizeof(passfile), "%s/pgpass", tmpdir);
+	if (write_file(passfile, "*:*:*:*:demo\n", err) < 0)
+		return -1;
+	if (chmod(passfile, 0600) < 0) {
+		*err = xasprintf("cannot make %s private", passfile);
+		return -1;
+	}
 	if (demo_server_start(sc, &pki, port, trust, &srv, &bound, err) < 0)
 		return -1;
 	/* no client certificate from the user's ~/.postgresql: a scenario
 	 * is the same on every machine */
 	*conninfo = xasprintf("host=%s hostaddr=127.0.0.1 port=%d user=postgres dbname=postgres "
-			      "sslrootcert=%s sslcert=%s/none.crt sslkey=%s/none.key%s%s",
-			      sc->host, bound, rootfile, tmpdir, tmpdir,
+			      "sslrootcert=%s sslcert=%s/none.crt sslkey=%s/none.key passfile=%s%s%s",
+			      sc->host, bound, rootfile, tmpdir, tmpdir, passfile,
 			      *sc->conninfo ? " " : "", sc->conninfo);
 	*teaches = xstrdup(sc->teaches);
 	return 0;

@@ -158,6 +158,17 @@ void conninfo_init(struct conninfo *ci)
 	ci->warnings = xcalloc(1, sizeof(char *));
 	ci->nwarnings = 0;
 	ci->service_file = NULL;
+	ci->slot_passwords = NULL;
+	ci->nslot_passwords = 0;
+}
+
+void ci_clear_slot_passwords(struct conninfo *ci)
+{
+	for (int i = 0; i < ci->nslot_passwords; i++)
+		ci_wipe_free(ci->slot_passwords[i]);
+	free(ci->slot_passwords);
+	ci->slot_passwords = NULL;
+	ci->nslot_passwords = 0;
 }
 
 void conninfo_free(struct conninfo *ci)
@@ -179,6 +190,7 @@ void conninfo_free(struct conninfo *ci)
 	ci->nwarnings = 0;
 	free(ci->service_file);
 	ci->service_file = NULL;
+	ci_clear_slot_passwords(ci);
 }
 
 void ci_store(struct conninfo *ci, int i, const char *value,
@@ -213,11 +225,11 @@ int conninfo_set(struct conninfo *ci, const char *keyword, const char *value,
 			       keyword);
 	if (!value)
 		return 0;
-	if (strcmp(keyword, "password") == 0) {
-		/* never kept: nothing downstream can leak or send it */
+	/* kept as a secret (ci_store wipes it), never shown: the reports
+	 * say only where libpq's password comes from */
+	if (strcmp(keyword, "password") == 0 && *value &&
+	    source > CI_SRC_ENV)
 		ci_add_warning(ci, CI_PASSWORD_WARNING);
-		return 0;
-	}
 	if (ci->values[i].source > source)
 		return 0;
 	ci_store(ci, i, value, source);

@@ -2,8 +2,9 @@
 /* conninfo: reads a target the way libpq reads a connection: host, host:port,
  * [ipv6]:port, postgresql:// URIs and key=value strings; the PG* environment;
  * libpq's defaults. It resolves what libpq would use (host, port, user, dbname,
- * the root-certificate file and where that came from, SNI). It knows nothing of
- * sockets and never prints. */
+ * the root-certificate file and where that came from, SNI, where each host's
+ * password comes from). It knows nothing of sockets and never prints; a
+ * password it holds is a secret, wiped when freed and never shown. */
 #ifndef PGI_CONNINFO_H
 #define PGI_CONNINFO_H
 #include <stdbool.h>
@@ -27,7 +28,7 @@ struct ci_value {
 /* Opaque keyword table index; use conninfo_get()/conninfo_set() by name. */
 struct conninfo {
 	struct ci_value *values; /* one per keyword of libpq's table */
-	char **warnings;         /* NULL-terminated, e.g. "password ignored" */
+	char **warnings;         /* NULL-terminated, e.g. the password file's WARNING */
 	int nwarnings;
 	char *service_file;      /* the service file whose group was read */
 	/* whose rules: libpq 15..18 (a keyword a release does not know is
@@ -36,6 +37,10 @@ struct conninfo {
 	/* the last error is the tool's own (a target syntax of its own, a
 	 * bound on a file), not one libpq would print */
 	bool own_error;
+	/* per host slot, the password the password file gave (NULL: none);
+	 * secrets, wiped by conninfo_free; conninfo_password() reads them */
+	char **slot_passwords;
+	int nslot_passwords;
 };
 
 /* Where the root certificate file libpq would load comes from. */
@@ -45,6 +50,21 @@ enum rootcert_source {
 	ROOTCERT_ENV,     /* PGSSLROOTCERT */
 	ROOTCERT_DEFAULT, /* ~/.postgresql/root.crt */
 	ROOTCERT_SYSTEM,  /* sslrootcert=system (libpq 16+) */
+};
+
+/* Where the password libpq would send for a host slot comes from
+ * (connectOptions2, then pg_fe_sendauth: the slot's password from the
+ * password file, else the password keyword). */
+enum pw_source {
+	PW_UNKNOWN = -1, /* not known: a log older than the key, or the tool
+			  * stopped reading a password file libpq reads on */
+	PW_NONE = 0,  /* none: libpq says "fe_sendauth: no password
+		       * supplied" when the server asks for one */
+	PW_KEYWORD,   /* the password keyword, set and not empty; where it
+		       * came from conninfo_source(ci, "password") tells
+		       * (target, service, PGPASSWORD, option), and
+		       * conn_target.password_keyword_source */
+	PW_PASSFILE,  /* a line of the password file conn_target.passfile */
 };
 
 /* What the probes and the reports need, resolved. Strings are heap copies
@@ -109,6 +129,21 @@ struct conn_target {
 	 * (ci_source_name), in libpq's table order, NULL-terminated */
 	char **source_keywords, **source_names;
 	int nsources;
+	/* The password file libpq would read (passfile, else PGPASSFILE,
+	 * else ~/.pgpass), even if absent; NULL when the password keyword is
+	 * set and not empty (libpq reads no file then), or with no home. */
+	char *passfile;
+	/* where passfile came from: the passfile keyword's source
+	 * (CI_SRC_ENV: PGPASSFILE), CI_SRC_DEFAULT for ~/.pgpass */
+	enum ci_source passfile_source;
+	/* Per host slot, nhosts entries: an enum pw_source each. NULL when
+	 * not known (a log older than the key; a replayed log knows slot 0
+	 * only, the others are PW_UNKNOWN). The password itself is never
+	 * here: conninfo_password() gives it. */
+	int *password_sources;
+	/* where the password keyword came from when a slot uses it
+	 * (CI_SRC_ENV: PGPASSWORD), else CI_SRC_NONE */
+	enum ci_source password_keyword_source;
 };
 
 /* The tool's own timeout when connect_timeout is unset or 0. */
@@ -143,6 +178,23 @@ void conninfo_target_free(struct conn_target *t);
 /* For a string libpq refuses: the values as written (host, hostaddr,
  * port, user, dbname, sslmode and the keywords set), nothing resolved. */
 void conninfo_target_raw(const struct conninfo *ci, struct conn_target *t);
+
+/* The password libpq would send for host slot `slot` of a target
+ * conninfo_resolve() filled from ci (ci not yet freed), as a heap copy the
+ * caller wipes; NULL when libpq has none. */
+char *conninfo_password(const struct conninfo *ci, const struct conn_target *t,
+			int slot);
+/* The slot's enum pw_source (PW_UNKNOWN when not known). */
+int conninfo_password_source(const struct conn_target *t, int slot);
+/* The name the reports give slot 0's source: "none", "password",
+ * "PGPASSWORD" (the keyword, from the environment) or "passfile"; NULL
+ * when not known. */
+const char *conninfo_password_source_name(const struct conn_target *t);
+
+/* TARGET as it may be shown: the value of every secret keyword of a
+ * key=value string or a URI's query, and a URI's user:password@, replaced
+ * by "********". A heap string. */
+char *conninfo_target_shown(const char *target);
 
 /* Change one option of a resolved target whose effect the verdicts can
  * draw from captured facts (host, sslmode, sslrootcert, sslcert, sslkey,

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* conninfo_int: what the conninfo files share and nothing else includes:
- * libpq's keyword table, the store that skips the precedence of sources,
- * the error and warning helpers, and the calls from one part to another
- * (conninfo.c: table and store; conninfo_parse.c: target strings;
- * conninfo_resolve.c: defaults and the conn_target; conninfo_check.c:
- * connectOptions2's checks). It adds no state of its own; callers outside
+/* conninfo_int: what the conninfo files share and nothing else includes
+ * (but tests/unit/test-passfile.c): libpq's keyword table, the store that
+ * skips the precedence of sources, the error and warning helpers, and the
+ * calls from one part to another (conninfo.c: table and store;
+ * conninfo_parse.c: target strings; conninfo_resolve.c: defaults and the
+ * conn_target; conninfo_check.c: connectOptions2's checks;
+ * conninfo_service.c and conninfo_passfile.c: the service file and the
+ * password file). It adds no state of its own; callers outside
  * src/engine/conninfo*.c use engine/conninfo.h. */
 #ifndef PGI_CONNINFO_INT_H
 #define PGI_CONNINFO_INT_H
@@ -12,8 +14,9 @@
 
 #include <stdbool.h>
 
-#define CI_PASSWORD_WARNING \
-	"password in the target is ignored; pgtls-inspect never sends a password"
+#define CI_PASSWORD_WARNING                                                  \
+	"password kept only to predict whether libpq has one; "              \
+	"pgtls-inspect sends no password unless --login is given"
 /* what a message shows instead of a secret */
 #define CI_HIDDEN "********"
 
@@ -46,11 +49,28 @@ int ci_fail(char **err, const char *fmt, ...)
 void ci_add_warning(struct conninfo *ci, const char *text);
 /* Zero a string that may have held a secret, then free it. */
 void ci_wipe_free(char *s);
+/* Wipe and free ci->slot_passwords. */
+void ci_clear_slot_passwords(struct conninfo *ci);
 
 /* conninfo_service.c: fe-connect.c parseServiceInfo. The service's group
  * sets what nothing set (CI_SRC_SERVICE) and ci->service_file names the
  * file it came from; -1 with libpq's message. home: ~, or NULL. */
 int ci_apply_service(struct conninfo *ci, const char *home, char **err);
+
+/* conninfo_passfile.c: fe-connect.c passwordFromFile. The password the
+ * password file `file` gives for host, port, dbname and user (heap, the
+ * caller wipes it), or NULL. *warning (heap, else NULL) is libpq's WARNING
+ * line, without its newline, when libpq refuses the file, or the tool's
+ * own words when it stopped reading a file libpq would read on (too large,
+ * a line too long: ci_passfile_lookup tells these apart). */
+char *ci_passfile_password(const char *file, const char *host,
+			   const char *port, const char *dbname,
+			   const char *user, char **warning);
+/* The same; *gave_up is true when the tool stopped before libpq would, so
+ * that a NULL result does not tell what libpq finds. */
+char *ci_passfile_lookup(const char *file, const char *host, const char *port,
+			 const char *dbname, const char *user, char **warning,
+			 bool *gave_up);
 
 /* conninfo_parse.c: read TARGET (URI, key=value or host[:port]) into ci,
  * values with CI_SRC_TARGET. ci may be partly filled on error. */

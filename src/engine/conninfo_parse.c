@@ -274,24 +274,25 @@ struct uri_parse {
 	char prevchar;   /* the separator the last part ended at */
 };
 
-/* The password is decoded only so a bad encoding is reported (masked);
- * it is then dropped, and later messages quote the URI without it. */
+/* The password, decoded (a bad encoding is reported masked) and stored
+ * as the secret it is; later messages quote the URI without it. */
 static int uri_password(struct conninfo *ci, struct uri_parse *up,
 			const char *password, const char *end, char **err)
 {
 	char *pw = uri_decode(password, CI_HIDDEN, err);
 	struct strbuf sb = STRBUF_INIT;
+	int rc;
 
 	if (!pw)
 		return -1;
+	rc = conninfo_set(ci, "password", pw, CI_SRC_TARGET, err);
 	ci_wipe_free(pw);
 	sb_add(&sb, up->uri, (size_t)(password - up->buf));
 	sb_adds(&sb, CI_HIDDEN);
 	sb_adds(&sb, up->uri + (end - up->buf));
 	ci_wipe_free(up->shown);
 	up->shown = sb_detach(&sb);
-	ci_add_warning(ci, CI_PASSWORD_WARNING);
-	return 0;
+	return rc;
 }
 
 /* conninfo_uri_parse_options: user[:password]@, if an '@' comes before
@@ -509,4 +510,133 @@ int ci_parse(struct conninfo *ci, const char *target, char **err)
 	if (strchr(target, '='))
 		return parse_keyvalue(ci, target, err);
 	return parse_hostport(ci, target, err);
+}
+
+/* ---- the target as it may be shown ------------------------------------ */
+
+/* Is the keyword written from key to end a secret one? */
+static bool secret_span(const char *key, const char *end, bool uri)
+{
+	char *raw = xstrndup(key, (size_t)(end - key)), *k = raw;
+	bool secret;
+
+	if (uri) {
+		k = uri_decode(raw, raw, NULL);
+		if (!k)
+			k = xstrdup(raw);
+		free(raw);
+		raw = k;
+	}
+	secret = conninfo_keyword_secret(k);
+	free(raw);
+	return secret;
+}
+
+/* The key=value pairs as conninfo_parse cuts them (parse_keyvalue), each
+ * secret value masked. A pair without '=' or a quote left open, which
+ * libpq refuses, is copied as it is, but an open quote of a secret is
+ * masked to the end. */
+static void shown_keyvalue(struct strbuf *sb, const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		const char *name = p, *name_end, *v;
+
+		if (isspace((unsigned char)*p)) {
+			sb_addc(sb, *p++);
+			continue;
+		}
+		while (*p && *p != '=' && !isspace((unsigned char)*p))
+			p++;
+		name_end = p;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p != '=') {
+			sb_add(sb, name, (size_t)(p - name));
+			continue;
+		}
+		p++;
+		while (isspace((unsigned char)*p))
+			p++;
+		sb_add(sb, name, (size_t)(p - name));
+		v = p;
+		if (*p == '\'') {
+			for (p++; *p && *p != '\''; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (*p)
+				p++;
+		} else {
+			for (; *p && !isspace((unsigned char)*p); p++)
+				if (*p == '\\' && p[1])
+					p++;
+		}
+		/* nothing, or '', is no secret */
+		if (p > v && strncmp(v, "''", (size_t)(p - v)) != 0 &&
+		    secret_span(name, name_end, false))
+			sb_adds(sb, CI_HIDDEN);
+		else
+			sb_add(sb, v, (size_t)(p - v));
+	}
+}
+
+/* A URI as conninfo_uri_parse_options cuts it: user:password@ (an '@'
+ * before the first '/'), then the query after the first '?' outside an
+ * [IPv6] host, its secret parameters' values masked. */
+static void shown_uri(struct strbuf *sb, const char *uri, size_t prefix_len)
+{
+	const char *p = uri + prefix_len, *at, *colon, *q;
+
+	sb_add(sb, uri, prefix_len);
+	at = p + strcspn(p, "@/");
+	if (*at == '@') {
+		colon = memchr(p, ':', (size_t)(at - p));
+		if (colon && colon + 1 < at) {
+			sb_add(sb, p, (size_t)(colon + 1 - p));
+			sb_adds(sb, CI_HIDDEN);
+			p = at;
+		}
+	}
+	for (q = p; *q && *q != '?'; q++)
+		if (*q == '[' && strchr(q, ']'))
+			q = strchr(q, ']');
+	sb_add(sb, p, (size_t)(q - p));
+	if (!*q)
+		return;
+	p = q;
+	sb_addc(sb, *p++);
+	while (*p) {
+		const char *key = p, *eq, *end = p + strcspn(p, "&");
+
+		eq = memchr(key, '=', (size_t)(end - key));
+		if (eq && eq + 1 < end && secret_span(key, eq, true)) {
+			sb_add(sb, key, (size_t)(eq + 1 - key));
+			sb_adds(sb, CI_HIDDEN);
+		} else {
+			sb_add(sb, key, (size_t)(end - key));
+		}
+		p = end;
+		if (*p)
+			sb_addc(sb, *p++);
+	}
+}
+
+/* Not libpq's: what the fleet's rows show of a target they could not or
+ * did inspect, read the way ci_parse reads it. */
+char *conninfo_target_shown(const char *target)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t plen;
+
+	if (!target)
+		return xstrdup("");
+	plen = uri_prefix_length(target);
+	if (plen)
+		shown_uri(&sb, target, plen);
+	else if (strchr(target, '='))
+		shown_keyvalue(&sb, target);
+	else
+		sb_adds(&sb, target);
+	return sb_detach(&sb);
 }

@@ -6,9 +6,10 @@
  * dbname defaults, the checks (conninfo_check.c, called from here so the
  * first fault reported is libpq's), the probed slot, and last the files
  * initialize_SSL would read from the home directory, with where the root
- * certificate comes from. It reads the environment, the passwd entry and
- * stat() of those paths; it parses no strings (conninfo_parse.c), opens no
- * socket and never prints. */
+ * certificate comes from; on the way, where each host slot's password
+ * comes from (conninfo_passfile.c reads the password file). It reads the
+ * environment, the passwd entry and stat() of those paths; it parses no
+ * strings (conninfo_parse.c), opens no socket and never prints. */
 #include "config.h"
 #include "engine/conninfo_int.h"
 #include "util/strlist.h"
@@ -30,6 +31,10 @@
 #define ROOT_CRL_FILE ".postgresql/root.crl"
 #define USER_CERT_FILE ".postgresql/postgresql.crt"
 #define USER_KEY_FILE ".postgresql/postgresql.key"
+/* fe-connect.c: PGPASSFILE (not Windows), in the home directory */
+#define PGPASSFILE ".pgpass"
+/* pg_config_manual.h: MAXPGPATH, the buffer libpq builds that path in */
+#define MAXPGPATH 1024
 
 /* ---- defaults ------------------------------------------------------- */
 
@@ -46,9 +51,9 @@ static void add_defaults(struct conninfo *ci)
 
 		if (ci->values[i].source != CI_SRC_NONE)
 			continue;
-		/* PGPASSWORD is not read: the tool sends no password; a
+		/* PGPASSWORD too: kept as a secret, never shown; a
 		 * release reads only the variables of its own keywords */
-		if (k->envvar && strcmp(k->keyword, "password") != 0 &&
+		if (k->envvar &&
 		    !(ci->libpq_version && k->since > ci->libpq_version)) {
 			env = getenv(k->envvar);
 			if (env) {
@@ -281,6 +286,101 @@ static int fill_user_dbname(struct conninfo *ci, struct conn_target *t,
 	return 0;
 }
 
+/* connectOptions2: a password keyword set and not empty serves every
+ * slot and no file is read; else each slot looks in the password file
+ * (passfile, from the keyword or PGPASSFILE, else ~/.pgpass in
+ * pqGetHomeDirectory's home) by its host (else its hostaddr), its port
+ * string, dbname and user, as passwordFromFile. libpq writes the file's
+ * WARNING to stderr; here it is a warning of the target. */
+static void fill_passwords(struct conninfo *ci, struct conn_target *t,
+			   char *const *portstr, const char *home)
+{
+	const char *pw = conninfo_get(ci, "password");
+	const char *file = conninfo_get(ci, "passfile");
+
+	ci_clear_slot_passwords(ci);
+	t->password_sources = xcalloc((size_t)t->nhosts, sizeof(int));
+	if (pw && *pw) {
+		for (int i = 0; i < t->nhosts; i++)
+			t->password_sources[i] = PW_KEYWORD;
+		t->password_keyword_source = conninfo_source(ci, "password");
+		return;
+	}
+	if (file && *file) {
+		t->passfile = xstrdup(file);
+		t->passfile_source = conninfo_source(ci, "passfile");
+	} else if (home) {
+		t->passfile = xasprintf("%s/%s", home, PGPASSFILE);
+		/* snprintf into MAXPGPATH bytes cuts a longer path */
+		if (strlen(t->passfile) >= MAXPGPATH)
+			t->passfile[MAXPGPATH - 1] = '\0';
+		t->passfile_source = CI_SRC_DEFAULT;
+	}
+	if (!t->passfile)
+		return; /* every slot PW_NONE */
+	ci->slot_passwords = xcalloc((size_t)t->nhosts, sizeof(char *));
+	ci->nslot_passwords = t->nhosts;
+	for (int i = 0; i < t->nhosts; i++) {
+		const char *host = t->hosts[i][0] ? t->hosts[i] : t->hostaddrs[i];
+		char *warning = NULL, *found;
+		bool gave_up;
+
+		found = ci_passfile_lookup(t->passfile, host, portstr[i], t->dbname,
+					   t->user, &warning, &gave_up);
+		if (warning)
+			ci_add_warning(ci, warning);
+		free(warning);
+		/* an empty password found is none (pg_fe_sendauth) */
+		if (found && *found) {
+			ci->slot_passwords[i] = found;
+			t->password_sources[i] = PW_PASSFILE;
+		} else {
+			ci_wipe_free(found);
+			t->password_sources[i] = gave_up ? PW_UNKNOWN : PW_NONE;
+		}
+	}
+}
+
+int conninfo_password_source(const struct conn_target *t, int slot)
+{
+	if (!t->password_sources || slot < 0 || slot >= t->nhosts)
+		return PW_UNKNOWN;
+	return t->password_sources[slot];
+}
+
+const char *conninfo_password_source_name(const struct conn_target *t)
+{
+	switch (conninfo_password_source(t, 0)) {
+	case PW_NONE:
+		return "none";
+	case PW_KEYWORD:
+		return t->password_keyword_source == CI_SRC_ENV ? "PGPASSWORD" :
+								  "password";
+	case PW_PASSFILE:
+		return "passfile";
+	}
+	return NULL;
+}
+
+/* fe-auth.c: pg_fe_sendauth's choice: the slot's password from the file,
+ * else the password keyword; an empty one is none. */
+char *conninfo_password(const struct conninfo *ci, const struct conn_target *t,
+			int slot)
+{
+	const char *v = NULL;
+
+	switch (conninfo_password_source(t, slot)) {
+	case PW_KEYWORD:
+		v = conninfo_get(ci, "password");
+		break;
+	case PW_PASSFILE:
+		if (slot < ci->nslot_passwords)
+			v = ci->slot_passwords[slot];
+		break;
+	}
+	return v && *v ? xstrdup(v) : NULL;
+}
+
 /* The slot probed is the first, where PQconnectPoll starts (libpq 16+
  * shuffles the slots first with load_balance_hosts=random; the tool does
  * not): hostaddr when given, a numeric address as connectDBStart checks
@@ -385,10 +485,6 @@ static void fill_client_files(const struct conninfo *ci,
 	t->sslcrldir = dup_nonempty(crldir);
 }
 
-/* fe-connect.c: connectOptions2 (pqConnectOptions2 in 17+) in libpq's
- * order, with the port check of PQconnectPoll and the connect_timeout rule
- * of pqConnectDBComplete, then the file names of initialize_SSL. The order
- * decides which fault a target with several is told about. */
 /* Is there a Kerberos credential cache libpq's pg_GSS_have_cred_cache
  * could use? KRB5CCNAME, else the default FILE cache of this user. A fact
  * of the inspecting machine, recorded with the target so that a replay
@@ -407,26 +503,33 @@ static int have_gss_ticket(void)
 	return stat(path, &st) == 0;
 }
 
+/* fe-connect.c: connectOptions2 (pqConnectOptions2 in 17+) in libpq's
+ * order, the password file included, with the port check of
+ * PQconnectPoll and the connect_timeout rule of pqConnectDBComplete, then
+ * the file names of initialize_SSL. The order decides which fault a target
+ * with several is told about. */
 static int fill_target(struct conninfo *ci, struct conn_target *t, char **err)
 {
 	char **portstr = NULL;
-	char *home;
+	char *home = NULL;
 	int rc = -1;
 
 	if (fill_slots(ci, t, err) ||
 	    split_ports(ci, t->nhosts, &portstr, err) ||
-	    fill_user_dbname(ci, t, err) || ci_check_values(ci, err) ||
-	    ci_check_ports(t, portstr, err) || ci_check_timeout(ci, t, err) ||
-	    fill_first_slot(t, err))
+	    fill_user_dbname(ci, t, err))
+		goto out;
+	home = home_dir();
+	fill_passwords(ci, t, portstr, home);
+	if (ci_check_values(ci, err) || ci_check_ports(t, portstr, err) ||
+	    ci_check_timeout(ci, t, err) || fill_first_slot(t, err))
 		goto out;
 	fill_tls_settings(ci, t);
-	home = home_dir();
 	fill_rootcert(ci, t, home);
 	fill_client_files(ci, t, home);
-	free(home);
 	t->gss_ticket = have_gss_ticket();
 	rc = 0;
 out:
+	free(home);
 	strlist_free(portstr);
 	return rc;
 }
@@ -523,6 +626,8 @@ void conninfo_target_free(struct conn_target *t)
 	free(t->service_file);
 	strlist_free(t->source_keywords);
 	strlist_free(t->source_names);
+	free(t->passfile);
+	free(t->password_sources);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -113,16 +113,16 @@ static int read_service_file(struct conninfo *ci, const char *file, const char *
 			rc = ci_fail(err, "syntax error in service file \"%s\", line %d", file, linenr);
 			break;
 		}
-		if (strcmp(line, "password") == 0) {
-			/* never kept: nothing downstream can leak or send it */
-			ci_add_warning(ci, CI_PASSWORD_WARNING);
-			continue;
-		}
-		/* don't override any previous explicit setting */
-		if (ci->values[i].source == CI_SRC_NONE)
+		/* don't override any previous explicit setting; a password is
+		 * kept as the secret it is (ci_store), never shown */
+		if (ci->values[i].source == CI_SRC_NONE) {
 			ci_store(ci, i, val, CI_SRC_SERVICE);
+			if (strcmp(line, "password") == 0 && *val)
+				ci_add_warning(ci, CI_PASSWORD_WARNING);
+		}
 	}
 	fclose(f);
+	explicit_bzero(buf, sizeof(buf)); /* it may have held a password */
 	return rc;
 }
 

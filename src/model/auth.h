@@ -29,6 +29,9 @@ struct auth_link {
 	bool cert_sent;       /* and a client certificate went back */
 	const uint8_t *leaf;  /* the server's certificate (DER) over TLS */
 	size_t leaf_len;
+	/* its signature algorithm as recorded ("RSA-SHA256", "EdDSA
+	 * (Ed25519)"), for facts that lack the DER; NULL unknown */
+	const char *leaf_signature;
 };
 
 enum auth_result {

@@ -54,6 +54,30 @@ const char *outcome_name(enum outcome o)
 	}
 }
 
+/* Whether libpq has a password for the target's first host slot, and
+ * from where (connectOptions2 and pg_fe_sendauth's order). */
+static void password_of(struct verdict_opts *o, const struct conn_target *t)
+{
+	switch (conninfo_password_source(t, 0)) {
+	case PW_NONE:
+		o->password = 0;
+		o->password_from = NULL;
+		break;
+	case PW_KEYWORD:
+		o->password = 1;
+		o->password_from = t->password_keyword_source == CI_SRC_ENV ? "PGPASSWORD" :
+									      "the password keyword";
+		break;
+	case PW_PASSFILE:
+		o->password = 1;
+		o->password_from = "the password file";
+		break;
+	default:
+		o->password = -1;
+		o->password_from = NULL;
+	}
+}
+
 void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *t,
 			      int libpq_version)
 {
@@ -78,7 +102,7 @@ void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *
 	o->require_auth = t->require_auth;
 	o->sslcertmode = t->sslcertmode;
 	o->target_session_attrs = t->target_session_attrs;
-	o->password = -1;
+	password_of(o, t);
 }
 
 /* The error text keeps libpq's newlines and tabs, so every piece that
@@ -344,6 +368,7 @@ static enum att authenticate(struct run *r, const struct startup_answer *a,
 		.cert_sent = tf && tf->client_cert_sent && !certs_off,
 		.leaf = tf && r->ins->nchain ? r->ins->chain[0].der : NULL,
 		.leaf_len = tf && r->ins->nchain ? r->ins->chain[0].der_len : 0,
+		.leaf_signature = tf && r->ins->nchain ? r->ins->chain[0].signature : NULL,
 	};
 	struct auth_outcome out;
 	enum att res = ATT_OK;
@@ -1103,6 +1128,7 @@ static void opts_for_host(struct verdict_opts *h, const struct verdict_opts *o,
 	h->host = ins->target.host;
 	h->hostaddr = ins->target.hostaddr;
 	h->port = ins->target.port;
+	password_of(h, &ins->target);
 }
 
 void sslmode_verdicts_list(const struct inspection *const *hosts, int nhosts, int nlisted,

@@ -177,6 +177,9 @@ static json_t *target_json(const struct conn_target *t, int libpq_version)
 	json_object_set_new(o, "sources", t->nsources ? src : json_null());
 	if (!t->nsources)
 		json_decref(src);
+	/* where the first slot's password comes from, never the password */
+	json_object_set_new(o, "password_source", js(conninfo_password_source_name(t)));
+	json_object_set_new(o, "passfile", js(t->passfile));
 	return o;
 }
 
@@ -654,6 +657,46 @@ static void load_sources(json_t *target, struct conn_target *t)
 	}
 }
 
+/* The source recorded for a keyword in target.sources, else fallback. */
+static enum ci_source recorded_source(const struct conn_target *t, const char *kw,
+				      enum ci_source fallback)
+{
+	for (int i = 0; i < t->nsources; i++)
+		if (!strcmp(t->source_keywords[i], kw))
+			for (int k = CI_SRC_DEFAULT; k <= CI_SRC_OPTION; k++)
+				if (!strcmp(t->source_names[i], ci_source_name(k)))
+					return k;
+	return fallback;
+}
+
+/* password_source and passfile: slot 0 only (the others stay PW_UNKNOWN);
+ * a name outside the four, or no host list, leaves it unknown. Where the
+ * password keyword and the file came from is read from target.sources. */
+static void load_password(json_t *target, struct conn_target *t)
+{
+	static const int kinds[] = { PW_NONE, PW_KEYWORD, PW_KEYWORD, PW_PASSFILE };
+	static const char *const names[] = { "none", "password", "PGPASSWORD", "passfile" };
+	const char *name = json_string_value(json_object_get(target, "password_source"));
+
+	t->passfile = rs(target, "passfile");
+	t->passfile_source = recorded_source(t, "passfile", CI_SRC_DEFAULT);
+	for (int i = 0; name && t->nhosts > 0 && i < 4; i++) {
+		if (strcmp(name, names[i]))
+			continue;
+		t->password_sources = xcalloc((size_t)t->nhosts, sizeof(int));
+		for (int k = 1; k < t->nhosts; k++)
+			t->password_sources[k] = PW_UNKNOWN;
+		t->password_sources[0] = kinds[i];
+		if (i == 2)
+			t->password_keyword_source = CI_SRC_ENV;
+		else if (i == 1) {
+			enum ci_source src = recorded_source(t, "password", CI_SRC_TARGET);
+			t->password_keyword_source = src == CI_SRC_ENV ? CI_SRC_TARGET : src;
+		}
+		break;
+	}
+}
+
 static void load_target(json_t *target, struct conn_target *t, int *libpq_version)
 {
 	t->host = rs(target, "host");
@@ -685,6 +728,7 @@ static void load_target(json_t *target, struct conn_target *t, int *libpq_versio
 	t->require_auth = rs(target, "require_auth");
 	t->sslcertmode = rs(target, "sslcertmode");
 	t->target_session_attrs = rs(target, "target_session_attrs");
+	load_password(target, t);
 }
 
 /* The chain is rebuilt from the certificates' own bytes, as a live probe

@@ -230,6 +230,49 @@ static void scenario(FILE *out, const struct inspection *ins)
 		put_wrapped(out, "what it teaches", ins->teaches);
 }
 
+/* What named the password file: ~/.pgpass, PGPASSFILE or passfile. */
+static const char *passfile_origin(const struct conn_target *t)
+{
+	return t->passfile_source == CI_SRC_DEFAULT ? "~/.pgpass" :
+	       t->passfile_source == CI_SRC_ENV	    ? "PGPASSFILE" :
+							      "passfile";
+}
+
+/* Where the first host's password comes from, never the password; no
+ * line when not recorded (an older log). */
+static void password(FILE *out, const struct conn_target *t)
+{
+	const char *file = t->passfile ? t->passfile : "";
+	char *s;
+
+	if (!t->password_sources)
+		return;
+	switch (conninfo_password_source(t, 0)) {
+	case PW_KEYWORD:
+		s = t->password_keyword_source == CI_SRC_ENV ?
+			    xstrdup("from PGPASSWORD") :
+			    xasprintf("from the password keyword (%s)",
+				      ci_source_name(t->password_keyword_source));
+		break;
+	case PW_PASSFILE:
+		s = xasprintf("from %s (%s)", passfile_origin(t), file);
+		break;
+	case PW_NONE:
+		s = t->passfile ? xasprintf("none (nothing from %s, %s): libpq would say "
+					    "\"fe_sendauth: no password supplied\" if the server asks",
+					    passfile_origin(t), file) :
+				  xstrdup("none: libpq would say \"fe_sendauth: no password "
+					  "supplied\" if the server asks");
+		break;
+	default:
+		s = xasprintf("unknown: pgtls-inspect stopped reading %s (%s)",
+			      passfile_origin(t), file);
+		break;
+	}
+	put_wrapped(out, "password", s);
+	free(s);
+}
+
 static void target(FILE *out, const struct conn_target *t)
 {
 	char port[16];
@@ -253,6 +296,7 @@ static void target(FILE *out, const struct conn_target *t)
 		put(out, "service", s);
 		free(s);
 	}
+	password(out, t);
 	/* what did not come from the target itself */
 	struct strbuf sb = STRBUF_INIT;
 	for (int i = 0; i < t->nsources; i++)

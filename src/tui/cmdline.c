@@ -7,6 +7,7 @@
  * curses. Nothing else in the interface calls readline. */
 #include "config.h"
 #include "tui/tui_int.h"
+#include "engine/conninfo.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include <readline/history.h>
@@ -68,6 +69,26 @@ static void close_line(struct tui *t)
 	t->matches = NULL;
 }
 
+/* What the history (written to ~/.pgtls_inspect_history) keeps of a
+ * line: a password or another secret in "connect TARGET" or "set KEY
+ * VALUE" masked. */
+static char *history_line(const char *line)
+{
+	char cmd[16] = "", key[64] = "";
+	int n = 0;
+
+	if (sscanf(line, " %15s%n", cmd, &n) == 1 && !strcmp(cmd, "connect")) {
+		char *shown = conninfo_target_shown(line + n + strspn(line + n, " "));
+		char *h = xasprintf("connect %s", shown);
+		free(shown);
+		return h;
+	}
+	if (sscanf(line, " %15s %63s", cmd, key) == 2 && !strcmp(cmd, "set") &&
+	    conninfo_keyword_secret(key))
+		return xasprintf("set %s ********", key);
+	return xstrdup(line);
+}
+
 static void on_line(char *line)
 {
 	struct tui *t = cl_tui;
@@ -75,7 +96,9 @@ static void on_line(char *line)
 	if (line && *line) {
 		/* a test's screen dump must not disturb what it shows */
 		if (strncmp(line, "dump-screen", 11) != 0) {
-			add_history(line);
+			char *h = history_line(line);
+			add_history(h);
+			free(h);
 			t->status[0] = '\0';
 		}
 		tui_dispatch(t, line);

@@ -16,6 +16,8 @@
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 need_pgi
 need_tool "$PSQL" openssl python3
+need_psql 18
+PSQL18=$PSQL_MAJOR
 
 C=$T/certs
 make_certs "$C"
@@ -42,23 +44,38 @@ login() {
 	pgi_json "$T/$name.json" "$c" "${@:---login}"
 }
 
+# verdict JSON MODE: the tool's verdict under MODE as psql's output reads
+verdict() {
+	"$JQ" -r --arg m "$2" '.modes[$m] | if .outcome == "fails" then "fails: " + .error
+		elif .outcome == "encrypted" or .outcome == "plaintext" then "1" else .outcome end' "$1"
+}
+
 # agree NAME CONNINFO MODE [ARGS...]: the tool's verdict under MODE is what
-# psql 15 did with the same conninfo and environment
+# psql 15 did with the same conninfo and environment (the inspection judged
+# as libpq 15), and what psql 18 did (the same facts judged as libpq 18)
 agree() {
-	local name=$1 c=$2 mode=$3 rc=0 o got
+	local name=$1 c=$2 mode=$3 rc o got v
 	shift 3
-	login "$name" "$c" "$@"
-	psql_try "$T/$name.psql" "$c" "$SQL" || rc=$?
-	sed 's/^/#   psql | /' "$T/$name.psql"
-	if [ $rc = 0 ]; then o=$(cat "$T/$name.psql"); else o="fails: $(sed 's/^psql: error: //' "$T/$name.psql")"; fi
-	got=$("$JQ" -r --arg m "$mode" '.modes[$m] | if .outcome == "fails" then "fails: " + .error
-		elif .outcome == "encrypted" or .outcome == "plaintext" then "1" else .outcome end' "$T/$name.json")
-	if [ "$got" = "$o" ]; then
-		pass "$name: sslmode=$mode: the tool agrees with psql 15 ($o)"
-	else
-		fail "$name: sslmode=$mode: the tool agrees with psql 15"
-		printf '#   tool: %s\n#   psql: %s\n' "$got" "$o"
-	fi
+	login "$name" "$c" "${@:---login}" --libpq-version 15
+	"$PGI" --replay "$T/$name.json" --libpq-version 18 --json >"$T/$name.18.json" 2>&1
+	for v in 15 18; do
+		rc=0
+		if [ $v = 15 ]; then
+			psql_try "$T/$name.psql$v" "$c" "$SQL" || rc=$?
+			got=$(verdict "$T/$name.json" "$mode")
+		else
+			PSQL=$PSQL18 psql_try "$T/$name.psql$v" "$c" "$SQL" || rc=$?
+			got=$(verdict "$T/$name.18.json" "$mode")
+		fi
+		sed "s/^/#   psql $v | /" "$T/$name.psql$v"
+		if [ $rc = 0 ]; then o=$(cat "$T/$name.psql$v"); else o="fails: $(sed 's/^psql: error: //' "$T/$name.psql$v")"; fi
+		if [ "$got" = "$o" ]; then
+			pass "$name: sslmode=$mode: the tool agrees with psql $v ($o)"
+		else
+			fail "$name: sslmode=$mode: the tool agrees with psql $v"
+			printf '#   tool: %s\n#   psql: %s\n' "$got" "$o"
+		fi
+	done
 }
 
 # -- the right password -------------------------------------------------
@@ -91,6 +108,17 @@ assert_eq "the report says where each password went" \
 	"$(grep -o 'password sent .*' "$T/scram-prefer.txt" | tr -s ' ')" \
 	"password sent yes, to 127.0.0.1:$PGPORT_TEST (SCRAM-SHA-256)
 password sent yes, to 127.0.0.1:$PGPORT_TEST (SCRAM-SHA-256-PLUS)"
+
+# the password from the connection string, and from ~/.pgpass
+unset PGPASSWORD
+agree scram-keyword "$(ci user=scram_user sslmode=require "password='scram secret'")" require
+assert_jq "$T/scram-keyword.json" '.server.tls_startup | [.accepted, .login_sent, .authenticated]' '[true,true,true]'
+printf 'localhost:%s:*:scram_user:scram secret\n' "$PGPORT_TEST" >"$HOME/.pgpass"
+chmod 0600 "$HOME/.pgpass"
+agree scram-pgpass "$(ci user=scram_user sslmode=require)" require
+assert_jq "$T/scram-pgpass.json" '.server.tls_startup | [.accepted, .login_sent, .authenticated]' '[true,true,true]'
+rm -f "$HOME/.pgpass"
+export PGPASSWORD='scram secret'
 
 # channel_binding=disable: SCRAM-SHA-256 over TLS
 login scram-cb-disable "$(ci user=scram_user sslmode=require channel_binding=disable)"

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "engine/conninfo.h"
 #include "check.h"
+#include "conninfo_env.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
 #include <pwd.h>
@@ -16,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char home[64];
 static char path[512];
 
 static const char *home_path(const char *rel)
@@ -34,22 +34,6 @@ static void touch(const char *file)
 		fclose(f);
 }
 
-/* No PG* variable leaks in from the caller's environment. */
-static void reset_env(void)
-{
-	for (int i = 0; conninfo_keyword(i); i++) {
-		const char *e = conninfo_envvar(conninfo_keyword(i));
-
-		if (e)
-			unsetenv(e);
-	}
-	unsetenv("PGREQUIRESSL");
-	unsetenv("PGSERVICEFILE");
-	/* no system service file leaks in either */
-	setenv("PGSYSCONFDIR", "/nonexistent", 1);
-	setenv("HOME", home, 1);
-}
-
 static const char *login(void)
 {
 	struct passwd *pw = getpwuid(geteuid());
@@ -57,16 +41,9 @@ static const char *login(void)
 	return pw ? pw->pw_name : "?";
 }
 
-static bool has_warning(const struct conninfo *ci, const char *text)
-{
-	for (int i = 0; i < ci->nwarnings; i++)
-		if (strcmp(ci->warnings[i], text) == 0)
-			return true;
-	return false;
-}
-
-#define PW_WARNING \
-	"password in the target is ignored; pgtls-inspect never sends a password"
+#define PW_WARNING                                                  \
+	"password kept only to predict whether libpq has one; "     \
+	"pgtls-inspect sends no password unless --login is given"
 #define HOST_WARNING                                                   \
 	"no host given: libpq would use a Unix-domain socket; "        \
 	"pgtls-inspect only does TCP and uses \"localhost\""
@@ -192,28 +169,6 @@ static void resolve_fails(const char *target, const char *want)
 	conninfo_free(&ci);
 }
 
-/* Parse and resolve; the caller frees both. */
-static void resolve_ok(const char *target, struct conninfo *ci,
-		       struct conn_target *t)
-{
-	char *err = NULL;
-
-	conninfo_init(ci);
-	CHECK_INT(conninfo_parse_target(ci, target, &err), 0);
-	CHECK_STR(err, NULL);
-	free(err);
-	err = NULL;
-	CHECK_INT(conninfo_resolve(ci, t, &err), 0);
-	CHECK_STR(err, NULL);
-	free(err);
-}
-
-static void done(struct conninfo *ci, struct conn_target *t)
-{
-	conninfo_target_free(t);
-	conninfo_free(ci);
-}
-
 static void test_keywords(void)
 {
 	static const char *const want[] = {
@@ -333,12 +288,12 @@ static void test_keyvalue(void)
 	CHECK_STR(conninfo_get(&ci, "sslmode"), "prefer");
 	conninfo_free(&ci);
 
-	/* the password is dropped, with a warning, once */
+	/* the password is kept (the last one wins), with a warning, once */
 	conninfo_init(&ci);
 	CHECK_INT(conninfo_parse_target(&ci,
 		"host=h password='s3cret' password=again", &err), 0);
-	CHECK_STR(conninfo_get(&ci, "password"), NULL);
-	CHECK_INT(conninfo_source(&ci, "password"), CI_SRC_NONE);
+	CHECK_STR(conninfo_get(&ci, "password"), "again");
+	CHECK_INT(conninfo_source(&ci, "password"), CI_SRC_TARGET);
 	CHECK_INT(ci.nwarnings, 1);
 	CHECK_STR(ci.warnings[0], PW_WARNING);
 	CHECK_STR(ci.warnings[1], NULL);
@@ -440,20 +395,29 @@ static void test_uri(void)
 	CHECK_STR(conninfo_get(&ci, "sslsni"), "0");
 	conninfo_free(&ci);
 
-	/* a password is dropped with a warning; user still set */
+	/* a password is kept with a warning, the query's over the
+	 * userinfo's (conninfo_storeval replaces); user still set */
 	conninfo_init(&ci);
 	CHECK_INT(conninfo_parse_target(&ci,
 		"postgresql://u:s3cret@h/db?password=x", &err), 0);
 	CHECK_STR(conninfo_get(&ci, "user"), "u");
-	CHECK_STR(conninfo_get(&ci, "password"), NULL);
+	CHECK_STR(conninfo_get(&ci, "password"), "x");
 	CHECK_STR(conninfo_get(&ci, "host"), "h");
 	CHECK_INT(ci.nwarnings, 1);
 	CHECK_STR(ci.warnings[0], PW_WARNING);
 	conninfo_free(&ci);
-	/* an empty password is no password */
+	/* the userinfo's password, percent-decoded */
+	conninfo_init(&ci);
+	CHECK_INT(conninfo_parse_target(&ci, "postgresql://u:p%40ss@h", &err), 0);
+	CHECK_STR(conninfo_get(&ci, "password"), "p@ss");
+	CHECK_INT(conninfo_source(&ci, "password"), CI_SRC_TARGET);
+	CHECK_STR(conninfo_get(&ci, "host"), "h");
+	conninfo_free(&ci);
+	/* an empty password is no password, and stored not at all */
 	conninfo_init(&ci);
 	CHECK_INT(conninfo_parse_target(&ci, "postgresql://u:@h", &err), 0);
 	CHECK_STR(conninfo_get(&ci, "user"), "u");
+	CHECK_STR(conninfo_get(&ci, "password"), NULL);
 	CHECK_INT(ci.nwarnings, 0);
 	conninfo_free(&ci);
 
@@ -720,10 +684,12 @@ static void test_defaults(void)
 	done(&ci, &t);
 	reset_env();
 
-	/* PGPASSWORD is never read; PGSERVICE is followed (test_service) */
+	/* PGPASSWORD is read, as a secret, without a warning; PGSERVICE is
+	 * followed (test_service) */
 	setenv("PGPASSWORD", "envsecret", 1);
 	resolve_ok("h", &ci, &t);
-	CHECK_STR(conninfo_get(&ci, "password"), NULL);
+	CHECK_STR(conninfo_get(&ci, "password"), "envsecret");
+	CHECK_INT(conninfo_source(&ci, "password"), CI_SRC_ENV);
 	CHECK_INT(ci.nwarnings, 0);
 	done(&ci, &t);
 	setenv("PGSERVICE", "prod", 1);
@@ -1186,13 +1152,15 @@ static void test_service(void)
 	setenv("PGSERVICEFILE", file, 1);
 	setenv("PGSSLMODE", "disable", 1);
 	/* the target wins over the service, the service over PGSSLMODE; the
-	 * group ends at the next header; the password is never kept */
+	 * group ends at the next header; the password is kept, with a
+	 * warning */
 	resolve_ok("service=b port=7000", &ci, &t);
 	CHECK_STR(t.host, "bhost");
 	CHECK_INT(t.port, 7000);
 	CHECK_STR(t.sslmode, "verify-ca");
 	CHECK_INT(conninfo_source(&ci, "sslmode"), CI_SRC_SERVICE);
-	CHECK_STR(conninfo_get(&ci, "password"), NULL);
+	CHECK_STR(conninfo_get(&ci, "password"), "secret");
+	CHECK_INT(conninfo_source(&ci, "password"), CI_SRC_SERVICE);
 	CHECK(has_warning(&ci, PW_WARNING));
 	CHECK_STR(t.service, "b");
 	CHECK_STR(t.service_file, file);
@@ -1224,18 +1192,12 @@ static void test_service(void)
 
 int main(void)
 {
-	char tmpl[] = "/tmp/pgti-conninfo-XXXXXX";
-
-	if (!mkdtemp(tmpl)) {
-		perror("mkdtemp");
+	if (make_home("conninfo") < 0)
 		return 1;
-	}
-	snprintf(home, sizeof(home), "%s", tmpl);
 	if (mkdir(home_path(".postgresql"), 0700) != 0) {
 		perror("mkdir");
 		return 1;
 	}
-	reset_env();
 
 	test_keywords();
 	test_keyvalue();

@@ -153,6 +153,7 @@ static void opts_for(struct verdict_opts *o, int version)
 	o->sslnegotiation = "postgres";
 	o->sslmode_source = CI_SRC_DEFAULT;
 	o->gssencmode = "prefer";
+	o->password = 1; /* libpq has one: the server judges it */
 }
 
 static struct provider_match prov(const char *id, const char *name, const char *bundle)
