@@ -117,6 +117,12 @@ printf 'localhost:%s:*:scram_user:scram secret\n' "$PGPORT_TEST" >"$HOME/.pgpass
 chmod 0600 "$HOME/.pgpass"
 agree scram-pgpass "$(ci user=scram_user sslmode=require)" require
 assert_jq "$T/scram-pgpass.json" '.server.tls_startup | [.accepted, .login_sent, .authenticated]' '[true,true,true]'
+# a host list: each host slot's own line of ~/.pgpass
+printf '%s\n' "localhost:$PGPORT_TEST:*:scram_user:scram secret" \
+	"127.0.0.1:$PGPORT_TEST:*:scram_user:not it" >"$HOME/.pgpass"
+agree host-list "host=localhost,127.0.0.1 hostaddr=127.0.0.1,127.0.0.1 port=$PGPORT_TEST user=scram_user dbname=postgres sslmode=require sslrootcert=$C/root.crt" require
+assert_jq "$T/host-list.json" '[.server.tls_startup.authenticated, .hosts[0].server.tls_startup.sqlstate, .hosts[0].server.tls_startup.login_sent]' \
+	'[true,"28P01",true]'
 rm -f "$HOME/.pgpass"
 export PGPASSWORD='scram secret'
 
