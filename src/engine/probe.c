@@ -289,6 +289,10 @@ void probe_step(struct probe_run *r, const struct pollfd *pfd, int n)
 				break;
 			}
 	}
+	/* --login: a probe that waited for the one libpq tries first */
+	for (int i = 0; i < r->np; i++)
+		if (r->probes[i].parked && r->probes[i].st != P_DONE)
+			probe_login_resume(&r->probes[i]);
 	if (probes_live(r) && probe_clock(r) >= r->deadline)
 		for (int i = 0; i < r->np; i++)
 			if (r->probes[i].st != P_DONE)

@@ -444,13 +444,14 @@ static bool consume(struct probe *p)
 				/* an answer sends at once, and a failed send
 				 * reads on: the message leaves the input first,
 				 * its data kept in a copy */
-				uint8_t *data = m.u.auth.data_len ?
-					xmemdup(m.u.auth.data, m.u.auth.data_len) : NULL;
-				m.u.auth.data = data;
+				uint8_t *copy = xmemdup(raw, total);
+				if (m.u.auth.data)
+					m.u.auth.data = copy + (m.u.auth.data - raw);
 				memmove(p->in.buf, p->in.buf + total, p->in.len - total);
 				p->in.len -= total;
-				bool done = probe_login_answer(p, &m, auth_word(m.u.auth.code));
-				free(data);
+				bool done = probe_login_answer(p, &m, auth_word(m.u.auth.code),
+							       copy, total);
+				free(copy);
 				pgwire_msg_free(&m);
 				if (done)
 					return true;

@@ -46,6 +46,14 @@ struct probe {
 	int nmsgs;               /* backend messages read */
 	size_t nbytes;           /* and their bytes */
 	struct scram *scram;     /* --login: the SCRAM exchange in flight */
+	/* --login: the request this probe answers only once the probe libpq
+	 * tries first has ended (allow, prefer), its bytes; or NULL */
+	uint8_t *parked;
+	size_t parked_len;
+	const char *parked_areq;
+	/* --login refused this connection as one libpq would not complete
+	 * (its chain, its name, its client files) */
+	bool not_libpqs;
 };
 
 /* The resolution step of a run. */
@@ -88,11 +96,16 @@ void probe_conn_finish(struct probe *p);     /* close, and done */
 void probe_conn_send(struct probe *p, const struct strbuf *msg);
 
 /* --login (probe_login.c). The server's authentication request m, other
- * than AuthenticationOk (areq: its name as startup_answer.auth has it):
- * answer it as libpq would, or refuse and close. true when the probe is
- * done reading for now (it sent, or it closed). */
+ * than AuthenticationOk (areq: its name as startup_answer.auth has it; raw
+ * and len: the message's bytes): answer it as libpq would, wait for the
+ * probe libpq tries first, or refuse and close. true when the probe is
+ * done reading for now (it sent, waits or closed). */
 struct pgwire_msg;
-bool probe_login_answer(struct probe *p, const struct pgwire_msg *m, const char *areq);
+bool probe_login_answer(struct probe *p, const struct pgwire_msg *m, const char *areq,
+			const uint8_t *raw, size_t len);
+/* A probe that waits for the probe libpq tries first (allow, prefer):
+ * answer, or refuse, once that one has ended. Called after each step. */
+void probe_login_resume(struct probe *p);
 /* In copy (of raw, the message m as received), replace what must not be
  * logged: the server's SCRAM signature. */
 void probe_login_scrub(const struct pgwire_msg *m, const uint8_t *raw, uint8_t *copy);

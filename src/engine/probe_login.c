@@ -14,6 +14,7 @@
 #include "engine/probe_int.h"
 #include "engine/pgwire.h"
 #include "engine/x509.h"
+#include "engine/facts.h"
 #include "model/auth.h"
 #include "util/xalloc.h"
 #include <stdio.h>
@@ -286,7 +287,80 @@ static void judge(struct probe *p, const char *areq, char *const *mechs,
 	auth_judge(&ao, &l, areq, mechs, out);
 }
 
-bool probe_login_answer(struct probe *p, const struct pgwire_msg *m, const char *areq)
+/* Answer a request that starts an exchange: libpq's own rules
+ * (pg_fe_sendauth, check_expected_areq, pg_SASL_init) as the verdict
+ * model applies them, then the tool's. */
+static void start_exchange(struct probe *p, const struct pgwire_msg *m, const char *areq)
+{
+	struct auth_outcome out;
+	judge(p, areq, m->u.auth.mechanisms, &out);
+	const char *method = out.method;
+	if (out.result == AUTH_FAILS && out.after_first_message)
+		method = "SCRAM-SHA-256-PLUS"; /* the hash fails on the server's first answer */
+	if (out.result == AUTH_UNKNOWN || (out.result == AUTH_FAILS && !method)) {
+		bool libpq = out.result == AUTH_FAILS;
+		char *text = libpq ? out.message : xasprintf("not answered: %s", out.message);
+		out.message = libpq ? NULL : out.message;
+		refuse(p, libpq, text);
+		auth_outcome_free(&out);
+		return;
+	}
+	/* a failure at the AuthenticationOk (at_ok) comes after libpq's
+	 * answer: the answer goes, the verdict model says the rest */
+	method = method ? method : "";
+	bool cleartext = !strcmp(method, "password");
+	if (cleartext && !p->over_tls && p->run->opts.login != PROBE_LOGIN_ANY)
+		refuse(p, false, xstrdup("the server asks for the password in cleartext over a connection without TLS; --login=any sends it"));
+	else if (!strncmp(method, "SCRAM-SHA-256", 13))
+		sasl_init(p, method);
+	else if (cleartext || !strcmp(method, "md5"))
+		send_password(p, m);
+	else
+		refuse(p, false, xasprintf("pgtls-inspect does not answer %s",
+					   pgwire_auth_name(m->u.auth.code)));
+	auth_outcome_free(&out);
+}
+
+/* PQconnectPoll under allow and prefer tries one kind of connection,
+ * then the other only when the first fails in a way it falls back on:
+ * the probe of the kind libpq tries first, when p is of the other kind;
+ * else NULL. */
+static struct probe *tried_first(struct probe *p)
+{
+	const char *mode = p->ins->target.sslmode ? p->ins->target.sslmode : "prefer";
+	bool prefer = !strcmp(mode, "prefer"), allow = !strcmp(mode, "allow");
+
+	if (p->direct || (!prefer && !allow) || (prefer && p->is_tls) || (allow && !p->is_tls))
+		return NULL;
+	for (int i = 0; i < p->run->np; i++) {
+		struct probe *q = &p->run->probes[i];
+		if (q != p && !q->direct && q->is_tls == prefer)
+			return q;
+	}
+	return NULL;
+}
+
+/* Whether libpq, after the attempt q made, goes on to a connection like
+ * p's (PQconnectPoll: prefer retries without SSL after 'N' on the same
+ * connection, a failed handshake or an ErrorResponse over TLS; allow
+ * retries with SSL after an ErrorResponse in clear); why not, if not. */
+static bool falls_back(const struct probe *p, const struct probe *q, const char **why)
+{
+	const struct startup_answer *a = q->ans;
+	if (p->is_tls) {
+		*why = "sslmode=allow: libpq tries TLS only when the server refuses the connection without it";
+		return a->attempted && a->accepted == 0;
+	}
+	*why = "sslmode=prefer: libpq goes without TLS only when the attempt with TLS fails, and this one did not";
+	if (p->ins->server.sslrequest_reply == REPLY_N || q->not_libpqs)
+		return true;
+	if (q->tlsf->attempted && !q->tlsf->ok)
+		return facts_tls_failure(q->tlsf) != TLS_FAIL_TIMEOUT;
+	return a->attempted && a->accepted == 0;
+}
+
+bool probe_login_answer(struct probe *p, const struct pgwire_msg *m, const char *areq,
+			const uint8_t *raw, size_t len)
 {
 	uint32_t code = m->u.auth.code;
 
@@ -300,41 +374,51 @@ bool probe_login_answer(struct probe *p, const struct pgwire_msg *m, const char 
 	 * libpq would be on with the target's settings */
 	char *why = not_libpqs_connection(p);
 	if (why) {
+		p->not_libpqs = p->over_tls;
 		refuse(p, false, why);
 		return true;
 	}
-	/* then libpq's own rules (pg_fe_sendauth, check_expected_areq,
-	 * pg_SASL_init), as the verdict model applies them */
-	struct auth_outcome out;
-	judge(p, areq, m->u.auth.mechanisms, &out);
-	const char *method = out.method;
-	if (out.result == AUTH_FAILS && out.after_first_message)
-		method = "SCRAM-SHA-256-PLUS"; /* the hash fails on the server's first answer */
-	if (out.result == AUTH_UNKNOWN || (out.result == AUTH_FAILS && !method)) {
-		bool libpq = out.result == AUTH_FAILS;
-		char *text = libpq ? out.message :
-				     xasprintf("not answered: %s", out.message);
-		out.message = libpq ? NULL : out.message;
-		refuse(p, libpq, text);
-		auth_outcome_free(&out);
+	/* under allow and prefer, only once the attempt libpq makes first
+	 * has ended */
+	struct probe *q = tried_first(p);
+	if (q && q->st != P_DONE) {
+		p->parked = xmemdup(raw, len);
+		p->parked_len = len;
+		p->parked_areq = areq;
+		EV(p, EV_NOTE, "LoginWaits", NULL, 0,
+		   "sslmode=%s: libpq answers here only if its attempt %s fails; waiting for the %s probe",
+		   p->ins->target.sslmode, q->is_tls ? "with TLS" : "without TLS", q->name);
 		return true;
 	}
-	/* a failure at the AuthenticationOk (at_ok) comes after libpq's
-	 * answer: the answer goes, the verdict model says the rest */
-	method = method ? method : "";
-	bool sasl = !strncmp(method, "SCRAM-SHA-256", 13);
-	bool cleartext = !strcmp(method, "password");
-	if (cleartext && !p->over_tls && p->run->opts.login != PROBE_LOGIN_ANY) {
-		refuse(p, false, xstrdup("the server asks for the password in cleartext over a connection without TLS; --login=any sends it"));
-	} else if (sasl) {
-		sasl_init(p, method);
-	} else if (cleartext || !strcmp(method, "md5")) {
-		send_password(p, m);
-	} else {
-		refuse(p, false, xasprintf("pgtls-inspect does not answer %s", pgwire_auth_name(code)));
+	const char *not_why;
+	if (q && !falls_back(p, q, &not_why)) {
+		refuse(p, false, xstrdup(not_why));
+		return true;
 	}
-	auth_outcome_free(&out);
+	start_exchange(p, m, areq);
 	return true;
+}
+
+void probe_login_resume(struct probe *p)
+{
+	struct probe *q = tried_first(p);
+	struct pgwire_msg m;
+	const char *why = NULL;
+
+	if (q && q->st != P_DONE)
+		return;
+	uint8_t *raw = p->parked;
+	size_t len = p->parked_len;
+	p->parked = NULL;
+	if (pgwire_decode(raw, len, &m, &why) == 0) {
+		EV(p, EV_NOTE, "LoginResumes", NULL, 0, "the %s probe has ended", q ? q->name : "other");
+		if (q && !falls_back(p, q, &why))
+			refuse(p, false, xstrdup(why));
+		else
+			start_exchange(p, &m, p->parked_areq);
+		pgwire_msg_free(&m);
+	}
+	free(raw);
 }
 
 void probe_login_scrub(const struct pgwire_msg *m, const uint8_t *raw, uint8_t *copy)
@@ -352,4 +436,6 @@ void probe_login_end(struct probe *p)
 {
 	scram_free(p->scram);
 	p->scram = NULL;
+	free(p->parked);
+	p->parked = NULL;
 }

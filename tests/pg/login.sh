@@ -98,16 +98,24 @@ assert_jq "$J" '.server.plaintext_startup.server_version | startswith("15")' "tr
 assert_jq "$J" '.server.tls_startup | [.login_sent, .login_skipped]' \
 	'[false,"sslmode=disable: libpq would not use TLS"]'
 
+# prefer: libpq goes without TLS only when the TLS attempt fails, and
+# here it does not: the probe in clear waits for the TLS probe and sends
+# nothing
 agree scram-prefer "$(ci user=scram_user)" prefer
 J=$T/scram-prefer.json
-assert_jq "$J" '[.server.tls_startup.login_method, .server.plaintext_startup.login_method]' \
-	'["SCRAM-SHA-256-PLUS","SCRAM-SHA-256"]'
-assert_jq "$J" '[.server.tls_startup.login_sent, .server.plaintext_startup.login_sent]' '[true,true]'
+assert_jq "$J" '.server.tls_startup | [.login_sent, .login_method, .authenticated]' \
+	'[true,"SCRAM-SHA-256-PLUS",true]'
+assert_jq "$J" '.server.plaintext_startup | [.login_sent, .login_skipped]' \
+	'[false,"sslmode=prefer: libpq goes without TLS only when the attempt with TLS fails, and this one did not"]'
+assert_jq "$J" '[.events[] | select(.kind == "LoginWaits") | .probe]' '["plain"]'
 "$PGI" --replay "$J" --report >"$T/scram-prefer.txt" 2>&1
-assert_eq "the report says where each password went" \
+assert_eq "the report says where the password went" \
 	"$(grep -o 'password sent .*' "$T/scram-prefer.txt" | tr -s ' ')" \
-	"password sent yes, to 127.0.0.1:$PGPORT_TEST (SCRAM-SHA-256)
-password sent yes, to 127.0.0.1:$PGPORT_TEST (SCRAM-SHA-256-PLUS)"
+	"password sent yes, to 127.0.0.1:$PGPORT_TEST (SCRAM-SHA-256-PLUS)"
+# allow: libpq tries TLS only when the connection in clear is refused
+agree scram-allow "$(ci user=scram_user sslmode=allow)" allow
+assert_jq "$T/scram-allow.json" '[.server.plaintext_startup.login_sent, .server.plaintext_startup.authenticated, .server.tls_startup.login_sent]' \
+	'[true,true,false]'
 
 # the password from the connection string, and from ~/.pgpass
 unset PGPASSWORD
@@ -132,16 +140,21 @@ assert_jq "$T/scram-cb-disable.json" '.server.tls_startup | [.accepted, .login_m
 	'[true,"SCRAM-SHA-256"]'
 
 export PGPASSWORD='md5 secret'
-agree md5 "$(ci user=md5_user)" prefer
-assert_jq "$T/md5.json" '[.server.tls_startup, .server.plaintext_startup | [.accepted, .auth, .login_sent, .login_method]]' \
-	'[[true,"md5",true,"md5"],[true,"md5",true,"md5"]]'
+agree md5 "$(ci user=md5_user sslmode=disable)" disable
+assert_jq "$T/md5.json" '.server.plaintext_startup | [.accepted, .auth, .login_sent, .login_method, .authenticated]' \
+	'[true,"md5",true,"md5",true]'
+agree md5-tls "$(ci user=md5_user sslmode=require)" require
+assert_jq "$T/md5-tls.json" '.server.tls_startup | [.accepted, .auth, .login_sent, .login_method, .authenticated]' \
+	'[true,"md5",true,"md5",true]'
 
 export PGPASSWORD='clear secret'
 agree cleartext "$(ci user=pw_user)" prefer
 J=$T/cleartext.json
 assert_jq "$J" '.server.tls_startup | [.accepted, .auth, .login_sent, .login_method]' \
 	'[true,"cleartext",true,"password"]'
-assert_jq "$J" '.server.plaintext_startup | [.accepted, .login_sent, .login_skipped]' \
+assert_jq "$J" '.server.plaintext_startup | [.accepted, .login_sent]' '[true,false]'
+agree cleartext-plain "$(ci user=pw_user sslmode=disable)" disable
+assert_jq "$T/cleartext-plain.json" '.server.plaintext_startup | [.accepted, .login_sent, .login_skipped]' \
 	'[true,false,"the server asks for the password in cleartext over a connection without TLS; --login=any sends it"]'
 agree cleartext-any "$(ci user=pw_user sslmode=disable)" disable --login=any
 assert_jq "$T/cleartext-any.json" '.server.plaintext_startup | [.accepted, .login_sent, .login_method]' \
@@ -154,6 +167,7 @@ assert_jq "$T/scram-wrong.json" '.server.tls_startup | [.accepted, .login_sent, 
 	'[false,true,"FATAL","28P01","password authentication failed for user \"scram_user\""]'
 # prefer: libpq tries again without TLS after the FATAL, and says both
 agree scram-wrong-prefer "$(ci user=scram_user)" prefer
+assert_jq "$T/scram-wrong-prefer.json" '[.server.tls_startup, .server.plaintext_startup | .sqlstate]' '["28P01","28P01"]'
 agree md5-wrong "$(ci user=md5_user sslmode=disable)" disable
 assert_jq "$T/md5-wrong.json" '.server.plaintext_startup | [.accepted, .sqlstate]' '[false,"28P01"]'
 agree cleartext-wrong "$(ci user=pw_user sslmode=require)" require
