@@ -310,7 +310,6 @@ static const struct {
 	{ "gssdelegation", CI_EFFECT_OTHER, "GSSAPI only, which this tool does not negotiate" },
 	{ "replication", CI_EFFECT_OTHER,
 	  "a replication connection, which pg_hba.conf matches with its own lines" },
-	{ "load_balance_hosts", CI_EFFECT_OTHER, "the order libpq tries the hosts of a list in" },
 	{ "scram_client_key", CI_EFFECT_OTHER,
 	  "SCRAM keys in place of a password (postgres_fdw and dblink pass them on)" },
 	{ "scram_server_key", CI_EFFECT_OTHER,

@@ -111,6 +111,7 @@ struct conn_target {
 	char *channel_binding; /* disable | prefer | require */
 	char *require_auth;    /* as given (16+), or NULL */
 	char *target_session_attrs; /* any (default) | read-write | ... */
+	char *load_balance_hosts;   /* disable (default) | random (16+) */
 	char *gssencmode;  /* disable | prefer | require */
 	/* a Kerberos credential cache exists for this user (1, 0; -1 not
 	 * known, as in an old log): libpq tries GSSAPI encryption first then */

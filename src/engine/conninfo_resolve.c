@@ -419,6 +419,8 @@ static void fill_tls_settings(const struct conninfo *ci, struct conn_target *t)
 	t->require_auth = v && *v ? xstrdup(v) : NULL;
 	v = conninfo_get(ci, "target_session_attrs");
 	t->target_session_attrs = xstrdup(v && *v ? v : "any");
+	v = conninfo_get(ci, "load_balance_hosts");
+	t->load_balance_hosts = v && *v ? xstrdup(v) : NULL;
 	t->gssencmode = xstrdup(conninfo_get(ci, "gssencmode"));
 	t->ssl_min_protocol_version =
 		dup_nonempty(conninfo_get(ci, "ssl_min_protocol_version"));
@@ -620,6 +622,7 @@ void conninfo_target_free(struct conn_target *t)
 	free(t->channel_binding);
 	free(t->require_auth);
 	free(t->target_session_attrs);
+	free(t->load_balance_hosts);
 	free(t->gssencmode);
 	strlist_free(t->explicit_keywords);
 	free(t->service);

@@ -62,7 +62,8 @@ static int read_service_file(struct conninfo *ci, const char *file, const char *
 	FILE *f = open_regular(file);
 	if (!f) {
 		if (errno == EINVAL)
-			return ci_fail(err, "service file \"%s\" is not a regular file", file);
+			/* libpq would block opening a FIFO: the tool's refusal */
+			return ci_fail_own(ci, err, "service file \"%s\" is not a regular file", file);
 		return ci_fail(err, "service file \"%s\" not found", file);
 	}
 	while (fgets(buf, sizeof(buf), f)) {

@@ -102,6 +102,8 @@ void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *
 	o->require_auth = t->require_auth;
 	o->sslcertmode = t->sslcertmode;
 	o->target_session_attrs = t->target_session_attrs;
+	o->load_balance_random = t->load_balance_hosts &&
+				 !strcmp(t->load_balance_hosts, "random");
 	password_of(o, t);
 }
 
@@ -1128,15 +1130,147 @@ static void opts_for_host(struct verdict_opts *h, const struct verdict_opts *o,
 	h->host = ins->target.host;
 	h->hostaddr = ins->target.hostaddr;
 	h->port = ins->target.port;
-	password_of(h, &ins->target);
+	/* each host its own password (the password file is read per host);
+	 * where its target does not say, the first host's answer stands */
+	if (conninfo_password_source(&ins->target, 0) != PW_UNKNOWN)
+		password_of(h, &ins->target);
+}
+
+/* PQconnectPoll over the list in the order given (order[k] is the k-th
+ * host tried; NULL: as written): v gets the outcome, the path and the
+ * message. */
+static void walk(const struct inspection *const *hosts, int nhosts, int nlisted,
+		 const int *order, const struct verdict_opts *o, enum sslmode m,
+		 struct verdict *v)
+{
+	const char *tsa = o->target_session_attrs;
+	bool prefer_standby = tsa && !strcmp(tsa, "prefer-standby");
+	struct strbuf err = STRBUF_INIT;
+	enum outcome res = OUTCOME_FAILS;
+	bool next = false;
+
+	/* the hosts in order; prefer-standby, finding no standby, takes them
+	 * again accepting any server */
+	for (int pass = 0; pass < (prefer_standby && nlisted > 1 ? 2 : 1); pass++) {
+		for (int k = 0; k < nlisted; k++) {
+			int i = order ? order[k] : k;
+			struct verdict_opts h;
+			if (i >= nhosts) {
+				char *c = xasprintf("host %d of the list was not probed "
+						    "(pgtls-inspect probes the first %d)",
+						    i + 1, nhosts);
+				free(v->caveat);
+				v->caveat = c;
+				res = OUTCOME_UNKNOWN;
+				break;
+			}
+			opts_for_host(&h, o, hosts[i], i);
+			if (nlisted > 1) {
+				char *s = xasprintf("host %d of %d: %s, port %d%s", i + 1, nlisted,
+						    h.hostaddr && *h.hostaddr ? h.hostaddr :
+						    h.host ? h.host : "localhost", h.port,
+						    pass ? " (second pass: any server)" : "");
+				strlist_add(&v->path, &v->npath, s);
+				free(s);
+			}
+			res = one_host(hosts[i], &h, m,
+				       pass ? "any" : prefer_standby && nlisted > 1 ? "standby" : tsa,
+				       nlisted, v, &err, &next);
+			v->host = i;
+			if (res != OUTCOME_FAILS || !next)
+				break;
+		}
+		if (res != OUTCOME_FAILS || !next)
+			break;
+	}
+	v->outcome = res;
+	if (res == OUTCOME_ENCRYPTED || res == OUTCOME_PLAINTEXT)
+		v->fail_lane = -1;
+	if (res == OUTCOME_FAILS && err.len) {
+		/* psql prints PQerrorMessage without its last newline */
+		if (err.buf[err.len - 1] == '\n')
+			err.buf[--err.len] = '\0';
+		v->error = sb_detach(&err);
+	}
+	sb_free(&err);
+}
+
+/* The next permutation of order[0..n) in lexicographic order; false
+ * after the last. */
+static bool next_order(int *order, int n)
+{
+	int i = n - 2;
+	while (i >= 0 && order[i] >= order[i + 1])
+		i--;
+	if (i < 0)
+		return false;
+	int j = n - 1;
+	while (order[j] <= order[i])
+		j--;
+	int t = order[i];
+	order[i] = order[j];
+	order[j] = t;
+	for (int a = i + 1, b = n - 1; a < b; a++, b--) {
+		t = order[a];
+		order[a] = order[b];
+		order[b] = t;
+	}
+	return true;
+}
+
+/* load_balance_hosts=random (16+, fe-connect.c libpq_prng shuffles the
+ * hosts before the walk): when another order gives this mode another
+ * outcome, the caveat says so. Every order up to 6 hosts, else each
+ * host first in turn (the rest as written). */
+static void shuffled(const struct inspection *const *hosts, int n,
+		     const struct verdict_opts *o, enum sslmode m, struct verdict *v)
+{
+	int order[SSLMODE_MAX_HOSTS], counts[4] = { 0 }, first_other = -1, total = 0;
+	bool all = n <= 6;
+
+	for (int k = 0; k < n; k++)
+		order[k] = k;
+	for (int rot = 0;; rot++) {
+		if (!all) {
+			if (rot == n)
+				break;
+			for (int k = 0; k < n; k++)
+				order[k] = k == 0 ? rot : k <= rot ? k - 1 : k;
+		}
+		struct verdict t;
+		memset(&t, 0, sizeof(t));
+		t.fail_lane = -1;
+		walk(hosts, n, n, order, o, m, &t);
+		counts[t.outcome]++;
+		total++;
+		if (t.outcome != v->outcome && first_other < 0)
+			first_other = order[0];
+		verdict_free(&t);
+		if (all && !next_order(order, n))
+			break;
+	}
+	if (first_other < 0)
+		return;
+	struct strbuf sb = STRBUF_INIT;
+	sb_addf(&sb, "load_balance_hosts=random: libpq tries the hosts in a random order, and the "
+		     "outcome depends on it: of %d orders%s, ", total, all ? "" : " (each host first)");
+	bool comma = false;
+	for (int k = 0; k < 4; k++)
+		if (counts[k]) {
+			sb_addf(&sb, "%s%s in %d", comma ? ", " : "", outcome_name((enum outcome)k),
+				counts[k]);
+			comma = true;
+		}
+	sb_addf(&sb, " (for example when host %d comes first)", first_other + 1);
+	char *c = v->caveat ? xasprintf("%s\n%s", v->caveat, sb_str(&sb)) : sb_detach(&sb);
+	sb_free(&sb);
+	free(v->caveat);
+	v->caveat = c;
 }
 
 void sslmode_verdicts_list(const struct inspection *const *hosts, int nhosts, int nlisted,
 			   const struct verdict_opts *o, struct verdict out[SSLMODE_COUNT])
 {
-	const char *tsa = o->target_session_attrs;
-	bool prefer_standby = tsa && !strcmp(tsa, "prefer-standby");
-
 	for (int m = 0; m < SSLMODE_COUNT; m++) {
 		struct verdict *v = &out[m];
 		memset(v, 0, sizeof(*v));
@@ -1150,54 +1284,10 @@ void sslmode_verdicts_list(const struct inspection *const *hosts, int nhosts, in
 				    "refused while reading the options, before connecting");
 			continue;
 		}
-		struct strbuf err = STRBUF_INIT;
-		enum outcome res = OUTCOME_FAILS;
-		bool next = false;
-		/* PQconnectPoll: the hosts in order; prefer-standby, finding
-		 * no standby, takes them again accepting any server */
-		for (int pass = 0; pass < (prefer_standby && nlisted > 1 ? 2 : 1) &&
-				   res == OUTCOME_FAILS;
-		     pass++) {
-			for (int i = 0; i < nlisted; i++) {
-				struct verdict_opts h;
-				if (i >= nhosts) {
-					char *c = xasprintf("host %d of the list was not probed "
-							    "(pgtls-inspect probes the first %d)",
-							    i + 1, nhosts);
-					free(v->caveat);
-					v->caveat = c;
-					res = OUTCOME_UNKNOWN;
-					break;
-				}
-				opts_for_host(&h, o, hosts[i], i);
-				if (nlisted > 1) {
-					char *s = xasprintf("host %d of %d: %s, port %d%s", i + 1, nlisted,
-							    h.hostaddr && *h.hostaddr ? h.hostaddr :
-							    h.host ? h.host : "localhost", h.port,
-							    pass ? " (second pass: any server)" : "");
-					strlist_add(&v->path, &v->npath, s);
-					free(s);
-				}
-				res = one_host(hosts[i], &h, (enum sslmode)m,
-					       pass ? "any" : prefer_standby && nlisted > 1 ? "standby" : tsa,
-					       nlisted, v, &err, &next);
-				v->host = i;
-				if (res != OUTCOME_FAILS || !next)
-					break;
-			}
-			if (res != OUTCOME_FAILS || !next)
-				break;
-		}
-		v->outcome = res;
-		if (res == OUTCOME_ENCRYPTED || res == OUTCOME_PLAINTEXT)
-			v->fail_lane = -1;
-		if (res == OUTCOME_FAILS && err.len) {
-			/* psql prints PQerrorMessage without its last newline */
-			if (err.buf[err.len - 1] == '\n')
-				err.buf[--err.len] = '\0';
-			v->error = sb_detach(&err);
-		}
-		sb_free(&err);
+		walk(hosts, nhosts, nlisted, NULL, o, (enum sslmode)m, v);
+		if (o->load_balance_random && o->libpq_version >= 16 && nlisted > 1 &&
+		    nlisted == nhosts && nhosts <= SSLMODE_MAX_HOSTS)
+			shuffled(hosts, nhosts, o, (enum sslmode)m, v);
 		if (o->gss_ticket && !(o->gssencmode && !strcmp(o->gssencmode, "disable")) &&
 		    !v->caveat)
 			v->caveat = xstrdup("a Kerberos ticket exists and gssencmode is not disable: "

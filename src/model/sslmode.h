@@ -64,8 +64,12 @@ struct verdict_opts {
 	const char *channel_binding, *require_auth, *sslcertmode;
 	const char *target_session_attrs;
 	int password;         /* libpq has a password: 1, 0 none, -1 unknown */
+	bool load_balance_random; /* load_balance_hosts=random (16+) */
 	const char *password_from; /* where it comes from, for the path */
 };
+
+/* the hosts of a list whose orders load_balance_hosts=random weighs */
+#define SSLMODE_MAX_HOSTS 8
 
 #define LIBPQ_VERSION_MIN 15
 #define LIBPQ_VERSION_MAX 18

@@ -160,6 +160,7 @@ static json_t *target_json(const struct conn_target *t, int libpq_version)
 	json_object_set_new(o, "require_auth", js(t->require_auth));
 	json_object_set_new(o, "sslcertmode", js(t->sslcertmode));
 	json_object_set_new(o, "target_session_attrs", js(t->target_session_attrs));
+	json_object_set_new(o, "load_balance_hosts", js(t->load_balance_hosts));
 	/* what each keyword written in the target does to the negotiation */
 	json_t *eff = json_object();
 	for (int i = 0; i < t->nexplicit; i++) {
@@ -728,6 +729,7 @@ static void load_target(json_t *target, struct conn_target *t, int *libpq_versio
 	t->require_auth = rs(target, "require_auth");
 	t->sslcertmode = rs(target, "sslcertmode");
 	t->target_session_attrs = rs(target, "target_session_attrs");
+	t->load_balance_hosts = rs(target, "load_balance_hosts");
 	load_password(target, t);
 }
 

@@ -28,8 +28,7 @@ if [ "${1:-}" != render ]; then
 	record tls-other-root "$(pg_conninfo "sslrootcert=$C/other-root.crt")"
 	pg_stop >/dev/null
 	pg_start off --ssl off --hba "host all all 127.0.0.1/32 scram-sha-256" >/dev/null
-	# libpq has a password (the server asks for one; the tool never sends it)
-	PGPASSWORD=unused record ssl-off-scram "$(pg_conninfo "sslrootcert=$C/root.crt")"
+	record ssl-off-scram "$(pg_conninfo "sslrootcert=$C/root.crt")"
 	pg_stop >/dev/null
 	pg_start cc --ssl on --cert "$C/server.chain.pem" --key "$C/server.key" \
 		--ca "$C/client-ca.crt" --hba "hostssl all all 127.0.0.1/32 cert" >/dev/null

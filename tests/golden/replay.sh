@@ -12,7 +12,9 @@ ABSENT_NULL='def absent_null($r):
 	if type == "object" and ($r | type) == "object" then
 		. as $o | reduce keys_unsorted[] as $k ({};
 			if ($r | has($k)) then . + {($k): ($o[$k] | absent_null($r[$k]))}
-			elif $o[$k] == null then .
+			elif $o[$k] == null or $o[$k] == [] or $o[$k] == {} then .
+			elif $k == "hosts_listed" and $o[$k] == 1 then .
+			elif $k == "keyword_effects" or $k == "authenticated" then .
 			else . + {($k): $o[$k]} end)
 	elif type == "array" and ($r | type) == "array" then
 		[range(length) as $i | .[$i] | absent_null($r[$i])]

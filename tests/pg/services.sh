@@ -59,7 +59,8 @@ same() {
 }
 
 # refused NAME CONNINFO [VAR=VALUE...]: psql 15 and 18 fail with libpq's
-# message and pgtls-inspect says the same, exiting 2
+# message and pgtls-inspect's report says the same (refused, every mode
+# failing with it), exiting 0 as for any inspection
 refused() {
 	local name=$1 ci=$2 kv rc v p o got
 	shift 2
@@ -67,15 +68,18 @@ refused() {
 		local -x "$kv"
 	done
 	{
-		rc=0
-		got=$(timeout -k 5 30 "$PGI" --json --timeout 5 "$ci" 2>&1 >/dev/null) || rc=$?
-		assert_eq "$name: pgtls-inspect exit status" "$rc" 2
 		for v in 15 18; do
 			p=$PSQL
 			[ $v = 18 ] && p=$PSQL18
 			o=$T/$name.$v.psql
+			rc=0
+			timeout -k 5 30 "$PGI" --json --timeout 5 --libpq-version $v "$ci" \
+				>"$T/$name.$v.json" 2>/dev/null || rc=$?
+			assert_eq "$name: pgtls-inspect exit status (libpq $v)" "$rc" 0
+			got=$("$JQ" -r '.refused' "$T/$name.$v.json")
 			PSQL=$p psql_try "$o" "$ci" "$SQL"
-			assert_eq "$name: the error beside psql $v" "${got#pgtls-inspect: }" "$(sed 's/^psql: error: //' "$o")"
+			assert_eq "$name: the refusal beside psql $v" "$got" "$(sed 's/^psql: error: //' "$o")"
+			assert_jq "$T/$name.$v.json" '[.modes[] | .error == .error and .outcome == "fails"] | all' true
 		done
 	}
 }

@@ -794,6 +794,23 @@ static void test_host_list(void)
 		CHECK_V(v, SSLMODE_PREFER, OUTCOME_FAILS,
 			PH "Connection refused" IS_RUNNING "\n" PH "Connection refused" IS_RUNNING);
 		verdicts_free(v);
+		/* load_balance_hosts=random (16+): an order that changes the
+		 * outcome is said; one that cannot is not */
+		o.load_balance_random = true;
+		sslmode_verdicts_list(l2, 2, 2, &o, v);
+		CHECK_V(v, SSLMODE_REQUIRE, OUTCOME_FAILS, PH NOSSL);
+		if (ver >= 16)
+			CHECK(v[SSLMODE_REQUIRE].caveat &&
+			      strstr(v[SSLMODE_REQUIRE].caveat, "fails in 1, encrypted in 1") == NULL &&
+			      strstr(v[SSLMODE_REQUIRE].caveat, "encrypted in 1, fails in 1") &&
+			      strstr(v[SSLMODE_REQUIRE].caveat, "host 2 comes first"));
+		else
+			CHECK(v[SSLMODE_REQUIRE].caveat == NULL);
+		verdicts_free(v);
+		sslmode_verdicts_list(l1, 2, 2, &o, v);
+		CHECK(v[SSLMODE_PREFER].caveat == NULL);
+		verdicts_free(v);
+		o.load_balance_random = false;
 		/* a walk that reaches a host not probed is unknown */
 		sslmode_verdicts_list(l3, 1, 2, &o, v);
 		CHECK_INT(v[SSLMODE_PREFER].outcome, OUTCOME_UNKNOWN);
