@@ -57,6 +57,10 @@ static void take_row(struct fleet *f, int i, struct session *s)
 	char *line = o->json ? report_json_line(&rep) : NULL;
 
 	row->reachable = ins->reachable;
+	/* a list is reachable when any of its hosts is */
+	for (int h = 0; h < s->nextra; h++)
+		if (s->extra[h].reachable == 1)
+			row->reachable = 1;
 	row->refused = ins->refused ? sanitize(ins->refused) : NULL;
 	row->reply = ins->server.sslrequest_reply;
 	row->tls = ins->tls.ok && ins->tls.version ? xstrdup(ins->tls.version) : NULL;

@@ -478,7 +478,11 @@ static int render(struct session *s, const struct options *o, FILE *savef)
 	if (s->dg.warning)
 		fprintf(stderr, "pgtls-inspect: warning: %s\n", s->dg.warning);
 	struct report rep = session_report(s);
-	int code = s->ins.reachable == 0 ? EXIT_UNREACHABLE : EXIT_DONE;
+	/* unreachable: no host of the list could be reached */
+	bool reached = s->ins.reachable != 0;
+	for (int i = 0; i < s->nextra; i++)
+		reached |= s->extra[i].reachable != 0;
+	int code = reached ? EXIT_DONE : EXIT_UNREACHABLE;
 	if (savef && save_events(savef, o->save, &rep) < 0)
 		return EXIT_INTERNAL;
 	if (write_sink(o->sink, &rep) < 0) {
