@@ -3,7 +3,7 @@
 # Debian 12 (bookworm). Runs apt-get as root, through sudo when not root.
 set -eu
 packages="build-essential autoconf automake pkg-config
-  libgnutls28-dev libssl-dev libjansson-dev libncurses-dev libreadline-dev
+  libgnutls28-dev libssl-dev libjansson-dev libidn-dev libncurses-dev libreadline-dev
   gnutls-bin openssl postgresql-15 postgresql-client-15 jq tmux procps iproute2 ca-certificates
   clang valgrind time bison flex
   openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-asyncpg python3-pg8000

@@ -150,6 +150,7 @@ static bool fill_slot(struct fleet *f, struct slot *sl)
 		if (i < 0)
 			return false;
 		session_init(&sl->s, o->libpq_version);
+		session_set_login(&sl->s, o->login);
 		if (session_set_target(&sl->s, o->targets[i], o->keywords, o->values, o->nsets,
 				       &err) < 0 ||
 		    session_start(&sl->s, &err) < 0) {

@@ -15,6 +15,7 @@ struct fleet_opts {
 	bool json;
 	int check;               /* an enum sslmode, or -1 */
 	int libpq_version;
+	int login;               /* --login: PROBE_LOGIN_* */
 };
 
 /* Inspect every target; returns the exit code (0, 1 when --check finds a

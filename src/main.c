@@ -57,6 +57,10 @@ static void usage(FILE *out)
 	      "  --sslcrl FILE  --sslcrldir DIR\n"
 	      "  --timeout SECONDS     bound every network wait (libpq's connect_timeout;\n"
 	      "                        default 10)\n"
+	      "  --login[=any]         answer the server's password request as libpq would\n"
+	      "                        (SCRAM, md5; a cleartext password only over TLS, or\n"
+	      "                        also without with =any), with PGPASSWORD, only on a\n"
+	      "                        connection libpq would send it on; off by default\n"
 	      "Verdicts:\n"
 	      "  --libpq-version N     predict libpq N's behaviour: 15, 16, 17 or 18 (default 18)\n"
 	      "  --at TIME|now         judge the chain at TIME (UTC, 2027-03-01T12:00:00Z or a\n"
@@ -157,6 +161,7 @@ struct options {
 	const char *save, *replay, *targets_file, *demo_serve;
 	const char *at; /* --at: judge the chain at this time */
 	int libpq_version, check, jobs;
+	int login; /* PROBE_LOGIN_* */
 	bool demo, trust, step;
 	char **args; /* the TARGETs */
 	int nargs;
@@ -165,7 +170,8 @@ struct options {
 enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
        O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
        O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
-       O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR, O_AT };
+       O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR, O_AT,
+       O_LOGIN };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -183,6 +189,7 @@ static const struct option longopts[] = {
 	{ "sslcrldir", required_argument, NULL, O_CRLDIR },
 	{ "at", required_argument, NULL, O_AT },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "login", optional_argument, NULL, O_LOGIN },
 	{ "save-events", required_argument, NULL, O_SAVE },
 	{ "replay", required_argument, NULL, O_REPLAY },
 	{ "libpq-version", required_argument, NULL, O_LIBPQ },
@@ -247,6 +254,11 @@ static void take_option(struct options *o, int c, char **argv)
 	case O_TRUST: o->trust = true; break;
 	case O_STEP: o->step = true; break;
 	case O_TARGETS: o->targets_file = optarg; break;
+	case O_LOGIN:
+		if (optarg && strcmp(optarg, "any"))
+			die_usage("--login takes no value, or =any, not \"%s\"", optarg);
+		o->login = optarg ? PROBE_LOGIN_ANY : PROBE_LOGIN_ON;
+		break;
 	case O_LIBPQ:
 		o->libpq_version = (int)number_in(optarg, LIBPQ_VERSION_MIN, LIBPQ_VERSION_MAX);
 		if (o->libpq_version < 0)
@@ -352,7 +364,8 @@ static int run_fleet(const struct options *o)
 	option_lists(o, &kw, &val);
 	struct fleet_opts fo = { list, n, kw, val, o->nsets, o->jobs, o->sink == SINK_JSON,
 				 o->check,
-				 o->libpq_version ? o->libpq_version : LIBPQ_VERSION_DEFAULT };
+				 o->libpq_version ? o->libpq_version : LIBPQ_VERSION_DEFAULT,
+				 o->login };
 	int rc = fleet_run(&fo);
 	strlist_free(list);
 	free(kw);
@@ -378,6 +391,9 @@ static int start_demo(const struct options *o, const char **target, char **conni
 	char *derr = NULL;
 	if (o->replay || o->nsets)
 		die_usage("%s", "--demo takes a scenario name, not --replay or connection options");
+	/* the scenario servers ask for a password and check none */
+	if (o->login)
+		die_usage("%s", "--login needs a real server, not --demo");
 	if (*target && !strcmp(*target, "list")) {
 		if (demo_list(stdout, &derr) < 0)
 			die_usage("%s", derr);
@@ -427,6 +443,8 @@ static int load_replay(const struct options *o, const char *target, struct sessi
 	}
 	if (o->save)
 		die_usage("%s", "--replay and --save-events do not go together");
+	if (o->login)
+		die_usage("%s", "--login needs a connection, not --replay");
 	if (session_load(s, o->replay, &err) < 0)
 		return fail_with(err, EXIT_USAGE);
 	for (int i = 0; i < o->nsets; i++)
@@ -544,6 +562,8 @@ int main(int argc, char **argv)
 		   ((script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)));
 	if (o.step && !tui)
 		die_usage("%s", "--step needs the interactive interface (a terminal, no --json or --report)");
+	if (o.demo_serve && o.login)
+		die_usage("%s", "--login goes with an inspection, not --demo-serve");
 	if (o.demo_serve)
 		return serve_demo(o.demo_serve, target, o.nsets, o.sets, o.trust);
 	if (o.trust)
@@ -556,6 +576,7 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		struct session s;
 		session_init(&s, o.libpq_version);
+		session_set_login(&s, o.login);
 		if (demo_name)
 			session_set_scenario(&s, demo_name, teaches);
 		rc = run_one(&o, target, tui, script, &s);

@@ -89,6 +89,24 @@ demo_serve() {
 	DEMO_CI=$(sed -n 's/^conninfo: //p' "$T/$1.serve")
 }
 
+# fakepg_start MODE: start tests/peer/fakepg in MODE (stopped by pid at
+# the end) and set PORT to its port. The port file is removed first: the
+# child truncates it only when it runs, so a previous fakepg's port could
+# be read.
+fakepg_start() {
+	local fake=$abs_top_builddir/tests/peer/fakepg
+	[ -x "$fake" ] || die "fakepg not built: $fake"
+	rm -f "$T/port"
+	"$fake" "$1" 30 >"$T/port" 2>"$T/fake.err" &
+	register_pid $!
+	for _ in $(seq 50); do
+		[ -s "$T/port" ] && break
+		sleep 0.1
+	done
+	PORT=$(cat "$T/port")
+	[ -n "$PORT" ] || die "fakepg did not start: $(cat "$T/fake.err")"
+}
+
 need_pgi() {
 	[ -x "$PGI" ] || missing "pgtls-inspect binary not built: $PGI"
 }

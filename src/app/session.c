@@ -6,6 +6,7 @@
 #include "config.h"
 #include "app/session.h"
 #include "engine/conninfo.h"
+#include "engine/login.h"
 #include "util/oserror.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
@@ -63,6 +64,10 @@ static void drop_extra(struct session *s)
 		stop_one(&s->extra_runs[i]);
 		inspection_free(&s->extra[i]);
 	}
+	for (int i = 0; i < SESSION_MAX_HOSTS - 1; i++) {
+		login_free_secret(s->extra_passwords[i]);
+		s->extra_passwords[i] = NULL;
+	}
 	free(s->extra);
 	free(s->extra_runs);
 	s->extra = NULL;
@@ -83,9 +88,21 @@ static void clear_sets(struct session *s)
 	s->nsets = 0;
 }
 
+static void drop_password(struct session *s)
+{
+	login_free_secret(s->password);
+	s->password = NULL;
+}
+
+void session_set_login(struct session *s, int login)
+{
+	s->login = login;
+}
+
 void session_free(struct session *s)
 {
 	stop_run(s);
+	drop_password(s);
 	unjudge(s);
 	drop_extra(s);
 	/* the scenario strings are the session's, not the inspection's */
@@ -115,10 +132,11 @@ static void reset_inspection(struct session *s, struct conn_target *t)
 
 /* Build a target from its text and the keywords set on top of it, under
  * the rules of libpq release version. -1 with *err for a string libpq
- * refuses (*own false) or the tool cannot take (*own true). */
+ * refuses (*own false) or the tool cannot take (*own true). With password
+ * not NULL, the password libpq would have for it too. */
 static int build_target(const char *text, char *const *kw, char *const *val, int n,
 			int version, struct conn_target *t, char ***warnings,
-			int *nwarnings, bool *own, char **err)
+			int *nwarnings, bool *own, char **password, char **err)
 {
 	struct conninfo ci;
 	int rc = -1;
@@ -131,6 +149,8 @@ static int build_target(const char *text, char *const *kw, char *const *val, int
 			goto out;
 	if (conninfo_resolve(&ci, t, err) < 0)
 		goto out;
+	if (password)
+		*password = conninfo_password(&ci, t, 0);
 	rc = 0;
 out:
 	/* a refused string is shown as written */
@@ -149,6 +169,7 @@ int session_set_target(struct session *s, const char *target,
 {
 	char **kw = NULL, **val = NULL, **warn = NULL;
 	int nk = 0, nv = 0, nw = 0;
+	char *password = NULL;
 	struct conn_target t;
 	bool own = false;
 	char *refusal = NULL;
@@ -157,7 +178,7 @@ int session_set_target(struct session *s, const char *target,
 		strlist_add(&val, &nv, values[i]);
 	}
 	if (build_target(target, kw, val, n, s->libpq_version, &t, &warn, &nw, &own,
-			 &refusal) < 0) {
+			 s->login != PROBE_LOGIN_OFF ? &password : NULL, &refusal) < 0) {
 		if (own) {
 			*err = refusal;
 			conninfo_target_free(&t);
@@ -169,6 +190,8 @@ int session_set_target(struct session *s, const char *target,
 		/* libpq refuses the string: a report of that, no probe */
 	}
 	reset_inspection(s, &t);
+	drop_password(s);
+	s->password = password;
 	inspection_set_refused(&s->ins, refusal);
 	free(refusal);
 	s->replayed = false;
@@ -198,6 +221,7 @@ int session_load(struct session *s, const char *path, char **err)
 	}
 	stop_run(s);
 	unjudge(s);
+	drop_password(s);
 	drop_extra(s);
 	s->extra = extra;
 	s->nextra = nextra < SESSION_MAX_HOSTS ? nextra : SESSION_MAX_HOSTS - 1;
@@ -235,14 +259,20 @@ void session_set_scenario(struct session *s, const char *name, const char *teach
 	s->ins.teaches = s->teaches;
 }
 
-/* probe options from the target: every probe libpq's settings call for */
-static struct probe_opts probe_opts_of(const struct conn_target *t)
+/* probe options from the target: every probe libpq's settings call for,
+ * and with --login what libpq would answer a password request with */
+static struct probe_opts probe_opts_of(const struct session *s, const struct conn_target *t,
+				       const char *password)
 {
 	return (struct probe_opts){
 		.timeout_ms = t->probe_timeout * 1000, /* bounded by conninfo */
 		.tls = true,
 		.plaintext = true,
 		.direct = t->sslnegotiation && !strcmp(t->sslnegotiation, "direct"),
+		.login = s->login,
+		.password = password, /* the session's until the run ends */
+		.channel_binding = t->channel_binding,
+		.libpq_version = s->libpq_version,
 	};
 }
 
@@ -269,8 +299,11 @@ static int slot_target(struct session *s, int i, struct conn_target *out, char *
 		strlist_add(&kw, &nk, "hostaddr");
 		strlist_add(&val, &nv, t->hostaddrs[i]);
 	}
-	rc = build_target(s->target_text, kw, val, nk, s->libpq_version, out, &warn, &nw,
-			  &own, err);
+	/* with --login, the password libpq would have for this host */
+	login_free_secret(s->extra_passwords[i - 1]);
+	s->extra_passwords[i - 1] = NULL;
+	rc = build_target(s->target_text, kw, val, nk, s->libpq_version, out, &warn, &nw, &own,
+			  s->login != PROBE_LOGIN_OFF ? &s->extra_passwords[i - 1] : NULL, err);
 	if (rc < 0)
 		conninfo_target_free(out);
 	strlist_free(kw);
@@ -321,14 +354,14 @@ int session_start(struct session *s, char **err)
 	s->nlisted = s->ins.target.nhosts > 0 ? s->ins.target.nhosts : 1;
 	if (add_extra_hosts(s, err) < 0)
 		return -1;
-	struct probe_opts po = probe_opts_of(&s->ins.target);
+	struct probe_opts po = probe_opts_of(s, &s->ins.target, s->password);
 	if (probe_start(&s->ins, &po, &s->run, err) < 0) {
 		s->run = NULL;
 		drop_extra(s);
 		return -1;
 	}
 	for (int i = 0; i < s->nextra; i++) {
-		po = probe_opts_of(&s->extra[i].target);
+		po = probe_opts_of(s, &s->extra[i].target, s->extra_passwords[i]);
 		if (probe_start(&s->extra[i], &po, &s->extra_runs[i], err) < 0) {
 			s->extra_runs[i] = NULL;
 			stop_run(s);
@@ -475,7 +508,7 @@ static int rebuild_for_version(struct session *s, char **err)
 	bool own = false;
 	char *refusal = NULL;
 	int rc = build_target(s->target_text, s->keywords, s->values, s->nsets,
-			      s->libpq_version, &t, &warn, &nw, &own, &refusal);
+			      s->libpq_version, &t, &warn, &nw, &own, NULL, &refusal);
 
 	strlist_free(warn);
 	conninfo_target_free(&t);
@@ -572,6 +605,27 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 			session_judge(s);
 		return SESSION_SET_JUDGED;
 	}
+	if (!strcmp(key, "login")) {
+		int login = !strcmp(value, "off") ? PROBE_LOGIN_OFF :
+			    !strcmp(value, "on")  ? PROBE_LOGIN_ON :
+			    !strcmp(value, "any") ? PROBE_LOGIN_ANY : -1;
+		if (login < 0) {
+			*err = xasprintf("login: on, off or any, not \"%s\"", value);
+			return -1;
+		}
+		if (s->replayed) {
+			*err = xstrdup("login needs a new connection: use connect");
+			return -1;
+		}
+		/* the scenario servers ask for a password and check none */
+		if (s->scenario && login != PROBE_LOGIN_OFF) {
+			*err = xstrdup("login needs a real server, not a demo scenario");
+			return -1;
+		}
+		s->login = login;
+		/* the target again, its password read (or dropped) */
+		return restart_with(s, NULL, NULL, err);
+	}
 	if (!strcmp(key, "sslmode") && sslmode_parse(value) < 0) {
 		*err = xasprintf("invalid sslmode value: \"%s\"", value);
 		return -1;
@@ -593,7 +647,6 @@ int session_set(struct session *s, const char *key, const char *value, char **er
 		*err = xasprintf("%s needs a new connection: use connect", key);
 		return -1;
 	}
-	/* a new connection: the target again, with the key on top */
 	return restart_with(s, key, value, err);
 }
 

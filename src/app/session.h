@@ -38,6 +38,12 @@ struct session {
 	int nwarnings;
 	char *scenario, *teaches; /* the demo scenario, carried over re-runs */
 	struct probe_run *run; /* the probes in flight, or NULL */
+	/* --login: PROBE_LOGIN_OFF, _ON or _ANY, and the password libpq
+	 * would have for the target (read with the target only when login
+	 * is on; wiped when the target changes and at the end) */
+	int login;
+	char *password;
+	char *extra_passwords[SESSION_MAX_HOSTS - 1]; /* each further host's */
 	/* a host list: ins is the first host; each further host slot of the
 	 * list (up to SESSION_MAX_HOSTS) has an inspection and probes of its
 	 * own, run beside the first */
@@ -54,6 +60,10 @@ const struct inspection *session_host(const struct session *s, int i);
 /* libpq_version 0: the newest, or the one a replayed log recorded. */
 void session_init(struct session *s, int libpq_version);
 void session_free(struct session *s);
+
+/* --login: answer the server's password requests from now on (a
+ * PROBE_LOGIN_* value); takes effect with the next target set. */
+void session_set_login(struct session *s, int login);
 
 /* Parse TARGET (NULL: libpq's defaults) with the keywords on top, as libpq
  * would (PG* environment and defaults included). On success the session's
@@ -89,8 +99,9 @@ void session_judge(struct session *s);
  * sslrootcert, sslcert, sslkey; libpq-version) is re-judged at once and
  * SESSION_SET_JUDGED returned, as is "at" (now, or a UTC time: the chain
  * judged again at that time); another libpq keyword rebuilds the target
- * and starts a new inspection (SESSION_SET_STARTED). -1 with *err for a bad
- * key or value, or a replayed log that cannot reconnect. */
+ * and starts a new inspection (SESSION_SET_STARTED), as does "login" (on,
+ * off or any: --login). -1 with *err for a bad key or value, or a
+ * replayed log that cannot reconnect. */
 enum session_set { SESSION_SET_JUDGED, SESSION_SET_STARTED };
 int session_set(struct session *s, const char *key, const char *value,
 		char **err);

@@ -27,6 +27,22 @@ void inspection_init(struct inspection *ins)
 	ins->trust.name_ok = -1;
 	ins->trust.rootcert_certs = -1;
 	ins->reachable = -1;
+	ins->login = -1;
+}
+
+static const char *const login_modes[] = { "off", "on", "any" };
+
+const char *login_mode_name(int login)
+{
+	return login >= 0 && login < 3 ? login_modes[login] : NULL;
+}
+
+int login_mode_parse(const char *s)
+{
+	for (int i = 0; s && i < 3; i++)
+		if (!strcmp(s, login_modes[i]))
+			return i;
+	return -1;
 }
 
 void inspection_set_refused(struct inspection *ins, const char *msg)
@@ -46,6 +62,9 @@ void startup_answer_free(struct startup_answer *a)
 	free(a->hint);
 	free(a->failure);
 	free(a->server_version);
+	free(a->login_method);
+	free(a->login_skipped);
+	free(a->login_error);
 	startup_answer_init(a);
 }
 

@@ -52,6 +52,15 @@ struct startup_answer {
 	enum startup_failure failure_code; /* why no answer came, or NONE */
 	char *failure;         /* its text: "server closed the connection", ... */
 	char *server_version;  /* ParameterStatus server_version after AuthOk */
+	/* --login: what the tool did with the server's request for a
+	 * password (auth stays the first request the server made) */
+	bool login_sent;       /* a password, md5 answer or SCRAM proof went out */
+	char *login_method;    /* "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "md5",
+				* "password"; NULL when nothing was chosen */
+	char *login_skipped;   /* why the tool did not answer (its own rule) */
+	char *login_error;     /* libpq's words for the client-side failure that
+				* stopped the exchange ("fe_sendauth: no password
+				* supplied", "incorrect server signature", ...) */
 	/* AuthenticationOk came: at once (trust, cert) or after an exchange */
 	bool authenticated;
 	/* ParameterStatus after AuthenticationOk (servers 14+ report both):
@@ -195,6 +204,10 @@ struct inspection {
 	size_t nchain;
 	struct trust_facts trust;
 	int reachable;             /* 1 a TCP connection was made, 0 none, -1 unknown */
+	/* --login as the probes ran: 0 off, 1 on (a cleartext password only
+	 * over TLS), 2 any (probe.h's PROBE_LOGIN_*); -1 not known (a log
+	 * from before the key) */
+	int login;
 	/* libpq refused the connection string before connecting (fe-connect.c
 	 * conninfo parsing, connectOptions2): its message for the release
 	 * judged, raw; no probe ran. NULL when it connects. */
@@ -213,6 +226,10 @@ void inspection_set_refused(struct inspection *ins, const char *msg);
 void cert_facts_free(struct cert_facts *c);
 void tls_facts_free(struct tls_facts *t); /* its strings; the struct stays */
 const char *ssl_reply_name(enum ssl_reply r);
+/* inspection.login as the JSON writes it: "off", "on", "any"; NULL for
+ * -1. The parser answers -1 for anything else. */
+const char *login_mode_name(int login);
+int login_mode_parse(const char *s);
 int ssl_reply_parse(const char *s);
 
 #endif

@@ -70,6 +70,38 @@ void pgwire_terminate(struct strbuf *out)
 	sb_add_u32be(out, 4);
 }
 
+/* The 'p' messages carry secrets: the whole message's room is reserved
+ * first, so that no copy of it is left behind by a reallocation. */
+static void add_p_header(struct strbuf *out, size_t body)
+{
+	sb_reserve(out, 5 + body);
+	sb_addc(out, 'p');
+	sb_add_u32be(out, (uint32_t)(4 + body));
+}
+
+void pgwire_password(struct strbuf *out, const char *password)
+{
+	size_t n = strlen(password) + 1;
+	add_p_header(out, n);
+	sb_add(out, password, n);
+}
+
+void pgwire_sasl_initial(struct strbuf *out, const char *mechanism,
+			 const char *data, size_t len)
+{
+	size_t m = strlen(mechanism) + 1;
+	add_p_header(out, m + 4 + len);
+	sb_add(out, mechanism, m);
+	sb_add_u32be(out, (uint32_t)len);
+	sb_add(out, data, len);
+}
+
+void pgwire_sasl_response(struct strbuf *out, const char *data, size_t len)
+{
+	add_p_header(out, len);
+	sb_add(out, data, len);
+}
+
 /* Framing */
 
 enum pgwire_frame_status pgwire_frame(const uint8_t *buf, size_t len,
@@ -199,9 +231,15 @@ static int decode_auth(struct reader *r, struct pgwire_msg *out,
 		out->u.auth.nmechanisms = (int)count;
 		return 0;
 	}
+	case PGWIRE_AUTH_GSS_CONTINUE:
+	case PGWIRE_AUTH_SASL_CONTINUE:
+	case PGWIRE_AUTH_SASL_FINAL:
+		/* opaque data, to the end of the message */
+		out->u.auth.data = r->p;
+		out->u.auth.data_len = r->left;
+		return 0;
 	default:
-		/* GSSContinue, SASLContinue, SASLFinal carry opaque data;
-		 * unknown codes are kept for the summary. */
+		/* unknown codes are kept for the summary */
 		return 0;
 	}
 }

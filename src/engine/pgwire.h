@@ -26,6 +26,15 @@ void pgwire_gssencrequest(struct strbuf *out);
 void pgwire_startup(struct strbuf *out, uint32_t version,
 		    const char *const *params);
 void pgwire_terminate(struct strbuf *out);
+/* The 'p' messages of authentication (fe-auth.c): a PasswordMessage (the
+ * cleartext password, or md5's "md5..." answer, NUL-terminated), a
+ * SASLInitialResponse (the mechanism, then the length and bytes of the
+ * client-first-message) and a SASLResponse (the bytes). Room for the whole
+ * message is reserved before any secret byte goes in. */
+void pgwire_password(struct strbuf *out, const char *password);
+void pgwire_sasl_initial(struct strbuf *out, const char *mechanism,
+			 const char *data, size_t len);
+void pgwire_sasl_response(struct strbuf *out, const char *data, size_t len);
 
 enum pgwire_frame_status {
 	PGWIRE_FRAME_OK,         /* a whole message is at the front */
@@ -66,6 +75,10 @@ struct pgwire_msg {
 			uint8_t md5_salt[4];
 			char **mechanisms;  /* SASL: NULL-terminated list */
 			int nmechanisms;
+			/* GSSContinue, SASLContinue, SASLFinal: the data,
+			 * pointing into the decoded message */
+			const uint8_t *data;
+			size_t data_len;
 		} auth;
 		struct {
 			struct pgwire_field *fields;

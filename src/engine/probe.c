@@ -219,6 +219,7 @@ int probe_start(struct inspection *ins, const struct probe_opts *opts,
 	r->hold_since = -1;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	ins->started = time(NULL);
+	ins->login = opts->login;
 	tls_client_files_check(t, &ins->trust.client_files_error);
 	ins->trust.client_cert = t->sslcert ? xstrdup(t->sslcert) : NULL;
 	ins->trust.client_key = t->sslkey ? xstrdup(t->sslkey) : NULL;
@@ -288,6 +289,10 @@ void probe_step(struct probe_run *r, const struct pollfd *pfd, int n)
 				break;
 			}
 	}
+	/* --login: a probe that waited for the one libpq tries first */
+	for (int i = 0; i < r->np; i++)
+		if (r->probes[i].parked && r->probes[i].st != P_DONE)
+			probe_login_resume(&r->probes[i]);
 	if (probes_live(r) && probe_clock(r) >= r->deadline)
 		for (int i = 0; i < r->np; i++)
 			if (r->probes[i].st != P_DONE)

@@ -14,7 +14,16 @@ struct probe_opts {
 	bool tls;         /* run the TLS probe */
 	bool plaintext;   /* run the plaintext probe */
 	bool direct;      /* run the direct-TLS probe (sslnegotiation=direct) */
+	/* --login: answer the server's request for a password as libpq
+	 * would, on a connection libpq would send it on: PROBE_LOGIN_OFF (no
+	 * password ever goes out), PROBE_LOGIN_ON (a cleartext password only
+	 * over TLS), PROBE_LOGIN_ANY (cleartext in the clear too) */
+	int login;
+	const char *password;        /* borrowed for the run; NULL: none */
+	const char *channel_binding; /* disable | prefer | require; NULL prefer */
+	int libpq_version;           /* whose rules the login follows */
 };
+enum { PROBE_LOGIN_OFF, PROBE_LOGIN_ON, PROBE_LOGIN_ANY };
 
 /* One run of the probes of an inspection, driven by the caller's loop:
  *

@@ -5,7 +5,7 @@
  * libpq's PQconnectPoll (fe-connect.c) for a TCP connection; each step
  * that touches the wire is an event, and what the server answered becomes
  * facts. It never waits: the run (probe.c) polls and calls in. No password
- * is ever sent. */
+ * is sent unless --login asked for it (probe_login.c answers then). */
 #include "config.h"
 #include "engine/probe_int.h"
 #include "engine/facts.h"
@@ -36,6 +36,8 @@ static void tls_event(void *ctx, enum ev_dir dir, const char *kind,
 
 void probe_conn_finish(struct probe *p)
 {
+	probe_login_end(p);
+	sb_wipe(&p->out);
 	if (p->tls) {
 		tls_client_free(p->tls);
 		p->tls = NULL;
@@ -252,9 +254,21 @@ static void step_send(struct probe *p)
 		}
 		p->out_off += (size_t)n;
 	}
+	sb_wipe(&p->out); /* what went out may have been a password */
 	p->st = p->after_send;
 	if (p->st == P_DONE)
 		probe_conn_finish(p);
+}
+
+void probe_conn_send(struct probe *p, const struct strbuf *msg)
+{
+	sb_wipe(&p->out);
+	sb_reserve(&p->out, msg->len);
+	sb_add(&p->out, msg->buf, msg->len);
+	p->out_off = 0;
+	p->st = P_SEND;
+	p->after_send = P_ANSWER;
+	step_send(p);
 }
 
 /* Read what is there into p->in. Returns the bytes added (0: nothing yet);
@@ -397,24 +411,53 @@ static bool consume(struct probe *p)
 		char *summary = pgwire_summary(&m); /* sanitized already */
 		const char *kind = m.type == 'R' ? pgwire_auth_name(m.u.auth.code) :
 						   pgwire_type_name(m.type);
+		uint8_t *logged = xmemdup(raw, total);
+		probe_login_scrub(&m, raw, logged);
+		bool scrubbed = memcmp(logged, raw, total) != 0;
+		char *text = scrubbed ? xasprintf("%s (server signature scrubbed)", summary) : summary;
 		event_add_clean(&p->ins->log, probe_clock(p->run), p->name, EV_RECV,
-				kind, raw, total, summary);
+				kind, logged, total, text);
+		if (scrubbed)
+			free(text);
 		free(summary);
+		free(logged);
 		bool decided = false;
 		struct startup_answer *a = p->ans;
 		switch (m.type) {
 		case 'R':
+			/* the server goes on: the startup is accepted so far */
 			a->accepted = 1;
-			set_str(&a->auth, auth_word(m.u.auth.code));
-			if (m.u.auth.code == PGWIRE_AUTH_SASL)
-				for (int i = 0; i < m.u.auth.nmechanisms; i++)
-					strlist_add(&a->sasl_mechanisms, &a->nsasl,
-						    m.u.auth.mechanisms[i]);
+			/* auth is the first request; a login's later ones
+			 * belong to the same exchange */
+			if (!a->auth) {
+				set_str(&a->auth, auth_word(m.u.auth.code));
+				if (m.u.auth.code == PGWIRE_AUTH_SASL)
+					for (int i = 0; i < m.u.auth.nmechanisms; i++)
+						strlist_add(&a->sasl_mechanisms, &a->nsasl,
+							    m.u.auth.mechanisms[i]);
+			}
 			if (m.u.auth.code == PGWIRE_AUTH_OK) {
 				p->auth_ok = true;
 				a->authenticated = true;
+				probe_login_end(p);
+			} else if (p->run->opts.login != PROBE_LOGIN_OFF) {
+				/* an answer sends at once, and a failed send
+				 * reads on: the message leaves the input first,
+				 * its data kept in a copy */
+				uint8_t *copy = xmemdup(raw, total);
+				if (m.u.auth.data)
+					m.u.auth.data = copy + (m.u.auth.data - raw);
+				memmove(p->in.buf, p->in.buf + total, p->in.len - total);
+				p->in.len -= total;
+				bool done = probe_login_answer(p, &m, auth_word(m.u.auth.code),
+							       copy, total);
+				free(copy);
+				pgwire_msg_free(&m);
+				if (done)
+					return true;
+				continue;
 			} else {
-				/* we never answer a password request */
+				/* without --login no password request is answered */
 				EV(p, EV_NOTE, "Stop", NULL, 0,
 				   "server wants authentication; pgtls-inspect sends no password and closes");
 				probe_conn_finish(p);

@@ -45,6 +45,15 @@ struct probe {
 	const struct addrinfo *ai; /* the address being tried; ai_next next */
 	int nmsgs;               /* backend messages read */
 	size_t nbytes;           /* and their bytes */
+	struct scram *scram;     /* --login: the SCRAM exchange in flight */
+	/* --login: the request this probe answers only once the probe libpq
+	 * tries first has ended (allow, prefer), its bytes; or NULL */
+	uint8_t *parked;
+	size_t parked_len;
+	const char *parked_areq;
+	/* --login refused this connection as one libpq would not complete
+	 * (its chain, its name, its client files) */
+	bool not_libpqs;
 };
 
 /* The resolution step of a run. */
@@ -82,5 +91,25 @@ void probe_conn_step(struct probe *p);       /* its descriptor is ready */
 short probe_conn_events(const struct probe *p); /* POLLIN or POLLOUT */
 void probe_conn_time_out(struct probe *p, int timeout_ms);
 void probe_conn_finish(struct probe *p);     /* close, and done */
+/* Send msg and read the answer after it; the output buffer is wiped once
+ * it went out (it may hold a password). */
+void probe_conn_send(struct probe *p, const struct strbuf *msg);
+
+/* --login (probe_login.c). The server's authentication request m, other
+ * than AuthenticationOk (areq: its name as startup_answer.auth has it; raw
+ * and len: the message's bytes): answer it as libpq would, wait for the
+ * probe libpq tries first, or refuse and close. true when the probe is
+ * done reading for now (it sent, waits or closed). */
+struct pgwire_msg;
+bool probe_login_answer(struct probe *p, const struct pgwire_msg *m, const char *areq,
+			const uint8_t *raw, size_t len);
+/* A probe that waits for the probe libpq tries first (allow, prefer):
+ * answer, or refuse, once that one has ended. Called after each step. */
+void probe_login_resume(struct probe *p);
+/* In copy (of raw, the message m as received), replace what must not be
+ * logged: the server's SCRAM signature. */
+void probe_login_scrub(const struct pgwire_msg *m, const uint8_t *raw, uint8_t *copy);
+/* The exchange is over: free its state. */
+void probe_login_end(struct probe *p);
 
 #endif

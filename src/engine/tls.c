@@ -594,6 +594,17 @@ void tls_client_collect(struct tls_client *c, struct inspection *ins)
 	}
 }
 
+const uint8_t *tls_client_peer_cert(struct tls_client *c, size_t *len)
+{
+	unsigned n = 0;
+	const gnutls_datum_t *peers = gnutls_certificate_get_peers(c->session, &n);
+	*len = 0;
+	if (!peers || n == 0)
+		return NULL;
+	*len = peers[0].size;
+	return peers[0].data;
+}
+
 void tls_client_collect_failed(struct tls_client *c, struct inspection *ins)
 {
 	gnutls_datum_t certs[MAX_CHAIN];

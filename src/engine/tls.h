@@ -8,6 +8,7 @@
 #define PGI_TLS_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include "engine/inspection.h"
 
@@ -46,6 +47,9 @@ void tls_client_collect(struct tls_client *c, struct inspection *ins);
  * from the Certificate message's bytes, as libpq's OpenSSL would have it,
  * into an inspection that has none yet. */
 void tls_client_collect_failed(struct tls_client *c, struct inspection *ins);
+/* The server's own certificate (DER) as the handshake received it, or
+ * NULL; it lives as long as the session. */
+const uint8_t *tls_client_peer_cert(struct tls_client *c, size_t *len);
 /* The client certificate and key files as libpq's initialize_SSL reads
  * them (fe-secure-openssl.c): 0 when fine or when there is no certificate
  * file, -1 with libpq's message in *msg (missing key, key permissions,

@@ -3,6 +3,7 @@
  * refuses, both read through OpenSSL as libpq reads them. */
 #include "config.h"
 #include "engine/x509_ossl.h"
+#include "engine/login.h"
 #include "engine/x509.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -309,28 +310,9 @@ void x509_ossl_facts(const uint8_t *der, size_t len, struct cert_facts *out)
 
 char *x509_ossl_cbind_error(const uint8_t *der, size_t len, const char **digest)
 {
-	X509 *x = parse(der, len);
-	int algo_nid = NID_undef;
-	const EVP_MD *md;
-	char *msg = NULL;
-
-	if (digest)
-		*digest = NULL;
-	if (!x)
-		return xstrdup("could not determine server certificate signature algorithm");
-	/* OpenSSL 1.1.1+ builds of libpq ask X509_get_signature_info */
-	if (!X509_get_signature_info(x, &algo_nid, NULL, NULL, NULL)) {
-		X509_free(x);
-		return xstrdup("could not determine server certificate signature algorithm");
-	}
-	if (algo_nid == NID_md5 || algo_nid == NID_sha1)
-		md = EVP_sha256();
-	else
-		md = EVP_get_digestbynid(algo_nid);
-	if (!md)
-		msg = xasprintf("could not find digest for NID %s", OBJ_nid2sn(algo_nid));
-	else if (digest)
-		*digest = OBJ_nid2sn(EVP_MD_type(md));
-	X509_free(x);
-	return msg;
+	/* one rule: the hash --login computes (engine/login.c) */
+	uint8_t hash[EVP_MAX_MD_SIZE];
+	char *err = NULL;
+	login_cert_hash(der, len, hash, sizeof(hash), digest, &err);
+	return err;
 }

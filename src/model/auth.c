@@ -269,8 +269,9 @@ void auth_judge(const struct auth_opts *o, const struct auth_link *l,
 		return;
 	/* the AuthenticationOk that ends a completed exchange */
 	expected(&j, "ok", out->method);
+	/* a failure there comes after libpq answered with the method */
 	if (out->result != AUTH_PROCEEDS)
-		out->method = NULL;
+		out->at_ok = true;
 }
 
 void auth_outcome_free(struct auth_outcome *out)

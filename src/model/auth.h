@@ -43,7 +43,8 @@ enum auth_result {
 struct auth_outcome {
 	enum auth_result result;
 	/* what libpq answers with: "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256",
-	 * "md5", "password"; NULL when the request was AuthenticationOk */
+	 * "md5", "password"; NULL when the request was AuthenticationOk or
+	 * libpq refuses it (set with at_ok: libpq answers, then fails) */
 	const char *method;
 	/* libpq's text (no trailing newline) or the reason it is unknown;
 	 * heap, NULL when it proceeds */
@@ -52,6 +53,10 @@ struct auth_outcome {
 	 * password in it (the channel-binding hash is computed on the
 	 * server's first answer) */
 	bool after_first_message;
+	/* the failure is check_expected_areq's at the AuthenticationOk that
+	 * would end the exchange (sslcertmode=require, require_auth,
+	 * channel_binding=require): libpq answers the request first */
+	bool at_ok;
 };
 
 /* The server's first request: "ok", "cleartext", "md5", "sasl" (with its

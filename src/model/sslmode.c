@@ -360,7 +360,8 @@ static enum att authenticate(struct run *r, const struct startup_answer *a,
 		.channel_binding = o->channel_binding,
 		.require_auth = o->require_auth,
 		.sslcertmode = o->sslcertmode,
-		.password = o->password,
+		/* --login answered: libpq had the password the probe sent */
+		.password = o->password < 0 && a->login_sent ? 1 : o->password,
 	};
 	struct auth_link l = {
 		.ssl_in_use = tf != NULL,
@@ -392,8 +393,21 @@ static enum att authenticate(struct run *r, const struct startup_answer *a,
 	case AUTH_PROCEEDS:
 		if (!out.method)
 			break;
+		if (a->login_error) {
+			/* --login saw libpq stop later in the exchange (no
+			 * password, the server's SCRAM messages or signature):
+			 * pg_fe_sendauth fails, error_return, no other attempt */
+			step(r, "libpq answers with %s, then stops: %s", out.method, a->login_error);
+			add_line(r, a->login_error);
+			res = ATT_HARD;
+			break;
+		}
 		if (a->authenticated) {
 			step(r, "libpq answers with %s; the server accepts (AuthenticationOk)", out.method);
+			break;
+		}
+		if (a->login_skipped) {
+			step(r, "libpq answers with %s (not tried: %s)", out.method, a->login_skipped);
 			break;
 		}
 		/* the server judges the password: without --login, not tried */
@@ -424,6 +438,9 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 			step(r, "StartupMessage %s: accepted (AuthenticationOk)", how);
 		return authenticate(r, a, tf);
 	}
+	if (a->accepted == 0 && a->login_sent)
+		step(r, "StartupMessage %s: the server asks for %s authentication; libpq answers with %s",
+		     how, a->auth ? a->auth : "?", a->login_method ? a->login_method : "?");
 	if (a->accepted == 0) {
 		step(r, "StartupMessage %s: rejected, %s %s", how,
 		     a->severity ? a->severity : "FATAL", a->sqlstate ? a->sqlstate : "");

@@ -82,7 +82,8 @@ static json_t *jhex(const uint8_t *p, size_t n)
 	return j;
 }
 
-static json_t *answer_json(const struct startup_answer *a)
+/* login: how --login ran (-1 not known: login_sent is not either) */
+static json_t *answer_json(const struct startup_answer *a, int login)
 {
 	if (!a->attempted)
 		return json_null();
@@ -103,6 +104,10 @@ static json_t *answer_json(const struct startup_answer *a)
 	json_object_set_new(o, "in_hot_standby", jtri(a->in_hot_standby));
 	json_object_set_new(o, "default_transaction_read_only",
 			    jtri(a->default_transaction_read_only));
+	json_object_set_new(o, "login_sent", login < 0 ? json_null() : json_boolean(a->login_sent));
+	json_object_set_new(o, "login_method", js(a->login_method));
+	json_object_set_new(o, "login_skipped", js(a->login_skipped));
+	json_object_set_new(o, "login_error", js(a->login_error));
 	return o;
 }
 
@@ -339,14 +344,17 @@ static json_t *server_json(const struct inspection *ins)
 				    json_null() :
 				    json_string(ssl_reply_name(sf->sslrequest_reply)));
 	json_object_set_new(srv, "sslrequest_reply_byte", reply_byte_json(sf));
-	json_object_set_new(srv, "sslrequest_error", answer_json(&sf->ssl_error));
+	json_object_set_new(srv, "sslrequest_error", answer_json(&sf->ssl_error, ins->login));
 	json_object_set_new(srv, "bytes_after_reply", json_integer((json_int_t)sf->n_after_reply));
 	json_object_set_new(srv, "bytes_after_reply_hex",
 			    sf->n_after_reply ? jhex(sf->bytes_after_reply, sf->n_after_reply) :
 						json_null());
-	json_object_set_new(srv, "plaintext_startup", answer_json(&sf->plain));
-	json_object_set_new(srv, "tls_startup", answer_json(&sf->tls));
-	json_object_set_new(srv, "direct_startup", answer_json(&sf->direct_startup));
+	json_object_set_new(srv, "login",
+			    login_mode_name(ins->login) ? json_string(login_mode_name(ins->login)) :
+							   json_null());
+	json_object_set_new(srv, "plaintext_startup", answer_json(&sf->plain, ins->login));
+	json_object_set_new(srv, "tls_startup", answer_json(&sf->tls, ins->login));
+	json_object_set_new(srv, "direct_startup", answer_json(&sf->direct_startup, ins->login));
 	return srv;
 }
 
@@ -540,6 +548,10 @@ static void load_answer(json_t *o, struct startup_answer *a)
 			   (a->auth && !strcmp(a->auth, "ok"));
 	a->in_hot_standby = rtri(o, "in_hot_standby");
 	a->default_transaction_read_only = rtri(o, "default_transaction_read_only");
+	a->login_sent = json_is_true(json_object_get(o, "login_sent"));
+	a->login_method = rs(o, "login_method");
+	a->login_skipped = rs(o, "login_skipped");
+	a->login_error = rs(o, "login_error");
 }
 
 static void load_connect(json_t *o, struct connect_fact *c)
@@ -789,6 +801,7 @@ static void load_server(json_t *srv, struct inspection *ins)
 	int rp = reply ? ssl_reply_parse(reply) : REPLY_NONE;
 	sf->sslrequest_reply = rp < 0 ? REPLY_NONE : (enum ssl_reply)rp;
 	sf->reply_byte = (uint8_t)json_integer_value(json_object_get(srv, "sslrequest_reply_byte"));
+	ins->login = login_mode_parse(json_string_value(json_object_get(srv, "login")));
 	load_answer(json_object_get(srv, "sslrequest_error"), &sf->ssl_error);
 	const char *after = json_string_value(json_object_get(srv, "bytes_after_reply_hex"));
 	if (after)

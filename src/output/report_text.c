@@ -81,7 +81,25 @@ static const char *arrow(enum ev_dir d)
 	return d == EV_SEND ? "->" : d == EV_RECV ? "<-" : "..";
 }
 
-static void answer(FILE *out, const char *title, const struct startup_answer *a)
+/* --login: what was sent, and where, or why nothing was */
+static void login(FILE *out, const struct startup_answer *a, const struct connect_fact *c)
+{
+	if (a->login_sent) {
+		char *v = xasprintf("yes, to %s (%s)", c->address ? c->address : "the server",
+				    a->login_method ? a->login_method : "?");
+		put(out, "password sent", v);
+		free(v);
+	} else if (a->login_method) {
+		put(out, "login method", a->login_method);
+	}
+	if (a->login_skipped)
+		put(out, "login skipped", a->login_skipped);
+	if (a->login_error)
+		put(out, "login error (libpq)", a->login_error);
+}
+
+static void answer(FILE *out, const char *title, const struct startup_answer *a,
+		   const struct connect_fact *c)
 {
 	fprintf(out, "\n%s\n", title);
 	if (!a->attempted) {
@@ -95,6 +113,8 @@ static void answer(FILE *out, const char *title, const struct startup_answer *a)
 		put(out, "authentication", a->auth);
 	if (a->nsasl)
 		put_list(out, "SASL mechanisms", a->sasl_mechanisms);
+	if (c)
+		login(out, a, c);
 	if (a->sqlstate || a->message) {
 		put(out, "severity", a->severity);
 		put(out, "SQLSTATE", a->sqlstate);
@@ -375,7 +395,7 @@ static void server(FILE *out, const struct inspection *ins)
 		put(out, "bytes after reply", b);
 	}
 	if (sf->sslrequest_reply == REPLY_E)
-		answer(out, "ErrorResponse to the SSLRequest", &sf->ssl_error);
+		answer(out, "ErrorResponse to the SSLRequest", &sf->ssl_error, NULL);
 }
 
 static void tls_session(FILE *out, const struct tls_facts *f)
@@ -495,6 +515,18 @@ static void trust(FILE *out, const struct trust_facts *tr)
 		put(out, "name error", tr->name_error);
 }
 
+/* Each probe's answer to its StartupMessage, with --login's part. */
+static void answers(FILE *out, const struct inspection *ins)
+{
+	answer(out, "Answer to a plaintext StartupMessage", &ins->server.plain,
+	       &ins->server.plain_connect);
+	answer(out, "Answer to a StartupMessage over TLS", &ins->server.tls,
+	       &ins->server.tls_connect);
+	if (ins->server.direct_startup.attempted)
+		answer(out, "Answer to a StartupMessage over direct TLS",
+		       &ins->server.direct_startup, &ins->server.direct_connect);
+}
+
 /* The sections in report order: what was asked and what libpq would do
  * first, then the evidence (wire, server, TLS, chain, trust, answers). */
 int report_text_write(FILE *out, const struct report *r)
@@ -523,8 +555,7 @@ int report_text_write(FILE *out, const struct report *r)
 	tls_session(out, &ins->tls);
 	chain(out, ins);
 	trust(out, &ins->trust);
-	answer(out, "Answer to a plaintext StartupMessage", &ins->server.plain);
-	answer(out, "Answer to a StartupMessage over TLS", &ins->server.tls);
+	answers(out, ins);
 	/* the other hosts of a list, each probed on its own */
 	for (int i = 0; i < r->nextra; i++) {
 		const struct inspection *h = r->extra[i];
@@ -538,8 +569,7 @@ int report_text_write(FILE *out, const struct report *r)
 		tls_session(out, &h->tls);
 		chain(out, h);
 		trust(out, &h->trust);
-		answer(out, "Answer to a plaintext StartupMessage", &h->server.plain);
-		answer(out, "Answer to a StartupMessage over TLS", &h->server.tls);
+		answers(out, h);
 	}
 	if (r->nlisted > 1 + r->nextra)
 		fprintf(out, "\nHosts %d to %d of the list were not probed (at most %d are).\n",

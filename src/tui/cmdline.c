@@ -118,7 +118,9 @@ void cmdline_open(struct tui *t, const char *a)
 /* completion: command names, set keys, values, file names */
 static const char *const set_keys[] = { "host", "hostaddr", "port", "user", "dbname",
 					"sslmode", "sslrootcert", "sslcert", "sslkey",
-					"sslcrl", "sslcrldir", "libpq-version", "at", NULL };
+					"sslcrl", "sslcrldir", "libpq-version", "at", "login",
+					NULL };
+static const char *const login_values[] = { "on", "off", "any", NULL };
 static const char *const modes_list[] = { "disable", "allow", "prefer", "require",
 					  "verify-ca", "verify-full", NULL };
 static const char *const save_kinds[] = { "report", "json", "events", NULL };
@@ -171,6 +173,8 @@ static char **complete(const char *text, int start, int end)
 		complete_from = set_keys;
 	} else if (!strcmp(w1, "set") && words == 2 && !strcmp(w2, "sslmode")) {
 		complete_from = modes_list;
+	} else if (!strcmp(w1, "set") && words == 2 && !strcmp(w2, "login")) {
+		complete_from = login_values;
 	} else if ((!strcmp(w1, "mode")) && words == 1) {
 		complete_from = modes_list;
 	} else if (!strcmp(w1, "save") && words == 1) {

@@ -10,7 +10,7 @@ void view_help(struct tui *t, int y0, int h)
 {
 	static const char *const lines[] = {
 		"  :connect TARGET      :set KEY VALUE (host hostaddr port user dbname sslmode",
-		"  sslrootcert sslcert sslkey sslcrl sslcrldir libpq-version)   :rerun   :step",
+		"  sslrootcert sslcert sslkey sslcrl sslcrldir libpq-version login) :rerun :step",
 		"  :save report|json|events FILE   :export-chain FILE   :help   :quit",
 	};
 	int y = y0;

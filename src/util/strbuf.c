@@ -100,6 +100,18 @@ void sb_reset(struct strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
+void sb_reserve(struct strbuf *sb, size_t n)
+{
+	grow(sb, n);
+}
+
+void sb_wipe(struct strbuf *sb)
+{
+	if (sb->buf)
+		explicit_bzero(sb->buf, sb->cap);
+	sb_reset(sb);
+}
+
 void sb_free(struct strbuf *sb)
 {
 	free(sb->buf);

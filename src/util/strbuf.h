@@ -30,6 +30,11 @@ const char *sb_str(const struct strbuf *sb);
 /* hand the heap string to the caller and reset the buffer */
 char *sb_detach(struct strbuf *sb);
 void sb_reset(struct strbuf *sb);
+/* room for n more bytes, so that adding them moves nothing: a buffer
+ * about to hold a secret leaves no copy behind in freed memory */
+void sb_reserve(struct strbuf *sb, size_t n);
+/* zero the whole buffer (explicit_bzero) and empty it */
+void sb_wipe(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 
 #endif

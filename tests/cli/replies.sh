@@ -6,22 +6,9 @@
 . "$(cd "$(dirname "$0")" && pwd)/../lib.sh"
 need_pgi
 need_tool "$JQ" timeout
-FAKE=$abs_top_builddir/tests/peer/fakepg
-[ -x "$FAKE" ] || die "fakepg not built: $FAKE"
-
-# fake MODE: start fakepg, set PORT (the file removed first: the child
-# truncates it only when it runs, so the previous fakepg's port could be
-# read)
+# fake MODE: fakepg in MODE, its port in PORT
 fake() {
-	rm -f "$T/port"
-	"$FAKE" "$1" 30 >"$T/port" 2>"$T/fake.err" &
-	register_pid $!
-	for _ in $(seq 50); do
-		[ -s "$T/port" ] && break
-		sleep 0.1
-	done
-	PORT=$(cat "$T/port")
-	[ -n "$PORT" ] || die "fakepg did not start: $(cat "$T/fake.err")"
+	fakepg_start "$1"
 }
 
 inspect() {

@@ -64,6 +64,10 @@ bad "bad --check" '--check wants an sslmode' --check strict 127.0.0.1
 bad "bad --libpq-version" '--libpq-version wants 15, 16, 17 or 18' --libpq-version 14 127.0.0.1
 bad "replay missing file" "$T/nope.json" --replay "$T/nope.json"
 bad "replay plus target" '--replay takes no TARGET' --replay x.json 127.0.0.1
+bad "bad --login value" '--login takes no value, or =any, not "all"' --login=all 127.0.0.1
+bad "--login with --replay" '--login needs a connection, not --replay' --login --replay x.json
+bad "--login with --demo-serve" '--login goes with an inspection, not --demo-serve' --login --demo-serve expired
+bad "--login with --demo" '--login needs a real server, not --demo' --login --demo expired
 
 rc=0
 "$PGI" --help >"$T/out" 2>&1 || rc=$?

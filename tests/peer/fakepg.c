@@ -4,8 +4,11 @@
  * arbitrary byte, 'S' with bytes after it, an immediate close; or 'S' and
  * then, once the ClientHello is in, no TLS at all (an ErrorResponse, any
  * text) or a bare fatal alert. It answers a plaintext StartupMessage with
- * an ErrorResponse. It listens on 127.0.0.1 only, prints its port, and
- * exits after --lifetime seconds. */
+ * an ErrorResponse; in the scram: modes ('N' to an SSLRequest) with a
+ * SCRAM-SHA-256 exchange a real server never ends that way: a server
+ * signature that is wrong (scram:badsig), a nonce that is not the
+ * client's (scram:nonce), an e= error (scram:error). It listens on
+ * 127.0.0.1 only, prints its port, and exits after --lifetime seconds. */
 #include "config.h"
 #include "engine/pgwire.h"
 #include "util/strbuf.h"
@@ -41,17 +44,24 @@ static void error_response(struct strbuf *sb, const char *code, const char *msg)
 	sb_free(&body);
 }
 
+/* Read exactly n bytes; 0 on success. */
+static int read_full(int fd, void *buf, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t r = read(fd, (char *)buf + got, n - got);
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
 /* Read one startup-phase packet (length-prefixed); 0 on success. */
 static int read_packet(int fd, uint32_t *code)
 {
 	uint8_t hdr[8];
-	size_t got = 0;
-	while (got < 8) {
-		ssize_t n = read(fd, hdr + got, 8 - got);
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
+	if (read_full(fd, hdr, 8) < 0)
+		return -1;
 	uint32_t len = (uint32_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3];
 	*code = (uint32_t)hdr[4] << 24 | hdr[5] << 16 | hdr[6] << 8 | hdr[7];
 	for (uint32_t left = len > 8 ? len - 8 : 0; left > 0;) {
@@ -86,13 +96,69 @@ static void after_s(int fd, const char *mode, struct strbuf *out)
 	}
 }
 
+/* Read one typed frontend message ('p'): its body, NUL-terminated, into
+ * buf; its length, or -1. */
+static long read_typed(int fd, char *buf, size_t size)
+{
+	uint8_t hdr[5];
+	if (read_full(fd, hdr, 5) < 0)
+		return -1;
+	uint32_t len = (uint32_t)hdr[1] << 24 | hdr[2] << 16 | hdr[3] << 8 | hdr[4];
+	if (len < 4 || len - 4 >= size || read_full(fd, buf, len - 4) < 0)
+		return -1;
+	buf[len - 4] = '\0';
+	return (long)(len - 4);
+}
+
+static void auth_request(struct strbuf *sb, uint32_t code, const void *data, size_t n)
+{
+	sb_addc(sb, 'R');
+	sb_add_u32be(sb, (uint32_t)(8 + n));
+	sb_add_u32be(sb, code);
+	sb_add(sb, data, n);
+}
+
+/* scram:VARIANT: AuthenticationSASL, the client's first message, a
+ * server-first-message, the client's proof, then the wrong ending. */
+static void scram(int fd, const char *variant, struct strbuf *out)
+{
+	char buf[4096], first[512];
+	static const char mechs[] = "SCRAM-SHA-256\0";
+	auth_request(out, PGWIRE_AUTH_SASL, mechs, sizeof(mechs));
+	if (write(fd, out->buf, out->len) < 0)
+		return;
+	sb_reset(out);
+	long n = read_typed(fd, buf, sizeof(buf));
+	/* mechanism, length, "n,,n=,r=NONCE" */
+	size_t m = n > 0 ? strlen(buf) + 1 + 4 : 0;
+	const char *r = n > 0 && (long)m < n ? strstr(buf + m, ",r=") : NULL;
+	if (!r)
+		return;
+	snprintf(first, sizeof(first), "r=%s%s,s=c2FsdHNhbHQ=,i=4096",
+		 strcmp(variant, "nonce") ? r + 3 : "someone-else", "SERVERNONCE");
+	auth_request(out, PGWIRE_AUTH_SASL_CONTINUE, first, strlen(first));
+	if (write(fd, out->buf, out->len) < 0 || read_typed(fd, buf, sizeof(buf)) < 0)
+		return;
+	sb_reset(out);
+	const char *final = !strcmp(variant, "error") ?
+		"e=invalid-proof" : "v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+	auth_request(out, PGWIRE_AUTH_SASL_FINAL, final, strlen(final));
+}
+
 static void serve(int fd, const char *mode)
 {
 	uint32_t code;
 	struct strbuf out = STRBUF_INIT;
 	if (read_packet(fd, &code) < 0)
 		return;
-	if (code != PGWIRE_SSLREQUEST_CODE) {
+	if (!strncmp(mode, "scram:", 6)) {
+		/* no TLS here: 'N', then the StartupMessage on the same
+		 * connection, as libpq sends it */
+		if (code == PGWIRE_SSLREQUEST_CODE &&
+		    (write(fd, "N", 1) != 1 || read_packet(fd, &code) < 0))
+			return;
+		scram(fd, mode + 6, &out);
+	} else if (code != PGWIRE_SSLREQUEST_CODE) {
 		if (strcmp(mode, "silent") != 0) {
 			error_response(&out, "28000", "fake: plaintext startup rejected");
 			if (write(fd, out.buf, out.len) < 0)
@@ -129,7 +195,8 @@ int main(int argc, char **argv)
 	if (argc != 3) {
 		fprintf(stderr, "usage: fakepg MODE LIFETIME_SECONDS\n"
 				"MODE: silent | close | error | extra | byte:STRING |\n"
-				"      s-then:error | s-then:STRING | s-alert:N\n");
+				"      s-then:error | s-then:STRING | s-alert:N |\n"
+				"      scram:badsig | scram:nonce | scram:error\n");
 		return 2;
 	}
 	const char *mode = argv[1];

@@ -226,9 +226,19 @@ static void test_sslcertmode(void)
 		      "server accepted connection without a valid SSL certificate");
 		JUDGE(opts(v, NULL, NULL, "require", 1), &sent, "ok", NULL, AUTH_PROCEEDS, NULL,
 		      NULL);
-		/* after a password exchange, at the OK that ends it */
-		JUDGE(opts(v, NULL, NULL, "require", 1), &TLS_EC, "md5", NULL, AUTH_FAILS, NULL,
+		/* after a password exchange, at the OK that ends it: libpq
+		 * answers with md5 first (at_ok) */
+		JUDGE(opts(v, NULL, NULL, "require", 1), &TLS_EC, "md5", NULL, AUTH_FAILS, "md5",
 		      "server did not request an SSL certificate");
+		struct auth_outcome out;
+		struct auth_opts o = opts(v, NULL, NULL, "require", 1);
+		auth_judge(&o, &TLS_EC, "md5", NULL, &out);
+		CHECK(out.at_ok);
+		auth_outcome_free(&out);
+		o = opts(v, "require", NULL, NULL, 1);
+		auth_judge(&o, &TLS_EC, "md5", NULL, &out);
+		CHECK(!out.at_ok);
+		auth_outcome_free(&out);
 		JUDGE(opts(v, NULL, NULL, "allow", 1), &TLS_EC, "ok", NULL, AUTH_PROCEEDS, NULL,
 		      NULL);
 	}
