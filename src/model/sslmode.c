@@ -58,6 +58,7 @@ const char *outcome_name(enum outcome o)
  * from where (connectOptions2 and pg_fe_sendauth's order). */
 static void password_of(struct verdict_opts *o, const struct conn_target *t)
 {
+	o->passfile = NULL;
 	switch (conninfo_password_source(t, 0)) {
 	case PW_NONE:
 		o->password = 0;
@@ -71,6 +72,7 @@ static void password_of(struct verdict_opts *o, const struct conn_target *t)
 	case PW_PASSFILE:
 		o->password = 1;
 		o->password_from = "the password file";
+		o->passfile = t->passfile;
 		break;
 	default:
 		o->password = -1;
@@ -445,6 +447,14 @@ static enum att startup(struct run *r, const struct startup_answer *a,
 		step(r, "StartupMessage %s: rejected, %s %s", how,
 		     a->severity ? a->severity : "FATAL", a->sqlstate ? a->sqlstate : "");
 		add_fatal(r, a);
+		/* fe-connect.c pgpassfileWarning: a password from the file
+		 * that the server refused (28P01) */
+		if (a->login_sent && r->o->passfile && a->sqlstate &&
+		    !strcmp(a->sqlstate, "28P01")) {
+			char *m = xasprintf("password retrieved from file \"%s\"", r->o->passfile);
+			add_line(r, m);
+			free(m);
+		}
 		/* PQconnectPoll: "the database system is starting up" and the
 		 * other 57P03 answers send libpq to the next host, with no
 		 * retry of this one */

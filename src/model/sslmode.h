@@ -66,6 +66,7 @@ struct verdict_opts {
 	int password;         /* libpq has a password: 1, 0 none, -1 unknown */
 	bool load_balance_random; /* load_balance_hosts=random (16+) */
 	const char *password_from; /* where it comes from, for the path */
+	const char *passfile; /* the password file, when the password came from it */
 };
 
 /* the hosts of a list whose orders load_balance_hosts=random weighs */

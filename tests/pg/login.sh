@@ -131,6 +131,10 @@ printf '%s\n' "localhost:$PGPORT_TEST:*:scram_user:scram secret" \
 agree host-list "host=localhost,127.0.0.1 hostaddr=127.0.0.1,127.0.0.1 port=$PGPORT_TEST user=scram_user dbname=postgres sslmode=require sslrootcert=$C/root.crt" require
 assert_jq "$T/host-list.json" '[.server.tls_startup.authenticated, .hosts[0].server.tls_startup.sqlstate, .hosts[0].server.tls_startup.login_sent]' \
 	'[true,"28P01",true]'
+# a wrong password from the file: libpq names the file (pgpassfileWarning)
+printf '%s\n' "localhost:$PGPORT_TEST:*:scram_user:not it" >"$HOME/.pgpass"
+agree pgpass-wrong "$(ci user=scram_user sslmode=require)" require
+agree pgpass-wrong-prefer "$(ci user=scram_user sslmode=prefer)" prefer
 rm -f "$HOME/.pgpass"
 export PGPASSWORD='scram secret'
 
