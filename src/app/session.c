@@ -31,6 +31,10 @@ static void unjudge(struct session *s)
 	for (int m = 0; m < SSLMODE_COUNT; m++)
 		verdict_free(&s->modes[m]);
 	diagnosis_free(&s->dg);
+	for (int i = 0; i < SESSION_MAX_HOSTS - 1; i++)
+		if (s->host_dg_drawn & (1u << i))
+			diagnosis_free(&s->host_dg[i]);
+	s->host_dg_drawn = 0;
 	s->judged = false;
 }
 
@@ -80,6 +84,32 @@ const struct inspection *session_host(const struct session *s, int i)
 	return i == 0 ? &s->ins : &s->extra[i - 1];
 }
 
+bool session_host_running(const struct session *s, int i)
+{
+	return i == 0 ? s->run != NULL : i <= s->nextra && s->extra_runs[i - 1] != NULL;
+}
+
+const struct diagnosis *session_host_diagnosis(struct session *s, int i)
+{
+	if (!s->judged || i < 0 || i > s->nextra)
+		return NULL;
+	if (i == 0)
+		return &s->dg;
+	unsigned bit = 1u << (i - 1);
+	if (!(s->host_dg_drawn & bit)) {
+		const struct inspection *h = &s->extra[i - 1];
+		struct verdict_opts vo;
+		struct verdict alone[SSLMODE_COUNT];
+		verdict_opts_from_target(&vo, &h->target, s->libpq_version);
+		sslmode_verdicts(h, &vo, alone);
+		diagnosis_run(h, alone, &vo, &s->host_dg[i - 1]);
+		for (int m = 0; m < SSLMODE_COUNT; m++)
+			verdict_free(&alone[m]);
+		s->host_dg_drawn |= bit;
+	}
+	return &s->host_dg[i - 1];
+}
+
 static void clear_sets(struct session *s)
 {
 	strlist_free(s->keywords);
@@ -122,6 +152,7 @@ static void reset_inspection(struct session *s, struct conn_target *t)
 	stop_run(s);
 	unjudge(s);
 	drop_extra(s);
+	s->nlisted = 1; /* until session_start reads the new target's list */
 	s->ins.scenario = s->ins.teaches = NULL;
 	inspection_free(&s->ins);
 	inspection_init(&s->ins);

@@ -52,10 +52,20 @@ struct session {
 	const struct inspection *extra_ptrs[SESSION_MAX_HOSTS - 1];
 	int nextra;
 	int nlisted; /* the hosts in the list (1 for one host) */
+	/* each further host's own diagnosis (session_host_diagnosis), drawn
+	 * when first asked for and dropped with the verdicts */
+	struct diagnosis host_dg[SESSION_MAX_HOSTS - 1];
+	unsigned host_dg_drawn; /* bit i-1: host_dg[i-1] holds host i's */
 };
 
 /* Host i of the list (0: s->ins), i < 1 + s->nextra. */
 const struct inspection *session_host(const struct session *s, int i);
+/* Host i's probes are still running. */
+bool session_host_running(const struct session *s, int i);
+/* The diagnosis for host i once judged (NULL before): host 0's is s->dg
+ * (its facts, the list's verdicts); another host's is drawn from its own
+ * facts and the verdicts it would get were it listed alone. */
+const struct diagnosis *session_host_diagnosis(struct session *s, int i);
 
 /* libpq_version 0: the newest, or the one a replayed log recorded. */
 void session_init(struct session *s, int libpq_version);

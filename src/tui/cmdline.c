@@ -125,7 +125,7 @@ static const char *const modes_list[] = { "disable", "allow", "prefer", "require
 					  "verify-ca", "verify-full", NULL };
 static const char *const save_kinds[] = { "report", "json", "events", NULL };
 /* the commands only the ':' line takes (commands.c) */
-static const char *const extra_commands[] = { "connect", "set", "save", "export-chain",
+static const char *const extra_commands[] = { "connect", "set", "host", "save", "export-chain",
 					      "help", NULL };
 #define NEXTRA (sizeof(extra_commands) / sizeof(*extra_commands) - 1)
 static const char *const *complete_from;

@@ -16,7 +16,7 @@
 static void c_next(struct tui *t, const char *a) { t->sel++; (void)a; }
 static void c_prev(struct tui *t, const char *a) { if (t->sel > 0) t->sel--; (void)a; }
 static void c_first(struct tui *t, const char *a) { t->sel = 0; (void)a; }
-static void c_last(struct tui *t, const char *a) { t->sel = (int)t->shown - 1; (void)a; }
+static void c_last(struct tui *t, const char *a) { t->sel = (int)tui_shown(t) - 1; (void)a; }
 static void c_pgdn(struct tui *t, const char *a) { t->sel += 10; (void)a; }
 static void c_pgup(struct tui *t, const char *a) { t->sel = t->sel > 10 ? t->sel - 10 : 0; (void)a; }
 static void c_mode_next(struct tui *t, const char *a) { t->mode = (t->mode + 1) % SSLMODE_COUNT; (void)a; }
@@ -57,6 +57,42 @@ static void c_toggle_step(struct tui *t, const char *a)
 	snprintf(t->status, sizeof(t->status), "step mode %s", t->stepping ? "on: each network event waits for n or space" : "off");
 }
 
+/* Open host i of the list (0 first) in the panes, or say why not. */
+static void open_host(struct tui *t, int i)
+{
+	const struct session *s = t->s;
+	if (s->nlisted <= 1) {
+		snprintf(t->status, sizeof(t->status), "the target has one host");
+	} else if (i < 0 || i >= s->nlisted) {
+		snprintf(t->status, sizeof(t->status), "no host %d: the list has %d hosts", i + 1,
+			 s->nlisted);
+	} else if (i > s->nextra) {
+		snprintf(t->status, sizeof(t->status),
+			 "host %d was not probed: only the first %d of a list are", i + 1,
+			 1 + s->nextra);
+	} else {
+		const struct conn_target *g = &session_host(s, i)->target;
+		char *name = tui_endpoint(g->host, g->hostaddr, g->port);
+		tui_open_host(t, i);
+		snprintf(t->status, sizeof(t->status), "host %d of %d open: %s", i + 1, s->nlisted,
+			 name);
+		free(name);
+	}
+}
+
+/* the next or previous probed host, round the list */
+static void c_host_next(struct tui *t, const char *a)
+{
+	(void)a;
+	open_host(t, (tui_host(t) + 1) % (1 + t->s->nextra));
+}
+
+static void c_host_prev(struct tui *t, const char *a)
+{
+	(void)a;
+	open_host(t, (tui_host(t) + t->s->nextra) % (1 + t->s->nextra));
+}
+
 static void c_rerun(struct tui *t, const char *a)
 {
 	(void)a;
@@ -70,8 +106,8 @@ const struct tui_command tui_commands[] = {
 	{ "step-prev", KEY_UP, 'k', "Up k", "select the previous event", c_prev },
 	{ "step-first", KEY_HOME, 'g', "Home g", "select the first event", c_first },
 	{ "step-last", KEY_END, 'G', "End G", "select the last event", c_last },
-	{ "page-down", KEY_NPAGE, 0, "PgDn", "ten events down", c_pgdn },
-	{ "page-up", KEY_PPAGE, 0, "PgUp", "ten events up", c_pgup },
+	{ "page-down", KEY_NPAGE, 0, "PgDn/Up", "ten events down / up", c_pgdn },
+	{ "page-up", KEY_PPAGE, 0, NULL, NULL, c_pgup },
 	{ "mode-next", KEY_RIGHT, 'l', "Right l", "explain the next sslmode", c_mode_next },
 	{ "mode-prev", KEY_LEFT, 'h', "Left h", "explain the previous sslmode", c_mode_prev },
 	{ "mode", 0, 0, "1-6", "explain sslmode N (or: mode verify-full)", c_mode_n },
@@ -79,6 +115,8 @@ const struct tui_command tui_commands[] = {
 	{ "view-findings", 'f', 0, "f", "findings with their fixes, the managed service (again: back)", c_findings },
 	{ "view-help", '?', 0, "?", "this table (again: back)", c_help },
 	{ "view-main", 27, 0, "Esc", "back to the timeline", c_back },
+	{ "host-next", ']', 0, "] [", "open the next / previous host of a list (:host N)", c_host_next },
+	{ "host-prev", '[', 0, NULL, NULL, c_host_prev },
 	{ "step", ' ', 'n', "Space n", "let a held probe take its next step", c_step },
 	{ "toggle-step", 'S', 0, "S", "step mode: hold after each network event", c_toggle_step },
 	{ "rerun", 'r', 0, "r", "inspect the target again", c_rerun },
@@ -158,9 +196,21 @@ static void l_save(struct tui *t, char *rest, const char *a1)
 		snprintf(t->status, sizeof(t->status), "wrote %s", file);
 }
 
+/* host N: open host N of the list (1 first) */
+static void l_host(struct tui *t, char *rest, const char *a1)
+{
+	char *end;
+	long n = strtol(a1, &end, 10);
+	if (!*a1 || *end || n < 1 || n > 100000)
+		snprintf(t->status, sizeof(t->status), "host N: the host of the list to open (1 first)");
+	else
+		open_host(t, (int)n - 1);
+}
+
+/* the open host's chain */
 static void l_export_chain(struct tui *t, char *rest, const char *a1)
 {
-	const struct inspection *ins = &t->s->ins;
+	const struct inspection *ins = tui_ins(t);
 	char *err = NULL;
 	if (!*rest)
 		snprintf(t->status, sizeof(t->status), "export-chain FILE");
@@ -190,6 +240,7 @@ static const struct {
 } line_commands[] = {
 	{ "connect", false, l_connect },
 	{ "set", false, l_set },
+	{ "host", false, l_host },
 	{ "save", false, l_save },
 	{ "export-chain", false, l_export_chain },
 	{ "help", false, l_help },

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* draw: the interface's drawing primitives: UTF-8 text clipped to a width
- * of columns, a filled row, word-wrapped text, and how outcomes, severities
- * and directions look (a symbol as well as a colour). It draws on stdscr
+ * of columns, a filled row, word-wrapped text, and how outcomes, severities,
+ * directions (a symbol as well as a colour) and endpoints look. It draws on stdscr
  * where it is told and knows nothing of the layout or of any view. */
 #include "config.h"
 #include "tui/tui_int.h"
+#include "util/sanitize.h"
 #include "util/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -130,4 +131,16 @@ unsigned tui_lane_of(const struct event *e)
 	if (!strcmp(e->probe, "direct"))
 		return LANE_DIRECT;
 	return 0;
+}
+
+/* "host:port via hostaddr" (the host or hostaddr alone when only one is
+ * given), sanitized: a fresh string. */
+char *tui_endpoint(const char *host, const char *hostaddr, int port)
+{
+	bool h = host && *host, a = hostaddr && *hostaddr;
+	char *hs = sanitize(h ? host : a ? hostaddr : "?"), *as = sanitize(h && a ? hostaddr : "");
+	char *out = xasprintf("%s:%d%s%s", hs, port, *as ? " via " : "", as);
+	free(hs);
+	free(as);
+	return out;
 }

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* tui: the ncursesw interface's lifecycle. Layout (80x24 and up): a header,
- * the timeline of events beside a detail pane (or the chain view, or the
- * key table), the sslmode matrix, the explanation of the selected mode, and
+ * a row a host when the target lists several, the timeline of the open
+ * host's events beside a detail pane (or the chain view, or the key
+ * table), the sslmode matrix, the explanation of the selected mode, and
  * a status line that doubles as the readline command line. This file owns
  * the terminal: it starts curses, restores the terminal on every exit,
  * signals included, and runs the one loop that waits on the keys and the
  * session's probes together, so events appear as they happen, keys work
- * while a probe runs, and step mode is a flag of that loop. What is drawn
- * (view_*.c), what a key does (commands.c), the ':' line (cmdline.c) and
- * the test hooks (script.c) are elsewhere. */
+ * while a probe runs, and step mode is a flag of that loop; it keeps
+ * which host of a list is open and how many of each host's events are on
+ * screen. What is drawn (view_*.c), what a key does (commands.c), the ':'
+ * line (cmdline.c) and the test hooks (script.c) are elsewhere. */
 #include "config.h"
 #include "tui/tui.h"
 #include "tui/tui_int.h"
@@ -111,13 +113,68 @@ static void setup_terminal(struct tui *t)
 		nodelay(stdscr, TRUE); /* the loop's poll() does the waiting */
 }
 
+/* ---- the open host of a list ---- */
+
+/* The open host, within the hosts probed (a new run may have fewer). */
+int tui_host(const struct tui *t)
+{
+	return t->host > 0 && t->host <= t->s->nextra ? t->host : 0;
+}
+
+const struct inspection *tui_ins(const struct tui *t)
+{
+	return session_host(t->s, tui_host(t));
+}
+
+size_t tui_shown(const struct tui *t)
+{
+	return t->shown[tui_host(t)];
+}
+
+void tui_open_host(struct tui *t, int i)
+{
+	t->host = i;
+	t->sel = t->top = 0;
+}
+
+/* Every host's events, shown or not. */
+static size_t events_total(const struct tui *t)
+{
+	size_t n = 0;
+	for (int i = 0; i <= t->s->nextra; i++)
+		n += session_host(t->s, i)->log.n;
+	return n;
+}
+
+static bool all_shown(const struct tui *t)
+{
+	for (int i = 0; i <= t->s->nextra; i++)
+		if (t->shown[i] != session_host(t->s, i)->log.n)
+			return false;
+	return true;
+}
+
+/* A run's end or a replay on the status line: what, how many events,
+ * and the keys that see the rest. */
+static void announce(struct tui *t, const char *what)
+{
+	if (t->s->nlisted > 1)
+		snprintf(t->status, sizeof(t->status),
+			 "%s%d of %d hosts, %zu events; ] [ open each host, h/l each sslmode", what,
+			 1 + t->s->nextra, t->s->nlisted, events_total(t));
+	else
+		snprintf(t->status, sizeof(t->status), "%s%zu events; h/l to see each sslmode",
+			 what, events_total(t));
+}
+
 /* ---- live probing: one loop over keys, resizes and the probes ---- */
 
-/* A new inspection is on its way: the screen follows it from its start. */
+/* A new inspection is on its way: the screen follows it from its start
+ * (the open host stays open while the new run has it). */
 void tui_follow_new_run(struct tui *t)
 {
 	t->sel = t->top = 0;
-	t->shown = 0;
+	memset(t->shown, 0, sizeof(t->shown));
 	t->holding = false;
 }
 
@@ -130,22 +187,50 @@ void tui_start_probe(struct tui *t)
 		tui_status_error(t, err);
 }
 
+/* The host whose next hidden event came first by its run's clock (the
+ * runs start together and are held together), or -1. */
+static int next_hidden(const struct tui *t)
+{
+	int best = -1;
+	double at = 0;
+	for (int i = 0; i <= t->s->nextra; i++) {
+		const struct event_log *log = &session_host(t->s, i)->log;
+		if (t->shown[i] >= log->n)
+			continue;
+		double ms = log->ev[t->shown[i]].t_ms;
+		if (best < 0 || ms < at) {
+			best = i;
+			at = ms;
+		}
+	}
+	return best;
+}
+
 /* Step mode as a flag of the loop: a new event is shown and then held (the
  * probes are not stepped, and their clock stands still) until n or Space;
- * the events of one burst are shown one a step. Without step mode every
- * event is shown as it comes. */
+ * the events of one burst, every host's, are shown one a step, each in its
+ * host's timeline. Without step mode every event is shown as it comes. */
 static void step_mode(struct tui *t)
 {
-	size_t n = t->s->ins.log.n;
+	if (t->host != tui_host(t))
+		tui_open_host(t, 0); /* the new run has no such host */
 	if (!t->stepping) {
 		t->holding = false;
-		if (t->shown != n)
-			t->sel = (int)n - 1;
-		t->shown = n;
-	} else if (!t->holding && t->shown < n) {
-		t->shown++;
-		t->sel = (int)t->shown - 1;
-		t->holding = true;
+		for (int i = 0; i <= t->s->nextra; i++) {
+			size_t n = session_host(t->s, i)->log.n;
+			if (i == t->host && t->shown[i] != n)
+				t->sel = (int)n - 1;
+			t->shown[i] = n;
+		}
+	} else if (!t->holding) {
+		int i = next_hidden(t);
+		if (i >= 0) {
+			if (i != t->host)
+				tui_open_host(t, i);
+			t->shown[i]++;
+			t->sel = (int)t->shown[i] - 1;
+			t->holding = true;
+		}
 	}
 	session_hold(t->s, t->holding);
 }
@@ -156,13 +241,11 @@ static void observe(struct tui *t)
 {
 	bool was_running = t->running;
 	t->running = session_running(t->s);
-	t->have_modes = t->s->judged && !t->running && t->shown == t->s->ins.log.n;
+	t->have_modes = t->s->judged && !t->running && all_shown(t);
 	if (was_running && !t->running) {
 		if (!t->status[0])
-			snprintf(t->status, sizeof(t->status),
-				 "%s: %zu events; h/l to see each sslmode",
-				 t->s->ins.reachable == 0 ? "server not reachable" : "done",
-				 t->s->ins.log.n);
+			announce(t, t->s->nlisted <= 1 && t->s->ins.reachable == 0 ?
+					    "server not reachable: " : "done: ");
 		int m = sslmode_parse(t->s->ins.target.sslmode);
 		if (m >= 0)
 			t->mode = m;
@@ -229,9 +312,9 @@ static void first_run(struct tui *t)
 	if (t->s->replayed) {
 		int m = sslmode_parse(t->s->ins.target.sslmode);
 		t->mode = m >= 0 ? m : SSLMODE_PREFER;
-		t->shown = t->s->ins.log.n;
-		snprintf(t->status, sizeof(t->status), "replayed %zu events; h/l to see each sslmode",
-			 t->s->ins.log.n);
+		for (int i = 0; i <= t->s->nextra; i++)
+			t->shown[i] = session_host(t->s, i)->log.n;
+		announce(t, "replayed ");
 	} else {
 		tui_start_probe(t);
 	}

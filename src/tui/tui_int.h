@@ -21,7 +21,9 @@ struct tui {
 	struct session *s; /* the target, its inspection and verdicts */
 	bool stepping;   /* step mode: hold after each event */
 	bool holding;    /* held right now, until n or Space */
-	size_t shown;    /* events on screen (step mode reveals one a step) */
+	/* each host's events on screen (step mode reveals one a step) */
+	size_t shown[SESSION_MAX_HOSTS];
+	int host;        /* the host of the list open in the panes (0 first) */
 	/* as of the last pass of the loop: */
 	bool running;    /* probes in progress */
 	bool have_modes; /* the verdicts are shown: judged, all events out */
@@ -44,6 +46,14 @@ struct tui {
 	SCREEN *screen; /* the in-memory screen of script mode */
 };
 
+/* tui.c: the open host (t->host while the run has it, else 0), its
+ * inspection and how many of its events are on screen; tui_open_host
+ * opens host i (0 first, a probed one) in the panes */
+int tui_host(const struct tui *t);
+const struct inspection *tui_ins(const struct tui *t);
+size_t tui_shown(const struct tui *t);
+void tui_open_host(struct tui *t, int i);
+
 /* draw.c: text in a box of the screen, and how outcomes look */
 void tui_put(int y, int x, int w, const char *s, attr_t a);
 void tui_fill(int y, int x, int w, attr_t a);
@@ -53,6 +63,7 @@ attr_t tui_outcome_attr(const struct tui *t, enum outcome o);
 attr_t tui_severity_attr(const struct tui *t, enum severity s);
 const char *tui_arrow(const struct tui *t, enum ev_dir d);
 unsigned tui_lane_of(const struct event *e);
+char *tui_endpoint(const char *host, const char *hostaddr, int port);
 
 /* the views, each drawing its part of the screen from (y0, x), h rows of w
  * columns: view_timeline.c, view_chain.c, view_findings.c, view_help.c */
@@ -61,6 +72,9 @@ void view_detail(struct tui *t, int y0, int x, int h, int w);
 void view_chain(struct tui *t, int y0, int x, int h, int w);
 void view_findings(struct tui *t, int y0, int x, int h, int w);
 void view_help(struct tui *t, int y0, int h);
+/* view_hosts.c: a host list's rows (none for one host) */
+int view_hosts_rows(const struct tui *t, int expl);
+void view_hosts(struct tui *t, int y0, int rows);
 /* view_main.c: the whole screen, laid out for its size */
 void tui_redraw(struct tui *t);
 

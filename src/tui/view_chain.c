@@ -154,7 +154,7 @@ static void draw_host_check(const struct inspection *ins, int y, int x, int w, i
 
 void view_chain(struct tui *t, int y0, int x, int h, int w)
 {
-	const struct inspection *ins = &t->s->ins;
+	const struct inspection *ins = tui_ins(t);
 	int y = y0, end = y0 + h;
 	tui_put(y++, x, w, " Certificate chain, as the server sent it", A_BOLD);
 	if (ins->nchain == 0)

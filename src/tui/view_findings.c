@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* view_findings: the pane of findings (model/diagnosis), each with its
- * fix, the managed service recognised, and how the other client stacks
- * would fare in verify-ca and verify-full. It only draws what the diagnosis
- * holds; it judges nothing. */
+/* view_findings: the pane of findings (model/diagnosis) of the open host
+ * (another than the first: as if listed alone), each with its fix, the
+ * managed service recognised, and how the other client stacks would fare
+ * in verify-ca and verify-full. It only draws what the diagnosis holds; it
+ * judges nothing. */
 #include "config.h"
 #include "tui/tui_int.h"
 #include "util/sanitize.h"
@@ -44,13 +45,15 @@ static void draw_clients(struct tui *t, const struct diagnosis *d, int y, int x,
 void view_findings(struct tui *t, int y0, int x, int h, int w)
 {
 	int y = y0, end = y0 + h;
-	char buf[512];
-	const struct diagnosis *d = &t->s->dg;
-	if (!t->have_modes) {
+	char buf[512], alone[64] = "";
+	const struct diagnosis *d = t->have_modes ? session_host_diagnosis(t->s, tui_host(t)) : NULL;
+	if (!d) {
 		tui_put(y, x, w, " Findings: after the probes", A_BOLD);
 		return;
 	}
-	snprintf(buf, sizeof(buf), " Findings (%d)%s%s", d->nfindings,
+	if (tui_host(t) > 0)
+		snprintf(alone, sizeof(alone), " of host %d alone", tui_host(t) + 1);
+	snprintf(buf, sizeof(buf), " Findings%s (%d)%s%s", alone, d->nfindings,
 		 d->provider.id ? "   service: " : "", d->provider.id ? d->provider.name : "");
 	tui_put(y++, x, w, buf, A_BOLD);
 	for (int i = 0; i < d->nfindings && y < end; i++) {

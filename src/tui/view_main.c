@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* view_main: the screen's layout and its fixed parts: the header (target,
- * libpq version, root file), the sslmode matrix, the explanation of the
- * selected mode and the status line; tui_redraw lays them out around the
- * pane of the current view (view_timeline.c, view_chain.c, view_findings.c,
- * view_help.c). It draws; the keys and the loop are elsewhere. */
+ * libpq version, root file), the rows of a host list (view_hosts.c), the
+ * sslmode matrix, the explanation of the selected mode and the status
+ * line; tui_redraw lays them out around the pane of the current view
+ * (view_timeline.c, view_chain.c, view_findings.c, view_help.c). It draws;
+ * the keys and the loop are elsewhere. */
 #include "config.h"
 #include "tui/tui_int.h"
 #include "util/sanitize.h"
+#include "util/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +16,21 @@
 #define MIN_COLS 60
 #define MIN_LINES 16
 
-/* The target, the libpq version judged, the root file, in reverse video. */
+/* The target (a list: how many hosts; the rows below name them), the
+ * libpq version judged, the root file, in reverse video. */
 static void draw_header(struct tui *t)
 {
 	const struct conn_target *g = &t->s->ins.target;
-	char *host = sanitize(g->host ? g->host : g->hostaddr ? g->hostaddr : "?");
+	char *target = t->s->nlisted > 1 ? xasprintf("%d hosts", t->s->nlisted) :
+					   tui_endpoint(g->host, g->hostaddr, g->port);
 	char *root = sanitize(g->sslrootcert ? g->sslrootcert : "none");
 	char buf[1024];
-	snprintf(buf, sizeof(buf), " pgtls-inspect  %s:%d%s%s  libpq %d  root: %s %s%s",
-		 host, g->port, g->hostaddr ? " via " : "", g->hostaddr ? g->hostaddr : "",
+	snprintf(buf, sizeof(buf), " pgtls-inspect  %s  libpq %d  root: %s %s%s", target,
 		 t->s->libpq_version, rootcert_source_name(g->rootcert_source), root,
 		 g->rootcert_exists ? "" : " (absent)");
 	tui_fill(0, 0, COLS, A_REVERSE);
 	tui_put(0, 0, COLS, buf, A_REVERSE);
-	free(host);
+	free(target);
 	free(root);
 }
 
@@ -68,14 +71,17 @@ static void draw_explain(struct tui *t, int y0, int h)
 	}
 	const struct verdict *v = &t->s->modes[t->mode];
 	const char *mine = t->s->ins.target.sslmode;
-	char buf[256];
-	snprintf(buf, sizeof(buf), "sslmode=%s: %s%s", sslmode_name((enum sslmode)t->mode),
+	char buf[256], where[64] = "";
+	/* the list's walk may end at another host than the one open */
+	if (t->s->nlisted > 1 && v->host != tui_host(t))
+		snprintf(where, sizeof(where), " at host %d", v->host + 1);
+	snprintf(buf, sizeof(buf), "sslmode=%s: %s%s%s", sslmode_name((enum sslmode)t->mode),
 		 v->outcome == OUTCOME_ENCRYPTED ? "connects, encrypted" :
 		 v->outcome == OUTCOME_PLAINTEXT ? "connects, NOT encrypted" :
-		 v->outcome == OUTCOME_FAILS	 ? "fails" : "unknown",
+		 v->outcome == OUTCOME_FAILS	 ? "fails" : "unknown", where,
 		 mine && !strcmp(mine, sslmode_name((enum sslmode)t->mode)) ?
 			 "  (this target's sslmode)" : "");
-	tui_put(y++, 0, COLS, buf, A_BOLD | tui_outcome_attr(t, v->outcome));
+	y += tui_wrap(y, 0, COLS, 2, buf, A_BOLD | tui_outcome_attr(t, v->outcome));
 	if (v->error && y < y0 + h) {
 		tui_put(y, 0, COLS, "libpq says:", A_BOLD);
 		y += tui_wrap(y, 12, COLS - 12, y0 + h - y, v->error, A_NORMAL);
@@ -105,19 +111,20 @@ static void draw_status(struct tui *t)
 	tui_put(y, 0, COLS, t->status[0] ? t->status : hint, t->status[0] ? A_BOLD : A_DIM);
 }
 
-/* The timeline on the left, the current view's pane on the right. */
-static void draw_panes(struct tui *t, int body)
+/* The timeline on the left, the current view's pane on the right, in
+ * body rows from y0. */
+static void draw_panes(struct tui *t, int y0, int body)
 {
 	int left = COLS * 2 / 5 < 32 ? 32 : COLS * 2 / 5;
-	view_timeline(t, 1, body, left - 1);
-	for (int y = 1; y < 1 + body; y++)
+	view_timeline(t, y0, body, left - 1);
+	for (int y = y0; y < y0 + body; y++)
 		tui_put(y, left - 1, 1, t->utf8 ? "\u2502" : "|", A_DIM);
 	if (t->view == VIEW_CHAIN)
-		view_chain(t, 1, left, body, COLS - left);
+		view_chain(t, y0, left, body, COLS - left);
 	else if (t->view == VIEW_FINDINGS)
-		view_findings(t, 1, left, body, COLS - left);
+		view_findings(t, y0, left, body, COLS - left);
 	else
-		view_detail(t, 1, left, body, COLS - left);
+		view_detail(t, y0, left, body, COLS - left);
 }
 
 static void draw_too_small(void)
@@ -140,14 +147,16 @@ void tui_redraw(struct tui *t)
 		return;
 	}
 	int expl = LINES >= 30 ? (LINES - 3) / 3 : 6;
-	int body = LINES - 3 - expl; /* header, matrix, status */
+	int hosts = view_hosts_rows(t, expl);
+	int body = LINES - 3 - expl - hosts; /* header, matrix, status */
 	draw_header(t);
 	if (t->view == VIEW_HELP) {
 		view_help(t, 1, LINES - 2);
 	} else {
-		draw_panes(t, body);
-		draw_matrix(t, 1 + body);
-		draw_explain(t, 2 + body, expl);
+		view_hosts(t, 1, hosts);
+		draw_panes(t, 1 + hosts, body);
+		draw_matrix(t, 1 + hosts + body);
+		draw_explain(t, 2 + hosts + body, expl);
 	}
 	draw_status(t);
 	if (t->cmdline)

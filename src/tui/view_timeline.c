@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* view_timeline: the left pane, one row an event (the selected mode's
- * lanes marked, the event where it fails crossed), and the detail pane
+/* view_timeline: the left pane, one row an event of the open host (the
+ * selected mode's lanes marked when its path ended at that host, the event
+ * where it fails crossed), and the detail pane
  * beside it: the selected event, the lines engine/event_fields decoded from
  * its bytes, and the bytes. It keeps the selection within the events
  * shown and on screen; it decodes nothing itself. */
@@ -26,9 +27,11 @@ static void follow_selection(struct tui *t, int n, int h)
 
 void view_timeline(struct tui *t, int y0, int h, int w)
 {
-	const struct event_log *log = &t->s->ins.log;
-	const struct verdict *v = t->have_modes ? &t->s->modes[t->mode] : NULL;
-	int n = (int)t->shown;
+	const struct event_log *log = &tui_ins(t)->log;
+	/* the selected mode's marks, on the host where its path ended */
+	const struct verdict *v = t->have_modes && t->s->modes[t->mode].host == tui_host(t) ?
+					  &t->s->modes[t->mode] : NULL;
+	int n = (int)tui_shown(t);
 	follow_selection(t, n, h);
 	/* the last event of the lane where the selected mode fails */
 	int fail_at = -1;
@@ -98,9 +101,9 @@ static void draw_hex(const struct event *e, int y, int x, int w, int end)
 /* The selected event: what it is, its summary, its fields, then its bytes. */
 void view_detail(struct tui *t, int y0, int x, int h, int w)
 {
-	const struct event_log *log = &t->s->ins.log;
+	const struct event_log *log = &tui_ins(t)->log;
 	int y = y0, end = y0 + h;
-	if (t->shown == 0) {
+	if (tui_shown(t) == 0) {
 		tui_put(y, x, w, t->running ? " waiting for the first event..." : " no events",
 			A_NORMAL);
 		return;
