@@ -326,7 +326,8 @@ static int slot_target(struct session *s, int i, struct conn_target *out, char *
 	strlist_add(&val, &nv, t->hosts[i]);
 	strlist_add(&kw, &nk, "port");
 	strlist_add(&val, &nv, port);
-	if (t->hostaddrs && t->hostaddrs[i][0]) {
+	if (t->hostaddrs) {
+		/* an empty entry of a hostaddr list: this slot has none */
 		strlist_add(&kw, &nk, "hostaddr");
 		strlist_add(&val, &nv, t->hostaddrs[i]);
 	}

@@ -50,6 +50,8 @@ said down-good-prefer "$H2 port=$DOWN,$GOOD $ROOT" prefer encrypted =
 said down-good-verify-ca "$H2 port=$DOWN,$GOOD $ROOT" verify-ca encrypted =
 said down-good-hostaddr "host=a.invalid,b.invalid hostaddr=127.0.0.1,127.0.0.1 user=postgres dbname=postgres port=$DOWN,$GOOD $ROOT" \
 	require encrypted =
+said hostaddr-empty-entry "host=a.invalid,127.0.0.1 hostaddr=127.0.0.1, user=postgres dbname=postgres port=$DOWN,$GOOD $ROOT" \
+	prefer encrypted =
 
 # both down: one block per host
 said down-down "$H2 port=$DOWN,$DOWN2" prefer \
