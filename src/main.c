@@ -68,7 +68,7 @@ static void usage(FILE *out)
 	      "  --step                in the interface: hold after each network event\n"
 	      "  --check MODE          exit 0 when sslmode MODE would connect, 1 when it would fail\n"
 	      "Demo (servers inside this process, on 127.0.0.1; no database needed):\n"
-	      "  --demo [NAME]         inspect a built-in scenario (no NAME on a terminal: pick one)\n"
+	      "  --demo [NAME]         inspect a built-in scenario (no NAME on a terminal: a menu)\n"
 	      "  --demo list           list the scenarios and what each teaches\n"
 	      "  --demo-serve NAME     keep a scenario's server running for psql or other clients\n"
 	      "                        (--port N to choose the port, --trust to skip authentication)\n"
@@ -124,7 +124,7 @@ static int serve_demo(const char *name, const char *target, int nsets,
 		      const struct opt_set *sets, bool trust)
 {
 	int port = 0;
-	char *conninfo = NULL, *teaches = NULL, *err = NULL;
+	char *conninfo = NULL, *err = NULL;
 	if (target)
 		die_usage("--demo-serve takes one scenario name, not \"%s\" too", target);
 	for (int i = 0; i < nsets; i++) {
@@ -137,7 +137,7 @@ static int serve_demo(const char *name, const char *target, int nsets,
 			die_usage("invalid port number: \"%s\"", sets[i].value);
 		port = (int)v;
 	}
-	if (demo_start(name, port, trust, &conninfo, &teaches, &err) < 0) {
+	if (demo_start(name, port, trust, &conninfo, &err) < 0) {
 		char *e = sanitize(err);
 		fprintf(stderr, "pgtls-inspect: %s\n", e);
 		free(e);
@@ -384,9 +384,10 @@ static int fail_with(char *err, int code)
 }
 
 /* --demo [NAME|list]: start the scenario's server in this process; *target
- * becomes its conninfo. Returns -1 to go on, else an exit code. */
-static int start_demo(const struct options *o, const char **target, char **conninfo,
-		      char **name, char **teaches)
+ * becomes its conninfo. Without NAME the interface opens on the demo's
+ * menu (*target stays NULL). Returns -1 to go on, else an exit code. */
+static int start_demo(const struct options *o, bool tui, const char **target,
+		      char **conninfo, char **name, char **teaches)
 {
 	char *derr = NULL;
 	if (o->replay || o->nsets)
@@ -400,18 +401,14 @@ static int start_demo(const struct options *o, const char **target, char **conni
 		return EXIT_DONE;
 	}
 	if (!*target) {
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-			die_usage("%s", "--demo needs a scenario name without a terminal (see --demo list)");
-		if (demo_pick(name, &derr) < 0)
-			die_usage("%s", derr);
-		if (!*name)
-			return EXIT_DONE;
-		*target = *name;
+		if (!tui)
+			die_usage("%s", "--demo needs a scenario name without the interface (a terminal, no --json, --report or --check; see --demo list)");
+		return -1;
 	}
-	if (demo_start(*target, 0, false, conninfo, teaches, &derr) < 0)
+	if (demo_start(*target, 0, false, conninfo, &derr) < 0)
 		return fail_with(derr, EXIT_USAGE);
-	if (!*name)
-		*name = xstrdup(*target);
+	*name = xstrdup(*target);
+	*teaches = xstrdup(demo_current()->teaches);
 	*target = *conninfo;
 	return -1;
 }
@@ -527,7 +524,8 @@ static int run_one(const struct options *o, const char *target, bool tui,
 	if (tui) {
 		if (o->at && !o->replay)
 			die_usage("%s", "--at judges a finished inspection: give it with --replay, --report, --json or --check (in the interface: set at TIME)");
-		struct tui_start ts = { .s = s, .step = o->step, .script = script };
+		struct tui_start ts = { .s = s, .step = o->step, .script = script,
+					.demo = o->demo };
 		return tui_run(&ts);
 	}
 	if (!o->replay && session_inspect(s, &err) < 0) {
@@ -572,14 +570,21 @@ int main(int argc, char **argv)
 	char *demo_conninfo = NULL, *demo_name = NULL, *teaches = NULL;
 	int rc = -1;
 	if (o.demo)
-		rc = start_demo(&o, &target, &demo_conninfo, &demo_name, &teaches);
+		rc = start_demo(&o, tui, &target, &demo_conninfo, &demo_name, &teaches);
 	if (rc < 0) {
 		struct session s;
 		session_init(&s, o.libpq_version);
 		session_set_login(&s, o.login);
 		if (demo_name)
 			session_set_scenario(&s, demo_name, teaches);
-		rc = run_one(&o, target, tui, script, &s);
+		if (o.demo && !target) {
+			/* the demo's menu: the interface starts the scenarios */
+			struct tui_start ts = { .s = &s, .step = o.step, .script = script,
+						.demo = true, .demo_menu = true };
+			rc = tui_run(&ts);
+		} else {
+			rc = run_one(&o, target, tui, script, &s);
+		}
 		session_free(&s);
 	}
 	free(demo_conninfo);

@@ -42,6 +42,19 @@ static char **list(json_t *o, const char *key)
 	return l;
 }
 
+/* A group is a heading of the menu: short, lower case, printable. */
+#define GROUP_MAX 32
+static bool valid_group(const char *g)
+{
+	if (!g || !*g || strlen(g) > GROUP_MAX || *g == ' ')
+		return false;
+	for (const char *p = g; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == ' ' ||
+		      *p == '-'))
+			return false;
+	return true;
+}
+
 static const char *dn(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(json_object_get(o, key), "dn"));
@@ -60,6 +73,12 @@ static int read_one(json_t *j, struct scenario *s, char **err)
 	s->conninfo = str(j, "conninfo", "");
 	if (!s->name || !*s->name) {
 		*err = xstrdup("a scenario has no name");
+		return -1;
+	}
+	s->group = str(j, "group", NULL);
+	if (!valid_group(s->group)) {
+		*err = xasprintf("scenario %s: \"group\" must be 1 to %d characters of a-z, 0-9, "
+				 "blanks and hyphens", s->name, GROUP_MAX);
 		return -1;
 	}
 	const char *rc = json_string_value(json_object_get(j, "rootcert"));
@@ -124,6 +143,7 @@ static int read_one(json_t *j, struct scenario *s, char **err)
 static void free_one(struct scenario *s)
 {
 	free(s->name);
+	free(s->group);
 	free(s->title);
 	free(s->teaches);
 	free(s->host);
@@ -189,4 +209,17 @@ void scenarios_free(struct scenario_set *set)
 	free(set->sc);
 	free(set->path);
 	memset(set, 0, sizeof(*set));
+}
+
+void scenarios_grouped(const struct scenario_set *set, int *order)
+{
+	int k = 0;
+	for (int i = 0; i < set->n; i++) {
+		bool first = true; /* the first scenario of its group */
+		for (int j = 0; j < i && first; j++)
+			first = strcmp(set->sc[j].group, set->sc[i].group) != 0;
+		for (int j = i; first && j < set->n; j++)
+			if (!strcmp(set->sc[j].group, set->sc[i].group))
+				order[k++] = j;
+	}
 }

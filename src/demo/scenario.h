@@ -11,6 +11,7 @@ enum sc_hba { SC_HBA_ANY, SC_HBA_HOSTSSL, SC_HBA_HOSTNOSSL };
 
 struct scenario {
 	char *name, *title, *teaches, *host, *conninfo;
+	char *group; /* the heading it comes under in the demo's menu */
 	enum sc_rootcert rootcert;
 	bool rsa;
 	char *root_dn, *inter_dn, *leaf_dn, *client_ca_dn;
@@ -42,5 +43,8 @@ struct scenario_set {
 int scenarios_load(struct scenario_set *set, char **err);
 const struct scenario *scenarios_find(const struct scenario_set *set, const char *name);
 void scenarios_free(struct scenario_set *set);
+/* The scenarios' indexes, group by group (groups in the order of their
+ * first scenario, the file's order within a group), into order[set->n]. */
+void scenarios_grouped(const struct scenario_set *set, int *order);
 
 #endif

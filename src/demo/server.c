@@ -31,6 +31,13 @@ struct demo_server {
 	bool trust;
 	int fd;
 	pthread_t acceptor;
+	/* the connections' threads, joined when they are done (by the
+	 * acceptor) or when the server stops; the lock guards the list and
+	 * each connection's fd while it is open */
+	pthread_mutex_t lock;
+	struct conn *conns;
+	bool started;          /* the acceptor runs */
+	bool stopping;         /* under the lock */
 };
 
 struct conn {
@@ -39,6 +46,9 @@ struct conn {
 	gnutls_session_t tls; /* NULL in clear */
 	bool sni;
 	bool client_cert_ok;
+	pthread_t thread;
+	bool done; /* the thread is past its last use of the connection */
+	struct conn *next;
 };
 
 /* Neon's proxy without SNI: it routes by the SNI name and refuses a
@@ -495,10 +505,39 @@ out:
 		gnutls_bye(c->tls, GNUTLS_SHUT_WR);
 		gnutls_deinit(c->tls);
 	}
-	close(c->fd);
 	sb_free(&body);
-	free(c);
+	/* closed under the lock: demo_server_stop never shuts a reused fd */
+	pthread_mutex_lock(&c->srv->lock);
+	close(c->fd);
+	c->fd = -1;
+	c->done = true;
+	pthread_mutex_unlock(&c->srv->lock);
 	return NULL;
+}
+
+/* Join the threads of the connections that are over (all of them, waiting,
+ * when all is set) and free them. */
+static void reap(struct demo_server *s, bool all)
+{
+	pthread_mutex_lock(&s->lock);
+	struct conn **pp = &s->conns, *gone = NULL;
+	while (*pp) {
+		struct conn *c = *pp;
+		if (all || c->done) {
+			*pp = c->next;
+			c->next = gone;
+			gone = c;
+		} else {
+			pp = &c->next;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	while (gone) {
+		struct conn *c = gone;
+		gone = c->next;
+		pthread_join(c->thread, NULL);
+		free(c);
+	}
 }
 
 static void *acceptor(void *arg)
@@ -511,18 +550,22 @@ static void *acceptor(void *arg)
 				continue;
 			return NULL;
 		}
+		reap(s, false);
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		struct conn *c = xcalloc(1, sizeof(*c));
 		c->srv = s;
 		c->fd = fd;
-		pthread_t t;
-		if (pthread_create(&t, NULL, serve, c) != 0) {
+		pthread_mutex_lock(&s->lock);
+		if (s->stopping || pthread_create(&c->thread, NULL, serve, c) != 0) {
+			pthread_mutex_unlock(&s->lock);
 			close(fd);
 			free(c);
 			continue;
 		}
-		pthread_detach(t);
+		c->next = s->conns;
+		s->conns = c;
+		pthread_mutex_unlock(&s->lock);
 	}
 }
 
@@ -538,6 +581,8 @@ int demo_server_start(const struct scenario *sc, const struct demo_pki *pki, int
 	s->sc = sc;
 	s->pki = pki;
 	s->trust = trust;
+	s->fd = -1;
+	pthread_mutex_init(&s->lock, NULL);
 	gnutls_certificate_allocate_credentials(&s->cred);
 	gnutls_x509_crt_t chain[102] = { pki->leaf.crt, pki->inter.crt };
 	unsigned n = pki->have_inter && sc->send_inter ? 2 : 1;
@@ -551,6 +596,7 @@ int demo_server_start(const struct scenario *sc, const struct demo_pki *pki, int
 		rc = gnutls_priority_init(&s->prio, prio, NULL);
 	if (rc < 0) {
 		*err = xasprintf("demo server TLS setup: %s", gnutls_strerror(rc));
+		demo_server_stop(s);
 		return -1;
 	}
 	s->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -562,18 +608,46 @@ int demo_server_start(const struct scenario *sc, const struct demo_pki *pki, int
 	if (bind(s->fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(s->fd, 64) < 0 ||
 	    getsockname(s->fd, (struct sockaddr *)&a, &al) < 0) {
 		*err = xasprintf("cannot listen on 127.0.0.1:%d: %s", port, strerror(errno));
-		close(s->fd);
+		demo_server_stop(s);
 		return -1;
 	}
 	*port_out = ntohs(a.sin_port);
 	if (pthread_create(&s->acceptor, NULL, acceptor, s) != 0) {
 		*err = xstrdup("cannot start the demo server thread");
-		close(s->fd);
+		demo_server_stop(s);
 		return -1;
 	}
-	pthread_detach(s->acceptor);
+	s->started = true;
 	*out = s;
 	return 0;
+}
+
+void demo_server_stop(struct demo_server *s)
+{
+	if (!s)
+		return;
+	if (s->started) {
+		/* accept() returns once the listening socket is shut down */
+		pthread_mutex_lock(&s->lock);
+		s->stopping = true;
+		pthread_mutex_unlock(&s->lock);
+		shutdown(s->fd, SHUT_RDWR);
+		pthread_join(s->acceptor, NULL);
+		/* every open connection reads its end (a drip waits its second) */
+		pthread_mutex_lock(&s->lock);
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->fd >= 0)
+				shutdown(c->fd, SHUT_RDWR);
+		pthread_mutex_unlock(&s->lock);
+		reap(s, true);
+	}
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->prio)
+		gnutls_priority_deinit(s->prio);
+	gnutls_certificate_free_credentials(s->cred);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
 }
 
 /* ---- certificates ---- */

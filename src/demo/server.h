@@ -2,8 +2,8 @@
 /* server: one demo scenario's PostgreSQL-speaking server, inside this
  * process, on 127.0.0.1: SSLRequest and its reply, TLS through GnuTLS,
  * direct TLS, and the answers PostgreSQL gives to a StartupMessage. A thread
- * accepts; a thread serves each connection; all of them end with the
- * process. */
+ * accepts; a thread serves each connection; demo_server_stop ends them all
+ * (else they end with the process). */
 #ifndef PGI_DEMO_SERVER_H
 #define PGI_DEMO_SERVER_H
 #include <stdbool.h>
@@ -30,5 +30,9 @@ struct demo_server;
  * SCRAM server. *port_out is the bound port. */
 int demo_server_start(const struct scenario *sc, const struct demo_pki *pki, int port,
 		      bool trust, struct demo_server **out, int *port_out, char **err);
+
+/* Stop listening, end the open connections, join every thread and free
+ * the server (NULL: nothing). sc and pki may go after it returns. */
+void demo_server_stop(struct demo_server *s);
 
 #endif

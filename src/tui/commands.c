@@ -25,7 +25,16 @@ static void c_chain(struct tui *t, const char *a) { t->view = t->view == VIEW_CH
 static void c_findings(struct tui *t, const char *a) { t->view = t->view == VIEW_FINDINGS ? VIEW_STEPS : VIEW_FINDINGS; (void)a; }
 static void c_help(struct tui *t, const char *a) { t->view = t->view == VIEW_HELP ? VIEW_STEPS : VIEW_HELP; (void)a; }
 static void c_back(struct tui *t, const char *a) { t->view = VIEW_STEPS; t->status[0] = '\0'; (void)a; }
-static void c_quit(struct tui *t, const char *a) { t->quit = true; (void)a; }
+
+/* q: a scenario opened from the demo's menu goes back to it */
+static void c_quit(struct tui *t, const char *a)
+{
+	(void)a;
+	if (t->menu_home)
+		demo_menu_return(t);
+	else
+		t->quit = true;
+}
 
 static void c_mode_n(struct tui *t, const char *a)
 {
@@ -80,17 +89,24 @@ static void open_host(struct tui *t, int i)
 	}
 }
 
-/* the next or previous probed host, round the list */
+/* ] [: in a demo the next or previous scenario (its target has one host),
+ * else the next or previous probed host, round the list */
 static void c_host_next(struct tui *t, const char *a)
 {
 	(void)a;
-	open_host(t, (tui_host(t) + 1) % (1 + t->s->nextra));
+	if (t->demo)
+		demo_menu_step(t, 1);
+	else
+		open_host(t, (tui_host(t) + 1) % (1 + t->s->nextra));
 }
 
 static void c_host_prev(struct tui *t, const char *a)
 {
 	(void)a;
-	open_host(t, (tui_host(t) + t->s->nextra) % (1 + t->s->nextra));
+	if (t->demo)
+		demo_menu_step(t, -1);
+	else
+		open_host(t, (tui_host(t) + t->s->nextra) % (1 + t->s->nextra));
 }
 
 static void c_rerun(struct tui *t, const char *a)
@@ -115,13 +131,13 @@ const struct tui_command tui_commands[] = {
 	{ "view-findings", 'f', 0, "f", "findings with their fixes, the managed service (again: back)", c_findings },
 	{ "view-help", '?', 0, "?", "this table (again: back)", c_help },
 	{ "view-main", 27, 0, "Esc", "back to the timeline", c_back },
-	{ "host-next", ']', 0, "] [", "open the next / previous host of a list (:host N)", c_host_next },
+	{ "host-next", ']', 0, "] [", "next / previous host (:host N); in a demo: scenario", c_host_next },
 	{ "host-prev", '[', 0, NULL, NULL, c_host_prev },
 	{ "step", ' ', 'n', "Space n", "let a held probe take its next step", c_step },
 	{ "toggle-step", 'S', 0, "S", "step mode: hold after each network event", c_toggle_step },
 	{ "rerun", 'r', 0, "r", "inspect the target again", c_rerun },
 	{ "prompt", ':', 0, ":", "command line (connect, set, save, export-chain, ...)", cmdline_open },
-	{ "quit", 'q', 0, "q", "quit", c_quit },
+	{ "quit", 'q', 0, "q", "quit (a scenario opened from the demo menu: back)", c_quit },
 };
 const size_t tui_ncommands = sizeof(tui_commands) / sizeof(*tui_commands);
 
@@ -299,6 +315,10 @@ void tui_handle_key(struct tui *t, int k)
 	}
 	if (t->cmdline) {
 		cmdline_key(t, k);
+		return;
+	}
+	if (t->in_menu) {
+		demo_menu_key(t, k);
 		return;
 	}
 	if (k >= '1' && k <= '6') {

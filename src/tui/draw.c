@@ -52,7 +52,22 @@ void tui_fill(int y, int x, int w, attr_t a)
 	attroff(a);
 }
 
-/* Word-wrap text into rows starting at y; returns the rows used. */
+/* Text cut to w columns, with an ellipsis where it was cut. */
+void tui_put_cut(const struct tui *t, int y, int x, int w, const char *s, attr_t a)
+{
+	wchar_t wbuf[1024];
+	size_t n = mbstowcs(wbuf, s, sizeof(wbuf) / sizeof(*wbuf) - 1);
+	int cols = n == (size_t)-1 ? (int)strlen(s) : wcswidth(wbuf, n);
+	if (cols < 0 || cols <= w) {
+		tui_put(y, x, w, s, a);
+		return;
+	}
+	tui_put(y, x, w - 1, s, a);
+	tui_put(y, x + w - 1, 1, t->utf8 ? "\u2026" : ">", a);
+}
+
+/* Word-wrap text into rows starting at y; returns the rows used (y < 0:
+ * counts them, draws nothing). */
 int tui_wrap(int y, int x, int w, int maxrows, const char *s, attr_t a)
 {
 	int rows = 0;
@@ -74,7 +89,8 @@ int tui_wrap(int y, int x, int w, int maxrows, const char *s, attr_t a)
 		for (char *q = line; *q; q++)
 			if (*q == '\t')
 				*q = ' ';
-		tui_put(y + rows, x, w, line, a);
+		if (y >= 0)
+			tui_put(y + rows, x, w, line, a);
 		free(line);
 		rows++;
 		p += take;

@@ -326,6 +326,13 @@ int tui_run(struct tui_start *st)
 	memset(&t, 0, sizeof(t));
 	t.s = st->s;
 	t.stepping = st->step;
+	t.in_menu = t.menu_home = st->demo_menu;
+	char *err = NULL;
+	if ((st->demo || st->demo_menu) && demo_menu_new(&t, &err) < 0) {
+		fprintf(stderr, "pgtls-inspect: %s\n", err);
+		free(err);
+		return 2;
+	}
 	the_tui = &t;
 
 	setlocale(LC_ALL, "");
@@ -334,11 +341,14 @@ int tui_run(struct tui_start *st)
 	int rc = start_curses(&t, st);
 	if (rc) {
 		the_tui = NULL;
+		demo_menu_free(&t);
 		return rc;
 	}
 	setup_terminal(&t);
-	first_run(&t);
+	if (!t.in_menu)
+		first_run(&t);
 	tui_loop(&t);
+	demo_menu_free(&t);
 	cmdline_finish(&t);
 	restore_terminal();
 	if (t.screen)

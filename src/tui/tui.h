@@ -11,6 +11,8 @@ struct tui_start {
 	struct session *s;       /* its target set, or its facts replayed */
 	bool step;               /* --step: hold after each network event */
 	const char *script;      /* key script for tests ($PGTLS_INSPECT_SCRIPT) */
+	bool demo;               /* a live demo scenario: ] [ open the next / previous */
+	bool demo_menu;          /* open on the demo's menu (no target yet); q returns to it */
 };
 
 /* Run the interface until the user quits; a live target is inspected at

@@ -44,6 +44,10 @@ struct tui {
 	int ndumps;
 	char *histfile;
 	SCREEN *screen; /* the in-memory screen of script mode */
+	/* the demo (view_demo.c): NULL unless a live demo, whose ] [ switch
+	 * scenarios; its menu on screen; opened from the menu, q goes back */
+	struct demo_menu *demo;
+	bool in_menu, menu_home;
 };
 
 /* tui.c: the open host (t->host while the run has it, else 0), its
@@ -56,6 +60,7 @@ void tui_open_host(struct tui *t, int i);
 
 /* draw.c: text in a box of the screen, and how outcomes look */
 void tui_put(int y, int x, int w, const char *s, attr_t a);
+void tui_put_cut(const struct tui *t, int y, int x, int w, const char *s, attr_t a);
 void tui_fill(int y, int x, int w, attr_t a);
 int tui_wrap(int y, int x, int w, int maxrows, const char *s, attr_t a);
 const char *tui_sym(const struct tui *t, enum outcome o);
@@ -75,6 +80,17 @@ void view_help(struct tui *t, int y0, int h);
 /* view_hosts.c: a host list's rows (none for one host) */
 int view_hosts_rows(const struct tui *t, int expl);
 void view_hosts(struct tui *t, int y0, int rows);
+/* view_demo.c: the demo's menu of scenarios: load it (-1 with *err),
+ * draw it, its keys; open the menu again (stopping the scenario shown),
+ * open the scenario d scenarios on in the menu's order; the title of the
+ * scenario shown (NULL: none known) */
+int demo_menu_new(struct tui *t, char **err);
+void demo_menu_free(struct tui *t);
+void view_demo(struct tui *t);
+void demo_menu_key(struct tui *t, int k);
+void demo_menu_return(struct tui *t);
+void demo_menu_step(struct tui *t, int d);
+const char *demo_menu_title(const struct tui *t);
 /* view_main.c: the whole screen, laid out for its size */
 void tui_redraw(struct tui *t);
 

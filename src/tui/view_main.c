@@ -34,6 +34,23 @@ static void draw_header(struct tui *t)
 	free(root);
 }
 
+/* A demo's scenario and what it teaches (its title; a replayed log has
+ * only the lesson), on the row under the header; the rows used. */
+static int draw_scenario(struct tui *t, int y)
+{
+	if (!t->s->scenario)
+		return 0;
+	const char *what = demo_menu_title(t);
+	char *name = sanitize(t->s->scenario);
+	char *text = sanitize(what ? what : t->s->teaches ? t->s->teaches : "");
+	char *line = xasprintf(" demo %s: %s", name, text);
+	tui_put_cut(t, y, 0, COLS, line, A_BOLD);
+	free(line);
+	free(text);
+	free(name);
+	return 1;
+}
+
 /* The six modes on one row, each with a symbol as well as a colour; the
  * words are added when the terminal is wide enough. */
 static void draw_matrix(struct tui *t, int y)
@@ -146,17 +163,22 @@ void tui_redraw(struct tui *t)
 		draw_too_small();
 		return;
 	}
+	if (t->in_menu) {
+		view_demo(t);
+		return;
+	}
 	int expl = LINES >= 30 ? (LINES - 3) / 3 : 6;
 	int hosts = view_hosts_rows(t, expl);
-	int body = LINES - 3 - expl - hosts; /* header, matrix, status */
 	draw_header(t);
+	int top = 1 + draw_scenario(t, 1); /* the rows above the body */
+	int body = LINES - 2 - top - expl - hosts; /* and the matrix, status */
 	if (t->view == VIEW_HELP) {
-		view_help(t, 1, LINES - 2);
+		view_help(t, top, LINES - 1 - top);
 	} else {
-		view_hosts(t, 1, hosts);
-		draw_panes(t, 1 + hosts, body);
-		draw_matrix(t, 1 + hosts + body);
-		draw_explain(t, 2 + hosts + body, expl);
+		view_hosts(t, top, hosts);
+		draw_panes(t, top + hosts, body);
+		draw_matrix(t, top + hosts + body);
+		draw_explain(t, 1 + top + hosts + body, expl);
 	}
 	draw_status(t);
 	if (t->cmdline)
