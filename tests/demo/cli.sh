@@ -13,6 +13,14 @@ rc=0
 assert_eq "--demo list: exit status" "$rc" 0
 assert_eq "--demo list: one line a scenario" "$(wc -l <"$T/list")" "$n"
 assert_contains "--demo list: healthy is there" "$(cat "$T/list")" "healthy"
+assert_eq "--demo list: healthy's group" "$(awk '$1 == "healthy" { print $2 }' "$T/list")" "basics"
+# a scenario's group is checked (it is a heading of the menu)
+mkdir -p "$T/badgroup"
+"$JQ" '.scenarios[0].group = "Bad\u001bGroup"' "$abs_top_srcdir/data/scenarios.json" >"$T/badgroup/scenarios.json"
+rc=0
+PGTLS_INSPECT_DATADIR=$T/badgroup "$PGI" --demo list >"$T/out" 2>"$T/err" || rc=$?
+assert_eq "a bad group: exit status" "$rc" 2
+assert_contains "a bad group: message" "$(cat "$T/err")" '"group" must be'
 
 rc=0
 "$PGI" --demo no-such-scenario >"$T/out" 2>"$T/err" || rc=$?
