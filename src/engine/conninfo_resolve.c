@@ -731,6 +731,10 @@ bool conninfo_target_what_if(struct conn_target *t, const char *keyword,
 		t->sslcert_exists = path_exists(value);
 	} else if (slot == &t->sslmode) {
 		t->sslmode_source = CI_SRC_OPTION;
+	} else if (slot == &t->host) {
+		/* the SNI libpq would send to the other host */
+		free(t->sni);
+		t->sni = t->sslsni && ci_sni_host_ok(value) ? xstrdup(value) : NULL;
 	}
 	return true;
 }
