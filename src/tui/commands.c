@@ -427,6 +427,19 @@ void tui_dispatch(struct tui *t, const char *input)
 	free(copy);
 }
 
+/* A mouse event: a click selects, the wheel scrolls the focused pane. */
+void tui_mouse(struct tui *t, const MEVENT *ev)
+{
+	if (ev->bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+		tui_click(t, ev->y, ev->x);
+	else if (ev->bstate & BUTTON4_PRESSED)
+		move_by(t, -3);
+#ifdef BUTTON5_PRESSED
+	else if (ev->bstate & BUTTON5_PRESSED)
+		move_by(t, 3);
+#endif
+}
+
 /* One key: a script's directive, a resize, a key for the open command
  * line, a mode's number, or a command's key. */
 void tui_handle_key(struct tui *t, int k)
@@ -447,16 +460,8 @@ void tui_handle_key(struct tui *t, int k)
 	}
 	if (k == KEY_MOUSE) {
 		MEVENT ev;
-		if (getmouse(&ev) != OK)
-			return;
-		if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED))
-			tui_click(t, ev.y, ev.x);
-		else if (ev.bstate & BUTTON4_PRESSED)
-			move_by(t, -3);
-#ifdef BUTTON5_PRESSED
-		else if (ev.bstate & BUTTON5_PRESSED)
-			move_by(t, 3);
-#endif
+		if (getmouse(&ev) == OK)
+			tui_mouse(t, &ev);
 		return;
 	}
 	for (size_t i = 0; i < tui_ncommands; i++)

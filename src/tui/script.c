@@ -120,13 +120,12 @@ bool tui_script_key(struct tui *t, int k)
 		return true;
 	}
 	if (k >= SCRIPT_CLICK) {
-		/* through the mouse queue, as a terminal's click comes */
+		/* the event KEY_MOUSE's getmouse would give */
 		MEVENT ev = { .id = 0,
 			      .x = (k - SCRIPT_CLICK) >> 10,
 			      .y = (k - SCRIPT_CLICK) & 1023,
 			      .bstate = BUTTON1_PRESSED };
-		ungetmouse(&ev);
-		tui_handle_key(t, getch());
+		tui_mouse(t, &ev);
 		return true;
 	}
 	if (k >= SCRIPT_RESIZE) {

@@ -142,11 +142,9 @@ static void setup_terminal(struct tui *t)
 		init_pair(4, COLOR_CYAN, -1);
 	}
 	cmdline_setup(t);
-	if (!t->scripted)
+	if (!t->scripted) {
 		nodelay(stdscr, TRUE); /* the loop's poll() does the waiting */
-	/* clicks select rows and modes (a script's <Click> comes through
-	 * ungetmouse) */
-	{
+		/* clicks select rows and modes (a script clicks with <Click>) */
 		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
 				  | BUTTON5_PRESSED

@@ -155,6 +155,7 @@ struct tui_command {
 extern const struct tui_command tui_commands[];
 extern const size_t tui_ncommands;
 void tui_handle_key(struct tui *t, int k);
+void tui_mouse(struct tui *t, const MEVENT *ev); /* KEY_MOUSE's event */
 void tui_dispatch(struct tui *t, const char *line);
 /* err (freed) sanitized on the status line */
 void tui_status_error(struct tui *t, char *err);

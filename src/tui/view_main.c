@@ -189,7 +189,8 @@ void tui_pane_rows(struct tui *t, enum pane p, struct tui_rows *r)
 		view_explain_rows(t, r, COLS);
 		return;
 	}
-	int w = t->view == VIEW_HELP ? COLS : t->geo.tl_w > 0 ? COLS - t->geo.tl_w - 1 : COLS / 2;
+	/* a column on its left for the mark of the focus */
+	int w = (t->view == VIEW_HELP ? COLS : t->geo.tl_w > 0 ? COLS - t->geo.tl_w - 1 : COLS / 2) - 1;
 	if (t->view == VIEW_CHAIN)
 		view_chain_rows(t, r, w);
 	else if (t->view == VIEW_FINDINGS)
@@ -209,7 +210,7 @@ static void draw_right(struct tui *t, int y0, int x, int h)
 		t->scroll[PANE_RIGHT] = 0;
 	}
 	tui_pane_rows(t, PANE_RIGHT, &r);
-	tui_rows_draw(t, PANE_RIGHT, &r, y0, x, h, COLS - x);
+	tui_rows_draw(t, PANE_RIGHT, &r, y0, x + 1, h, COLS - x - 1);
 	focus_mark(t, PANE_RIGHT, y0, x);
 	rows_free(&r);
 	t->geo.rp_y = y0;
@@ -274,7 +275,7 @@ void tui_redraw(struct tui *t)
 	int hosts = view_hosts_rows(t, LINES - 3 - (avail - expl));
 	int body = avail - expl - hosts;
 	if (t->view == VIEW_HELP) {
-		t->geo.tl_w = -1;
+		t->geo.tl_w = 0;
 		draw_right(t, top, 0, LINES - top - 2);
 	} else {
 		view_hosts(t, top, hosts);
