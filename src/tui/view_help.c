@@ -40,7 +40,7 @@ static void legend_rows(struct tui *t, struct tui_rows *r, int w)
 	static const char *const marks[] = {
 		"*          timeline: a step libpq takes in the selected mode",
 		"x          timeline: the step where the selected mode fails",
-		"[abbrev]   verdict row: a mode name cut short on a narrow screen",
+		"dis pref req v-ca v-full: disable prefer require verify-ca verify-full, short on a narrow screen",
 	};
 	for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++)
 		rows_add(r, w, 2, A_NORMAL, marks[i]);
