@@ -54,12 +54,13 @@ static const char *const short_names[SSLMODE_COUNT] = { "dis", "allow", "pref",
 static void matrix_cell(struct tui *t, int m, bool words, bool shortn, char *buf, size_t n)
 {
 	enum outcome o = t->have_modes ? t->s->modes[m].outcome : OUTCOME_UNKNOWN;
-	const char *s = t->have_modes ? tui_sym(t, o) : "...";
+	/* not judged yet: "..." (a column's "\u2026" without the words) */
+	const char *s = t->have_modes ? tui_sym(t, o) : words || !t->utf8 ? "..." : "\u2026";
 	const char *name = shortn ? short_names[m] : sslmode_name((enum sslmode)m);
 	if (words || !t->have_modes)
 		snprintf(buf, n, " %s %s ", name, s);
 	else
-		snprintf(buf, n, " %s %.*s ", name, t->utf8 ? 3 : 1, s); /* the symbol alone */
+		snprintf(buf, n, " %s %.*s ", name, (int)strcspn(s, " "), s); /* the symbol alone */
 }
 
 static int text_cols(const char *s)
@@ -242,15 +243,15 @@ static void draw_too_small(void)
 	refresh();
 }
 
-/* The explanation's rows: what it needs, within a half of what is left
- * (at least 4), the panes at least 8. */
+/* The explanation's rows: what it needs, within two fifths of what is
+ * left (at least 4); the rest scrolls. */
 static int explain_budget(struct tui *t, int avail)
 {
 	struct tui_rows r = { 0 };
 	view_explain_rows(t, &r, COLS - 1);
 	int need = r.n < 4 ? 4 : r.n;
 	rows_free(&r);
-	int cap = avail - 8 > avail / 2 ? avail - 8 : avail / 2;
+	int cap = avail * 2 / 5 < 4 ? 4 : avail * 2 / 5;
 	if (LINES >= 30 && need < (avail) / 3)
 		need = avail / 3; /* a tall screen keeps its proportions */
 	return need < cap ? need : cap;
@@ -270,10 +271,12 @@ void tui_redraw(struct tui *t)
 	}
 	int top = draw_top(t);
 	int mrows = draw_matrix(t, 0, false);
-	int avail = LINES - top - mrows - 2; /* the hints and the status line */
+	/* a host list's rows first: a third of what the fixed rows and a
+	 * short explanation leave */
+	int hosts = view_hosts_rows(t, 6 + (top - 1) + (mrows - 1));
+	int avail = LINES - top - mrows - 2 - hosts; /* the hints and the status line */
 	int expl = explain_budget(t, avail);
-	int hosts = view_hosts_rows(t, LINES - 3 - (avail - expl));
-	int body = avail - expl - hosts;
+	int body = avail - expl;
 	if (t->view == VIEW_HELP) {
 		t->geo.tl_w = 0;
 		draw_right(t, top, 0, LINES - top - 2);
