@@ -526,7 +526,9 @@ static int run_one(const struct options *o, const char *target, bool tui,
 			die_usage("%s", "--at judges a finished inspection: give it with --replay, --report, --json or --check (in the interface: set at TIME)");
 		struct tui_start ts = { .s = s, .step = o->step, .script = script,
 					.demo = o->demo };
-		return tui_run(&ts);
+		if ((rc = tui_run(&ts)) != TUI_NO_TERMINAL)
+			return rc;
+		/* the text report instead: tui_run said why */
 	}
 	if (!o->replay && session_inspect(s, &err) < 0) {
 		fprintf(stderr, "pgtls-inspect: internal error: %s\n", err);

@@ -731,6 +731,12 @@ bool conninfo_target_what_if(struct conn_target *t, const char *keyword,
 		t->sslcert_exists = path_exists(value);
 	} else if (slot == &t->sslmode) {
 		t->sslmode_source = CI_SRC_OPTION;
+	} else if (slot == &t->host) {
+		/* the SNI libpq would send to the other host (a replayed
+		 * target knows sslsni only by the name it sent) */
+		bool sni_on = t->sslsni || t->sni;
+		free(t->sni);
+		t->sni = sni_on && ci_sni_host_ok(value) ? xstrdup(value) : NULL;
 	}
 	return true;
 }

@@ -64,7 +64,9 @@ static void close_line(struct tui *t)
 {
 	rl_callback_handler_remove();
 	t->cmdline = false;
+	t->searching = false;
 	keypad(stdscr, TRUE);
+	cbreak(); /* Ctrl-C is a signal again */
 	free(t->matches);
 	t->matches = NULL;
 }
@@ -92,8 +94,12 @@ static char *history_line(const char *line)
 static void on_line(char *line)
 {
 	struct tui *t = cl_tui;
+	bool search = t->searching;
 	close_line(t);
-	if (line && *line) {
+	if (search) {
+		if (line && *line)
+			tui_search(t, line);
+	} else if (line && *line) {
 		/* a test's screen dump must not disturb what it shows */
 		if (strncmp(line, "dump-screen", 11) != 0) {
 			char *h = history_line(line);
@@ -106,13 +112,28 @@ static void on_line(char *line)
 	free(line);
 }
 
+/* The bottom line for a command (prompt ":") or a search ("/"). */
+static void open_line(struct tui *t, const char *prompt)
+{
+	t->cmdline = true;
+	keypad(stdscr, FALSE); /* readline wants the raw bytes */
+	raw();		       /* and Ctrl-C as a byte, which cancels the line */
+	rl_callback_handler_install(prompt, on_line);
+	tui_redraw(t);
+}
+
 void cmdline_open(struct tui *t, const char *a)
 {
 	(void)a;
-	t->cmdline = true;
-	keypad(stdscr, FALSE); /* readline wants the raw bytes */
-	rl_callback_handler_install(":", on_line);
-	tui_redraw(t);
+	t->searching = false;
+	open_line(t, ":");
+}
+
+void cmdline_search(struct tui *t, const char *a)
+{
+	(void)a;
+	t->searching = true;
+	open_line(t, "/");
 }
 
 /* completion: command names, set keys, values, file names */
@@ -252,7 +273,7 @@ static void feed_readline(struct tui *t, int key)
 
 void cmdline_key(struct tui *t, int key)
 {
-	if (key == 27 || key == 7) { /* Esc, Ctrl-G: cancel */
+	if (key == 27 || key == 7 || key == 3) { /* Esc, Ctrl-G, Ctrl-C: cancel */
 		rl_replace_line("", 0);
 		close_line(t);
 		return;
@@ -268,13 +289,20 @@ void cmdline_release(struct tui *t)
 	t->cmdline = false;
 }
 
-void cmdline_finish(struct tui *t)
+/* The history to its file: on every way out (q, :quit, the end of a
+ * script, a signal). */
+void cmdline_save_history(struct tui *t)
 {
-	cmdline_release(t);
 	if (t->histfile) {
 		write_history(t->histfile);
 		history_truncate_file(t->histfile, 500);
 	}
+}
+
+void cmdline_finish(struct tui *t)
+{
+	cmdline_release(t);
+	cmdline_save_history(t);
 	free(t->histfile);
 	t->histfile = NULL;
 	free(t->matches);

@@ -13,14 +13,149 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void c_next(struct tui *t, const char *a) { t->sel++; (void)a; }
-static void c_prev(struct tui *t, const char *a) { if (t->sel > 0) t->sel--; (void)a; }
-static void c_first(struct tui *t, const char *a) { t->sel = 0; (void)a; }
-static void c_last(struct tui *t, const char *a) { t->sel = (int)tui_shown(t) - 1; (void)a; }
-static void c_pgdn(struct tui *t, const char *a) { t->sel += 10; (void)a; }
-static void c_pgup(struct tui *t, const char *a) { t->sel = t->sel > 10 ? t->sel - 10 : 0; (void)a; }
-static void c_mode_next(struct tui *t, const char *a) { t->mode = (t->mode + 1) % SSLMODE_COUNT; (void)a; }
-static void c_mode_prev(struct tui *t, const char *a) { t->mode = (t->mode + SSLMODE_COUNT - 1) % SSLMODE_COUNT; (void)a; }
+static void c_step(struct tui *t, const char *a);
+
+/* The rows of a text pane drawn now, for the keys that scroll it. */
+static int pane_height(const struct tui *t, enum pane p)
+{
+	if (p == PANE_EXPLAIN)
+		return t->geo.ex_h > 0 ? t->geo.ex_h : 1;
+	return t->geo.rp_h > 0 ? t->geo.rp_h : 1;
+}
+
+/* The focused pane: the timeline moves its selection, a text pane its
+ * scroll (the key table, shown alone, is the pane beside the timeline). */
+static enum pane focused(const struct tui *t)
+{
+	if (t->view == VIEW_HELP)
+		return PANE_RIGHT;
+	return t->focus;
+}
+
+/* Move the focused pane by d rows (the selection, in the timeline). */
+static void move_by(struct tui *t, int d)
+{
+	enum pane p = focused(t);
+	if (p == PANE_TIMELINE) {
+		t->sel += d;
+		if (t->sel < 0)
+			t->sel = 0;
+	} else {
+		t->scroll[p] += d;
+		if (t->scroll[p] < 0)
+			t->scroll[p] = 0; /* the drawing keeps it within the text */
+	}
+}
+
+static int page(const struct tui *t)
+{
+	enum pane p = focused(t);
+	int h = p == PANE_TIMELINE ? t->geo.tl_h - 2 : pane_height(t, p) - 1;
+	return h > 1 ? h : 1;
+}
+
+static void c_next(struct tui *t, const char *a) { move_by(t, 1); (void)a; }
+static void c_prev(struct tui *t, const char *a) { move_by(t, -1); (void)a; }
+static void c_first(struct tui *t, const char *a) { move_by(t, -1000000); (void)a; }
+static void c_last(struct tui *t, const char *a) { move_by(t, 1000000); (void)a; }
+static void c_pgdn(struct tui *t, const char *a) { move_by(t, page(t)); (void)a; }
+static void c_pgup(struct tui *t, const char *a) { move_by(t, -page(t)); (void)a; }
+
+/* Tab: the next pane (the key table has one) */
+static void c_focus(struct tui *t, const char *a)
+{
+	(void)a;
+	t->focus = (enum pane)((t->focus + 1) % PANE_COUNT);
+}
+
+static void c_focus_prev(struct tui *t, const char *a)
+{
+	(void)a;
+	t->focus = (enum pane)((t->focus + PANE_COUNT - 1) % PANE_COUNT);
+}
+
+void tui_select_mode(struct tui *t, int mode)
+{
+	t->mode = mode;
+	/* the failing step of the mode comes into view */
+	unsigned char *marks = xmalloc(tui_shown(t) + 1);
+	int at = tui_mode_marks(t, mode, marks, (int)tui_shown(t));
+	free(marks);
+	if (at >= 0)
+		t->sel = at;
+	t->scroll[PANE_EXPLAIN] = 0;
+}
+
+static void c_mode_next(struct tui *t, const char *a) { tui_select_mode(t, (t->mode + 1) % SSLMODE_COUNT); (void)a; }
+static void c_mode_prev(struct tui *t, const char *a) { tui_select_mode(t, (t->mode + SSLMODE_COUNT - 1) % SSLMODE_COUNT); (void)a; }
+
+/* Find the search text from the focused pane's place on (dir 1) or back
+ * (-1): the timeline's next event holding it, or a text pane's next row. */
+static void find(struct tui *t, int dir)
+{
+	enum pane p = focused(t);
+	int at;
+	if (!t->search[0]) {
+		snprintf(t->status, sizeof(t->status), "no search yet: / TEXT");
+		return;
+	}
+	if (p == PANE_TIMELINE) {
+		at = tui_timeline_find(t, t->search, dir);
+		if (at >= 0)
+			t->sel = at;
+	} else {
+		struct tui_rows r = { 0 };
+		tui_pane_rows(t, p, &r);
+		/* from the top row shown; a match already shown counts when
+		 * the search is new */
+		at = rows_find(&r, t->search, t->scroll[p] + (dir > 0 ? 0 : 0), dir);
+		if (at >= 0)
+			t->scroll[p] = at;
+		rows_free(&r);
+	}
+	if (at < 0)
+		snprintf(t->status, sizeof(t->status), "\"%s\": no more matches %s", t->search,
+			 dir > 0 ? "below" : "above");
+	else
+		t->status[0] = '\0';
+}
+
+void tui_search(struct tui *t, const char *text)
+{
+	snprintf(t->search, sizeof(t->search), "%s", text);
+	if (focused(t) == PANE_TIMELINE) {
+		/* the selected event may be the match */
+		t->sel--;
+		find(t, 1);
+		if (t->status[0])
+			t->sel++;
+	} else {
+		t->scroll[focused(t)]--;
+		find(t, 1);
+		if (t->status[0])
+			t->scroll[focused(t)]++;
+	}
+}
+
+/* n: the next match, or the next step of a held probe */
+static void c_find_next(struct tui *t, const char *a)
+{
+	if (t->holding || !t->search[0])
+		c_step(t, a);
+	else
+		find(t, 1);
+}
+
+static void c_find_prev(struct tui *t, const char *a) { find(t, -1); (void)a; }
+
+static void c_slash(struct tui *t, const char *a)
+{
+	if (a && *a)
+		tui_search(t, a);
+	else
+		cmdline_search(t, a);
+}
+
 static void c_chain(struct tui *t, const char *a) { t->view = t->view == VIEW_CHAIN ? VIEW_STEPS : VIEW_CHAIN; (void)a; }
 static void c_findings(struct tui *t, const char *a) { t->view = t->view == VIEW_FINDINGS ? VIEW_STEPS : VIEW_FINDINGS; (void)a; }
 static void c_help(struct tui *t, const char *a) { t->view = t->view == VIEW_HELP ? VIEW_STEPS : VIEW_HELP; (void)a; }
@@ -44,7 +179,7 @@ static void c_mode_n(struct tui *t, const char *a)
 	if (m < 0)
 		snprintf(t->status, sizeof(t->status), "mode: give one of disable allow prefer require verify-ca verify-full");
 	else
-		t->mode = m;
+		tui_select_mode(t, m);
 }
 
 static void c_step(struct tui *t, const char *a)
@@ -118,25 +253,30 @@ static void c_rerun(struct tui *t, const char *a)
 }
 
 const struct tui_command tui_commands[] = {
-	{ "step-next", KEY_DOWN, 'j', "Down j", "select the next event", c_next },
-	{ "step-prev", KEY_UP, 'k', "Up k", "select the previous event", c_prev },
-	{ "step-first", KEY_HOME, 'g', "Home g", "select the first event", c_first },
-	{ "step-last", KEY_END, 'G', "End G", "select the last event", c_last },
-	{ "page-down", KEY_NPAGE, 0, "PgDn/Up", "ten events down / up", c_pgdn },
+	{ "step-next", KEY_DOWN, 'j', "Down j", "next event (a text pane: scroll a row)", c_next },
+	{ "step-prev", KEY_UP, 'k', "Up k", "previous event (a text pane: scroll back)", c_prev },
+	{ "step-first", KEY_HOME, 'g', "Home g", "first event (a text pane: its top)", c_first },
+	{ "step-last", KEY_END, 'G', "End G", "last event (a text pane: its end)", c_last },
+	{ "page-down", KEY_NPAGE, 0, "PgDn/Up", "a page down / up in the focused pane", c_pgdn },
 	{ "page-up", KEY_PPAGE, 0, NULL, NULL, c_pgup },
-	{ "mode-next", KEY_RIGHT, 'l', "Right l", "explain the next sslmode", c_mode_next },
+	{ "focus-next", '\t', 0, "Tab", "focus the next pane, marked > (Shift-Tab: the previous)", c_focus },
+	{ "focus-prev", KEY_BTAB, 0, NULL, NULL, c_focus_prev },
+	{ "search", '/', 0, "/", "search the focused pane (typed on the bottom line)", c_slash },
+	{ "find-next", 'n', 0, "n N", "next / previous match (n steps a held probe)", c_find_next },
+	{ "find-prev", 'N', 0, NULL, NULL, c_find_prev },
+	{ "mode-next", KEY_RIGHT, 'l', "Right l", "explain the next sslmode, select where it fails", c_mode_next },
 	{ "mode-prev", KEY_LEFT, 'h', "Left h", "explain the previous sslmode", c_mode_prev },
 	{ "mode", 0, 0, "1-6", "explain sslmode N (or: mode verify-full)", c_mode_n },
 	{ "view-chain", 'c', 0, "c", "certificate chain, trust and names (again: back)", c_chain },
 	{ "view-findings", 'f', 0, "f", "findings with their fixes, the managed service (again: back)", c_findings },
-	{ "view-help", '?', 0, "?", "this table (again: back)", c_help },
+	{ "view-help", '?', 0, "?", "this table and the symbols' legend (again: back)", c_help },
 	{ "view-main", 27, 0, "Esc", "back to the timeline", c_back },
 	{ "host-next", ']', 0, "] [", "next / previous host (:host N); in a demo: scenario", c_host_next },
 	{ "host-prev", '[', 0, NULL, NULL, c_host_prev },
-	{ "step", ' ', 'n', "Space n", "let a held probe take its next step", c_step },
+	{ "step", ' ', 0, "Space", "let a held probe take its next step", c_step },
 	{ "toggle-step", 'S', 0, "S", "step mode: hold after each network event", c_toggle_step },
 	{ "rerun", 'r', 0, "r", "inspect the target again", c_rerun },
-	{ "prompt", ':', 0, ":", "command line (connect, set, save, export-chain, ...)", cmdline_open },
+	{ "prompt", ':', 0, ":", "command line (connect, set, save, export-chain, ...); C-c cancels", cmdline_open },
 	{ "quit", 'q', 0, "q", "quit (a scenario opened from the demo menu: back)", c_quit },
 };
 const size_t tui_ncommands = sizeof(tui_commands) / sizeof(*tui_commands);
@@ -180,7 +320,7 @@ static void set_option(struct tui *t, const char *key, const char *value)
 			 t->s->libpq_version);
 	} else {
 		if (!strcmp(key, "sslmode"))
-			t->mode = sslmode_parse(value);
+			tui_select_mode(t, sslmode_parse(value));
 		snprintf(t->status, sizeof(t->status),
 			 "%s set; verdicts redrawn from the captured facts (no new connection)", key);
 	}
@@ -303,6 +443,19 @@ void tui_dispatch(struct tui *t, const char *input)
 	free(copy);
 }
 
+/* A mouse event: a click selects, the wheel scrolls the focused pane. */
+void tui_mouse(struct tui *t, const MEVENT *ev)
+{
+	if (ev->bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+		tui_click(t, ev->y, ev->x);
+	else if (ev->bstate & BUTTON4_PRESSED)
+		move_by(t, -3);
+#ifdef BUTTON5_PRESSED
+	else if (ev->bstate & BUTTON5_PRESSED)
+		move_by(t, 3);
+#endif
+}
+
 /* One key: a script's directive, a resize, a key for the open command
  * line, a mode's number, or a command's key. */
 void tui_handle_key(struct tui *t, int k)
@@ -322,7 +475,13 @@ void tui_handle_key(struct tui *t, int k)
 		return;
 	}
 	if (k >= '1' && k <= '6') {
-		t->mode = k - '1';
+		tui_select_mode(t, k - '1');
+		return;
+	}
+	if (k == KEY_MOUSE) {
+		MEVENT ev;
+		if (getmouse(&ev) == OK)
+			tui_mouse(t, &ev);
 		return;
 	}
 	for (size_t i = 0; i < tui_ncommands; i++)

@@ -9,6 +9,7 @@
 #include "util/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 
 /* Draw UTF-8 text at (y, x) in at most w columns. */
@@ -66,40 +67,148 @@ void tui_put_cut(const struct tui *t, int y, int x, int w, const char *s, attr_t
 	tui_put(y, x + w - 1, 1, t->utf8 ? "\u2026" : ">", a);
 }
 
-/* Word-wrap text into rows starting at y; returns the rows used (y < 0:
- * counts them, draws nothing). */
-int tui_wrap(int y, int x, int w, int maxrows, const char *s, attr_t a)
+/* How many bytes of p (len bytes to its line's end) fit in w columns,
+ * broken at the last space that fits (a character a column: UTF-8
+ * continuation bytes take none). */
+static size_t wrap_take(const char *p, size_t len, int w)
+{
+	size_t take = 0;
+	int cols = 0;
+	while (take < len && (cols < w || ((unsigned char)p[take] & 0xc0) == 0x80))
+		cols += ((unsigned char)p[take++] & 0xc0) != 0x80;
+	if (take == len)
+		return take;
+	size_t sp = take;
+	while (sp > 0 && p[sp] != ' ')
+		sp--;
+	return sp > 0 ? sp : take;
+}
+
+/* Call row(y, line) for each wrapped row of s, at most maxrows, the
+ * first w columns wide, the others w2; returns the rows. */
+static int wrap_each(const char *s, int w, int w2, int maxrows,
+		     void (*row)(void *, int, const char *), void *ctx)
 {
 	int rows = 0;
 	const char *p = s;
-	while (*p && rows < maxrows) {
+	while (p && *p && rows < maxrows) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		/* break at the last space within w bytes (ASCII-width
-		 * approximation for wrapping; tui_put() clips by columns) */
-		size_t take = len;
-		if ((int)take > w) {
-			take = (size_t)w;
-			while (take > 0 && p[take] != ' ')
-				take--;
-			if (take == 0)
-				take = (size_t)w;
-		}
+		int cols = rows ? w2 : w;
+		size_t take = wrap_take(p, len, cols < 1 ? 1 : cols);
 		char *line = xstrndup(p, take);
 		for (char *q = line; *q; q++)
 			if (*q == '\t')
 				*q = ' ';
-		if (y >= 0)
-			tui_put(y + rows, x, w, line, a);
+		row(ctx, rows++, line);
 		free(line);
-		rows++;
 		p += take;
-		if (nl && p == nl)
+		while (*p == ' ' && p < (nl ? nl : p + strlen(p)))
 			p++;
-		while (*p == ' ' && take < len)
+		if (nl && p == nl)
 			p++;
 	}
 	return rows;
+}
+
+struct wrap_put {
+	int y, x, w;
+	attr_t a;
+};
+
+static void put_row(void *ctx, int i, const char *line)
+{
+	struct wrap_put *c = ctx;
+	if (c->y >= 0) /* y < 0: the rows are only counted */
+		tui_put(c->y + i, c->x, c->w, line, c->a);
+}
+
+/* Word-wrap text into rows starting at y; returns the rows used. */
+int tui_wrap(int y, int x, int w, int maxrows, const char *s, attr_t a)
+{
+	struct wrap_put c = { y, x, w, a };
+	return wrap_each(s, w, w, maxrows, put_row, &c);
+}
+
+struct wrap_rows {
+	struct tui_rows *r;
+	int x, hang;
+	attr_t a;
+};
+
+static void add_row(void *ctx, int i, const char *line)
+{
+	struct wrap_rows *c = ctx;
+	struct tui_rows *r = c->r;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 32;
+		r->v = xrealloc(r->v, (size_t)r->cap * sizeof(*r->v));
+	}
+	r->v[r->n++] = (struct tui_row){ xstrdup(line), c->a, c->x + (i ? c->hang : 0) };
+}
+
+void rows_add_hang(struct tui_rows *r, int w, int x, int hang, attr_t a, const char *s)
+{
+	struct wrap_rows c = { r, x, hang, a };
+	if (!s || !*s)
+		s = " ";
+	wrap_each(s, w - x, w - x - hang, 1 << 20, add_row, &c);
+}
+
+void rows_add(struct tui_rows *r, int w, int x, attr_t a, const char *s)
+{
+	rows_add_hang(r, w, x, 0, a, s);
+}
+
+void rows_free(struct tui_rows *r)
+{
+	for (int i = 0; i < r->n; i++)
+		free(r->v[i].s);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Case-blind: does hay hold needle? */
+bool tui_match(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (!n || !hay)
+		return false;
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return true;
+	return false;
+}
+
+int rows_find(const struct tui_rows *r, const char *text, int from, int dir)
+{
+	for (int i = from + dir; i >= 0 && i < r->n; i += dir)
+		if (tui_match(r->v[i].s, text))
+			return i;
+	return -1;
+}
+
+/* Rows from the pane's scroll, kept within the text; a mark in the last
+ * column when more is above (^) or below (v), the focused pane's title
+ * row (the first) marked by the caller. */
+void tui_rows_draw(struct tui *t, enum pane p, struct tui_rows *r, int y0, int x, int h, int w)
+{
+	int *top = &t->scroll[p];
+	if (*top > r->n - h)
+		*top = r->n - h;
+	if (*top < 0)
+		*top = 0;
+	for (int i = 0; i < h && *top + i < r->n; i++) {
+		const struct tui_row *row = &r->v[*top + i];
+		attr_t a = row->a;
+		if (t->search[0] && t->focus == p && tui_match(row->s, t->search))
+			a |= A_UNDERLINE;
+		tui_put(y0 + i, x + row->x, w - row->x, row->s, a);
+	}
+	if (*top > 0)
+		tui_put(y0, x + w - 1, 1, t->utf8 ? "\u25b2" : "^", A_BOLD);
+	if (*top + h < r->n)
+		tui_put(y0 + h - 1, x + w - 1, 1, t->utf8 ? "\u25bc" : "v", A_BOLD);
 }
 
 const char *tui_sym(const struct tui *t, enum outcome o)

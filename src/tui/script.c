@@ -26,6 +26,7 @@ static const struct {
 
 /* A resize or a screen dump in a script: encoded above the key range. */
 #define SCRIPT_RESIZE 0x100000
+#define SCRIPT_CLICK 0x1000000
 #define SCRIPT_DUMP 0x2000000
 
 static void script_push(struct tui *t, int k)
@@ -40,6 +41,10 @@ static int named_key(struct tui *t, const char *name, size_t len)
 	int key = -1, w, h;
 	if (sscanf(name, "Resize %dx%d", &w, &h) == 2) {
 		key = SCRIPT_RESIZE + (w << 10) + h;
+	} else if (sscanf(name, "Click %d,%d", &w, &h) == 2 && w >= 0 && w < 1024 && h >= 0 &&
+		   h < 1024) {
+		/* a mouse click at column w, row h (0 first) */
+		key = SCRIPT_CLICK + (w << 10) + h;
 	} else if (!strncmp(name, "Dump ", 5)) {
 		/* a dump at this very point, even with the command line half
 		 * typed */
@@ -78,6 +83,7 @@ static void load_line(struct tui *t, const char *line, size_t n)
 }
 
 /* tig's script syntax: literal text, <Key> names, <C-x>, <Resize WxH>,
+ * <Click X,Y>,
  * ':command' lines (with an implied Enter), '#' comments. */
 int tui_script_load(struct tui *t, const char *path)
 {
@@ -111,6 +117,15 @@ bool tui_script_key(struct tui *t, int k)
 		if (t->cmdline)
 			cmdline_draw(t);
 		tui_dump_screen(t, t->dumps[k - SCRIPT_DUMP]);
+		return true;
+	}
+	if (k >= SCRIPT_CLICK) {
+		/* the event KEY_MOUSE's getmouse would give */
+		MEVENT ev = { .id = 0,
+			      .x = (k - SCRIPT_CLICK) >> 10,
+			      .y = (k - SCRIPT_CLICK) & 1023,
+			      .bstate = BUTTON1_PRESSED };
+		tui_mouse(t, &ev);
 		return true;
 	}
 	if (k >= SCRIPT_RESIZE) {

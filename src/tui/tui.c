@@ -30,8 +30,10 @@ static struct tui *the_tui; /* for the signal handler */
 
 static void restore_terminal(void)
 {
-	if (the_tui)
+	if (the_tui) {
 		cmdline_release(the_tui);
+		cmdline_save_history(the_tui); /* a signal's way out too */
+	}
 	if (!isendwin())
 		endwin();
 }
@@ -61,8 +63,28 @@ static void catch_signals(void)
 	previous[SIGQUIT] = signal(SIGQUIT, on_fatal_signal);
 }
 
+/* Why this terminal cannot hold the interface (a dumb one, no cursor
+ * addressing, smaller than 40x12), or NULL; curses is started when it
+ * can be. */
+static const char *unusable_terminal(struct tui *t)
+{
+	const char *term = getenv("TERM");
+	if (!term || !*term || !strcmp(term, "dumb"))
+		return "TERM is dumb or unset";
+	t->screen = newterm(NULL, stdout, stdin);
+	if (!t->screen)
+		return "curses cannot drive it";
+	const char *cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1)
+		return "it has no cursor addressing";
+	if (LINES < 12 || COLS < 40)
+		return "it is smaller than 40x12";
+	return NULL;
+}
+
 /* Curses on the terminal or, for a key script, on an in-memory screen.
- * Returns 0, or the exit code when it cannot start. */
+ * Returns 0, TUI_NO_TERMINAL when the terminal cannot hold the interface
+ * (said in one line), or the exit code when it cannot start. */
 static int start_curses(struct tui *t, const struct tui_start *st)
 {
 	bool ok;
@@ -79,7 +101,18 @@ static int start_curses(struct tui *t, const struct tui_start *st)
 		t->screen = newterm(term && *term ? term : "dumb", out, in);
 		ok = t->screen != NULL;
 	} else {
-		ok = initscr() != NULL;
+		const char *why = unusable_terminal(t);
+		if (why) {
+			if (t->screen) {
+				endwin();
+				delscreen(t->screen);
+				t->screen = NULL;
+			}
+			fprintf(stderr, "pgtls-inspect: this terminal cannot show the interface (%s): the text report follows\n",
+				why);
+			return TUI_NO_TERMINAL;
+		}
+		ok = true;
 	}
 	if (!ok) {
 		fprintf(stderr, "pgtls-inspect: cannot start curses\n");
@@ -109,8 +142,17 @@ static void setup_terminal(struct tui *t)
 		init_pair(4, COLOR_CYAN, -1);
 	}
 	cmdline_setup(t);
-	if (!t->scripted)
+	if (!t->scripted) {
 		nodelay(stdscr, TRUE); /* the loop's poll() does the waiting */
+		/* clicks select rows and modes (a script clicks with <Click>) */
+		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+				  | BUTTON5_PRESSED
+#endif
+			  ,
+			  NULL);
+		mouseinterval(0);
+	}
 }
 
 /* ---- the open host of a list ---- */
@@ -174,6 +216,7 @@ static void announce(struct tui *t, const char *what)
 void tui_follow_new_run(struct tui *t)
 {
 	t->sel = t->top = 0;
+	t->picked = false;
 	memset(t->shown, 0, sizeof(t->shown));
 	t->holding = false;
 }
@@ -249,6 +292,13 @@ static void observe(struct tui *t)
 		int m = sslmode_parse(t->s->ins.target.sslmode);
 		if (m >= 0)
 			t->mode = m;
+	}
+	/* the opening screen: the step where the target's sslmode fails, or
+	 * the first of its path with bytes (not the final Close) */
+	if (t->have_modes && !t->picked) {
+		t->picked = true;
+		if (!t->stepping)
+			t->sel = tui_meaningful_event(t, t->mode);
 	}
 }
 
@@ -342,6 +392,7 @@ int tui_run(struct tui_start *st)
 	if (rc) {
 		the_tui = NULL;
 		demo_menu_free(&t);
+		tui_script_free(&t);
 		return rc;
 	}
 	setup_terminal(&t);

@@ -16,7 +16,11 @@ struct tui_start {
 };
 
 /* Run the interface until the user quits; a live target is inspected at
- * once. The session stays the caller's. Returns the process exit code. */
+ * once. The session stays the caller's. Returns the process exit code, or
+ * TUI_NO_TERMINAL when the terminal cannot show it (TERM=dumb, no cursor
+ * addressing, under 40x12: a note on stderr says so, the caller writes
+ * the text report instead). */
+#define TUI_NO_TERMINAL (-1)
 int tui_run(struct tui_start *st);
 
 #endif

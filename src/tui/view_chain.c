@@ -16,7 +16,7 @@
 
 /* The leaf's names, as verify-full would look at them, on one row; every
  * byte of each name, escaped (an embedded NUL as \x00). */
-static void draw_names(const struct cert_facts *c, int y, int x, int w)
+static void names_rows(const struct cert_facts *c, struct tui_rows *r, int w)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sb_adds(&sb, "    names: ");
@@ -35,14 +35,14 @@ static void draw_names(const struct cert_facts *c, int y, int x, int w)
 		sb_addf(&sb, "CN:%s", t);
 		free(t);
 	}
-	tui_put(y, x, w, sb_str(&sb), A_NORMAL);
+	rows_add(r, w, 1, A_NORMAL, sb_str(&sb));
 	sb_free(&sb);
 }
 
 /* Certificate i of the chain, indented by its depth, marked when it is
- * the one OpenSSL refused. Returns the next row. */
-static int draw_cert(struct tui *t, const struct cert_facts *c, size_t i, bool refused,
-		     int y, int x, int w, int end)
+ * the one OpenSSL refused. */
+static void cert_rows(struct tui *t, const struct cert_facts *c, size_t i, bool refused,
+		      struct tui_rows *r, int w)
 {
 	char buf[1024];
 	char *subj = sanitize(c->subject ? c->subject : "(subject unreadable)"),
@@ -50,21 +50,22 @@ static int draw_cert(struct tui *t, const struct cert_facts *c, size_t i, bool r
 	snprintf(buf, sizeof(buf), "%*s%s[%zu] %s%s%s", (int)(2 * i), "",
 		 i ? (t->utf8 ? "\u2514\u2500" : "`-") : "", i,
 		 refused ? (t->utf8 ? "\u2718 " : "X ") : "", subj, c->ca == 1 ? " (CA)" : "");
-	tui_put(y++, x + 1, w - 1, buf,
-		(i == 0 ? A_BOLD : A_NORMAL) |
-			(refused ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL));
+	rows_add(r, w, 1,
+		 (i == 0 ? A_BOLD : A_NORMAL) |
+			 (refused ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL),
+		 buf);
 	snprintf(buf, sizeof(buf), "%*s    issuer %s", (int)(2 * i), "", iss);
-	tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
+	rows_add(r, w, 1, A_NORMAL, buf);
 	free(subj);
 	free(iss);
-	if (c->parse_error && y < end - 3) {
+	if (c->parse_error) {
 		char *pe = sanitize(c->parse_error);
 		snprintf(buf, sizeof(buf), "%*s    %s (facts read by OpenSSL)", (int)(2 * i), "", pe);
-		tui_put(y++, x + 1, w - 1, buf, tui_outcome_attr(t, OUTCOME_FAILS));
+		rows_add(r, w, 1, tui_outcome_attr(t, OUTCOME_FAILS), buf);
 		free(pe);
 	}
-	if (i == 0 && y < end - 3)
-		draw_names(c, y++, x + 1, w - 1);
+	if (i == 0)
+		names_rows(c, r, w);
 	char nb[32] = "unknown", na[32] = "unknown";
 	if (c->not_before != (time_t)-1)
 		report_iso_time(c->not_before, nb, sizeof(nb));
@@ -72,9 +73,7 @@ static int draw_cert(struct tui *t, const struct cert_facts *c, size_t i, bool r
 		report_iso_time(c->not_after, na, sizeof(na));
 	snprintf(buf, sizeof(buf), "%*s    valid %.10s to %.10s, %s", (int)(2 * i), "", nb, na,
 		 c->key ? c->key : "");
-	if (y < end - 3)
-		tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
-	return y;
+	rows_add(r, w, 1, A_NORMAL, buf);
 }
 
 /* The CRLs loaded with the root file and OpenSSL's security level, on one
@@ -105,9 +104,8 @@ static void trust_config(const struct trust_facts *tr, char *buf, size_t n)
 }
 
 /* Whether the chain verifies against the root file, which file that is,
- * with which CRLs and at which security level. Returns the next row. */
-static int draw_trust(struct tui *t, const struct trust_facts *tr, int y, int x, int w,
-		      int end)
+ * with which CRLs and at which security level. */
+static void trust_rows(struct tui *t, const struct trust_facts *tr, struct tui_rows *r, int w)
 {
 	char buf[1024];
 	char *root = sanitize(tr->rootcert ? tr->rootcert : "none");
@@ -115,26 +113,25 @@ static int draw_trust(struct tui *t, const struct trust_facts *tr, int y, int x,
 		 tr->chain_ok < 0 ? "not checked (no root file, or no chain)" :
 		 tr->chain_ok	  ? "the chain verifies against the root file" :
 				    "the chain does NOT verify against the root file");
-	tui_put(y++, x + 1, w - 1, buf,
-		A_BOLD | (tr->chain_ok == 0 ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL));
+	rows_add(r, w, 1, A_BOLD | (tr->chain_ok == 0 ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL),
+		 buf);
 	snprintf(buf, sizeof(buf), "  root file (%s%s): %s", rootcert_source_name(tr->source),
 		 tr->rootcert_exists ? "" : ", absent", root);
 	free(root);
-	tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
+	rows_add(r, w, 1, A_NORMAL, buf);
 	trust_config(tr, buf, sizeof(buf));
-	if (*buf && y < end - 3)
-		tui_put(y++, x + 1, w - 1, buf, A_NORMAL);
-	if (tr->chain_error && y < end - 1) {
+	if (*buf)
+		rows_add(r, w, 1, A_NORMAL, buf);
+	if (tr->chain_error) {
 		char *ce = sanitize(tr->chain_error);
-		y += tui_wrap(y, x + 3, w - 3, 2, ce, A_NORMAL);
+		rows_add(r, w, 3, A_NORMAL, ce);
 		free(ce);
 	}
-	return y;
 }
 
 /* How verify-full compares the host with the leaf's names, and what came
- * of it, in the rows left. */
-static void draw_host_check(const struct inspection *ins, int y, int x, int w, int end)
+ * of it. */
+static void host_check_rows(const struct inspection *ins, struct tui_rows *r, int w)
 {
 	const struct trust_facts *tr = &ins->trust;
 	const char *host = ins->target.host;
@@ -147,23 +144,19 @@ static void draw_host_check(const struct inspection *ins, int y, int x, int w, i
 			 "DNS SANs (CN if none)",
 		 tr->name_ok < 0 ? "not checked" : tr->name_ok ? "match" : "no match",
 		 tr->name_ok == 0 ? " - " : "", ne);
-	tui_wrap(y, x + 1, w - 1, end - y, buf, A_NORMAL);
+	rows_add(r, w, 1, A_NORMAL, buf);
 	free(hs);
 	free(ne);
 }
 
-void view_chain(struct tui *t, int y0, int x, int h, int w)
+void view_chain_rows(struct tui *t, struct tui_rows *r, int w)
 {
 	const struct inspection *ins = tui_ins(t);
-	int y = y0, end = y0 + h;
-	tui_put(y++, x, w, " Certificate chain, as the server sent it", A_BOLD);
+	rows_add(r, w, 0, A_BOLD, " Certificate chain, as the server sent it");
 	if (ins->nchain == 0)
-		tui_put(y++, x + 1, w - 1, "no certificate was received", A_NORMAL);
-	for (size_t i = 0; i < ins->nchain && y < end - 4; i++)
-		y = draw_cert(t, &ins->chain[i], i, ins->trust.chain_depth == (int)i, y, x, w,
-			      end);
-	if (y < end - 2)
-		y = draw_trust(t, &ins->trust, y, x, w, end);
-	if (y < end)
-		draw_host_check(ins, y, x, w, end);
+		rows_add(r, w, 1, A_NORMAL, "no certificate was received");
+	for (size_t i = 0; i < ins->nchain; i++)
+		cert_rows(t, &ins->chain[i], i, ins->trust.chain_depth == (int)i, r, w);
+	trust_rows(t, &ins->trust, r, w);
+	host_check_rows(ins, r, w);
 }

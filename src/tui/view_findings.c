@@ -7,20 +7,20 @@
 #include "config.h"
 #include "tui/tui_int.h"
 #include "util/sanitize.h"
+#include "util/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The other client stacks, one line each: verify-ca then verify-full. */
-static void draw_clients(struct tui *t, const struct diagnosis *d, int y, int x, int w,
-			int end)
+static void clients_rows(struct tui *t, const struct diagnosis *d, struct tui_rows *r, int w)
 {
 	char buf[512];
-	tui_put(y++, x, w, " Other clients: verify-ca / verify-full", A_BOLD);
+	rows_add(r, w, 0, A_BOLD, " Other clients: verify-ca / verify-full");
 	/* rows come in order, each stack's verify-ca before its
 	 * verify-full: pair a verify-full row with the last verify-ca */
 	const char *ca = "-";
-	for (int i = 0; i < d->nclients && y < end; i++) {
+	for (int i = 0; i < d->nclients; i++) {
 		const struct client_verdict *c = &d->clients[i];
 		if (c->meaning && !strcmp(c->meaning, "verify-ca")) {
 			ca = client_outcome_name(c->outcome);
@@ -36,37 +36,43 @@ static void draw_clients(struct tui *t, const struct diagnosis *d, int y, int x,
 		snprintf(buf, sizeof(buf), "%-16s %-8s / %s", name, ca,
 			 client_outcome_name(c->outcome));
 		ca = "-";
-		tui_put(y++, x + 1, w - 1, buf,
-			c->outcome == CLIENT_REJECTS ? tui_outcome_attr(t, OUTCOME_FAILS) :
-						       A_NORMAL);
+		rows_add(r, w, 1,
+			 c->outcome == CLIENT_REJECTS ? tui_outcome_attr(t, OUTCOME_FAILS) : A_NORMAL,
+			 buf);
 	}
 }
 
-void view_findings(struct tui *t, int y0, int x, int h, int w)
+/* Each finding's title, what it means and its fix, in full. */
+void view_findings_rows(struct tui *t, struct tui_rows *r, int w)
 {
-	int y = y0, end = y0 + h;
 	char buf[512], alone[64] = "";
 	const struct diagnosis *d = t->have_modes ? session_host_diagnosis(t->s, tui_host(t)) : NULL;
 	if (!d) {
-		tui_put(y, x, w, " Findings: after the probes", A_BOLD);
+		rows_add(r, w, 0, A_BOLD, " Findings: after the probes");
 		return;
 	}
 	if (tui_host(t) > 0)
 		snprintf(alone, sizeof(alone), " of host %d alone", tui_host(t) + 1);
 	snprintf(buf, sizeof(buf), " Findings%s (%d)%s%s", alone, d->nfindings,
 		 d->provider.id ? "   service: " : "", d->provider.id ? d->provider.name : "");
-	tui_put(y++, x, w, buf, A_BOLD);
-	for (int i = 0; i < d->nfindings && y < end; i++) {
+	rows_add(r, w, 0, A_BOLD, buf);
+	for (int i = 0; i < d->nfindings; i++) {
 		const struct finding *f = &d->findings[i];
 		char *title = sanitize(f->title), *fix = sanitize(f->fix);
 		snprintf(buf, sizeof(buf), "%s %s", f->severity == SEV_ERROR ? "E" :
 						    f->severity == SEV_WARNING ? "W" : "i", title);
-		tui_put(y++, x + 1, w - 1, buf, A_BOLD | tui_severity_attr(t, f->severity));
-		snprintf(buf, sizeof(buf), "fix: %s", fix);
-		y += tui_wrap(y, x + 3, w - 3, end - y < 2 ? end - y : 2, buf, A_NORMAL);
+		rows_add(r, w, 1, A_BOLD | tui_severity_attr(t, f->severity), buf);
+		if (f->detail) {
+			char *what = sanitize(f->detail);
+			rows_add(r, w, 3, A_NORMAL, what);
+			free(what);
+		}
+		char *fx = xasprintf("fix: %s", fix);
+		rows_add_hang(r, w, 3, 5, A_NORMAL, fx);
+		free(fx);
 		free(title);
 		free(fix);
 	}
-	if (y < end - 1 && d->nclients)
-		draw_clients(t, d, y, x, w, end);
+	if (d->nclients)
+		clients_rows(t, d, r, w);
 }

@@ -10,72 +10,173 @@
 #include "engine/event_fields.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
+#include "util/xalloc.h"
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-/* Keep the selection within the events shown, and on screen. */
+/* Keep the selection within the events shown, and on screen (h rows of
+ * events). */
 static void follow_selection(struct tui *t, int n, int h)
 {
 	if (t->sel >= n)
 		t->sel = n - 1;
 	if (t->sel < 0)
 		t->sel = 0;
+	if (h < 1)
+		h = 1;
 	if (t->sel < t->top)
 		t->top = t->sel;
 	if (t->sel >= t->top + h)
 		t->top = t->sel - h + 1;
+	if (t->top > n - h)
+		t->top = n - h > 0 ? n - h : 0;
 }
 
+/* The event of lane l where libpq, taking the path of v, stops: the
+ * certificate when OpenSSL refuses the chain, the end of the handshake when
+ * the host name does not match (libpq's own messages say which), else the
+ * lane's last event that is not its Close. -1 when the lane has no event. */
+static int failing_event(const struct tui *t, const struct verdict *v, unsigned l, int n)
+{
+	const struct event_log *log = &tui_ins(t)->log;
+	const char *want = NULL;
+	if (v->error && strstr(v->error, "certificate verify failed"))
+		want = "Certificate";
+	else if (v->error && strstr(v->error, "does not match host name"))
+		want = "HandshakeDone";
+	int last = -1, found = -1;
+	for (int i = 0; i < n; i++) {
+		const struct event *e = &log->ev[i];
+		if (tui_lane_of(e) != l)
+			continue;
+		if (want && found < 0 && !strcmp(e->kind, want))
+			found = i;
+		if (strcmp(e->kind, "Close"))
+			last = i;
+	}
+	return found >= 0 ? found : last;
+}
+
+/* The lane libpq ends on: where it fails, or the one it connects over. */
+static unsigned final_lane(const struct verdict *v)
+{
+	if (v->outcome == OUTCOME_FAILS)
+		return v->fail_lane > 0 ? (unsigned)v->fail_lane : 0;
+	if (v->outcome == OUTCOME_PLAINTEXT)
+		return LANE_PLAIN;
+	if (v->outcome == OUTCOME_ENCRYPTED)
+		return (v->lanes & LANE_TLS) ? LANE_TLS : LANE_DIRECT;
+	return 0;
+}
+
+int tui_mode_marks(const struct tui *t, int mode, unsigned char *marks, int n)
+{
+	const struct event_log *log = &tui_ins(t)->log;
+	memset(marks, MARK_NONE, (size_t)n);
+	/* the marks belong to the host where the mode's path ended */
+	if (!t->have_modes || t->s->modes[mode].host != tui_host(t))
+		return -1;
+	const struct verdict *v = &t->s->modes[mode];
+	unsigned last = final_lane(v);
+	/* each lane of the path up to where libpq stops on it: a lane it
+	 * leaves for another (prefer's fallback) failed there too */
+	int stop[8];
+	for (unsigned l = 1, k = 0; k < 3; l <<= 1, k++)
+		stop[l] = (v->lanes & l) && (l != last || v->outcome == OUTCOME_FAILS) ?
+				  failing_event(t, v, l, n) :
+				  n;
+	int fail_at = v->outcome == OUTCOME_FAILS && last ? stop[last] : -1;
+	for (int i = 0; i < n; i++) {
+		unsigned l = tui_lane_of(&log->ev[i]);
+		if (!(v->lanes & l) || i > stop[l])
+			continue;
+		marks[i] = i == fail_at ? MARK_FAILS : MARK_REACHED;
+	}
+	return fail_at;
+}
+
+int tui_meaningful_event(const struct tui *t, int mode)
+{
+	const struct event_log *log = &tui_ins(t)->log;
+	int n = (int)tui_shown(t);
+	if (n <= 0)
+		return 0;
+	unsigned char *marks = xmalloc((size_t)n);
+	int at = tui_mode_marks(t, mode, marks, n);
+	for (int i = 0; at < 0 && i < n; i++)
+		if (marks[i] && log->ev[i].raw)
+			at = i;
+	for (int i = 0; at < 0 && i < n; i++)
+		if (log->ev[i].raw)
+			at = i;
+	free(marks);
+	return at >= 0 ? at : 0;
+}
+
+static bool event_matches(const struct event *e, const char *text)
+{
+	return tui_match(e->kind, text) || tui_match(e->summary, text) ||
+	       tui_match(e->probe, text);
+}
+
+int tui_timeline_find(const struct tui *t, const char *text, int dir)
+{
+	const struct event_log *log = &tui_ins(t)->log;
+	int n = (int)tui_shown(t);
+	for (int i = t->sel + dir; i >= 0 && i < n; i += dir)
+		if (event_matches(&log->ev[i], text))
+			return i;
+	return -1;
+}
+
+/* The timeline: a title row, then an event a row; the time is left out
+ * when the pane is narrow, so the kind of every message fits. */
 void view_timeline(struct tui *t, int y0, int h, int w)
 {
 	const struct event_log *log = &tui_ins(t)->log;
-	/* the selected mode's marks, on the host where its path ended */
-	const struct verdict *v = t->have_modes && t->s->modes[t->mode].host == tui_host(t) ?
-					  &t->s->modes[t->mode] : NULL;
 	int n = (int)tui_shown(t);
-	follow_selection(t, n, h);
-	/* the last event of the lane where the selected mode fails */
-	int fail_at = -1;
-	if (v && v->outcome == OUTCOME_FAILS && v->fail_lane > 0)
-		for (int i = 0; i < n; i++)
-			if (tui_lane_of(&log->ev[i]) == (unsigned)v->fail_lane)
-				fail_at = i;
-	tui_put(y0, 0, w, t->running ? " Timeline (live)" : " Timeline", A_BOLD);
+	follow_selection(t, n, h - 1);
+	unsigned char *marks = xmalloc((size_t)n + 1);
+	tui_mode_marks(t, t->mode, marks, n);
+	bool focus = t->focus == PANE_TIMELINE;
+	char title[64];
+	snprintf(title, sizeof(title), "%s Timeline%s", focus ? ">" : " ",
+		 t->running ? " (live)" : "");
+	tui_put(y0, 0, w, title, A_BOLD | (focus ? A_UNDERLINE : A_NORMAL));
 	for (int r = 0; r < h - 1 && t->top + r < n; r++) {
-		const struct event *e = &log->ev[t->top + r];
 		int i = t->top + r;
-		char mark = ' ';
-		if (v && (v->lanes & tui_lane_of(e)))
-			mark = i == fail_at ? 'x' : '*';
+		const struct event *e = &log->ev[i];
+		char mark = marks[i] == MARK_FAILS ? 'x' : marks[i] == MARK_REACHED ? '*' : ' ';
 		char line[256];
-		snprintf(line, sizeof(line), "%c%7.1f %-6s %s %s", mark, e->t_ms, e->probe,
-			 tui_arrow(t, e->dir), e->kind);
+		if (w >= 40)
+			snprintf(line, sizeof(line), "%c%7.1f %-6s %s %s", mark, e->t_ms, e->probe,
+				 tui_arrow(t, e->dir), e->kind);
+		else
+			snprintf(line, sizeof(line), "%c %-6s %s %s", mark, e->probe,
+				 tui_arrow(t, e->dir), e->kind);
 		attr_t a = i == t->sel ? A_REVERSE : A_NORMAL;
 		if (i == t->sel)
 			tui_fill(y0 + 1 + r, 0, w, a);
 		if (mark == 'x')
 			a |= tui_outcome_attr(t, OUTCOME_FAILS);
+		if (focus && t->search[0] && event_matches(e, t->search))
+			a |= A_UNDERLINE;
 		tui_put(y0 + 1 + r, 0, w, line, a);
 	}
+	if (t->top > 0)
+		tui_put(y0 + 1, w - 1, 1, t->utf8 ? "\u25b2" : "^", A_BOLD);
+	if (t->top + h - 1 < n)
+		tui_put(y0 + h - 1, w - 1, 1, t->utf8 ? "\u25bc" : "v", A_BOLD);
+	free(marks);
 }
 
-/* The decoded lines of e from row y: the message's own lines always, its
- * fields while a row of bytes still fits below them. Returns the next row. */
-static int draw_fields(const struct event *e, int y, int x, int w, int end)
-{
-	char **lines;
-	int head = event_fields(e, &lines);
-	for (int i = 0; lines[i] && (i < head || y < end - 2); i++)
-		tui_put(y++, x, w, lines[i], A_NORMAL);
-	strlist_free(lines);
-	return y;
-}
-
-/* The bytes of e, 16 a row when the pane is wide enough (else 8); the last
- * row that fits says how many more there are. */
-static void draw_hex(const struct event *e, int y, int x, int w, int end)
+/* The bytes of e, 16 a row when the pane is wide enough (else 8), every
+ * row: the pane scrolls. */
+static void hex_rows(const struct event *e, struct tui_rows *r, int w)
 {
 	int per = w >= 78 ? 16 : 8;
-	for (size_t off = 0; off < e->rawlen && y < end; off += (size_t)per) {
+	for (size_t off = 0; off < e->rawlen; off += (size_t)per) {
 		struct strbuf sb = STRBUF_INIT;
 		sb_addf(&sb, "%04zx ", off);
 		for (int i = 0; i < per; i++) {
@@ -89,33 +190,38 @@ static void draw_hex(const struct event *e, int y, int x, int w, int end)
 			uint8_t c = e->raw[off + (size_t)i];
 			sb_addc(&sb, c >= 0x20 && c < 0x7f ? (char)c : '.');
 		}
-		if (y == end - 1 && off + (size_t)per < e->rawlen) {
-			sb_reset(&sb);
-			sb_addf(&sb, "... %zu more bytes", e->rawlen - off);
+		/* a hex row is cut, never wrapped: its columns must line up */
+		if (r->n == r->cap) {
+			r->cap = r->cap ? 2 * r->cap : 32;
+			r->v = xrealloc(r->v, (size_t)r->cap * sizeof(*r->v));
 		}
-		tui_put(y++, x + 1, w - 1, sb_str(&sb), A_NORMAL);
-		sb_free(&sb);
+		r->v[r->n++] = (struct tui_row){ sb_detach(&sb), A_NORMAL, 1 };
 	}
 }
 
 /* The selected event: what it is, its summary, its fields, then its bytes. */
-void view_detail(struct tui *t, int y0, int x, int h, int w)
+void view_detail_rows(struct tui *t, struct tui_rows *r, int w)
 {
 	const struct event_log *log = &tui_ins(t)->log;
-	int y = y0, end = y0 + h;
 	if (tui_shown(t) == 0) {
-		tui_put(y, x, w, t->running ? " waiting for the first event..." : " no events",
-			A_NORMAL);
+		rows_add(r, w, 0, A_NORMAL,
+			 t->running ? " waiting for the first event..." : " no events");
 		return;
 	}
 	const struct event *e = &log->ev[t->sel];
 	char buf[512];
 	snprintf(buf, sizeof(buf), " %s %s (%s, %.3f ms)", e->kind,
 		 e->dir == EV_SEND ? "sent" : e->dir == EV_RECV ? "received" : "", e->probe, e->t_ms);
-	tui_put(y++, x, w, buf, A_BOLD);
-	y += tui_wrap(y, x + 1, w - 1, 3, e->summary, A_NORMAL);
-	y = draw_fields(e, y, x + 1, w - 1, end);
-	if (!e->raw || y >= end - 1)
+	rows_add(r, w, 0, A_BOLD, buf);
+	rows_add(r, w, 1, A_NORMAL, e->summary);
+	char **lines;
+	event_fields(e, &lines);
+	for (int i = 0; lines[i]; i++)
+		rows_add(r, w, 1, A_NORMAL, lines[i]);
+	strlist_free(lines);
+	if (!e->raw)
 		return;
-	draw_hex(e, y + 1, x, w, end);
+	snprintf(buf, sizeof(buf), " %zu bytes:", e->rawlen);
+	rows_add(r, w, 0, A_DIM, buf);
+	hex_rows(e, r, w);
 }

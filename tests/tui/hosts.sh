@@ -48,13 +48,16 @@ screen() { cat "$T/out/$1.screen" 2>/dev/null; }
 # row N of a screen (1 first)
 row() { sed -n "$2p" "$T/out/$1.screen" 2>/dev/null; }
 # the rows of the timeline: time, probe, direction, kind
-events() { grep -cE '^[ *x] +[0-9]+\.[0-9] ' "$T/out/$1.screen"; }
+events() { grep -cE '^[ *x] +([0-9]+\.[0-9] +)?(setup|tls|plain|direct) ' "$T/out/$1.screen"; }
 # the verdict row and the explanation, at 80x24 with three host rows
+# the verdict row and the explanation's first row, wherever the layout puts them
+verdicts() { grep -m1 '^ disable ' "$T/out/$1.screen" 2>/dev/null; }
+explained() { grep -m1 '^[> ]sslmode=' "$T/out/$1.screen" 2>/dev/null; }
 fits() {
 	assert_eq "$1: 24 rows" "$(screen "$1" | wc -l)" 24
-	assert_contains "$1: the verdict row" "$(row "$1" 17)" " disable "
-	assert_contains "$1: all six modes" "$(row "$1" 17)" "verify-full"
-	assert_contains "$1: the explanation" "$(row "$1" 18)" "sslmode=verify-full: "
+	assert_contains "$1: the verdict row" "$(verdicts "$1")" " disable "
+	assert_contains "$1: all six modes" "$(verdicts "$1")" "verify-full"
+	assert_contains "$1: the explanation" "$(explained "$1")" "sslmode=verify-full: "
 }
 
 cat >"$T/list.keys" <<KEYS
@@ -66,7 +69,9 @@ j
 :dump-screen host2-connected
 c
 :dump-screen host2-chain
-c
+<Tab><End>
+:dump-screen host2-chain-end
+<Tab><Tab>c
 [
 :dump-screen back1
 :host 3
@@ -100,7 +105,7 @@ assert_eq "row 3: nothing more than its reply" "$(row start 4 | sed 's/.*reply N
 assert_contains "the timeline below the rows" "$(row start 5)" " Timeline"
 fits start
 assert_contains "host 1 open: its refused connection" "$(screen start)" "tls    · ConnectFailed"
-assert_contains "verify-full ended at host 2, not the open one" "$(row start 18)" \
+assert_contains "verify-full ended at host 2, not the open one" "$(explained start)" \
 	"sslmode=verify-full: connects, encrypted at host 2"
 assert_contains "the status line names the keys" "$(row start 24)" \
 	"done: 3 of 3 hosts"
@@ -118,14 +123,14 @@ fi
 assert_contains "host 2's Connected event: its port" "$(screen host2-connected)" \
 	"TCP connection to 127.0.0.1:$hp established"
 assert_eq "the path ended here: no note" "$(grep -c 'at host 2' "$T/out/host2.screen")" 0
-assert_contains "host 2's events on the path of verify-full" "$(screen host2)" "*    "
+assert_eq "host 2's events on the path of verify-full" "$([ "$(screen host2 | grep -c '^\* ')" -gt 0 ] && echo yes)" yes
 fits host2
 assert_contains "host 2's chain" "$(screen host2-chain)" "[0] CN=db.example.com"
-assert_contains "host 2's chain verifies" "$(screen host2-chain)" "the chain verifies"
+assert_contains "host 2's chain verifies" "$(screen host2-chain-end)" "the chain verifies"
 assert_contains "[: back to host 1" "$(row back1 2)" ">1  "
 assert_contains "host 3's findings, as if alone" "$(screen host3-findings)" "Findings of host 3 alone"
 assert_contains "host 3's findings: no TLS" "$(screen host3-findings)" "The server does not do TLS"
-assert_contains "host 3: the verdicts stay the list's" "$(row host3-findings 18)" "encrypted at host 2"
+assert_contains "host 3: the verdicts stay the list's" "$(explained host3-findings)" "encrypted at host 2"
 
 # :host past the list, or not a number
 assert_contains ":host 9: an error" "$(row host9 24)" "no host 9: the list has 3 hosts"
@@ -162,7 +167,7 @@ cat >"$T/step.keys" <<'KEYS'
 :dump-screen step-done
 KEYS
 run step "$list" --step
-assert_contains "held" "$(row held-1 24)" "HELD"
+assert_contains "held" "$(screen held-1)" "HELD"
 assert_eq "held: one event shown" "$(events held-1)" 1
 for r in 2 3 4; do
 	assert_contains "held: row $r probing" "$(row held-1 $r)" "probing... "
@@ -175,7 +180,7 @@ done
 assert_eq "each n shows one more event, whichever host's (1+2+3)" "$n" 6
 assert_contains "step done: host 1" "$(screen step-done)" "unreachable: Connection refused"
 assert_contains "step done: host 2" "$(screen step-done)" "chain ok  name ok"
-assert_eq "step done: every verdict drawn" "$(row step-done 17 | grep -c '\.\.\.')" 0
+assert_eq "step done: every verdict drawn" "$(verdicts step-done | grep -c '…')" 0
 fits step-done
 
 # nine hosts: eight are probed; at 80x24 five rows, the last saying which
@@ -196,5 +201,5 @@ assert_contains "nine: the timeline next" "$(row nine 7)" " Timeline"
 assert_contains "nine: :host 9 was not probed" "$(row nine-9 24)" "host 9 was not probed"
 assert_contains "nine: host 8 open" "$(screen nine-8)" ">8  127.0.0.1:$dead"
 assert_contains "nine: host 9 not probed" "$(screen nine-8)" " 9  127.0.0.1:$dead not probed"
-assert_contains "nine: the verdict row" "$(row nine-8 17)" " disable "
+assert_contains "nine: the verdict row" "$(verdicts nine-8)" " disable "
 finish
