@@ -24,6 +24,8 @@ static void c_mode_prev(struct tui *t, const char *a) { t->mode = (t->mode + SSL
 static void c_chain(struct tui *t, const char *a) { t->view = t->view == VIEW_CHAIN ? VIEW_STEPS : VIEW_CHAIN; (void)a; }
 static void c_findings(struct tui *t, const char *a) { t->view = t->view == VIEW_FINDINGS ? VIEW_STEPS : VIEW_FINDINGS; (void)a; }
 static void c_help(struct tui *t, const char *a) { t->view = t->view == VIEW_HELP ? VIEW_STEPS : VIEW_HELP; (void)a; }
+static void c_ladder(struct tui *t, const char *a) { t->view = t->view == VIEW_LADDER ? VIEW_STEPS : VIEW_LADDER; (void)a; }
+static void c_lane(struct tui *t, const char *a) { ladder_next_lane(t); t->view = VIEW_LADDER; (void)a; }
 static void c_back(struct tui *t, const char *a) { t->view = VIEW_STEPS; t->status[0] = '\0'; (void)a; }
 static void c_quit(struct tui *t, const char *a) { t->quit = true; (void)a; }
 
@@ -113,6 +115,8 @@ const struct tui_command tui_commands[] = {
 	{ "mode", 0, 0, "1-6", "explain sslmode N (or: mode verify-full)", c_mode_n },
 	{ "view-chain", 'c', 0, "c", "certificate chain, trust and names (again: back)", c_chain },
 	{ "view-findings", 'f', 0, "f", "findings with their fixes, the managed service (again: back)", c_findings },
+	{ "ladder", 'L', 0, "L t", "client-server ladder (again: back); t its next probe", c_ladder },
+	{ "lane", 't', 0, NULL, NULL, c_lane },
 	{ "view-help", '?', 0, "?", "this table (again: back)", c_help },
 	{ "view-main", 27, 0, "Esc", "back to the timeline", c_back },
 	{ "host-next", ']', 0, "] [", "open the next / previous host of a list (:host N)", c_host_next },

@@ -326,6 +326,8 @@ int tui_run(struct tui_start *st)
 	memset(&t, 0, sizeof(t));
 	t.s = st->s;
 	t.stepping = st->step;
+	/* the ladder teaches: the first view in step mode and the demo */
+	t.view = st->step || st->s->scenario ? VIEW_LADDER : VIEW_STEPS;
 	the_tui = &t;
 
 	setlocale(LC_ALL, "");

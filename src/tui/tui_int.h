@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum view { VIEW_STEPS, VIEW_CHAIN, VIEW_HELP, VIEW_FINDINGS };
+enum view { VIEW_STEPS, VIEW_CHAIN, VIEW_HELP, VIEW_FINDINGS, VIEW_LADDER };
 
 struct tui {
 	struct session *s; /* the target, its inspection and verdicts */
@@ -29,6 +29,8 @@ struct tui {
 	bool have_modes; /* the verdicts are shown: judged, all events out */
 	int sel, top;    /* selected event, first shown */
 	int mode;        /* selected sslmode */
+	unsigned lane;   /* the ladder's probe lane (LANE_*) */
+	int ltop;        /* the ladder's first row shown */
 	enum view view;
 	char status[512];
 	bool cmdline;    /* the ':' line is open */
@@ -72,6 +74,15 @@ void view_detail(struct tui *t, int y0, int x, int h, int w);
 void view_chain(struct tui *t, int y0, int x, int h, int w);
 void view_findings(struct tui *t, int y0, int x, int h, int w);
 void view_help(struct tui *t, int y0, int h);
+/* view_ladder.c: the open host's negotiation as a client-server ladder,
+ * one lane at a time; ladder_next_lane is the t key */
+void view_ladder(struct tui *t, int y0, int x, int h, int w);
+void ladder_next_lane(struct tui *t);
+/* view_timeline.c: the selected mode's marks, shared by the timeline and
+ * the ladder: its verdict (NULL when its path ended at another host) and
+ * the event of the n shown where it fails; an event's mark (' ', '*', 'x') */
+const struct verdict *tui_mode_marks(const struct tui *t, int n, int *fail_at);
+char tui_mode_mark(const struct verdict *v, const struct event *e, int i, int fail_at);
 /* view_hosts.c: a host list's rows (none for one host) */
 int view_hosts_rows(const struct tui *t, int expl);
 void view_hosts(struct tui *t, int y0, int rows);

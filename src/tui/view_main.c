@@ -115,6 +115,10 @@ static void draw_status(struct tui *t)
  * body rows from y0. */
 static void draw_panes(struct tui *t, int y0, int body)
 {
+	if (t->view == VIEW_LADDER) {
+		view_ladder(t, y0, 0, body, COLS);
+		return;
+	}
 	int left = COLS * 2 / 5 < 32 ? 32 : COLS * 2 / 5;
 	view_timeline(t, y0, body, left - 1);
 	for (int y = y0; y < y0 + body; y++)

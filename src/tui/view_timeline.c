@@ -25,27 +25,42 @@ static void follow_selection(struct tui *t, int n, int h)
 		t->top = t->sel - h + 1;
 }
 
-void view_timeline(struct tui *t, int y0, int h, int w)
+/* The selected mode's verdict when its path ended at the open host (else
+ * NULL), and in *fail_at the event among the n shown where it fails: the
+ * last of the lane where it fails (-1 none). */
+const struct verdict *tui_mode_marks(const struct tui *t, int n, int *fail_at)
 {
 	const struct event_log *log = &tui_ins(t)->log;
-	/* the selected mode's marks, on the host where its path ended */
 	const struct verdict *v = t->have_modes && t->s->modes[t->mode].host == tui_host(t) ?
 					  &t->s->modes[t->mode] : NULL;
-	int n = (int)tui_shown(t);
-	follow_selection(t, n, h);
-	/* the last event of the lane where the selected mode fails */
-	int fail_at = -1;
+	*fail_at = -1;
 	if (v && v->outcome == OUTCOME_FAILS && v->fail_lane > 0)
 		for (int i = 0; i < n; i++)
 			if (tui_lane_of(&log->ev[i]) == (unsigned)v->fail_lane)
-				fail_at = i;
+				*fail_at = i;
+	return v;
+}
+
+/* Event i's mark: 'x' where the mode fails, '*' on its path, else ' '. */
+char tui_mode_mark(const struct verdict *v, const struct event *e, int i, int fail_at)
+{
+	if (!v || !(v->lanes & tui_lane_of(e)))
+		return ' ';
+	return i == fail_at ? 'x' : '*';
+}
+
+void view_timeline(struct tui *t, int y0, int h, int w)
+{
+	const struct event_log *log = &tui_ins(t)->log;
+	int n = (int)tui_shown(t), fail_at;
+	/* the selected mode's marks, on the host where its path ended */
+	const struct verdict *v = tui_mode_marks(t, n, &fail_at);
+	follow_selection(t, n, h);
 	tui_put(y0, 0, w, t->running ? " Timeline (live)" : " Timeline", A_BOLD);
 	for (int r = 0; r < h - 1 && t->top + r < n; r++) {
 		const struct event *e = &log->ev[t->top + r];
 		int i = t->top + r;
-		char mark = ' ';
-		if (v && (v->lanes & tui_lane_of(e)))
-			mark = i == fail_at ? 'x' : '*';
+		char mark = tui_mode_mark(v, e, i, fail_at);
 		char line[256];
 		snprintf(line, sizeof(line), "%c%7.1f %-6s %s %s", mark, e->t_ms, e->probe,
 			 tui_arrow(t, e->dir), e->kind);

@@ -8,6 +8,8 @@ export TERM=dumb LINES=24 COLUMNS=80 LC_ALL=C.UTF-8 INPUTRC=/dev/null
 export PGTLS_INSPECT_DATADIR=$abs_top_srcdir/data
 cat >"$T/keys" <<'KEYS'
 <Dump held-1>n<Dump held-2>n<Dump held-3>S
+:dump-screen done-ladder
+L
 :dump-screen done
 KEYS
 mkdir -p "$T/out"
@@ -18,12 +20,16 @@ assert_eq "exit status" "$rc" 0
 for f in held-1 held-2 held-3 done; do
 	[ -f "$T/out/$f.screen" ] || fail "no $f screen"
 done
+# the rows of the ladder (the first view in step mode) and of the timeline
 events() { grep -cE '^[ *x] +[0-9]+\.[0-9] ' "$T/out/$1.screen"; }
 assert_eq "held after the first event" "$(events held-1)" 1
 assert_eq "one more after n" "$(events held-2)" 2
 assert_eq "and one more" "$(events held-3)" 3
 assert_contains "the status says it is held" "$(cat "$T/out/held-1.screen")" "HELD"
 assert_contains "no verdicts while held" "$(sed -n 18p "$T/out/held-1.screen")" "..."
+assert_contains "the ladder first" "$(sed -n 2p "$T/out/held-1.screen")" " Ladder: [TLS]"
+assert_contains "the ladder at the end" "$(sed -n 2p "$T/out/done-ladder.screen")" " Ladder: [TLS]"
+assert_contains "L: the timeline" "$(sed -n 2p "$T/out/done.screen")" " Timeline"
 assert_eq "all events once step mode is off" "$([ "$(events done)" -ge 12 ] && echo yes)" yes
 assert_contains "verdicts at the end" "$(cat "$T/out/done.screen")" "verify-full"
 assert_eq "every verdict drawn at the end" "$(grep -c '\.\.\.' "$T/out/done.screen")" 0
