@@ -13,10 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void c_next(struct tui *t, const char *a) { t->sel++; (void)a; }
-static void c_prev(struct tui *t, const char *a) { if (t->sel > 0) t->sel--; (void)a; }
-static void c_first(struct tui *t, const char *a) { t->sel = 0; (void)a; }
-static void c_last(struct tui *t, const char *a) { t->sel = (int)tui_shown(t) - 1; (void)a; }
+static void c_next(struct tui *t, const char *a) { if (t->view != VIEW_LADDER || !ladder_move(t, 1)) t->sel++; (void)a; }
+static void c_prev(struct tui *t, const char *a) { if (t->view == VIEW_LADDER) ladder_move(t, -1); else if (t->sel > 0) t->sel--; (void)a; }
+/* in the ladder, j/k/g/G stay in its lane */
+static void c_first(struct tui *t, const char *a) { t->sel = 0; if (t->view == VIEW_LADDER) { t->sel = -1; ladder_move(t, 1); } (void)a; }
+static void c_last(struct tui *t, const char *a) { t->sel = (int)tui_shown(t) - 1; if (t->view == VIEW_LADDER) { t->sel++; ladder_move(t, -1); } (void)a; }
 static void c_pgdn(struct tui *t, const char *a) { t->sel += 10; (void)a; }
 static void c_pgup(struct tui *t, const char *a) { t->sel = t->sel > 10 ? t->sel - 10 : 0; (void)a; }
 static void c_mode_next(struct tui *t, const char *a) { t->mode = (t->mode + 1) % SSLMODE_COUNT; (void)a; }

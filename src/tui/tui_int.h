@@ -75,9 +75,11 @@ void view_chain(struct tui *t, int y0, int x, int h, int w);
 void view_findings(struct tui *t, int y0, int x, int h, int w);
 void view_help(struct tui *t, int y0, int h);
 /* view_ladder.c: the open host's negotiation as a client-server ladder,
- * one lane at a time; ladder_next_lane is the t key */
+ * one lane at a time; ladder_next_lane is the t key, ladder_move j/k
+ * there (within the lane) */
 void view_ladder(struct tui *t, int y0, int x, int h, int w);
 void ladder_next_lane(struct tui *t);
+bool ladder_move(struct tui *t, int dir);
 /* view_timeline.c: the selected mode's marks, shared by the timeline and
  * the ladder: its verdict (NULL when its path ended at another host) and
  * the event of the n shown where it fails; an event's mark (' ', '*', 'x') */

@@ -67,6 +67,20 @@ void ladder_next_lane(struct tui *t)
 	snprintf(t->status, sizeof(t->status), "ladder: no other probe has events");
 }
 
+/* j/k in the ladder: the next (dir 1) or previous (-1) shown event of
+ * the lane or the setup; false when there is none that way. */
+bool ladder_move(struct tui *t, int dir)
+{
+	const struct event_log *log = &tui_ins(t)->log;
+	int n = (int)tui_shown(t);
+	for (int i = t->sel + dir; i >= 0 && i < n; i += dir)
+		if (in_lane(&log->ev[i], t->lane ? t->lane : LANE_TLS)) {
+			t->sel = i;
+			return true;
+		}
+	return false;
+}
+
 /* Whether event i of its lane comes after the lane's handshake (the
  * HandshakeDone note itself included). */
 static bool encrypted_at(const struct event_log *log, int i, unsigned lane)
