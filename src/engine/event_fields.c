@@ -427,19 +427,23 @@ static int encrypted_extensions(const struct event *e, struct lines *l, char **l
 	return 1;
 }
 
-/* One certificate's subject and issuer lines. */
+/* One certificate's subject and issuer lines (none when l is NULL); its
+ * subject in *first when that is still NULL. */
 static void cert_names(struct lines *l, int i, const uint8_t *der, size_t n, char **first)
 {
 	struct cert_facts f;
 	char *err = NULL;
 	memset(&f, 0, sizeof(f));
 	if (x509_cert_facts(der, n, &f, &err) < 0 || (!f.subject && !f.issuer)) {
-		add(l, xasprintf("[%d] %zu bytes, not readable", i, n));
+		if (l)
+			add(l, xasprintf("[%d] %zu bytes, not readable", i, n));
 	} else {
 		char *s = sanitize(f.subject ? f.subject : "?");
 		char *is = sanitize(f.issuer ? f.issuer : "?");
-		add(l, xasprintf("[%d] subject: %s", i, s));
-		add(l, xasprintf("    issuer:  %s", is));
+		if (l) {
+			add(l, xasprintf("[%d] subject: %s", i, s));
+			add(l, xasprintf("    issuer:  %s", is));
+		}
 		if (first && !*first)
 			*first = xstrdup(s);
 		free(s);
@@ -450,8 +454,9 @@ static void cert_names(struct lines *l, int i, const uint8_t *der, size_t n, cha
 }
 
 /* The list of a Certificate message: TLS 1.3's (a request context, then
- * each certificate with its extensions) or earlier (certificates alone).
- * Returns how many, or -1 when the bytes hold neither. */
+ * each certificate with its extensions) or earlier (certificates alone),
+ * each one's lines in l (when given) and the first subject in *first (when
+ * given). Returns how many, or -1 when the bytes hold neither. */
 static int cert_list(const uint8_t *p, size_t n, bool tls13, struct lines *l, char **first)
 {
 	struct rd r = { p, n, false };
@@ -467,7 +472,7 @@ static int cert_list(const uint8_t *p, size_t n, bool tls13, struct lines *l, ch
 			rd_vec(&list, 2);
 		if (list.bad)
 			return -1;
-		if (l)
+		if (l || (first && !count))
 			cert_names(l, count, der.p, der.n, first);
 		count++;
 	}
@@ -480,7 +485,9 @@ static int certificate(const struct event *e, struct lines *l, char **label)
 	if (!tls13 && cert_list(e->raw, e->rawlen, false, NULL, NULL) < 0)
 		return 0;
 	char *first = NULL;
-	int count = cert_list(e->raw, e->rawlen, tls13, l, &first);
+	/* the label reads the first certificate alone: a redraw of the
+	 * ladder does not parse a long chain */
+	int count = cert_list(e->raw, e->rawlen, tls13, label ? NULL : l, &first);
 	if (label)
 		*label = xasprintf("Certificate %d cert%s%s%s", count, count == 1 ? "" : "s",
 				   first ? ": " : "", first ? first : "");
