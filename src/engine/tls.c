@@ -330,7 +330,8 @@ static enum tls_failure first_record_failure(const struct tls_client *c)
 	return TLS_FAIL_NOT_TLS;
 }
 
-/* The alert the server sent, by number and by GnuTLS's name for it. */
+/* The alert the server sent, by number and by GnuTLS's name for it (its
+ * event carries the two bytes, level and description). */
 static void record_alert(struct tls_client *c)
 {
 	struct tls_facts *f = c->facts;
@@ -432,7 +433,9 @@ static void record_failure(struct tls_client *c, int rc)
 		record_alert(c);
 		facts_set_tls_failure(f, TLS_FAIL_ALERT);
 		f->error = xasprintf("%s: %s", gnutls_strerror(rc), f->alert);
-		c->fn(c->ctx, EV_RECV, "Alert", NULL, 0, f->error);
+		uint8_t al[2] = { rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? 2 : 1,
+				  (uint8_t)f->alert_code };
+		c->fn(c->ctx, EV_RECV, "Alert", al, sizeof(al), f->error);
 		return;
 	}
 	if (rc == GNUTLS_E_PREMATURE_TERMINATION ||
@@ -532,7 +535,8 @@ ssize_t tls_client_recv(struct tls_client *c, void *p, size_t n, bool *eof,
 	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
 		record_alert(c);
 		char *what = xasprintf("%s: %s", *why, c->facts->alert);
-		c->fn(c->ctx, EV_RECV, "Alert", NULL, 0, what);
+		uint8_t al[2] = { 2, (uint8_t)c->facts->alert_code }; /* level, description */
+		c->fn(c->ctx, EV_RECV, "Alert", al, sizeof(al), what);
 		free(what);
 	}
 	return -1;

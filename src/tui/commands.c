@@ -54,10 +54,11 @@ static int page(const struct tui *t)
 	return h > 1 ? h : 1;
 }
 
-static void c_next(struct tui *t, const char *a) { move_by(t, 1); (void)a; }
-static void c_prev(struct tui *t, const char *a) { move_by(t, -1); (void)a; }
-static void c_first(struct tui *t, const char *a) { move_by(t, -1000000); (void)a; }
-static void c_last(struct tui *t, const char *a) { move_by(t, 1000000); (void)a; }
+/* in the ladder, j/k/g/G stay in its lane */
+static void c_next(struct tui *t, const char *a) { if (t->view != VIEW_LADDER || !ladder_move(t, 1)) move_by(t, 1); (void)a; }
+static void c_prev(struct tui *t, const char *a) { if (t->view == VIEW_LADDER) ladder_move(t, -1); else move_by(t, -1); (void)a; }
+static void c_first(struct tui *t, const char *a) { if (t->view == VIEW_LADDER) { t->sel = -1; ladder_move(t, 1); } else move_by(t, -1000000); (void)a; }
+static void c_last(struct tui *t, const char *a) { if (t->view == VIEW_LADDER) { t->sel = (int)tui_shown(t); ladder_move(t, -1); } else move_by(t, 1000000); (void)a; }
 static void c_pgdn(struct tui *t, const char *a) { move_by(t, page(t)); (void)a; }
 static void c_pgup(struct tui *t, const char *a) { move_by(t, -page(t)); (void)a; }
 
@@ -159,6 +160,8 @@ static void c_slash(struct tui *t, const char *a)
 static void c_chain(struct tui *t, const char *a) { t->view = t->view == VIEW_CHAIN ? VIEW_STEPS : VIEW_CHAIN; (void)a; }
 static void c_findings(struct tui *t, const char *a) { t->view = t->view == VIEW_FINDINGS ? VIEW_STEPS : VIEW_FINDINGS; (void)a; }
 static void c_help(struct tui *t, const char *a) { t->view = t->view == VIEW_HELP ? VIEW_STEPS : VIEW_HELP; (void)a; }
+static void c_ladder(struct tui *t, const char *a) { t->view = t->view == VIEW_LADDER ? VIEW_STEPS : VIEW_LADDER; (void)a; }
+static void c_lane(struct tui *t, const char *a) { ladder_next_lane(t); t->view = VIEW_LADDER; (void)a; }
 static void c_back(struct tui *t, const char *a) { t->view = VIEW_STEPS; t->status[0] = '\0'; (void)a; }
 
 /* q: a scenario opened from the demo's menu goes back to it */
@@ -269,6 +272,8 @@ const struct tui_command tui_commands[] = {
 	{ "mode", 0, 0, "1-6", "explain sslmode N (or: mode verify-full)", c_mode_n },
 	{ "view-chain", 'c', 0, "c", "certificate chain, trust and names (again: back)", c_chain },
 	{ "view-findings", 'f', 0, "f", "findings with their fixes, the managed service (again: back)", c_findings },
+	{ "ladder", 'L', 0, "L t", "client-server ladder (again: back); t its next probe", c_ladder },
+	{ "lane", 't', 0, NULL, NULL, c_lane },
 	{ "view-help", '?', 0, "?", "this table and the symbols' legend (again: back)", c_help },
 	{ "view-main", 27, 0, "Esc", "back to the timeline", c_back },
 	{ "host-next", ']', 0, "] [", "next / previous host (:host N); in a demo: scenario", c_host_next },

@@ -383,6 +383,8 @@ int tui_run(struct tui_start *st)
 		free(err);
 		return 2;
 	}
+	/* the ladder teaches: the first view in step mode and the demo */
+	t.view = st->step || st->s->scenario ? VIEW_LADDER : VIEW_STEPS;
 	the_tui = &t;
 
 	setlocale(LC_ALL, "");

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum view { VIEW_STEPS, VIEW_CHAIN, VIEW_HELP, VIEW_FINDINGS };
+enum view { VIEW_STEPS, VIEW_CHAIN, VIEW_HELP, VIEW_FINDINGS, VIEW_LADDER };
 /* the panes Tab moves the focus between: the timeline, the pane beside it
  * (the detail, or the chain or findings view), the explanation; the key
  * table scrolls as the pane beside the timeline */
@@ -44,6 +44,8 @@ struct tui {
 	bool have_modes; /* the verdicts are shown: judged, all events out */
 	int sel, top;    /* selected event, first shown */
 	int mode;        /* selected sslmode */
+	unsigned lane;   /* the ladder's probe lane (LANE_*) */
+	int ltop;        /* the ladder's first row shown */
 	enum view view;
 	enum pane focus; /* the pane keys scroll and '/' searches */
 	int scroll[PANE_COUNT]; /* the first row shown of a text pane */
@@ -116,6 +118,8 @@ char *tui_endpoint(const char *host, const char *hostaddr, int port);
  * MARK_REACHED) and the one where it fails (MARK_FAILS), for the first n
  * events of the open host; returns the failing event, or -1 */
 enum { MARK_NONE, MARK_REACHED, MARK_FAILS };
+/* a mark as the timeline and the ladder draw it: ' ', '*', 'x' */
+char tui_mark_char(unsigned char m);
 int tui_mode_marks(const struct tui *t, int mode, unsigned char *marks, int n);
 /* the event the opening screen selects: where the mode fails, else the
  * first of its path with bytes on the wire */
@@ -134,6 +138,12 @@ void view_chain_rows(struct tui *t, struct tui_rows *r, int w);
 void view_findings_rows(struct tui *t, struct tui_rows *r, int w);
 void view_help_rows(struct tui *t, struct tui_rows *r, int w);
 void view_explain_rows(struct tui *t, struct tui_rows *r, int w);
+/* view_ladder.c: the open host's negotiation as a client-server ladder,
+ * one lane at a time; ladder_next_lane is the t key, ladder_move j/k
+ * there (within the lane) */
+void view_ladder(struct tui *t, int y0, int x, int h, int w);
+void ladder_next_lane(struct tui *t);
+bool ladder_move(struct tui *t, int dir);
 /* view_hosts.c: a host list's rows (none for one host) */
 int view_hosts_rows(const struct tui *t, int expl);
 void view_hosts(struct tui *t, int y0, int rows);

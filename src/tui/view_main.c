@@ -240,6 +240,10 @@ static void draw_right(struct tui *t, int y0, int x, int h)
  * body rows from y0. */
 static void draw_panes(struct tui *t, int y0, int body)
 {
+	if (t->view == VIEW_LADDER) {
+		view_ladder(t, y0, 0, body, COLS);
+		return;
+	}
 	int left = COLS * 2 / 5 < 32 ? 32 : COLS * 2 / 5;
 	t->geo.tl_y = y0;
 	t->geo.tl_h = body;

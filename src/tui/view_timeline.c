@@ -96,6 +96,11 @@ int tui_mode_marks(const struct tui *t, int mode, unsigned char *marks, int n)
 	return fail_at;
 }
 
+char tui_mark_char(unsigned char m)
+{
+	return m == MARK_FAILS ? 'x' : m == MARK_REACHED ? '*' : ' ';
+}
+
 int tui_meaningful_event(const struct tui *t, int mode)
 {
 	const struct event_log *log = &tui_ins(t)->log;
@@ -147,7 +152,7 @@ void view_timeline(struct tui *t, int y0, int h, int w)
 	for (int r = 0; r < h - 1 && t->top + r < n; r++) {
 		int i = t->top + r;
 		const struct event *e = &log->ev[i];
-		char mark = marks[i] == MARK_FAILS ? 'x' : marks[i] == MARK_REACHED ? '*' : ' ';
+		char mark = tui_mark_char(marks[i]);
 		char line[256];
 		if (w >= 40)
 			snprintf(line, sizeof(line), "%c%7.1f %-6s %s %s", mark, e->t_ms, e->probe,

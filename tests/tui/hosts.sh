@@ -48,7 +48,9 @@ screen() { cat "$T/out/$1.screen" 2>/dev/null; }
 # row N of a screen (1 first)
 row() { sed -n "$2p" "$T/out/$1.screen" 2>/dev/null; }
 # the rows of the timeline: time, probe, direction, kind
-events() { grep -cE '^[ *x] +([0-9]+\.[0-9] +)?(setup|tls|plain|direct) ' "$T/out/$1.screen"; }
+# timeline rows (a mark, the time on a wide pane, the probe) and the
+# ladder's (a mark, the ms, a rail: the first view in step mode)
+events() { grep -cE '^[ *x] +(([0-9]+\.[0-9] +)?(setup|tls|plain|direct) |[0-9]+\.[0-9]  [│║])' "$T/out/$1.screen"; }
 # the verdict row and the explanation, at 80x24 with three host rows
 # the verdict row and the explanation's first row, wherever the layout puts them
 verdicts() { grep -m1 '^ disable ' "$T/out/$1.screen" 2>/dev/null; }

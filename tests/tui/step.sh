@@ -8,6 +8,8 @@ export TERM=dumb LINES=24 COLUMNS=80 LC_ALL=C.UTF-8 INPUTRC=/dev/null
 export PGTLS_INSPECT_DATADIR=$abs_top_srcdir/data
 cat >"$T/keys" <<'KEYS'
 <Dump held-1>n<Dump held-2>n<Dump held-3>S
+:dump-screen done-ladder
+L
 :dump-screen done
 KEYS
 mkdir -p "$T/out"
@@ -18,13 +20,17 @@ assert_eq "exit status" "$rc" 0
 for f in held-1 held-2 held-3 done; do
 	[ -f "$T/out/$f.screen" ] || fail "no $f screen"
 done
-# timeline rows: a mark, (the time on a wide pane,) the probe, an arrow
-events() { grep -cE '^[ *x] +([0-9]+\.[0-9] +)?(setup|tls|plain|direct) ' "$T/out/$1.screen"; }
+# the rows of the ladder (the first view in step mode: a mark, the ms)
+# and of the timeline (a mark, the time on a wide pane, the probe, an arrow)
+events() { grep -cE '^[ *x] +(([0-9]+\.[0-9] +)?(setup|tls|plain|direct) |[0-9]+\.[0-9] )' "$T/out/$1.screen"; }
 assert_eq "held after the first event" "$(events held-1)" 1
 assert_eq "one more after n" "$(events held-2)" 2
 assert_eq "and one more" "$(events held-3)" 3
 assert_contains "the status says it is held" "$(cat "$T/out/held-1.screen")" "HELD"
 assert_contains "no verdicts while held" "$(grep '^ disable' "$T/out/held-1.screen")" "verify-full …"
+assert_contains "the ladder first" "$(cat "$T/out/held-1.screen")" " Ladder: [TLS]"
+assert_contains "the ladder at the end" "$(cat "$T/out/done-ladder.screen")" " Ladder: [TLS]"
+assert_contains "L: the timeline" "$(cat "$T/out/done.screen")" "Timeline"
 # the timeline window is full (what remains scrolls) and no longer live
 assert_eq "all events once step mode is off" "$([ "$(events done)" -ge 8 ] && echo yes)" yes
 assert_eq "the run is over" "$(grep -c 'Timeline (live)' "$T/out/done.screen")" 0
