@@ -26,7 +26,7 @@ static void add(struct flist *l, const char *id, enum severity sev, char *title,
 		char *detail, char *fix)
 {
 	l->f = xrealloc(l->f, (size_t)(l->n + 1) * sizeof(*l->f));
-	l->f[l->n++] = (struct finding){ id, sev, title, detail, fix };
+	l->f[l->n++] = (struct finding){ id, sev, title, detail, fix, NULL, NULL };
 }
 
 #define S(...) xasprintf(__VA_ARGS__)
@@ -42,8 +42,93 @@ void findings_free(struct finding *f, int n)
 		free(f[i].title);
 		free(f[i].detail);
 		free(f[i].fix);
+		free(f[i].cause);
+		free(f[i].remedy);
 	}
 	free(f);
+}
+
+/* The one-line cause and fix of the finding just added (model/summary). */
+static void brief(struct flist *l, char *cause, char *remedy)
+{
+	l->f[l->n - 1].cause = cause;
+	l->f[l->n - 1].remedy = remedy;
+}
+
+/* Each id's place among the root causes (lower: nearer the root) and what
+ * it can explain; an id not listed comes last and explains nothing. */
+static const struct {
+	const char *id;
+	int rank;
+	unsigned explains;
+} causes[] = {
+	{ "unreachable", 0, FIND_ANY },
+	{ "not-postgres", 1, FIND_ANY },
+	{ "server-stalled", 1, FIND_ANY },
+	{ "sslrequest-error", 1, FIND_TLS },
+	{ "unencrypted-after-s", 2, FIND_TLS },
+	{ "ssl-refused", 2, FIND_TLS },
+	{ "tls-version", 2, FIND_TLS },
+	{ "tls-handshake-failed", 2, FIND_TLS },
+	{ "client-files", 2, FIND_TLS },
+	{ "server-slow", 2, FIND_ANY },
+	{ "root-file-missing", 3, FIND_CHAIN },
+	{ "cert-expired", 3, FIND_CHAIN },
+	{ "cert-not-yet-valid", 3, FIND_CHAIN },
+	{ "cert-revoked", 3, FIND_CHAIN },
+	{ "missing-intermediate", 3, FIND_CHAIN },
+	{ "untrusted-root", 3, FIND_CHAIN },
+	{ "weak-key", 3, FIND_CHAIN },
+	{ "weak-digest", 3, FIND_CHAIN },
+	{ "cert-purpose", 3, FIND_CHAIN },
+	{ "no-server-auth", 3, FIND_CHAIN },
+	{ "crl-missing", 3, FIND_CHAIN },
+	{ "crl-stale", 3, FIND_CHAIN },
+	{ "crl-invalid", 3, FIND_CHAIN },
+	{ "host-name-mismatch", 4, FIND_NAME },
+	{ "cloudsql-classic-cn", 4, FIND_NAME },
+	{ "sni-required", 5, FIND_TLS },
+	{ "tls-alert-after-handshake", 5, FIND_TLS },
+	{ "hba-rejects-tls", 5, FIND_TLS },
+	{ "message-flood", 5, FIND_ANY },
+	{ "malformed-message", 5, FIND_ANY },
+	{ "startup-rejected", 5, FIND_ANY },
+	{ "plaintext-accepted", 6, 0 },
+	{ "cert-expiring-soon", 6, 0 },
+	{ "prefer-plaintext", 8, 0 },
+	{ "allow-plaintext", 8, 0 },
+};
+
+static int cause_at(const char *id)
+{
+	for (size_t i = 0; i < sizeof(causes) / sizeof(*causes); i++)
+		if (!strcmp(causes[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+unsigned finding_explains(const char *id)
+{
+	int i = cause_at(id);
+	return i < 0 ? 0 : causes[i].explains;
+}
+
+static int cause_rank(const struct finding *f)
+{
+	int i = cause_at(f->id);
+	return (int)f->severity * 16 + (i < 0 ? 7 : causes[i].rank);
+}
+
+void findings_sort(struct finding *f, int n)
+{
+	/* insertion sort: stable, and the lists are short */
+	for (int i = 1; i < n; i++) {
+		struct finding t = f[i];
+		int k = cause_rank(&t), j = i;
+		for (; j > 0 && cause_rank(&f[j - 1]) > k; j--)
+			f[j] = f[j - 1];
+		f[j] = t;
+	}
 }
 
 static bool contains(const char *hay, const char *needle)
@@ -77,6 +162,15 @@ static char *names_of(const struct cert_facts *c)
 	if (!sb.len)
 		sb_adds(&sb, "none");
 	return sb_detach(&sb);
+}
+
+/* names_of without the CN that SANs make unused. */
+static const char *short_names(const struct cert_facts *c, char *names)
+{
+	char *cn = c->nsan_dns || c->nsan_ip ? strstr(names, ", CN:") : NULL;
+	if (cn)
+		*cn = '\0';
+	return names;
 }
 
 /* A name that would pass verify-full as it is (no wildcard, no NUL), or
@@ -122,6 +216,8 @@ static void reach_findings(struct flist *l, struct topic_ctx *x)
 		    S("No TCP connection could be made: %s.", e ? e : "unknown reason"),
 		    S("Check the host, port and firewall; is PostgreSQL listening "
 		      "(listen_addresses, port) on that address?"));
+		brief(l, S("no TCP connection could be made (%s)", e ? e : "unknown reason"),
+		      S("check the host, the port and the firewall"));
 	}
 	switch (sf->sslrequest_reply) {
 	case REPLY_N:
@@ -129,6 +225,8 @@ static void reach_findings(struct flist *l, struct topic_ctx *x)
 		    S("It answered 'N' to the SSLRequest: ssl = off, or built without OpenSSL. "
 		      "require and stricter fail; prefer and allow connect unencrypted."),
 		    S("On the server: ssl = on with ssl_cert_file and ssl_key_file, then reload."));
+		brief(l, S("the server answered 'N' to the SSLRequest: it does not do TLS"),
+		      S("ssl = on on the server, with ssl_cert_file and ssl_key_file"));
 		break;
 	case REPLY_E:
 		add(l, "sslrequest-error", SEV_ERROR, S("ErrorResponse instead of a TLS answer"),
@@ -216,6 +314,9 @@ static void trust_findings(struct flist *l, struct topic_ctx *x)
 		      tr->rootcert, rootcert_source_name(tr->source)),
 		    S("Put the CA certificate there, or set sslrootcert=FILE%s.",
 		      x->o && x->o->libpq_version >= 16 ? " (or sslrootcert=system for a public CA)" : ""));
+	if (tr->rootcert && !tr->rootcert_exists && tr->source != ROOTCERT_SYSTEM)
+		brief(l, S("there is no root certificate file (%s)", tr->rootcert),
+		      S("sslrootcert=FILE with the server's CA certificate"));
 	if (tr->chain_ok != 0)
 		return;
 	/* a missing intermediate is told even when the leaf has also expired */
@@ -526,6 +627,18 @@ static void name_findings(struct flist *l, struct topic_ctx *x)
 				       "in its subjectAltName.", first_dns,
 				       t->host ? t->host : "the host") :
 			      S("Reissue the certificate with the host name in its subjectAltName."));
+		if (classic_cn(leaf))
+			brief(l, S("the certificate names %s, never a host name", leaf->cn[0]),
+			      S("sslmode=verify-ca with server-ca.pem, or use the instance's DNS "
+				"name with a shared-CA instance"));
+		else
+			brief(l, S("host \"%s\" is not among the certificate's names (%s)",
+				   t->host ? t->host : "(none)", short_names(leaf, names)),
+			      pass && !nul_name ?
+				      S("host=%s, or a certificate with \"%s\" in its subjectAltName",
+					pass, t->host ? t->host : "the host") :
+				      S("reissue the certificate with \"%s\" in its subjectAltName",
+					t->host ? t->host : "the host name"));
 		free(names);
 		free(first_dns);
 	}
@@ -774,6 +887,10 @@ static void cert_findings(struct flist *l, struct topic_ctx *x)
 			      who, c->subject ? c->subject : "", (long)((now - c->not_after) / 86400)),
 			    S("Renew the certificate on the server (ssl_cert_file) and reload "
 			      "PostgreSQL (SELECT pg_reload_conf())."));
+		if (now > c->not_after)
+			brief(l, S("%s (%s) expired %ld days ago", who, c->subject ? c->subject : "",
+				   (long)((now - c->not_after) / 86400)),
+			      S("renew the certificate on the server and reload PostgreSQL"));
 		else if (now < c->not_before)
 			add(l, "cert-not-yet-valid", SEV_ERROR, S("Certificate not yet valid"),
 			    S("%s (%s) is valid only from %ld days from now: a clock problem on one "

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "output/report.h"
 #include "engine/x509.h"
+#include "model/summary.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -379,6 +380,27 @@ static json_t *findings_json(const struct report *r)
 	return fa;
 }
 
+static json_t *summary_line_json(const struct summary_line *l)
+{
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "mode", sslmode_name(l->mode), "outcome",
+			 outcome_name(l->outcome), "cause", js(l->cause), "fix", js(l->fix),
+			 "finding", l->finding ? json_string(l->finding) : json_null(), "text",
+			 js(l->text));
+}
+
+/* The answer first: the target's sslmode, and verify-full when it is
+ * another (else null). */
+static json_t *summary_json(const struct report *r)
+{
+	struct summary sm;
+	summary_build(r->ins, r->modes, r->findings, r->nfindings, r->provider, &sm);
+	json_t *o = summary_line_json(&sm.mode);
+	json_object_set_new(o, "verify_full",
+			    sm.has_verify_full ? summary_line_json(&sm.verify_full) : json_null());
+	summary_free(&sm);
+	return o;
+}
+
 static json_t *provider_json(const struct provider_match *pm)
 {
 	if (!pm || !pm->id)
@@ -438,6 +460,7 @@ static json_t *build(const struct report *r)
 	json_object_set_new(root, "findings", findings_json(r));
 	json_object_set_new(root, "provider", provider_json(r->provider));
 	json_object_set_new(root, "clients", clients_json(r));
+	json_object_set_new(root, "summary", summary_json(r));
 	return root;
 }
 

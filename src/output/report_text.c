@@ -4,6 +4,7 @@
  * (event summaries were sanitized when they were logged). */
 #include "config.h"
 #include "output/report.h"
+#include "model/summary.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -209,6 +210,24 @@ static void verdicts(FILE *out, const struct report *r)
 		if (v->caveat)
 			put(out, "  caveat", v->caveat);
 	}
+}
+
+/* The answer first: a line for the target's sslmode, and one for
+ * verify-full when that is another. */
+static void answer_first(FILE *out, const struct report *r)
+{
+	struct summary sm;
+	summary_build(r->ins, r->modes, r->findings, r->nfindings, r->provider, &sm);
+	char *a = sanitize(sm.mode.text);
+	fprintf(out, "%s\n", a);
+	free(a);
+	if (sm.has_verify_full) {
+		a = sanitize(sm.verify_full.text);
+		fprintf(out, "%s\n", a);
+		free(a);
+	}
+	fputc('\n', out);
+	summary_free(&sm);
 }
 
 static void header(FILE *out, const struct inspection *ins)
@@ -533,6 +552,7 @@ int report_text_write(FILE *out, const struct report *r)
 {
 	const struct inspection *ins = r->ins;
 
+	answer_first(out, r);
 	header(out, ins);
 	if (ins->scenario)
 		scenario(out, ins);
