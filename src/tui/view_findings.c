@@ -7,6 +7,7 @@
 #include "config.h"
 #include "tui/tui_int.h"
 #include "util/sanitize.h"
+#include "util/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,13 +59,20 @@ void view_findings(struct tui *t, int y0, int x, int h, int w)
 	tui_put(y++, x, w, buf, A_BOLD);
 	for (int i = 0; i < d->nfindings && y < end; i++) {
 		const struct finding *f = &d->findings[i];
-		char *title = sanitize(f->title), *fix = sanitize(f->fix);
+		char *title = sanitize(f->title), *what = sanitize(f->detail),
+		     *fix = sanitize(f->fix);
 		snprintf(buf, sizeof(buf), "%s %s", f->severity == SEV_ERROR ? "E" :
 						    f->severity == SEV_WARNING ? "W" : "i", title);
-		tui_put(y++, x + 1, w - 1, buf, A_BOLD | tui_severity_attr(t, f->severity));
-		snprintf(buf, sizeof(buf), "fix: %s", fix);
-		y += tui_wrap(y, x + 3, w - 3, end - y < 2 ? end - y : 2, buf, A_NORMAL);
+		y += tui_wrap(y, x + 1, w - 1, end - y, buf, A_BOLD | tui_severity_attr(t, f->severity));
+		/* the what and the fix in full, wrapped */
+		char *line = xasprintf("what: %s", what);
+		y += tui_wrap(y, x + 3, w - 3, end - y, line, A_NORMAL);
+		free(line);
+		line = xasprintf("fix: %s", fix);
+		y += tui_wrap(y, x + 3, w - 3, end - y, line, A_NORMAL);
+		free(line);
 		free(title);
+		free(what);
 		free(fix);
 	}
 	if (y < end - 1 && d->nclients)

@@ -7,6 +7,7 @@
  * the keys and the loop are elsewhere. */
 #include "config.h"
 #include "tui/tui_int.h"
+#include "model/summary.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 #include <stdio.h>
@@ -32,6 +33,30 @@ static void draw_header(struct tui *t)
 	tui_put(0, 0, COLS, buf, A_REVERSE);
 	free(target);
 	free(root);
+}
+
+/* The answer first (model/summary): the target's sslmode, and verify-full
+ * when that is another, each line wrapped to w; the rows used. */
+static int draw_answer(struct tui *t, int y, int w)
+{
+	if (!t->have_modes) {
+		tui_put(y, 0, w, t->running ? " probing..." : "", A_DIM);
+		return 1;
+	}
+	const struct diagnosis *d = &t->s->dg;
+	struct summary sm;
+	summary_build(&t->s->ins, t->s->modes, d->findings, d->nfindings, &d->provider, &sm);
+	int cap = LINES >= 30 ? 8 : 5, rows = 0;
+	struct summary_line *lines[] = { &sm.mode, sm.has_verify_full ? &sm.verify_full : NULL };
+	for (int i = 0; i < 2 && lines[i]; i++) {
+		char *txt = sanitize(lines[i]->text);
+		int room = cap - rows - (i == 0 && lines[1] ? 1 : 0);
+		rows += tui_wrap(y + rows, 0, w, room, txt,
+				 (i == 0 ? A_BOLD : A_NORMAL) | tui_outcome_attr(t, lines[i]->outcome));
+		free(txt);
+	}
+	summary_free(&sm);
+	return rows;
 }
 
 /* The six modes on one row, each with a symbol as well as a colour; the
@@ -148,15 +173,16 @@ void tui_redraw(struct tui *t)
 	}
 	int expl = LINES >= 30 ? (LINES - 3) / 3 : 6;
 	int hosts = view_hosts_rows(t, expl);
-	int body = LINES - 3 - expl - hosts; /* header, matrix, status */
 	draw_header(t);
+	int top = 1 + (t->view == VIEW_HELP ? 0 : draw_answer(t, 1, COLS));
+	int body = LINES - 2 - top - expl - hosts; /* header and answer, matrix, status */
 	if (t->view == VIEW_HELP) {
 		view_help(t, 1, LINES - 2);
 	} else {
-		view_hosts(t, 1, hosts);
-		draw_panes(t, 1 + hosts, body);
-		draw_matrix(t, 1 + hosts + body);
-		draw_explain(t, 2 + hosts + body, expl);
+		view_hosts(t, top, hosts);
+		draw_panes(t, top + hosts, body);
+		draw_matrix(t, top + hosts + body);
+		draw_explain(t, 1 + top + hosts + body, expl);
 	}
 	draw_status(t);
 	if (t->cmdline)
