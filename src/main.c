@@ -114,7 +114,7 @@ static int write_check_line(const struct report *r, int mode)
 	struct summary_line l;
 	summary_line_build(r->ins, r->modes, r->findings, r->nfindings, r->provider,
 			   (enum sslmode)mode, &l);
-	char *t = sanitize(l.text);
+	char *t = sanitize_dn(l.text);
 	printf("%s\n", t);
 	free(t);
 	summary_line_free(&l);

@@ -10,6 +10,7 @@
 #include "model/explain.h"
 #include "engine/x509.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 #include "util/xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -299,6 +300,24 @@ static void tls_findings(struct flist *l, struct topic_ctx *x)
 		      "certificate, both readable."));
 }
 
+/* What the root file holds, for the texts: "; it holds A; B" (every
+ * subject, up to 20), or "" when it cannot be read now (a replay). */
+static char *root_holds(const struct trust_facts *tr)
+{
+	char **subjects = tr->source == ROOTCERT_SYSTEM ? NULL :
+			  x509_file_subjects(tr->rootcert, 20);
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "", 0);
+	if (subjects && !subjects[0])
+		sb_adds(&sb, " (it holds no certificate)");
+	for (int i = 0; subjects && subjects[i]; i++)
+		sb_addf(&sb, "%s%s", i ? "; " : " (it holds ", subjects[i]);
+	if (subjects && subjects[0])
+		sb_adds(&sb, ")");
+	strlist_free(subjects);
+	return sb_detach(&sb);
+}
+
 /* The root file and the chain against it. */
 static void trust_findings(struct flist *l, struct topic_ctx *x)
 {
@@ -319,27 +338,51 @@ static void trust_findings(struct flist *l, struct topic_ctx *x)
 		      S("sslrootcert=FILE with the server's CA certificate"));
 	if (tr->chain_ok != 0)
 		return;
-	/* a missing intermediate is told even when the leaf has also expired */
+	/* a missing issuer is told even when the leaf has also expired */
+	const char *root = tr->rootcert ? tr->rootcert : "(none)";
+	char *holds = root_holds(tr);
+	const char *issuer = ins->nchain && ins->chain[0].issuer ? ins->chain[0].issuer : "?";
 	if (gap == CHAIN_GAP_INTERMEDIATE) {
 		add(l, "missing-intermediate", SEV_ERROR, S("Intermediate certificate missing"),
-		    S("The server sends only its own certificate, issued by %s, which is not in "
-		      "the root file: the chain cannot be built.",
-		      ins->nchain ? ins->chain[0].issuer : "an intermediate CA"),
+		    S("The server sends only its own certificate, issued by %s: an intermediate CA "
+		      "(the certificate names where it is published), which the server does not send "
+		      "and the root file %s does not hold%s. The chain cannot be built.",
+		      issuer, root, holds),
 		    S("On the server, put the intermediate after the leaf in ssl_cert_file; or "
 		      "add the intermediate to the client's root file."));
+		brief(l, S("the server sends only its certificate, and its issuer, the intermediate "
+			   "%s, is in neither the chain nor %s", issuer, root),
+		      S("put the intermediate after the leaf in the server's ssl_cert_file"));
+	} else if (gap == CHAIN_GAP_LEAF_ONLY) {
+		add(l, "untrusted-root", SEV_ERROR, S("The root file does not hold the issuer"),
+		    S("The server sends only its own certificate, issued by %s, and the root file %s "
+		      "does not hold %s%s. If %s is a root CA, the root file is for another CA; if "
+		      "it is an intermediate, the server must also send it.",
+		      issuer, root, issuer, holds, issuer),
+		    S("Use a root file with the certificate of \"%s\" (the CA that issued the "
+		      "server's certificate).", issuer));
+		brief(l, S("the server's certificate is issued by %s, which the root file %s does "
+			   "not hold%s", issuer, root, holds),
+		      S("sslrootcert=FILE with the certificate of \"%s\"", issuer));
 	} else if (ins->nchain > 0 &&
 		   (fail == CHAIN_FAIL_ISSUER_UNKNOWN || fail == CHAIN_FAIL_ISSUER_MISSING ||
 		    fail == CHAIN_FAIL_SELF_SIGNED || fail == CHAIN_FAIL_SELF_SIGNED_IN_CHAIN ||
 		    fail == CHAIN_FAIL_NOT_CA || fail == CHAIN_FAIL_ROOT_UNREADABLE)) {
 		const struct cert_facts *top = &ins->chain[ins->nchain - 1];
+		const char *anchor = top->self_signed ? top->subject : top->issuer;
 		add(l, "untrusted-root", SEV_ERROR, S("The chain does not lead to the root file"),
 		    S("The chain ends at %s (issued by %s); the root file %s holds no certificate "
-		      "that verifies it (%s).",
+		      "that verifies it (%s)%s.",
 		      top->subject ? top->subject : "?", top->issuer ? top->issuer : "?",
-		      tr->rootcert ? tr->rootcert : "", tr->chain_error ? tr->chain_error : ""),
+		      tr->rootcert ? tr->rootcert : "", tr->chain_error ? tr->chain_error : "",
+		      holds),
 		    S("Use a root file with the certificate of \"%s\" (the CA that issued the "
-		      "chain's top).", top->self_signed ? top->subject : top->issuer));
+		      "chain's top).", anchor ? anchor : "?"));
+		brief(l, S("the chain leads to %s, which the root file %s does not hold%s",
+			   anchor ? anchor : "?", root, holds),
+		      S("sslrootcert=FILE with the certificate of \"%s\"", anchor ? anchor : "?"));
 	}
+	free(holds);
 }
 
 /* OpenSSL's security levels (SSL_CTX_set_security_level): the bits of

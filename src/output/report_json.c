@@ -31,6 +31,17 @@ static json_t *js(const char *s)
 	return j ? j : json_null();
 }
 
+/* Text that holds distinguished names: their RFC 4514 escapes kept. */
+static json_t *jdn(const char *s)
+{
+	if (!s)
+		return json_null();
+	char *c = sanitize_dn(s);
+	json_t *j = json_string(c);
+	free(c);
+	return j ? j : json_null();
+}
+
 /* Event strings were sanitized when logged: escaping again would double
  * their backslashes. */
 static json_t *jclean(const char *s)
@@ -188,8 +199,8 @@ static json_t *target_json(const struct conn_target *t, int libpq_version)
 static json_t *cert_json(const struct cert_facts *c)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "subject", js(c->subject));
-	json_object_set_new(o, "issuer", js(c->issuer));
+	json_object_set_new(o, "subject", jdn(c->subject));
+	json_object_set_new(o, "issuer", jdn(c->issuer));
 	json_object_set_new(o, "serial", js(c->serial));
 	json_object_set_new(o, "cn", jnames(c->cn, c->cn_len, c->ncn));
 	json_object_set_new(o, "san_dns", jnames(c->san_dns, c->san_dns_len, c->nsan_dns));
@@ -265,7 +276,7 @@ static json_t *trust_json(const struct trust_facts *t)
 	json_object_set_new(o, "chain_ok", jtri(t->chain_ok));
 	json_object_set_new(o, "chain_error", js(t->chain_error));
 	json_object_set_new(o, "chain_depth", jint_or_null(t->chain_depth));
-	json_object_set_new(o, "chain_subject", js(t->chain_subject));
+	json_object_set_new(o, "chain_subject", jdn(t->chain_subject));
 	json_object_set_new(o, "ssl_error", js(t->ssl_error));
 	json_object_set_new(o, "revoked_at", jtime(t->revoked_at));
 	json_object_set_new(o, "verified_at", jtime(t->verified_at));
@@ -374,8 +385,8 @@ static json_t *findings_json(const struct report *r)
 		const struct finding *f = &r->findings[i];
 		json_array_append_new(fa, json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", f->id,
 						    "severity", severity_name(f->severity),
-						    "title", js(f->title), "detail", js(f->detail),
-						    "fix", js(f->fix)));
+						    "title", js(f->title), "detail", jdn(f->detail),
+						    "fix", jdn(f->fix)));
 	}
 	return fa;
 }
@@ -383,9 +394,9 @@ static json_t *findings_json(const struct report *r)
 static json_t *summary_line_json(const struct summary_line *l)
 {
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "mode", sslmode_name(l->mode), "outcome",
-			 outcome_name(l->outcome), "cause", js(l->cause), "fix", js(l->fix),
+			 outcome_name(l->outcome), "cause", jdn(l->cause), "fix", jdn(l->fix),
 			 "finding", l->finding ? json_string(l->finding) : json_null(), "text",
-			 js(l->text));
+			 jdn(l->text));
 }
 
 /* The answer first: the target's sslmode, and verify-full when it is

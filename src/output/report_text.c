@@ -22,6 +22,14 @@ static void put(FILE *out, const char *label, const char *value)
 	free(v);
 }
 
+/* A distinguished name: its RFC 4514 escapes kept (sanitize_dn). */
+static void put_dn(FILE *out, const char *label, const char *value)
+{
+	char *v = sanitize_dn(value ? value : "-");
+	fprintf(out, "  %-22s %s\n", label, v);
+	free(v);
+}
+
 /* A list of n strings, each escaped; a certificate's names with their
  * lengths (every byte: an embedded NUL as \x00), other lists with NULL. */
 static void put_names(FILE *out, const char *label, char **names, const size_t *lens, int n)
@@ -158,9 +166,10 @@ static void put_lines(FILE *out, const char *label, const char *text)
 }
 
 /* Prose folded at 72 columns under a label. */
-static void put_wrapped(FILE *out, const char *label, const char *text)
+static void put_wrapped_as(FILE *out, const char *label, const char *text,
+			   char *(*escape)(const char *))
 {
-	char *v = sanitize(text);
+	char *v = escape(text);
 	const char *p = v;
 	bool first = true;
 	while (*p) {
@@ -179,6 +188,11 @@ static void put_wrapped(FILE *out, const char *label, const char *text)
 			p++;
 	}
 	free(v);
+}
+
+static void put_wrapped(FILE *out, const char *label, const char *text)
+{
+	put_wrapped_as(out, label, text, sanitize);
 }
 
 static void verdicts(FILE *out, const struct report *r)
@@ -218,11 +232,11 @@ static void answer_first(FILE *out, const struct report *r)
 {
 	struct summary sm;
 	summary_build(r->ins, r->modes, r->findings, r->nfindings, r->provider, &sm);
-	char *a = sanitize(sm.mode.text);
+	char *a = sanitize_dn(sm.mode.text);
 	fprintf(out, "%s\n", a);
 	free(a);
 	if (sm.has_verify_full) {
-		a = sanitize(sm.verify_full.text);
+		a = sanitize_dn(sm.verify_full.text);
 		fprintf(out, "%s\n", a);
 		free(a);
 	}
@@ -360,8 +374,8 @@ static void findings(FILE *out, const struct report *r)
 		char *title = sanitize(f->title);
 		fprintf(out, "  [%s] %s (%s)\n", severity_name(f->severity), title, f->id);
 		free(title);
-		put_wrapped(out, "  what", f->detail);
-		put_wrapped(out, "  fix", f->fix);
+		put_wrapped_as(out, "  what", f->detail, sanitize_dn);
+		put_wrapped_as(out, "  fix", f->fix, sanitize_dn);
 	}
 }
 
@@ -451,8 +465,8 @@ static void cert(FILE *out, size_t i, const struct cert_facts *c)
 	if (c->not_after != (time_t)-1)
 		report_iso_time(c->not_after, na, sizeof(na));
 	fprintf(out, "  [%zu]\n", i);
-	put(out, "  subject", c->subject);
-	put(out, "  issuer", c->issuer);
+	put_dn(out, "  subject", c->subject);
+	put_dn(out, "  issuer", c->issuer);
 	if (c->parse_error)
 		put(out, "  parse error", c->parse_error);
 	put_names(out, "  CN", c->cn, c->cn_len, c->ncn);
@@ -502,7 +516,7 @@ static void trust_config(FILE *out, const struct trust_facts *tr)
 static void trust_refused(FILE *out, const struct trust_facts *tr)
 {
 	if (tr->chain_depth >= 0) {
-		char *subj = sanitize(tr->chain_subject ? tr->chain_subject : "?");
+		char *subj = sanitize_dn(tr->chain_subject ? tr->chain_subject : "?");
 		fprintf(out, "  %-22s depth %d: %s\n", "refused certificate", tr->chain_depth,
 			subj);
 		free(subj);

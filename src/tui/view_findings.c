@@ -59,8 +59,8 @@ void view_findings(struct tui *t, int y0, int x, int h, int w)
 	tui_put(y++, x, w, buf, A_BOLD);
 	for (int i = 0; i < d->nfindings && y < end; i++) {
 		const struct finding *f = &d->findings[i];
-		char *title = sanitize(f->title), *what = sanitize(f->detail),
-		     *fix = sanitize(f->fix);
+		char *title = sanitize(f->title), *what = sanitize_dn(f->detail),
+		     *fix = sanitize_dn(f->fix);
 		snprintf(buf, sizeof(buf), "%s %s", f->severity == SEV_ERROR ? "E" :
 						    f->severity == SEV_WARNING ? "W" : "i", title);
 		y += tui_wrap(y, x + 1, w - 1, end - y, buf, A_BOLD | tui_severity_attr(t, f->severity));

@@ -49,7 +49,7 @@ static int draw_answer(struct tui *t, int y, int w)
 	int cap = LINES >= 30 ? 8 : 5, rows = 0;
 	struct summary_line *lines[] = { &sm.mode, sm.has_verify_full ? &sm.verify_full : NULL };
 	for (int i = 0; i < 2 && lines[i]; i++) {
-		char *txt = sanitize(lines[i]->text);
+		char *txt = sanitize_dn(lines[i]->text);
 		int room = cap - rows - (i == 0 && lines[1] ? 1 : 0);
 		rows += tui_wrap(y + rows, 0, w, room, txt,
 				 (i == 0 ? A_BOLD : A_NORMAL) | tui_outcome_attr(t, lines[i]->outcome));
