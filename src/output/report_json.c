@@ -21,25 +21,25 @@ void report_iso_time(time_t t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static json_t *js(const char *s)
+static json_t *jescaped(const char *s, char *(*escape)(const char *))
 {
 	if (!s)
 		return json_null();
-	char *c = sanitize(s);
+	char *c = escape(s);
 	json_t *j = json_string(c);
 	free(c);
 	return j ? j : json_null();
 }
 
+static json_t *js(const char *s)
+{
+	return jescaped(s, sanitize);
+}
+
 /* Text that holds distinguished names: their RFC 4514 escapes kept. */
 static json_t *jdn(const char *s)
 {
-	if (!s)
-		return json_null();
-	char *c = sanitize_dn(s);
-	json_t *j = json_string(c);
-	free(c);
-	return j ? j : json_null();
+	return jescaped(s, sanitize_dn);
 }
 
 /* Event strings were sanitized when logged: escaping again would double
