@@ -90,6 +90,10 @@ void summary_line_build(const struct inspection *ins, const struct verdict *mode
 		out->cause = how_encrypted(ins, m);
 		if (m != SSLMODE_VERIFY_FULL)
 			out->fix = xstrdup("sslmode=verify-full to check who answers");
+	} else if (out->outcome == OUTCOME_UNKNOWN) {
+		/* what the probes could not see, not a finding's cause */
+		out->cause = xstrdup(modes && modes[m].caveat ? modes[m].caveat :
+				     "the probes could not see what decides it");
 	} else if (out->outcome == OUTCOME_PLAINTEXT && m == SSLMODE_DISABLE) {
 		out->cause = xstrdup("sslmode=disable never tries TLS");
 		out->fix = xstrdup("sslmode=verify-full");
@@ -114,11 +118,9 @@ void summary_line_build(const struct inspection *ins, const struct verdict *mode
 		} else if (out->outcome == OUTCOME_PLAINTEXT) {
 			out->cause = xstrdup("the TLS attempt fails and libpq falls back to plaintext");
 			out->fix = xstrdup("sslmode=verify-full, and fix what the findings say");
-		} else if (modes && modes[m].error) {
-			out->cause = libpq_words(modes[m].error);
 		} else {
-			out->cause = xstrdup(modes && modes[m].caveat ? modes[m].caveat :
-					     "the probes could not see what decides it");
+			out->cause = modes && modes[m].error ? libpq_words(modes[m].error) :
+							       xstrdup("libpq fails");
 		}
 	}
 	if (out->outcome != OUTCOME_ENCRYPTED && prov && prov->id && prov->name) {
@@ -149,6 +151,17 @@ void summary_build(const struct inspection *ins, const struct verdict *modes,
 		summary_line_build(ins, modes, findings, nfindings, provider, SSLMODE_VERIFY_FULL,
 			   &out->verify_full);
 	}
+	const struct summary_line *a = &out->mode, *b = &out->verify_full;
+	if (!out->has_verify_full)
+		out->text = xstrdup(a->text);
+	else if (a->outcome == b->outcome && a->outcome == OUTCOME_FAILS &&
+		 !strcmp(a->cause, b->cause) && (a->fix == NULL) == (b->fix == NULL) &&
+		 (!a->fix || !strcmp(a->fix, b->fix)))
+		out->text = xasprintf("%s and verify-full fail: %s%s%s%s", sslmode_name(a->mode),
+				      a->cause, a->fix ? ". Fix: " : "", a->fix ? a->fix : "",
+				      a->fix ? "." : "");
+	else
+		out->text = xasprintf("%s\n%s", a->text, b->text);
 }
 
 void summary_line_free(struct summary_line *l)
@@ -162,5 +175,6 @@ void summary_free(struct summary *s)
 {
 	summary_line_free(&s->mode);
 	summary_line_free(&s->verify_full);
+	free(s->text);
 	memset(s, 0, sizeof(*s));
 }

@@ -23,6 +23,9 @@ struct summary {
 	struct summary_line mode;	/* the target's sslmode */
 	struct summary_line verify_full; /* when the target's mode is another */
 	bool has_verify_full;
+	/* what the sinks show: the lines, one a mode ("\n" between), or one
+	 * for both when they say the same ("prefer and verify-full fail: ...") */
+	char *text;
 };
 
 /* The target's sslmode is ins->target.sslmode (prefer when unset). The

@@ -232,11 +232,11 @@ static void answer_first(FILE *out, const struct report *r)
 {
 	struct summary sm;
 	summary_build(r->ins, r->modes, r->findings, r->nfindings, r->provider, &sm);
-	char *a = sanitize_dn(sm.mode.text);
-	fprintf(out, "%s\n", a);
-	free(a);
-	if (sm.has_verify_full) {
-		a = sanitize_dn(sm.verify_full.text);
+	/* a line a mode, or one for both */
+	for (char *line = sm.text, *nl; line; line = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(line, '\n')))
+			*nl = '\0';
+		char *a = sanitize_dn(line);
 		fprintf(out, "%s\n", a);
 		free(a);
 	}

@@ -47,12 +47,17 @@ static int draw_answer(struct tui *t, int y, int w)
 	struct summary sm;
 	summary_build(&t->s->ins, t->s->modes, d->findings, d->nfindings, &d->provider, &sm);
 	int cap = LINES >= 30 ? 8 : 5, rows = 0;
-	struct summary_line *lines[] = { &sm.mode, sm.has_verify_full ? &sm.verify_full : NULL };
+	/* a line a mode, or one for both (summary.text) */
+	char *two = strchr(sm.text, '\n');
+	if (two)
+		*two++ = '\0';
+	char *lines[] = { sm.text, two };
+	const struct summary_line *of[] = { &sm.mode, &sm.verify_full };
 	for (int i = 0; i < 2 && lines[i]; i++) {
-		char *txt = sanitize_dn(lines[i]->text);
+		char *txt = sanitize_dn(lines[i]);
 		int room = cap - rows - (i == 0 && lines[1] ? 1 : 0);
 		rows += tui_wrap(y + rows, 0, w, room, txt,
-				 (i == 0 ? A_BOLD : A_NORMAL) | tui_outcome_attr(t, lines[i]->outcome));
+				 (i == 0 ? A_BOLD : A_NORMAL) | tui_outcome_attr(t, of[i]->outcome));
 		free(txt);
 	}
 	summary_free(&sm);

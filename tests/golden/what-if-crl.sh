@@ -166,8 +166,9 @@ c
 :set sslcrldir $T/no-crls
 :save json $T/tui-dir.json
 KEYS
+# 32 rows: the chain pane below the answer (the summary) holds the trust lines
 rc=0
-TERM=dumb LINES=24 COLUMNS=100 LC_ALL=C.UTF-8 INPUTRC=/dev/null \
+TERM=dumb LINES=32 COLUMNS=100 LC_ALL=C.UTF-8 INPUTRC=/dev/null \
 	PGTLS_INSPECT_SCRIPT=$T/set.keys PGTLS_INSPECT_DUMPDIR=$T \
 	timeout 30 "$PGI" --replay "$LOG" </dev/null >"$T/tui.out" 2>&1 || rc=$?
 assert_eq "interface: exit status" "$rc" 0
