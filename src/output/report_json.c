@@ -417,7 +417,7 @@ static json_t *provider_json(const struct provider_match *pm)
 	if (!pm || !pm->id)
 		return json_null();
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id", js(pm->id), "name",
-			 js(pm->name), "evidence", js(pm->evidence), "ca_bundle",
+			 js(pm->name), "evidence", jdn(pm->evidence), "ca_bundle",
 			 js(pm->ca_bundle), "host_advice", js(pm->host_advice), "advice",
 			 js(pm->advice));
 }

@@ -357,7 +357,7 @@ static void provider(FILE *out, const struct provider_match *p)
 {
 	fputs("\nManaged service\n", out);
 	put(out, "recognised", p->name);
-	put_wrapped(out, "evidence", p->evidence);
+	put_wrapped_as(out, "evidence", p->evidence, sanitize_dn);
 	if (p->ca_bundle)
 		put_wrapped(out, "CA bundle", p->ca_bundle);
 	if (p->host_advice)

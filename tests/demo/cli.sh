@@ -60,6 +60,13 @@ assert_jq "$T/expired.json" '.summary.finding' cert-expired
 assert_jq "$T/expired.json" '.summary.verify_full.outcome' fails
 assert_jq "$T/expired.json" '.findings[0].id' cert-expired
 
+# a name with a comma: one backslash (RFC 4514), in the report and the JSON
+timeout 30 "$PGI" --demo cloudsql-per-instance-ca --report >"$T/csql" 2>"$T/err"
+assert_contains "report: the issuer with one backslash" "$(grep '^    issuer ' "$T/csql" | head -1)" 'O=Google\, Inc,'
+assert_eq "report: no doubled backslash" "$(grep -c 'Google\\\\,' "$T/csql")" 0
+timeout 30 "$PGI" --demo cloudsql-per-instance-ca --json >"$T/csql.json" 2>"$T/err"
+assert_jq "$T/csql.json" '.chain[0].issuer | test("O=Google\\\\, Inc,")' true
+
 # --demo-serve: up until SIGTERM, reachable by a second process, then gone
 "$PGI" --demo-serve healthy >"$T/serve" 2>&1 &
 pid=$!
