@@ -29,6 +29,7 @@ struct row {
 	int chain_ok, name_ok;
 	enum outcome modes[SSLMODE_COUNT];
 	int errors, warnings;
+	char *shown;        /* host:port of the inspected target, escaped */
 	bool done;
 };
 
@@ -47,6 +48,26 @@ struct worker {
 	pthread_t thread;
 };
 
+/* A row's target: host:port as libpq resolved it (the host name, else
+ * the address; an IPv6 address in brackets), with "+N" for the other hosts
+ * of a list; no keyword of the string, so no secret. Escaped. */
+static char *endpoint(const struct session *s)
+{
+	const struct conn_target *g = &s->ins.target;
+	const char *h = g->host && *g->host ? g->host : g->hostaddr && *g->hostaddr ? g->hostaddr :
+										     "localhost";
+	char *hs = sanitize(h);
+	char *out = xasprintf(strchr(hs, ':') ? "[%s]:%d%s" : "%s:%d%s", hs, g->port,
+			      s->nlisted > 1 ? " +" : "");
+	if (s->nlisted > 1) {
+		char *more = xasprintf("%s%d", out, s->nlisted - 1);
+		free(out);
+		out = more;
+	}
+	free(hs);
+	return out;
+}
+
 /* The row of an inspected target; JSON lines are written as they come. */
 static void take_row(struct fleet *f, int i, struct session *s)
 {
@@ -56,6 +77,7 @@ static void take_row(struct fleet *f, int i, struct session *s)
 	struct report rep = session_report(s);
 	char *line = o->json ? report_json_line(&rep) : NULL;
 
+	row->shown = endpoint(s);
 	row->reachable = ins->reachable;
 	/* a list is reachable when any of its hosts is */
 	for (int h = 0; h < s->nextra; h++)
@@ -270,7 +292,7 @@ int fleet_run(const struct fleet_opts *o)
 		pass += ok;
 		if (o->json)
 			continue;
-		char *t = shown_target(o->targets[i]);
+		char *t = r->shown ? xstrdup(r->shown) : shown_target(o->targets[i]);
 		if (strlen(t) > 36)
 			strcpy(t + 33, "...");
 		if (r->error)
@@ -295,6 +317,7 @@ int fleet_run(const struct fleet_opts *o)
 		free(f.rows[i].error);
 		free(f.rows[i].refused);
 		free(f.rows[i].tls);
+		free(f.rows[i].shown);
 	}
 	free(f.rows);
 	free(workers);

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "app/session.h"
 #include "model/sslmode.h"
+#include "model/summary.h"
 #include "demo/demo.h"
 #include "tui/tui.h"
 #include "fleet.h"
@@ -66,7 +67,8 @@ static void usage(FILE *out)
 	      "  --at TIME|now         judge the chain at TIME (UTC, 2027-03-01T12:00:00Z or a\n"
 	      "                        date); a replay is judged at its recorded time otherwise\n"
 	      "  --step                in the interface: hold after each network event\n"
-	      "  --check MODE          exit 0 when sslmode MODE would connect, 1 when it would fail\n"
+	      "  --check MODE          one line, MODE's outcome, cause and fix; exit 0 when MODE\n"
+	      "                        would connect, 1 when it would fail\n"
 	      "Demo (servers inside this process, on 127.0.0.1; no database needed):\n"
 	      "  --demo [NAME]         inspect a built-in scenario (no NAME on a terminal: a menu)\n"
 	      "  --demo list           list the scenarios and what each teaches\n"
@@ -105,6 +107,19 @@ static int write_sink(enum sink sink, const struct report *r)
 	if (fflush(stdout) != 0)
 		rc = -1;
 	return rc;
+}
+
+/* --check MODE without --report or --json: MODE's summary line. */
+static int write_check_line(const struct report *r, int mode)
+{
+	struct summary_line l;
+	summary_line_build(r->ins, r->modes, r->findings, r->nfindings, r->provider,
+			   (enum sslmode)mode, &l);
+	char *t = sanitize_dn(l.text);
+	printf("%s\n", t);
+	free(t);
+	summary_line_free(&l);
+	return fflush(stdout) != 0 ? -1 : 0;
 }
 
 /* Write the event log to an already opened file. */
@@ -482,7 +497,8 @@ static int render(struct session *s, const struct options *o, FILE *savef)
 	int code = reached ? EXIT_DONE : EXIT_UNREACHABLE;
 	if (savef && save_events(savef, o->save, &rep) < 0)
 		return EXIT_INTERNAL;
-	if (write_sink(o->sink, &rep) < 0) {
+	if (o->check >= 0 && o->sink == SINK_DEFAULT ? write_check_line(&rep, o->check) < 0 :
+							   write_sink(o->sink, &rep) < 0) {
 		fprintf(stderr, "pgtls-inspect: could not write the report\n");
 		return EXIT_INTERNAL;
 	}

@@ -226,6 +226,15 @@ int certgen_make(const struct certgen_spec *spec, const struct demo_cert *issuer
 	set_usages(out->crt, spec);
 	if (set_sans(out->crt, spec, err) < 0 || set_ekus(out->crt, spec->eku, err) < 0)
 		goto bad;
+	if (spec->ca_issuers) {
+		/* where the issuer's certificate is published, as public CAs
+		 * write it into their leaves */
+		gnutls_datum_t uri = { (unsigned char *)spec->ca_issuers,
+				       (unsigned)strlen(spec->ca_issuers) };
+		if ((rc = gnutls_x509_crt_set_authority_info_access(
+			     out->crt, GNUTLS_IA_CAISSUERS_URI, &uri)) < 0)
+			goto fail;
+	}
 	if ((rc = sign(out, issuer)) < 0 || (rc = export_pem(out)) < 0)
 		goto fail;
 	return 0;

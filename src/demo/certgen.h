@@ -24,6 +24,7 @@ struct certgen_spec {
 	size_t raw_san_len;
 	int pad_ous;             /* this many 100-byte OU entries in the subject */
 	int extra_sans;          /* this many generated dNSNames */
+	const char *ca_issuers;  /* authorityInfoAccess caIssuers URI, or NULL */
 };
 
 struct demo_cert {

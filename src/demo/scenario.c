@@ -91,6 +91,7 @@ static int read_one(json_t *j, struct scenario *s, char **err)
 	s->client_ca_dn = dn(pki, "client_ca") ? xstrdup(dn(pki, "client_ca")) : NULL;
 	s->send_inter = boolean(pki, "send_intermediate", true);
 	s->leaf_dn = str(leaf, "dn", "CN=localhost");
+	s->ca_issuers = str(leaf, "ca_issuers", NULL);
 	s->dns = list(leaf, "dns");
 	s->ip = list(leaf, "ip");
 	s->eku = json_object_get(leaf, "eku") ? list(leaf, "eku") : NULL;
@@ -151,6 +152,7 @@ static void free_one(struct scenario *s)
 	free(s->root_dn);
 	free(s->inter_dn);
 	free(s->leaf_dn);
+	free(s->ca_issuers);
 	free(s->client_ca_dn);
 	strlist_free(s->dns);
 	strlist_free(s->ip);

@@ -17,6 +17,7 @@ struct scenario {
 	char *root_dn, *inter_dn, *leaf_dn, *client_ca_dn;
 	bool send_inter;
 	char **dns, **ip, **eku; /* NULL-terminated */
+	char *ca_issuers;        /* the leaf's AIA caIssuers URI, or NULL */
 	int not_before_days, not_after_days;
 	bool self_signed;
 	bool ssl;

@@ -694,7 +694,8 @@ int demo_pki_make(const struct scenario *sc, struct demo_pki *pki, char **err)
 				     .eku = sc->eku, .not_before_days = sc->not_before_days,
 				     .not_after_days = sc->not_after_days, .rsa = sc->rsa,
 				     .extra_sans = sc->san_count,
-				     .pad_ous = sc->subject_bytes / 100 };
+				     .pad_ous = sc->subject_bytes / 100,
+				     .ca_issuers = sc->ca_issuers };
 	if (sc->hostile_names) {
 		leaf.raw_cn = evil_cn;
 		leaf.raw_cn_len = sizeof(evil_cn) - 1;

@@ -114,7 +114,10 @@ enum { CHAIN_FAILURE_COUNT = 0 CHAIN_FAILURE_TABLE(FACTS_ONE) };
 	  " (the server sent only its own certificate; is an intermediate "    \
 	  "certificate missing?)")                                             \
 	_(CHAIN_GAP_, NO_ANCHOR, "no-anchor",                                  \
-	  " (the root file holds no self-signed CA certificate)")
+	  " (the root file holds no self-signed CA certificate)")              \
+	_(CHAIN_GAP_, LEAF_ONLY, "leaf-only",                                  \
+	  " (the server sent only its own certificate, and its issuer is not " \
+	  "in the root file)")
 enum chain_gap { CHAIN_GAP_TABLE(FACTS_ENUM) };
 enum { CHAIN_GAP_COUNT = 0 CHAIN_GAP_TABLE(FACTS_ONE) };
 

@@ -265,6 +265,19 @@ static char *subject_of(X509 *x)
 	return out ? out : xstrdup("(no subject)");
 }
 
+/* The certificate names where its issuer's certificate is published
+ * (authorityInfoAccess caIssuers). */
+static bool issuer_published(X509 *x)
+{
+	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
+	bool found = false;
+	for (int i = 0; aia && i < sk_ACCESS_DESCRIPTION_num(aia); i++)
+		found |= OBJ_obj2nid(sk_ACCESS_DESCRIPTION_value(aia, i)->method) ==
+			 NID_ad_ca_issuers;
+	AUTHORITY_INFO_ACCESS_free(aia);
+	return found;
+}
+
 static void fail(struct trust_facts *tr, enum chain_failure c, enum chain_gap gap,
 		 const char *detail, const char *where)
 {
@@ -457,8 +470,13 @@ void judge_chain_as(const struct cert_facts *chain, size_t nchain, struct trust_
 		} else {
 			enum chain_failure c = failure_of(err);
 			enum chain_gap gap = CHAIN_GAP_NONE;
+			/* a lone leaf whose issuer is missing: an intermediate
+			 * only when the leaf says its issuer is published
+			 * (caIssuers), as a CA under a root does; else the
+			 * issuer may as well be a root the file lacks */
 			if (c == CHAIN_FAIL_ISSUER_UNKNOWN && nchain == 1 && !chain[0].self_signed)
-				gap = CHAIN_GAP_INTERMEDIATE;
+				gap = issuer_published(leaf) ? CHAIN_GAP_INTERMEDIATE :
+							       CHAIN_GAP_LEAF_ONLY;
 			else if ((c == CHAIN_FAIL_ISSUER_UNKNOWN || c == CHAIN_FAIL_ISSUER_MISSING) &&
 				 nanchors == 0 && !system)
 				gap = CHAIN_GAP_NO_ANCHOR;

@@ -10,6 +10,7 @@
 #include "engine/probe_int.h"
 #include "engine/facts.h"
 #include "engine/pgwire.h"
+#include "util/sanitize.h"
 #include "util/xalloc.h"
 #include <errno.h>
 #include <netinet/in.h>
@@ -602,11 +603,17 @@ static void step_ssl_error(struct probe *p)
 static void log_chain(struct probe *p)
 {
 	struct inspection *ins = p->ins;
-	for (size_t i = 0; i < ins->nchain; i++)
-		EV(p, EV_NOTE, "PeerCertificate", ins->chain[i].der,
-		   ins->chain[i].der_len, "certificate %zu: %s%s", i,
-		   ins->chain[i].subject ? ins->chain[i].subject : "(no subject)",
-		   ins->chain[i].parse_error ? " (GnuTLS cannot parse it)" : "");
+	for (size_t i = 0; i < ins->nchain; i++) {
+		/* the subject's RFC 4514 escapes keep one backslash */
+		char *subject = sanitize_dn(ins->chain[i].subject ? ins->chain[i].subject :
+								    "(no subject)");
+		char *summary = xasprintf("certificate %zu: %s%s", i, subject,
+					  ins->chain[i].parse_error ? " (GnuTLS cannot parse it)" : "");
+		event_add_clean(&ins->log, probe_clock(p->run), p->name, EV_NOTE, "PeerCertificate",
+				ins->chain[i].der, ins->chain[i].der_len, summary);
+		free(summary);
+		free(subject);
+	}
 }
 
 static void after_handshake(struct probe *p)

@@ -9,6 +9,7 @@
 #include "engine/judge.h"
 #include "engine/x509_ossl.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 #include "util/xalloc.h"
 #include <arpa/inet.h>
 #include <gnutls/gnutls.h>
@@ -225,4 +226,33 @@ int x509_host_is_ip(const char *host)
 	struct in_addr a4;
 	struct in6_addr a6;
 	return inet_aton(host, &a4) || inet_pton(AF_INET6, host, &a6) == 1;
+}
+
+char **x509_file_subjects(const char *path, int max)
+{
+	gnutls_datum_t data = { NULL, 0 };
+	gnutls_x509_crt_t *crts = NULL;
+	unsigned n = 0;
+	struct stat st;
+	char **out = NULL;
+	int nout = 0;
+
+	if (!path || stat(path, &st) < 0 || st.st_size > 4 * 1024 * 1024 ||
+	    gnutls_load_file(path, &data) < 0)
+		return NULL;
+	if (gnutls_x509_crt_list_import2(&crts, &n, &data, GNUTLS_X509_FMT_PEM, 0) < 0)
+		n = 0;
+	out = xcalloc(1, sizeof(*out)); /* a list, even when empty */
+	for (unsigned i = 0; i < n; i++) {
+		gnutls_datum_t s;
+		if ((int)i < max && gnutls_x509_crt_get_dn3(crts[i], &s, 0) >= 0) {
+			char *dn = datum_str(&s);
+			strlist_add(&out, &nout, dn);
+			free(dn);
+		}
+		gnutls_x509_crt_deinit(crts[i]);
+	}
+	gnutls_free(crts);
+	gnutls_free(data.data);
+	return out;
 }

@@ -41,5 +41,9 @@ void x509_verify(const struct cert_facts *chain, size_t nchain,
 /* libpq's IP-literal test for host names (fe-secure-openssl.c
  * is_ip_address): inet_aton or inet_pton(AF_INET6). */
 int x509_host_is_ip(const char *host);
+/* The subjects of the certificates a PEM file holds (the first max), as
+ * the chain's subjects are written; NULL-terminated, NULL when the file
+ * cannot be read. Bounded: a file over 4 MiB is not read. */
+char **x509_file_subjects(const char *path, int max);
 
 #endif

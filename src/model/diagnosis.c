@@ -32,7 +32,8 @@ static void other_stacks(struct diagnosis *d)
 				  "matrix for each rule: typically a name only in the CN, or an IP "
 				  "written as a DNS name).", sb_str(&who)),
 			xstrdup("Reissue the server certificate with the host name (and any IP address "
-				"clients use) in subjectAltName, as dNSName and iPAddress entries.")
+				"clients use) in subjectAltName, as dNSName and iPAddress entries."),
+			NULL, NULL
 		};
 	}
 	sb_free(&who);
@@ -47,6 +48,7 @@ void diagnosis_run(const struct inspection *ins, const struct verdict *modes,
 	explain_findings(ins, modes, o, &d->provider, &d->findings, &d->nfindings);
 	clients_evaluate(ins, o ? o->host : ins->target.host, &d->clients, &d->nclients);
 	other_stacks(d);
+	findings_sort(d->findings, d->nfindings);
 }
 
 void diagnosis_free(struct diagnosis *d)

@@ -10,6 +10,7 @@
 #include "model/explain.h"
 #include "engine/x509.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 #include "util/xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@ static void add(struct flist *l, const char *id, enum severity sev, char *title,
 		char *detail, char *fix)
 {
 	l->f = xrealloc(l->f, (size_t)(l->n + 1) * sizeof(*l->f));
-	l->f[l->n++] = (struct finding){ id, sev, title, detail, fix };
+	l->f[l->n++] = (struct finding){ id, sev, title, detail, fix, NULL, NULL };
 }
 
 #define S(...) xasprintf(__VA_ARGS__)
@@ -42,8 +43,93 @@ void findings_free(struct finding *f, int n)
 		free(f[i].title);
 		free(f[i].detail);
 		free(f[i].fix);
+		free(f[i].cause);
+		free(f[i].remedy);
 	}
 	free(f);
+}
+
+/* The one-line cause and fix of the finding just added (model/summary). */
+static void brief(struct flist *l, char *cause, char *remedy)
+{
+	l->f[l->n - 1].cause = cause;
+	l->f[l->n - 1].remedy = remedy;
+}
+
+/* Each id's place among the root causes (lower: nearer the root) and what
+ * it can explain; an id not listed comes last and explains nothing. */
+static const struct {
+	const char *id;
+	int rank;
+	unsigned explains;
+} causes[] = {
+	{ "unreachable", 0, FIND_ANY },
+	{ "not-postgres", 1, FIND_ANY },
+	{ "server-stalled", 1, FIND_ANY },
+	{ "sslrequest-error", 1, FIND_TLS },
+	{ "unencrypted-after-s", 2, FIND_TLS },
+	{ "ssl-refused", 2, FIND_TLS },
+	{ "tls-version", 2, FIND_TLS },
+	{ "tls-handshake-failed", 2, FIND_TLS },
+	{ "client-files", 2, FIND_TLS },
+	{ "server-slow", 2, FIND_ANY },
+	{ "root-file-missing", 3, FIND_CHAIN },
+	{ "cert-expired", 3, FIND_CHAIN },
+	{ "cert-not-yet-valid", 3, FIND_CHAIN },
+	{ "cert-revoked", 3, FIND_CHAIN },
+	{ "missing-intermediate", 3, FIND_CHAIN },
+	{ "untrusted-root", 3, FIND_CHAIN },
+	{ "weak-key", 3, FIND_CHAIN },
+	{ "weak-digest", 3, FIND_CHAIN },
+	{ "cert-purpose", 3, FIND_CHAIN },
+	{ "no-server-auth", 3, FIND_CHAIN },
+	{ "crl-missing", 3, FIND_CHAIN },
+	{ "crl-stale", 3, FIND_CHAIN },
+	{ "crl-invalid", 3, FIND_CHAIN },
+	{ "host-name-mismatch", 4, FIND_NAME },
+	{ "cloudsql-classic-cn", 4, FIND_NAME },
+	{ "sni-required", 5, FIND_TLS },
+	{ "tls-alert-after-handshake", 5, FIND_TLS },
+	{ "hba-rejects-tls", 5, FIND_TLS },
+	{ "message-flood", 5, FIND_ANY },
+	{ "malformed-message", 5, FIND_ANY },
+	{ "startup-rejected", 5, FIND_ANY },
+	{ "plaintext-accepted", 6, 0 },
+	{ "cert-expiring-soon", 6, 0 },
+	{ "prefer-plaintext", 8, 0 },
+	{ "allow-plaintext", 8, 0 },
+};
+
+static int cause_at(const char *id)
+{
+	for (size_t i = 0; i < sizeof(causes) / sizeof(*causes); i++)
+		if (!strcmp(causes[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+unsigned finding_explains(const char *id)
+{
+	int i = cause_at(id);
+	return i < 0 ? 0 : causes[i].explains;
+}
+
+static int cause_rank(const struct finding *f)
+{
+	int i = cause_at(f->id);
+	return (int)f->severity * 16 + (i < 0 ? 7 : causes[i].rank);
+}
+
+void findings_sort(struct finding *f, int n)
+{
+	/* insertion sort: stable, and the lists are short */
+	for (int i = 1; i < n; i++) {
+		struct finding t = f[i];
+		int k = cause_rank(&t), j = i;
+		for (; j > 0 && cause_rank(&f[j - 1]) > k; j--)
+			f[j] = f[j - 1];
+		f[j] = t;
+	}
 }
 
 static bool contains(const char *hay, const char *needle)
@@ -77,6 +163,15 @@ static char *names_of(const struct cert_facts *c)
 	if (!sb.len)
 		sb_adds(&sb, "none");
 	return sb_detach(&sb);
+}
+
+/* names_of without the CN that SANs make unused. */
+static const char *short_names(const struct cert_facts *c, char *names)
+{
+	char *cn = c->nsan_dns || c->nsan_ip ? strstr(names, ", CN:") : NULL;
+	if (cn)
+		*cn = '\0';
+	return names;
 }
 
 /* A name that would pass verify-full as it is (no wildcard, no NUL), or
@@ -122,6 +217,8 @@ static void reach_findings(struct flist *l, struct topic_ctx *x)
 		    S("No TCP connection could be made: %s.", e ? e : "unknown reason"),
 		    S("Check the host, port and firewall; is PostgreSQL listening "
 		      "(listen_addresses, port) on that address?"));
+		brief(l, S("no TCP connection could be made (%s)", e ? e : "unknown reason"),
+		      S("check the host, the port and the firewall"));
 	}
 	switch (sf->sslrequest_reply) {
 	case REPLY_N:
@@ -129,6 +226,8 @@ static void reach_findings(struct flist *l, struct topic_ctx *x)
 		    S("It answered 'N' to the SSLRequest: ssl = off, or built without OpenSSL. "
 		      "require and stricter fail; prefer and allow connect unencrypted."),
 		    S("On the server: ssl = on with ssl_cert_file and ssl_key_file, then reload."));
+		brief(l, S("the server answered 'N' to the SSLRequest: it does not do TLS"),
+		      S("ssl = on on the server, with ssl_cert_file and ssl_key_file"));
 		break;
 	case REPLY_E:
 		add(l, "sslrequest-error", SEV_ERROR, S("ErrorResponse instead of a TLS answer"),
@@ -201,6 +300,24 @@ static void tls_findings(struct flist *l, struct topic_ctx *x)
 		      "certificate, both readable."));
 }
 
+/* What the root file holds, for the texts: "; it holds A; B" (every
+ * subject, up to 20), or "" when it cannot be read now (a replay). */
+static char *root_holds(const struct trust_facts *tr)
+{
+	char **subjects = tr->source == ROOTCERT_SYSTEM ? NULL :
+			  x509_file_subjects(tr->rootcert, 20);
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, "", 0);
+	if (subjects && !subjects[0])
+		sb_adds(&sb, " (it holds no certificate)");
+	for (int i = 0; subjects && subjects[i]; i++)
+		sb_addf(&sb, "%s%s", i ? "; " : " (it holds ", subjects[i]);
+	if (subjects && subjects[0])
+		sb_adds(&sb, ")");
+	strlist_free(subjects);
+	return sb_detach(&sb);
+}
+
 /* The root file and the chain against it. */
 static void trust_findings(struct flist *l, struct topic_ctx *x)
 {
@@ -216,29 +333,56 @@ static void trust_findings(struct flist *l, struct topic_ctx *x)
 		      tr->rootcert, rootcert_source_name(tr->source)),
 		    S("Put the CA certificate there, or set sslrootcert=FILE%s.",
 		      x->o && x->o->libpq_version >= 16 ? " (or sslrootcert=system for a public CA)" : ""));
+	if (tr->rootcert && !tr->rootcert_exists && tr->source != ROOTCERT_SYSTEM)
+		brief(l, S("there is no root certificate file (%s)", tr->rootcert),
+		      S("sslrootcert=FILE with the server's CA certificate"));
 	if (tr->chain_ok != 0)
 		return;
-	/* a missing intermediate is told even when the leaf has also expired */
+	/* a missing issuer is told even when the leaf has also expired */
+	const char *root = tr->rootcert ? tr->rootcert : "(none)";
+	char *holds = root_holds(tr);
+	const char *issuer = ins->nchain && ins->chain[0].issuer ? ins->chain[0].issuer : "?";
 	if (gap == CHAIN_GAP_INTERMEDIATE) {
 		add(l, "missing-intermediate", SEV_ERROR, S("Intermediate certificate missing"),
-		    S("The server sends only its own certificate, issued by %s, which is not in "
-		      "the root file: the chain cannot be built.",
-		      ins->nchain ? ins->chain[0].issuer : "an intermediate CA"),
+		    S("The server sends only its own certificate, issued by %s: an intermediate CA "
+		      "(the certificate names where it is published), which the server does not send "
+		      "and the root file %s does not hold%s. The chain cannot be built.",
+		      issuer, root, holds),
 		    S("On the server, put the intermediate after the leaf in ssl_cert_file; or "
 		      "add the intermediate to the client's root file."));
+		brief(l, S("the server sends only its certificate, and its issuer, the intermediate "
+			   "%s, is in neither the chain nor %s", issuer, root),
+		      S("put the intermediate after the leaf in the server's ssl_cert_file"));
+	} else if (gap == CHAIN_GAP_LEAF_ONLY) {
+		add(l, "untrusted-root", SEV_ERROR, S("The root file does not hold the issuer"),
+		    S("The server sends only its own certificate, issued by %s, and the root file %s "
+		      "does not hold %s%s. If %s is a root CA, the root file is for another CA; if "
+		      "it is an intermediate, the server must also send it.",
+		      issuer, root, issuer, holds, issuer),
+		    S("Use a root file with the certificate of \"%s\" (the CA that issued the "
+		      "server's certificate).", issuer));
+		brief(l, S("the server's certificate is issued by %s, which the root file %s does "
+			   "not hold%s", issuer, root, holds),
+		      S("sslrootcert=FILE with the certificate of \"%s\"", issuer));
 	} else if (ins->nchain > 0 &&
 		   (fail == CHAIN_FAIL_ISSUER_UNKNOWN || fail == CHAIN_FAIL_ISSUER_MISSING ||
 		    fail == CHAIN_FAIL_SELF_SIGNED || fail == CHAIN_FAIL_SELF_SIGNED_IN_CHAIN ||
 		    fail == CHAIN_FAIL_NOT_CA || fail == CHAIN_FAIL_ROOT_UNREADABLE)) {
 		const struct cert_facts *top = &ins->chain[ins->nchain - 1];
+		const char *anchor = top->self_signed ? top->subject : top->issuer;
 		add(l, "untrusted-root", SEV_ERROR, S("The chain does not lead to the root file"),
 		    S("The chain ends at %s (issued by %s); the root file %s holds no certificate "
-		      "that verifies it (%s).",
+		      "that verifies it (%s)%s.",
 		      top->subject ? top->subject : "?", top->issuer ? top->issuer : "?",
-		      tr->rootcert ? tr->rootcert : "", tr->chain_error ? tr->chain_error : ""),
+		      tr->rootcert ? tr->rootcert : "", tr->chain_error ? tr->chain_error : "",
+		      holds),
 		    S("Use a root file with the certificate of \"%s\" (the CA that issued the "
-		      "chain's top).", top->self_signed ? top->subject : top->issuer));
+		      "chain's top).", anchor ? anchor : "?"));
+		brief(l, S("the chain leads to %s, which the root file %s does not hold%s",
+			   anchor ? anchor : "?", root, holds),
+		      S("sslrootcert=FILE with the certificate of \"%s\"", anchor ? anchor : "?"));
 	}
+	free(holds);
 }
 
 /* OpenSSL's security levels (SSL_CTX_set_security_level): the bits of
@@ -526,6 +670,18 @@ static void name_findings(struct flist *l, struct topic_ctx *x)
 				       "in its subjectAltName.", first_dns,
 				       t->host ? t->host : "the host") :
 			      S("Reissue the certificate with the host name in its subjectAltName."));
+		if (classic_cn(leaf))
+			brief(l, S("the certificate names %s, never a host name", leaf->cn[0]),
+			      S("sslmode=verify-ca with server-ca.pem, or use the instance's DNS "
+				"name with a shared-CA instance"));
+		else
+			brief(l, S("host \"%s\" is not among the certificate's names (%s)",
+				   t->host ? t->host : "(none)", short_names(leaf, names)),
+			      pass && !nul_name ?
+				      S("host=%s, or a certificate with \"%s\" in its subjectAltName",
+					pass, t->host ? t->host : "the host") :
+				      S("reissue the certificate with \"%s\" in its subjectAltName",
+					t->host ? t->host : "the host name"));
 		free(names);
 		free(first_dns);
 	}
@@ -774,6 +930,10 @@ static void cert_findings(struct flist *l, struct topic_ctx *x)
 			      who, c->subject ? c->subject : "", (long)((now - c->not_after) / 86400)),
 			    S("Renew the certificate on the server (ssl_cert_file) and reload "
 			      "PostgreSQL (SELECT pg_reload_conf())."));
+		if (now > c->not_after)
+			brief(l, S("%s (%s) expired %ld days ago", who, c->subject ? c->subject : "",
+				   (long)((now - c->not_after) / 86400)),
+			      S("renew the certificate on the server and reload PostgreSQL"));
 		else if (now < c->not_before)
 			add(l, "cert-not-yet-valid", SEV_ERROR, S("Certificate not yet valid"),
 			    S("%s (%s) is valid only from %ld days from now: a clock problem on one "

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "output/report.h"
 #include "engine/x509.h"
+#include "model/summary.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -20,14 +21,25 @@ void report_iso_time(time_t t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static json_t *js(const char *s)
+static json_t *jescaped(const char *s, char *(*escape)(const char *))
 {
 	if (!s)
 		return json_null();
-	char *c = sanitize(s);
+	char *c = escape(s);
 	json_t *j = json_string(c);
 	free(c);
 	return j ? j : json_null();
+}
+
+static json_t *js(const char *s)
+{
+	return jescaped(s, sanitize);
+}
+
+/* Text that holds distinguished names: their RFC 4514 escapes kept. */
+static json_t *jdn(const char *s)
+{
+	return jescaped(s, sanitize_dn);
 }
 
 /* Event strings were sanitized when logged: escaping again would double
@@ -187,8 +199,8 @@ static json_t *target_json(const struct conn_target *t, int libpq_version)
 static json_t *cert_json(const struct cert_facts *c)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "subject", js(c->subject));
-	json_object_set_new(o, "issuer", js(c->issuer));
+	json_object_set_new(o, "subject", jdn(c->subject));
+	json_object_set_new(o, "issuer", jdn(c->issuer));
 	json_object_set_new(o, "serial", js(c->serial));
 	json_object_set_new(o, "cn", jnames(c->cn, c->cn_len, c->ncn));
 	json_object_set_new(o, "san_dns", jnames(c->san_dns, c->san_dns_len, c->nsan_dns));
@@ -264,7 +276,7 @@ static json_t *trust_json(const struct trust_facts *t)
 	json_object_set_new(o, "chain_ok", jtri(t->chain_ok));
 	json_object_set_new(o, "chain_error", js(t->chain_error));
 	json_object_set_new(o, "chain_depth", jint_or_null(t->chain_depth));
-	json_object_set_new(o, "chain_subject", js(t->chain_subject));
+	json_object_set_new(o, "chain_subject", jdn(t->chain_subject));
 	json_object_set_new(o, "ssl_error", js(t->ssl_error));
 	json_object_set_new(o, "revoked_at", jtime(t->revoked_at));
 	json_object_set_new(o, "verified_at", jtime(t->verified_at));
@@ -373,10 +385,31 @@ static json_t *findings_json(const struct report *r)
 		const struct finding *f = &r->findings[i];
 		json_array_append_new(fa, json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", f->id,
 						    "severity", severity_name(f->severity),
-						    "title", js(f->title), "detail", js(f->detail),
-						    "fix", js(f->fix)));
+						    "title", js(f->title), "detail", jdn(f->detail),
+						    "fix", jdn(f->fix)));
 	}
 	return fa;
+}
+
+static json_t *summary_line_json(const struct summary_line *l)
+{
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "mode", sslmode_name(l->mode), "outcome",
+			 outcome_name(l->outcome), "cause", jdn(l->cause), "fix", jdn(l->fix),
+			 "finding", l->finding ? json_string(l->finding) : json_null(), "text",
+			 jdn(l->text));
+}
+
+/* The answer first: the target's sslmode, and verify-full when it is
+ * another (else null). */
+static json_t *summary_json(const struct report *r)
+{
+	struct summary sm;
+	summary_build(r->ins, r->modes, r->findings, r->nfindings, r->provider, &sm);
+	json_t *o = summary_line_json(&sm.mode);
+	json_object_set_new(o, "verify_full",
+			    sm.has_verify_full ? summary_line_json(&sm.verify_full) : json_null());
+	summary_free(&sm);
+	return o;
 }
 
 static json_t *provider_json(const struct provider_match *pm)
@@ -384,7 +417,7 @@ static json_t *provider_json(const struct provider_match *pm)
 	if (!pm || !pm->id)
 		return json_null();
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id", js(pm->id), "name",
-			 js(pm->name), "evidence", js(pm->evidence), "ca_bundle",
+			 js(pm->name), "evidence", jdn(pm->evidence), "ca_bundle",
 			 js(pm->ca_bundle), "host_advice", js(pm->host_advice), "advice",
 			 js(pm->advice));
 }
@@ -438,6 +471,7 @@ static json_t *build(const struct report *r)
 	json_object_set_new(root, "findings", findings_json(r));
 	json_object_set_new(root, "provider", provider_json(r->provider));
 	json_object_set_new(root, "clients", clients_json(r));
+	json_object_set_new(root, "summary", summary_json(r));
 	return root;
 }
 

@@ -4,6 +4,7 @@
  * (event summaries were sanitized when they were logged). */
 #include "config.h"
 #include "output/report.h"
+#include "model/summary.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -17,6 +18,14 @@
 static void put(FILE *out, const char *label, const char *value)
 {
 	char *v = sanitize(value ? value : "-");
+	fprintf(out, "  %-22s %s\n", label, v);
+	free(v);
+}
+
+/* A distinguished name: its RFC 4514 escapes kept (sanitize_dn). */
+static void put_dn(FILE *out, const char *label, const char *value)
+{
+	char *v = sanitize_dn(value ? value : "-");
 	fprintf(out, "  %-22s %s\n", label, v);
 	free(v);
 }
@@ -157,9 +166,10 @@ static void put_lines(FILE *out, const char *label, const char *text)
 }
 
 /* Prose folded at 72 columns under a label. */
-static void put_wrapped(FILE *out, const char *label, const char *text)
+static void put_wrapped_as(FILE *out, const char *label, const char *text,
+			   char *(*escape)(const char *))
 {
-	char *v = sanitize(text);
+	char *v = escape(text);
 	const char *p = v;
 	bool first = true;
 	while (*p) {
@@ -178,6 +188,11 @@ static void put_wrapped(FILE *out, const char *label, const char *text)
 			p++;
 	}
 	free(v);
+}
+
+static void put_wrapped(FILE *out, const char *label, const char *text)
+{
+	put_wrapped_as(out, label, text, sanitize);
 }
 
 static void verdicts(FILE *out, const struct report *r)
@@ -209,6 +224,24 @@ static void verdicts(FILE *out, const struct report *r)
 		if (v->caveat)
 			put(out, "  caveat", v->caveat);
 	}
+}
+
+/* The answer first: a line for the target's sslmode, and one for
+ * verify-full when that is another. */
+static void answer_first(FILE *out, const struct report *r)
+{
+	struct summary sm;
+	summary_build(r->ins, r->modes, r->findings, r->nfindings, r->provider, &sm);
+	/* a line a mode, or one for both */
+	for (char *line = sm.text, *nl; line; line = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(line, '\n')))
+			*nl = '\0';
+		char *a = sanitize_dn(line);
+		fprintf(out, "%s\n", a);
+		free(a);
+	}
+	fputc('\n', out);
+	summary_free(&sm);
 }
 
 static void header(FILE *out, const struct inspection *ins)
@@ -324,7 +357,7 @@ static void provider(FILE *out, const struct provider_match *p)
 {
 	fputs("\nManaged service\n", out);
 	put(out, "recognised", p->name);
-	put_wrapped(out, "evidence", p->evidence);
+	put_wrapped_as(out, "evidence", p->evidence, sanitize_dn);
 	if (p->ca_bundle)
 		put_wrapped(out, "CA bundle", p->ca_bundle);
 	if (p->host_advice)
@@ -341,8 +374,8 @@ static void findings(FILE *out, const struct report *r)
 		char *title = sanitize(f->title);
 		fprintf(out, "  [%s] %s (%s)\n", severity_name(f->severity), title, f->id);
 		free(title);
-		put_wrapped(out, "  what", f->detail);
-		put_wrapped(out, "  fix", f->fix);
+		put_wrapped_as(out, "  what", f->detail, sanitize_dn);
+		put_wrapped_as(out, "  fix", f->fix, sanitize_dn);
 	}
 }
 
@@ -432,8 +465,8 @@ static void cert(FILE *out, size_t i, const struct cert_facts *c)
 	if (c->not_after != (time_t)-1)
 		report_iso_time(c->not_after, na, sizeof(na));
 	fprintf(out, "  [%zu]\n", i);
-	put(out, "  subject", c->subject);
-	put(out, "  issuer", c->issuer);
+	put_dn(out, "  subject", c->subject);
+	put_dn(out, "  issuer", c->issuer);
 	if (c->parse_error)
 		put(out, "  parse error", c->parse_error);
 	put_names(out, "  CN", c->cn, c->cn_len, c->ncn);
@@ -483,7 +516,7 @@ static void trust_config(FILE *out, const struct trust_facts *tr)
 static void trust_refused(FILE *out, const struct trust_facts *tr)
 {
 	if (tr->chain_depth >= 0) {
-		char *subj = sanitize(tr->chain_subject ? tr->chain_subject : "?");
+		char *subj = sanitize_dn(tr->chain_subject ? tr->chain_subject : "?");
 		fprintf(out, "  %-22s depth %d: %s\n", "refused certificate", tr->chain_depth,
 			subj);
 		free(subj);
@@ -533,6 +566,7 @@ int report_text_write(FILE *out, const struct report *r)
 {
 	const struct inspection *ins = r->ins;
 
+	answer_first(out, r);
 	header(out, ins);
 	if (ins->scenario)
 		scenario(out, ins);

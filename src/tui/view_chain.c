@@ -45,8 +45,8 @@ static void cert_rows(struct tui *t, const struct cert_facts *c, size_t i, bool 
 		      struct tui_rows *r, int w)
 {
 	char buf[1024];
-	char *subj = sanitize(c->subject ? c->subject : "(subject unreadable)"),
-	     *iss = sanitize(c->issuer ? c->issuer : "(unreadable)");
+	char *subj = sanitize_dn(c->subject ? c->subject : "(subject unreadable)"),
+	     *iss = sanitize_dn(c->issuer ? c->issuer : "(unreadable)");
 	snprintf(buf, sizeof(buf), "%*s%s[%zu] %s%s%s", (int)(2 * i), "",
 		 i ? (t->utf8 ? "\u2514\u2500" : "`-") : "", i,
 		 refused ? (t->utf8 ? "\u2718 " : "X ") : "", subj, c->ca == 1 ? " (CA)" : "");

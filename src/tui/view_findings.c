@@ -58,19 +58,20 @@ void view_findings_rows(struct tui *t, struct tui_rows *r, int w)
 	rows_add(r, w, 0, A_BOLD, buf);
 	for (int i = 0; i < d->nfindings; i++) {
 		const struct finding *f = &d->findings[i];
-		char *title = sanitize(f->title), *fix = sanitize(f->fix);
+		char *title = sanitize(f->title), *what = sanitize_dn(f->detail),
+		     *fix = sanitize_dn(f->fix);
 		snprintf(buf, sizeof(buf), "%s %s", f->severity == SEV_ERROR ? "E" :
 						    f->severity == SEV_WARNING ? "W" : "i", title);
 		rows_add(r, w, 1, A_BOLD | tui_severity_attr(t, f->severity), buf);
-		if (f->detail) {
-			char *what = sanitize(f->detail);
-			rows_add(r, w, 3, A_NORMAL, what);
-			free(what);
-		}
-		char *fx = xasprintf("fix: %s", fix);
-		rows_add_hang(r, w, 3, 5, A_NORMAL, fx);
-		free(fx);
+		/* the what and the fix in full, wrapped */
+		char *line = xasprintf("what: %s", what);
+		rows_add_hang(r, w, 3, 6, A_NORMAL, line);
+		free(line);
+		line = xasprintf("fix: %s", fix);
+		rows_add_hang(r, w, 3, 5, A_NORMAL, line);
+		free(line);
 		free(title);
+		free(what);
 		free(fix);
 	}
 	if (d->nclients)

@@ -7,6 +7,7 @@
  * the keys and the loop are elsewhere. */
 #include "config.h"
 #include "tui/tui_int.h"
+#include "model/summary.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 #include <stdio.h>
@@ -37,6 +38,35 @@ static void draw_header(struct tui *t)
 	free(root);
 }
 
+/* The answer first (model/summary): the target's sslmode, and verify-full
+ * when that is another, each line wrapped to w; the rows used. */
+static int draw_answer(struct tui *t, int y, int w)
+{
+	if (!t->have_modes) {
+		tui_put(y, 0, w, t->running ? " probing..." : "", A_DIM);
+		return 1;
+	}
+	const struct diagnosis *d = &t->s->dg;
+	struct summary sm;
+	summary_build(&t->s->ins, t->s->modes, d->findings, d->nfindings, &d->provider, &sm);
+	int cap = LINES >= 30 ? 8 : 5, rows = 0;
+	/* a line a mode, or one for both (summary.text) */
+	char *two = strchr(sm.text, '\n');
+	if (two)
+		*two++ = '\0';
+	char *lines[] = { sm.text, two };
+	const struct summary_line *of[] = { &sm.mode, &sm.verify_full };
+	for (int i = 0; i < 2 && lines[i]; i++) {
+		char *txt = sanitize_dn(lines[i]);
+		int room = cap - rows - (i == 0 && lines[1] ? 1 : 0);
+		rows += tui_wrap(y + rows, 0, w, room, txt,
+				 (i == 0 ? A_BOLD : A_NORMAL) | tui_outcome_attr(t, of[i]->outcome));
+		free(txt);
+	}
+	summary_free(&sm);
+	return rows;
+}
+
 /* A demo's scenario and what it teaches (its title; a replayed log has
  * only the lesson), on the row under the header; the rows used. */
 static int draw_scenario(struct tui *t, int y)
@@ -59,7 +89,11 @@ static int draw_scenario(struct tui *t, int y)
 static int draw_top(struct tui *t)
 {
 	draw_header(t);
-	return 1 + draw_scenario(t, 1);
+	int rows = 1 + draw_scenario(t, 1);
+	/* the answer first, except over the key table */
+	if (t->view != VIEW_HELP)
+		rows += draw_answer(t, rows, COLS);
+	return rows;
 }
 
 /* short names for a narrow screen (the legend in ? lists them) */

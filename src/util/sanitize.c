@@ -4,6 +4,7 @@
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,5 +160,41 @@ char *unsanitize(const char *s)
 			sb_addc(&sb, *p);
 		}
 	}
+	return sb_detach(&sb);
+}
+
+/* An RFC 4514 escape: a backslash before one of the characters a DN
+ * string escapes, or before two hex digits. */
+static size_t dn_escape_len(const char *p)
+{
+	if (p[0] != '\\' || !p[1])
+		return 0;
+	if (strchr(",+\"<>;=# ", p[1]))
+		return 2;
+	if (isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]))
+		return 3;
+	return 0;
+}
+
+char *sanitize_dn(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *run = s;
+	for (const char *p = s; *p;) {
+		size_t n = dn_escape_len(p);
+		if (!n) {
+			p++;
+			continue;
+		}
+		char *part = sanitize_bytes(run, (size_t)(p - run));
+		sb_adds(&sb, part);
+		free(part);
+		sb_addf(&sb, "%.*s", (int)n, p);
+		p += n;
+		run = p;
+	}
+	char *part = sanitize(run);
+	sb_adds(&sb, part);
+	free(part);
 	return sb_detach(&sb);
 }

@@ -20,6 +20,13 @@ int sanitize_is_clean(const char *s);
  * ours and escaped already, or untrusted, without escaping twice */
 char *sanitize_keep_clean(const char *s);
 
+/* sanitize for text that holds distinguished names as RFC 4514 writes
+ * them (GnuTLS's DN strings: "O=Google\, Inc"): their escapes (a
+ * backslash before , + " < > ; = # or space, or before two hex digits)
+ * stay as they are, shown with one backslash; everything else is escaped
+ * as sanitize does, control characters included. */
+char *sanitize_dn(const char *s);
+
 /* The inverse of sanitize for reading back what a sink wrote: \\, \n, \r,
  * \t and \xNN become the bytes again (\x00 stays as written). A fresh heap
  * string; the result is untrusted text and is sanitized again on output. */

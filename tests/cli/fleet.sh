@@ -32,6 +32,15 @@ assert_eq "--check with one unreachable: exit status" "$rc" 1
 assert_contains "table header" "$(head -1 "$T/table")" "TARGET"
 assert_contains "the unreachable row" "$(cat "$T/table")" "unreachable"
 assert_contains "the pass count" "$(tail -1 "$T/table")" "5 of 6 servers connect under sslmode=verify-full"
+# rows show host:port as libpq resolved it, not the connection string
+port=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$ci")
+assert_eq "five rows name db.example.com:$port" "$(grep -c "^db.example.com:$port " "$T/table")" 5
+assert_eq "the dead port's row is 127.0.0.1:$dead" "$(grep -c "^127.0.0.1:$dead  *unreachable" "$T/table")" 1
+assert_eq "no row shows the conninfo" "$(grep -c 'sslrootcert=' "$T/table")" 0
+rc=0
+timeout 60 "$PGI" "host=127.0.0.1 port=$dead password=hunter2" "postgresql://u:s3cret@127.0.0.1:$dead/db" >"$T/table" 2>"$T/err" || rc=$?
+assert_eq "secrets stay out of the rows" "$(grep -c 'hunter2\|s3cret' "$T/table")" 0
+assert_eq "two host:port rows" "$(grep -c "^127.0.0.1:$dead " "$T/table")" 2
 
 echo "nonsense=1" >>"$T/targets"
 rc=0

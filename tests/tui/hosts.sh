@@ -47,6 +47,13 @@ run() {
 screen() { cat "$T/out/$1.screen" 2>/dev/null; }
 # row N of a screen (1 first)
 row() { sed -n "$2p" "$T/out/$1.screen" 2>/dev/null; }
+# row N counted as if the answer (the summary under the header) were not
+# there: the host rows and the timeline follow it
+top() {
+	awk -v n="$2" 'NR == 1 { if (n == 1) print; next }
+		!on && /^([ >][0-9]+  |[ >] Timeline)/ { on = 1; k = 1 }
+		on && ++k == n { print; exit }' "$T/out/$1.screen" 2>/dev/null
+}
 # the rows of the timeline: time, probe, direction, kind
 # timeline rows (a mark, the time on a wide pane, the probe) and the
 # ladder's (a mark, the ms, a rail: the first view in step mode)
@@ -97,14 +104,14 @@ run list "$list"
 
 # one row a host, under the header
 assert_contains "header: how many hosts" "$(row start 1)" "  3 hosts  "
-assert_contains "row 1: open, its port" "$(row start 2)" ">1  db.example.com:$dead via 127.0.0.1"
-assert_contains "row 1: unreachable" "$(row start 2)" "unreachable: Connection refused"
-assert_contains "row 2: its port" "$(row start 3)" " 2  db.example.com:$hp via 127.0.0.1"
-assert_contains "row 2: TLS, chain and name" "$(row start 3)" "reply S  TLS1.3  chain ok  name ok"
-assert_contains "row 3: its port" "$(row start 4)" " 3  db.example.com:$sp via 127.0.0.1"
-assert_contains "row 3: the server says N" "$(row start 4)" "reply N"
-assert_eq "row 3: nothing more than its reply" "$(row start 4 | sed 's/.*reply N//')" ""
-assert_contains "the timeline below the rows" "$(row start 5)" " Timeline"
+assert_contains "row 1: open, its port" "$(top start 2)" ">1  db.example.com:$dead via 127.0.0.1"
+assert_contains "row 1: unreachable" "$(top start 2)" "unreachable: Connection refused"
+assert_contains "row 2: its port" "$(top start 3)" " 2  db.example.com:$hp via 127.0.0.1"
+assert_contains "row 2: TLS, chain and name" "$(top start 3)" "reply S  TLS1.3  chain ok  name ok"
+assert_contains "row 3: its port" "$(top start 4)" " 3  db.example.com:$sp via 127.0.0.1"
+assert_contains "row 3: the server says N" "$(top start 4)" "reply N"
+assert_eq "row 3: nothing more than its reply" "$(top start 4 | sed 's/.*reply N//')" ""
+assert_contains "the timeline below the rows" "$(top start 5)" " Timeline"
 fits start
 assert_contains "host 1 open: its refused connection" "$(screen start)" "tls    · ConnectFailed"
 assert_contains "verify-full ended at host 2, not the open one" "$(explained start)" \
@@ -113,8 +120,8 @@ assert_contains "the status line names the keys" "$(row start 24)" \
 	"done: 3 of 3 hosts"
 
 # ] opens host 2: its events, its port
-assert_contains "]: host 2 marked" "$(row host2 3)" ">2  db.example.com:$hp"
-assert_contains "]: host 1 no longer marked" "$(row host2 2)" " 1  db.example.com:$dead"
+assert_contains "]: host 2 marked" "$(top host2 3)" ">2  db.example.com:$hp"
+assert_contains "]: host 1 no longer marked" "$(top host2 2)" " 1  db.example.com:$dead"
 assert_contains "]: the status says so" "$(row host2 24)" "host 2 of 3 open: db.example.com:$hp"
 assert_contains "host 2's timeline: its handshake" "$(screen host2)" "tls    ← SSLResponse"
 if grep -q ConnectFailed "$T/out/host2.screen"; then
@@ -129,25 +136,25 @@ assert_eq "host 2's events on the path of verify-full" "$([ "$(screen host2 | gr
 fits host2
 assert_contains "host 2's chain" "$(screen host2-chain)" "[0] CN=db.example.com"
 assert_contains "host 2's chain verifies" "$(screen host2-chain-end)" "the chain verifies"
-assert_contains "[: back to host 1" "$(row back1 2)" ">1  "
+assert_contains "[: back to host 1" "$(top back1 2)" ">1  "
 assert_contains "host 3's findings, as if alone" "$(screen host3-findings)" "Findings of host 3 alone"
 assert_contains "host 3's findings: no TLS" "$(screen host3-findings)" "The server does not do TLS"
 assert_contains "host 3: the verdicts stay the list's" "$(explained host3-findings)" "encrypted at host 2"
 
 # :host past the list, or not a number
 assert_contains ":host 9: an error" "$(row host9 24)" "no host 9: the list has 3 hosts"
-assert_contains ":host 9: host 3 stays open" "$(row host9 4)" ">3  "
+assert_contains ":host 9: host 3 stays open" "$(top host9 4)" ">3  "
 assert_contains ":host two: how to use it" "$(row host-usage 24)" "host N:"
 
 # r keeps host 3 open (it still exists); a list of two opens host 1
-assert_contains "rerun: host 3 still open" "$(row rerun 4)" ">3  db.example.com:$sp"
-assert_contains "rerun: probed again" "$(row rerun 4)" "reply N"
+assert_contains "rerun: host 3 still open" "$(top rerun 4)" ">3  db.example.com:$sp"
+assert_contains "rerun: probed again" "$(top rerun 4)" "reply N"
 assert_contains "two hosts: header" "$(row fewer 1)" "  2 hosts  "
-assert_contains "two hosts: host 1 open again" "$(row fewer 2)" ">1  127.0.0.1:$dead"
-assert_contains "two hosts: host 2" "$(row fewer 3)" " 2  127.0.0.1:$hp"
-assert_contains "two hosts: the timeline next" "$(row fewer 4)" " Timeline"
+assert_contains "two hosts: host 1 open again" "$(top fewer 2)" ">1  127.0.0.1:$dead"
+assert_contains "two hosts: host 2" "$(top fewer 3)" " 2  127.0.0.1:$hp"
+assert_contains "two hosts: the timeline next" "$(top fewer 4)" " Timeline"
 assert_contains "one host: no rows, the address in the header" "$(row single 1)" "127.0.0.1:$dead"
-assert_contains "one host: the timeline under the header" "$(row single 2)" " Timeline"
+assert_contains "one host: the timeline under the header" "$(top single 2)" " Timeline"
 assert_contains "one host: ] has nothing to open" "$(row single-next 24)" "the target has one host"
 
 # the saved log, replayed: the same rows, each host's events
@@ -157,7 +164,7 @@ cat >"$T/replay.keys" <<'KEYS'
 :dump-screen replay-2
 KEYS
 run replay "$T/list.events.json" --replay
-assert_contains "replay: the rows" "$(sed -n 2,4p "$T/out/replay.screen")" "$(sed -n 2,4p "$T/out/start.screen")"
+assert_contains "replay: the rows" "$(top replay 2; top replay 3; top replay 4)" "$(top start 2; top start 3; top start 4)"
 assert_contains "replay: the status line" "$(row replay 24)" "replayed 3 of 3 hosts"
 assert_contains "replay: host 2's handshake" "$(screen replay-2)" "tls    ← SSLResponse"
 fits replay-2
@@ -172,7 +179,7 @@ run step "$list" --step
 assert_contains "held" "$(screen held-1)" "HELD"
 assert_eq "held: one event shown" "$(events held-1)" 1
 for r in 2 3 4; do
-	assert_contains "held: row $r probing" "$(row held-1 $r)" "probing... "
+	assert_contains "held: row $r probing" "$(top held-1 $r)" "probing... "
 done
 assert_eq "held: no state before its events" "$(grep -cE 'unreachable|reply ' "$T/out/held-1.screen")" 0
 n=0
@@ -197,9 +204,11 @@ cat >"$T/nine.keys" <<'KEYS'
 KEYS
 run nine "$nine"
 assert_contains "nine: header" "$(row nine 1)" "  9 hosts  "
-assert_contains "nine: host 1 first, open" "$(row nine 2)" ">1  127.0.0.1:$dead"
-assert_contains "nine: which are shown" "$(row nine 6)" "hosts 1-4 of 9 shown (8 probed)"
-assert_contains "nine: the timeline next" "$(row nine 7)" " Timeline"
+assert_contains "nine: host 1 first, open" "$(top nine 2)" ">1  127.0.0.1:$dead"
+# as many rows as the room under the answer lines leaves, then a row says
+# which, then the timeline
+assert_contains "nine: which are shown" "$(grep -E 'hosts 1-[0-9] of 9 shown' "$T/out/nine.screen")" " of 9 shown (8 probed)"
+assert_contains "nine: the timeline next" "$(grep -A1 -E 'hosts 1-[0-9] of 9 shown' "$T/out/nine.screen" | tail -1)" " Timeline"
 assert_contains "nine: :host 9 was not probed" "$(row nine-9 24)" "host 9 was not probed"
 assert_contains "nine: host 8 open" "$(screen nine-8)" ">8  127.0.0.1:$dead"
 assert_contains "nine: host 9 not probed" "$(screen nine-8)" " 9  127.0.0.1:$dead not probed"

@@ -32,19 +32,19 @@ run 80x24 r80 'L\ng\n:dump-screen ladder-80\njjj\n:dump-screen ladder-80-reply\n
 run 120x40 r120 'L\nG\n:dump-screen ladder-120-end\n' --replay "$LOG_OK"
 run 80x24 bad 'L6\n:dump-screen ladder-80-verify-full\n1\n:dump-screen ladder-80-disable\n' --replay "$LOG_BAD"
 
-assert_contains "L opens the ladder" "$(row ladder-80 2)" " Ladder: [TLS] plaintext"
-assert_contains "client on the left, server on the right" "$(row ladder-80 3)" "client (libpq)"
+assert_contains "L opens the ladder" "$(screen ladder-80)" " Ladder: [TLS] plaintext"
+assert_contains "client on the left, server on the right" "$(screen ladder-80)" "client (libpq)"
 assert_contains "a send arrow points right" "$(screen ladder-80)" "│─ SSLRequest ─"
 assert_contains "a receive arrow points left" "$(screen ladder-80)" "│◀─ SSLResponse"
 assert_contains "the ClientHello decoded" "$(screen ladder-80)" "ClientHello TLS1.3 SNI localhost ALPN postgresql"
 assert_contains "the ServerHello decoded" "$(screen ladder-80)" "ServerHello TLS1.3 TLS_AES_256_GCM_SHA384 secp256r1"
 assert_contains "the narration of the reply" "$(tr '\n' ' ' <"$T/out/ladder-80-reply.screen" | tr -s ' ')" \
-	"The server answered 'S': it will do TLS. libpq now sends a ClientHello; nothing so far was encrypted."
-assert_contains "t: the plaintext probe" "$(row ladder-80-plain 2)" "TLS [plaintext]"
+	"The server answered 'S': it will do TLS. libpq now sends a ClientHello;"
+assert_contains "t: the plaintext probe" "$(screen ladder-80-plain)" "TLS [plaintext]"
 assert_eq "t: the plaintext probe's own arrows" "$(grep -c 'ClientHello' "$T/out/ladder-80-plain.screen")" 0
 assert_contains "t: the startup in clear text" "$(screen ladder-80-plain)" "StartupMessage 3.0"
-assert_contains "t again: back to TLS" "$(row ladder-80-tls 2)" "[TLS] plaintext"
-assert_contains "L again: the timeline" "$(row ladder-80-back 2)" " Timeline"
+assert_contains "t again: back to TLS" "$(screen ladder-80-tls)" "[TLS] plaintext"
+assert_contains "L again: the timeline" "$(screen ladder-80-back)" " Timeline"
 assert_contains "after the handshake: encrypted" "$(screen ladder-120-end)" "║◀─ ReadyForQuery idle"
 assert_contains "after the handshake: marked TLS" "$(grep ReadyForQuery "$T/out/ladder-120-end.screen")" "║ TLS"
 assert_eq "before the handshake: not marked" "$(grep -c 'SSLRequest.*TLS$' "$T/out/ladder-120-end.screen")" 0

@@ -28,7 +28,9 @@ run() {
 screen() { cat "$T/out/$1.screen" 2>/dev/null; }
 # the timeline's rows (left of the bar) and the detail's title (right)
 timeline() { screen "$1" | sed -n 's/│.*//p'; }
-detail_title() { screen "$1" | sed -n '2s/^[^│]*│[> ]*//p' | awk '{print $1}'; }
+# the panes' title row (under the header and the answer lines)
+title_row() { screen "$1" | grep -m1 -E '^[> ] Timeline'; }
+detail_title() { title_row "$1" | sed -n 's/^[^│]*│[> ]*//p' | awk '{print $1}'; }
 
 # ---- the first screen of replays at three sizes, against expected screens
 for log in tls-chain-hostssl tls-other-root client-cert-required ssl-off-scram; do
@@ -105,8 +107,8 @@ cat >"$T/scroll.keys" <<'KEYS'
 KEYS
 run scroll --replay "$G/tls-chain-hostssl.events.json"
 assert_eq "search: the Certificate event selected" "$(detail_title scroll-top)" "Certificate"
-assert_contains "Tab: the detail pane is marked focused" "$(screen scroll-focus | sed -n 2p)" "│>"
-assert_contains "Tab: the timeline no longer is" "$(screen scroll-focus | sed -n 2p | cut -c1)" " "
+assert_contains "Tab: the detail pane is marked focused" "$(title_row scroll-focus)" "│>"
+assert_contains "Tab: the timeline no longer is" "$(title_row scroll-focus | cut -c1)" " "
 hex_first() { screen "$1" | grep -oE '│ *[0-9a-f]{4} ' | head -1 | grep -oE '[0-9a-f]{4}'; }
 [ -z "$(hex_first scroll-top)" ] || [ "$(hex_first scroll-top)" = 0000 ] &&
 	pass "before PgDn: the bytes from 0000 (or below the fold)" || fail "before PgDn: $(hex_first scroll-top)"
@@ -129,7 +131,7 @@ N
 KEYS
 run search --replay "$G/tls-chain-hostssl.events.json"
 assert_eq "search: the first match" "$(detail_title search-1)" "ParameterStatus"
-t1=$(screen search-1 | sed -n 2p) t2=$(screen search-2 | sed -n 2p) t3=$(screen search-3 | sed -n 2p)
+t1=$(title_row search-1) t2=$(title_row search-2) t3=$(title_row search-3)
 [ "$t1" != "$t2" ] && pass "n: the next match" || fail "n did not move"
 assert_eq "N: back to the first match" "$t3" "$t1"
 assert_contains "no match: said" "$(screen search-none | tail -1)" "no more matches"
@@ -155,15 +157,18 @@ for d in sel-80 sel-60 sel-200 sel-61x16 sel-back; do
 		fail "$d: the selected row ($k) is off screen"
 done
 
-# ---- clicks: a timeline row, a verdict mode
-cat >"$T/click.keys" <<'KEYS'
-<Click 3,3>
-:dump-screen click-row
-<Click 70,13>
-:dump-screen click-mode
-KEYS
+# ---- clicks: a timeline row, a verdict mode, where the first screen
+# has them (the answer lines above move them)
+printf ':dump-screen click-start\n' >"$T/click0.keys"
+run click0 --replay "$G/tls-chain-hostssl.events.json"
+ty=$(screen click-start | grep -n -m1 -E '^[> ] Timeline' | cut -d: -f1)
+my=$(screen click-start | grep -n -m1 -E '^ ?dis(able)? ' | cut -d: -f1)
+mx=$(screen click-start | sed -n "${my}p" | awk '{print index($0, "verify-full") ? index($0, "verify-full") : index($0, "v-full")}')
+# rows and columns from 0: the third event row is 3 under the title
+printf '<Click 3,%d>\n:dump-screen click-row\n<Click %d,%d>\n:dump-screen click-mode\n' \
+	$((ty + 2)) $((mx + 1)) $((my - 1)) >"$T/click.keys"
 run click --replay "$G/tls-chain-hostssl.events.json"
-row3=$(screen click-row | sed -n 4p | sed 's/│.*//' | awk '{print $NF}')
+row3=$(screen click-row | sed -n "$((ty + 3))p" | sed 's/│.*//' | awk '{print $NF}')
 assert_eq "click on a timeline row selects it" "$(detail_title click-row)" "$row3"
 assert_contains "click on verify-full explains it" "$(screen click-mode)" "sslmode=verify-full:"
 

@@ -15,9 +15,11 @@
  * tests/golden/what-if-crl.sh replays some of them. */
 #include "config.h"
 #include "engine/inspection.h"
+#include "engine/facts.h"
 #include "model/explain.h"
 #include "model/provider.h"
 #include "model/sslmode.h"
+#include "model/summary.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
 #include "check.h"
@@ -1317,6 +1319,156 @@ static void test_review_fixes(void)
 	inspection_free(&ins);
 }
 
+
+/* ---- the summary: the answer first (model/summary) ---- */
+
+/* The verdicts, the findings in their sorted order, and the summary. */
+static void summarise(struct summary *sm, struct run *r, const struct inspection *ins,
+		      const struct verdict_opts *o, const struct provider_match *p)
+{
+	run(r, ins, o, true, p);
+	findings_sort(r->f, r->n);
+	summary_build(ins, r->v, r->f, r->n, p, sm);
+}
+
+#define HAS(text, needle)                                                      \
+	do {                                                                       \
+		check_count++;                                                     \
+		if (!strstr((text), (needle)))                                     \
+			fail(__LINE__, "summary lacks", (needle), (text));         \
+	} while (0)
+
+static int index_of(const struct run *r, const char *id)
+{
+	for (int i = 0; i < r->n; i++)
+		if (!strcmp(r->f[i].id, id))
+			return i;
+	return -1;
+}
+
+static void test_summary(void)
+{
+	struct inspection ins;
+	struct verdict_opts o;
+	struct run r;
+	struct summary sm;
+	opts_for(&o, 18);
+
+	/* healthy: one line, verify-full connects */
+	healthy(&ins);
+	summarise(&sm, &r, &ins, &o, NULL);
+	CHECK(!strcmp(sm.mode.text, "verify-full connects: encrypted, the chain and the name verify"));
+	CHECK(!sm.has_verify_full && sm.mode.fix == NULL);
+	summary_free(&sm);
+	run_free(&r);
+	/* under require: how it connects, and verify-full's line too */
+	free(ins.target.sslmode);
+	ins.target.sslmode = xstrdup("require");
+	summarise(&sm, &r, &ins, &o, NULL);
+	HAS(sm.mode.text, "require connects: encrypted");
+	CHECK(sm.has_verify_full && sm.verify_full.outcome == OUTCOME_ENCRYPTED);
+	summary_free(&sm);
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* Cloud SQL's per-instance CA: the cause, the fix, the provider */
+	cloudsql_leaf(&ins);
+	ins.trust.name_ok = 0;
+	struct provider_match p = prov("gcp-cloudsql-classic", "Google Cloud SQL (per-instance CA)",
+				       "server-ca.pem");
+	summarise(&sm, &r, &ins, &o, &p);
+	HAS(sm.mode.text, "verify-full fails: the certificate names my-project:my-instance, never a "
+			  "host name");
+	HAS(sm.mode.text, "Google Cloud SQL (per-instance CA)");
+	HAS(sm.mode.text, "Fix: sslmode=verify-ca with server-ca.pem");
+	CHECK(sm.mode.finding && !strcmp(sm.mode.finding, "host-name-mismatch"));
+	summary_free(&sm);
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* the server sends only its leaf and the root file lacks its issuer:
+	 * not "intermediate missing" unless the leaf says the issuer is one */
+	for (int published = 0; published < 2; published++) {
+		healthy(&ins);
+		cert_facts_free(&ins.chain[1]);
+		ins.nchain = 1;
+		free(ins.chain[0].issuer);
+		ins.chain[0].issuer = xstrdup(INTER_DN);
+		ins.trust.chain_ok = 0;
+		ins.trust.chain_code = CHAIN_FAIL_ISSUER_UNKNOWN;
+		ins.trust.chain_gap = published ? CHAIN_GAP_INTERMEDIATE : CHAIN_GAP_LEAF_ONLY;
+		ins.trust.chain_error = facts_chain_failure_message(CHAIN_FAIL_ISSUER_UNKNOWN,
+								    ins.trust.chain_gap, NULL);
+		summarise(&sm, &r, &ins, &o, NULL);
+		if (published) {
+			EXPECT(&r, "missing-intermediate", SEV_ERROR, INTER_DN);
+			ABSENT(&r, "untrusted-root");
+			HAS(sm.mode.text, "the intermediate " INTER_DN);
+		} else {
+			const struct finding *f = EXPECT(&r, "untrusted-root", SEV_ERROR, INTER_DN);
+			DETAIL_HAS(f, ROOT_FILE);
+			ABSENT(&r, "missing-intermediate");
+			CHECK(!strstr(sm.mode.text, "intermediate"));
+			HAS(sm.mode.text, "issued by " INTER_DN ", which the root file " ROOT_FILE
+					  " does not hold");
+			HAS(sm.mode.text, "Fix: sslrootcert=FILE with the certificate of");
+		}
+		summary_free(&sm);
+		run_free(&r);
+		inspection_free(&ins);
+	}
+
+	/* expired and the wrong name: the expiry is the root cause, and it
+	 * comes first among the findings */
+	healthy(&ins);
+	free(ins.target.sslmode);
+	ins.target.sslmode = xstrdup("prefer");
+	ins.chain[0].not_after = now - 3 * DAY - 3600;
+	ins.trust.chain_ok = 0;
+	ins.trust.chain_code = CHAIN_FAIL_EXPIRED;
+	ins.trust.chain_error = xstrdup("certificate has expired");
+	ins.trust.name_ok = 0;
+	accepted(&ins.server.plain, false);
+	summarise(&sm, &r, &ins, &o, NULL);
+	CHECK(index_of(&r, "cert-expired") == 0);
+	CHECK(index_of(&r, "prefer-plaintext") > index_of(&r, "host-name-mismatch"));
+	for (int i = 1; i < r.n; i++)
+		CHECK(r.f[i - 1].severity <= r.f[i].severity);
+	HAS(sm.mode.text, "prefer connects in plaintext: the server's certificate");
+	HAS(sm.mode.text, "expired 3 days ago");
+	HAS(sm.verify_full.text, "verify-full fails: the server's certificate");
+	HAS(sm.verify_full.text, "Fix: renew the certificate");
+	summary_free(&sm);
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* ssl = off: prefer in plaintext, verify-full fails, both on 'N' */
+	bare(&ins);
+	free(ins.target.sslmode);
+	ins.target.sslmode = xstrdup("prefer");
+	ins.server.sslrequest_reply = REPLY_N;
+	ins.server.reply_byte = 'N';
+	connected(&ins.server.plain_connect, IP);
+	accepted(&ins.server.plain, false);
+	summarise(&sm, &r, &ins, &o, NULL);
+	HAS(sm.mode.text, "prefer connects in plaintext: the server answered 'N'");
+	HAS(sm.verify_full.text, "verify-full fails: the server answered 'N'");
+	HAS(sm.verify_full.text, "Fix: ssl = on");
+	summary_free(&sm);
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* no password: no finding explains it, libpq's own words do */
+	healthy(&ins);
+	o.password = 0;
+	summarise(&sm, &r, &ins, &o, NULL);
+	HAS(sm.mode.text, "verify-full fails: libpq says \"fe_sendauth: no password supplied\"");
+	CHECK(sm.mode.finding == NULL);
+	summary_free(&sm);
+	run_free(&r);
+	inspection_free(&ins);
+}
+
 int main(void)
 {
 	now = time(NULL);
@@ -1334,5 +1486,6 @@ int main(void)
 	test_weak();
 	test_purpose();
 	test_revocation();
+	test_summary();
 	return check_status("test-explain");
 }

@@ -12,8 +12,24 @@ static void same(const char *in, size_t n, const char *want)
 	free(got);
 }
 
+static void dn(const char *in, const char *want)
+{
+	char *got = sanitize_dn(in);
+	CHECK_STR(got, want);
+	free(got);
+}
+
 int main(void)
 {
+	/* a DN's RFC 4514 escapes keep one backslash; controls are still
+	 * escaped, and a backslash before anything else is doubled */
+	dn("CN=Google Cloud SQL Server CA,O=Google\\, Inc,C=US",
+	   "CN=Google Cloud SQL Server CA,O=Google\\, Inc,C=US");
+	dn("CN=a\\+b\\=c\\\"d\\3C", "CN=a\\+b\\=c\\\"d\\3C");
+	dn("O=x\\,\x1b[2J\\, y", "O=x\\,\\x1b[2J\\, y");
+	dn("O=a\\x1b", "O=a\\\\x1b");
+	dn("O=tail\\", "O=tail\\\\");
+	dn("O=\x07" "bell\n", "O=\\x07bell\\n");
 	same("plain text", 10, "plain text");
 	same("a\nb\tc\rd", 7, "a\\nb\\tc\\rd");
 	same("\x1b[2J", 4, "\\x1b[2J");
