@@ -46,7 +46,12 @@ static char *first_sentence(const char *s)
 		end++;
 	size_t n = end ? (size_t)(end - s) : strlen(s);
 	char *t = xasprintf("%.*s", (int)n, s);
-	if (*t)
+	/* "The server ..." reads on in lower case; "ErrorResponse" or "TLS"
+	 * keep theirs (a capital later in the first word) */
+	bool name = false;
+	for (const char *c = t + 1; *c && *c != ' '; c++)
+		name |= isupper((unsigned char)*c) != 0;
+	if (*t && !name)
 		*t = (char)tolower((unsigned char)*t);
 	return t;
 }
@@ -121,6 +126,17 @@ void summary_line_build(const struct inspection *ins, const struct verdict *mode
 		} else {
 			out->cause = modes && modes[m].error ? libpq_words(modes[m].error) :
 							       xstrdup("libpq fails");
+			/* fe-connect.c refused the string before connecting */
+			if (modes && (ins->refused || (modes[m].npath &&
+			    !strncmp(modes[m].path[0], "refused while reading the options", 33))))
+				out->fix = xstrdup("change the connection string as libpq's message "
+						   "says: it refuses it before connecting");
+			/* the server refuses this way in and takes another: the
+			 * strongest mode that connects encrypted */
+			for (int k = SSLMODE_VERIFY_FULL; modes && !out->fix && k >= SSLMODE_REQUIRE; k--)
+				if (modes[k].outcome == OUTCOME_ENCRYPTED)
+					out->fix = xasprintf("sslmode=%s, which connects encrypted",
+							     sslmode_name((enum sslmode)k));
 		}
 	}
 	if (out->outcome != OUTCOME_ENCRYPTED && prov && prov->id && prov->name) {
