@@ -69,4 +69,33 @@ else
 fi
 assert_contains "the history is saved on SIGTERM" "$(cat "$HOME/.pgtls_inspect_history" 2>/dev/null)" \
 	"mode history-marker"
+$TM kill-server 2>/dev/null
+
+# the mouse (xterm's reports, as the terminal sends them: ESC [ M, then the
+# button, the column and the row, each plus 32, from 1) and resizes
+$TM new-session -d -s t -x 80 -y 24 \
+	"env TERM=screen LC_ALL=C.UTF-8 HOME=$HOME $PGI --demo healthy; echo EXITED \$?; sleep 30"
+wait_for "verify-full" || fail "the interface did not start"
+# byte N+32 as the terminal sends it
+mouse_byte() { printf "\\$(printf %o $(($1 + 32)))"; }
+click() {
+	$TM send-keys -t t -l "$(printf '\033[M')$(mouse_byte 0)$(mouse_byte "$1")$(mouse_byte "$2")"
+	$TM send-keys -t t -l "$(printf '\033[M')$(mouse_byte 3)$(mouse_byte "$1")$(mouse_byte "$2")"
+}
+$TM capture-pane -p -t t >"$T/cap"
+y=$(grep -n -m1 -E '^ ?(disable|dis) ' "$T/cap" | cut -d: -f1)
+x=$(sed -n "${y}p" "$T/cap" | awk '{ print index($0, "verify-full") }')
+[ -n "$y" ] && [ "$x" -gt 0 ] || fail "no verify-full on the verdict row"
+click "$x" "$y"
+wait_for " sslmode=verify-full: " && pass "a click on verify-full explains it" ||
+	fail "the click did not select verify-full"
+$TM resize-window -t t -x 120 -y 40
+wait_for "verify-full" && pass "120x40: the verdicts redrawn" || fail "120x40: no verdicts"
+assert_contains "120x40: the answer first" "$($TM capture-pane -p -t t | sed -n 2,4p)" "prefer connects"
+$TM resize-window -t t -x 60 -y 20
+sleep 0.5
+assert_contains "60x20: verify-full still on the verdict row" \
+	"$($TM capture-pane -p -t t | grep -E '^ ?(disable|dis) ')" "v-full"
+$TM send-keys -t t q
+wait_for "EXITED 0" && pass "q after the resizes" || fail "q did not quit after the resizes"
 finish
