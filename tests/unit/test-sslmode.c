@@ -1292,6 +1292,7 @@ static void test_orders(void)
 	second.target.host = xstrdup("db2.example.com");
 	second.target.port = 5433;
 	ins.target.port = 5432;
+	free(second.trust.name_host);
 	second.trust.name_host = xstrdup("db2.example.com");
 	const struct inspection *list[] = { &ins, &second };
 	sslmode_verdicts_list(list, 2, 2, &o, v);
