@@ -48,6 +48,15 @@ struct worker {
 	pthread_t thread;
 };
 
+/* A target as a row shows it: secrets masked, then escaped. */
+static char *shown_target(const char *target)
+{
+	char *masked = conninfo_target_shown(target);
+	char *t = sanitize(masked);
+	free(masked);
+	return t;
+}
+
 /* A row's target: host:port as libpq resolved it (the host name, else
  * the address; an IPv6 address in brackets), with "+N" for the other hosts
  * of a list; no keyword of the string, so no secret. Escaped. */
@@ -77,7 +86,9 @@ static void take_row(struct fleet *f, int i, struct session *s)
 	struct report rep = session_report(s);
 	char *line = o->json ? report_json_line(&rep) : NULL;
 
-	row->shown = endpoint(s);
+	/* a string libpq refuses resolved to nothing: shown as written,
+	 * secrets masked */
+	row->shown = ins->refused ? shown_target(o->targets[i]) : endpoint(s);
 	row->reachable = ins->reachable;
 	/* a list is reachable when any of its hosts is */
 	for (int h = 0; h < s->nextra; h++)
@@ -104,14 +115,6 @@ static void take_row(struct fleet *f, int i, struct session *s)
 	}
 }
 
-/* A target as a row shows it: secrets masked, then escaped. */
-static char *shown_target(const char *target)
-{
-	char *masked = conninfo_target_shown(target);
-	char *t = sanitize(masked);
-	free(masked);
-	return t;
-}
 
 /* A target that could not be read: its row, and its JSON line. */
 static void bad_row(struct fleet *f, int i, char *err)
@@ -293,7 +296,8 @@ int fleet_run(const struct fleet_opts *o)
 		if (o->json)
 			continue;
 		char *t = r->shown ? xstrdup(r->shown) : shown_target(o->targets[i]);
-		if (strlen(t) > 36)
+		/* a refused string in full: it is the answer */
+		if (strlen(t) > 36 && !r->refused)
 			strcpy(t + 33, "...");
 		if (r->error)
 			printf("%-36s %s\n", t, r->error);

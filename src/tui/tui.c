@@ -403,6 +403,7 @@ int tui_run(struct tui_start *st)
 	tui_loop(&t);
 	demo_menu_free(&t);
 	cmdline_finish(&t);
+	strlist_free(t.fields);
 	restore_terminal();
 	if (t.screen)
 		delscreen(t.screen);

@@ -39,6 +39,12 @@ struct tui {
 	/* each host's events on screen (step mode reveals one a step) */
 	size_t shown[SESSION_MAX_HOSTS];
 	int host;        /* the host of the list open in the panes (0 first) */
+	/* the detail pane's decoded fields of the event shown (view_timeline.c) */
+	const struct event *fields_ev;
+	const uint8_t *fields_raw;
+	size_t fields_len;
+	double fields_t;
+	char **fields;
 	/* as of the last pass of the loop: */
 	bool running;    /* probes in progress */
 	bool have_modes; /* the verdicts are shown: judged, all events out */

@@ -145,7 +145,7 @@ static void chain_reads(int line, const char *text, enum chain_failure want,
 static void test_chain_table(void)
 {
 	CHECK_INT(CHAIN_FAILURE_COUNT, 24);
-	CHECK_INT(CHAIN_GAP_COUNT, 3);
+	CHECK_INT(CHAIN_GAP_COUNT, 4);
 	for (int c = 1; c < CHAIN_FAILURE_COUNT; c++) {
 		const char *name = facts_chain_failures[c].name;
 		const char *text = facts_chain_failures[c].text;
