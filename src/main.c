@@ -52,6 +52,9 @@ static void usage(FILE *out)
 	      "  --json                write the JSON report\n"
 	      "  --save-events FILE    also save the event log (JSON) to FILE\n"
 	      "  --replay FILE         render a saved event log; no network\n"
+	      "  --svg FILE            also draw the negotiation as an SVG ladder diagram\n"
+	      "  --svg-scale N         the SVG's type, spacing and lines times N (1 to 4)\n"
+	      "  --html FILE           also write a self-contained HTML page (no script)\n"
 	      "Connection (as libpq's keywords of the same name):\n"
 	      "  --host HOST  --hostaddr ADDR  --port PORT  --user USER  --dbname DB\n"
 	      "  --sslmode MODE  --sslrootcert FILE  --sslcert FILE  --sslkey FILE\n"
@@ -133,6 +136,46 @@ static int save_events(FILE *f, const char *path, const struct report *r)
 	return 0;
 }
 
+/* Open the files of --svg and --html (pics[0], pics[1]) before any
+ * network traffic, as --save-events does: a bad path is an input error. */
+static int open_pictures(const char *svg, const char *html, FILE *pics[2])
+{
+	const char *paths[2] = { svg, html };
+	for (int i = 0; i < 2; i++) {
+		if (!paths[i])
+			continue;
+		if (!(pics[i] = fopen(paths[i], "w"))) {
+			char *pth = sanitize(paths[i]);
+			fprintf(stderr, "pgtls-inspect: cannot write %s: %s\n", pth, strerror(errno));
+			free(pth);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Write and close the files of --svg (at scale, 0 for 1) and --html. */
+static int write_pictures(const char *svg, const char *html, int scale, FILE *pics[2],
+			  const struct report *r)
+{
+	struct svg_opts so = { scale ? scale : 1, SVG_ALL, false };
+	const char *paths[2] = { svg, html };
+	int rc = 0;
+	for (int i = 0; i < 2; i++) {
+		if (!pics[i])
+			continue;
+		int w = i == 0 ? report_svg_write(pics[i], r, &so) : report_html_write(pics[i], r);
+		if (fclose(pics[i]) != 0 || w < 0) {
+			char *pth = sanitize(paths[i]);
+			fprintf(stderr, "pgtls-inspect: could not write %s\n", pth);
+			free(pth);
+			rc = -1;
+		}
+		pics[i] = NULL;
+	}
+	return rc;
+}
+
 /* --demo-serve NAME: keep the scenario's server up for other clients and
  * say how to reach it; ends on SIGINT or SIGTERM. */
 static int serve_demo(const char *name, const char *target, int nsets,
@@ -174,6 +217,8 @@ struct options {
 	int nsets;
 	enum sink sink;
 	const char *save, *replay, *targets_file, *demo_serve;
+	const char *svg, *html; /* --svg, --html: pictures to write */
+	int svg_scale;
 	const char *at; /* --at: judge the chain at this time */
 	int libpq_version, check, jobs;
 	int login; /* PROBE_LOGIN_* */
@@ -186,7 +231,7 @@ enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
        O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
        O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
        O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR, O_AT,
-       O_LOGIN };
+       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -207,6 +252,9 @@ static const struct option longopts[] = {
 	{ "login", optional_argument, NULL, O_LOGIN },
 	{ "save-events", required_argument, NULL, O_SAVE },
 	{ "replay", required_argument, NULL, O_REPLAY },
+	{ "svg", required_argument, NULL, O_SVG },
+	{ "svg-scale", required_argument, NULL, O_SVG_SCALE },
+	{ "html", required_argument, NULL, O_HTML },
 	{ "libpq-version", required_argument, NULL, O_LIBPQ },
 	{ "check", required_argument, NULL, O_CHECK },
 	{ "demo", no_argument, NULL, O_DEMO },
@@ -264,6 +312,14 @@ static void take_option(struct options *o, int c, char **argv)
 	case O_SAVE: o->save = optarg; break;
 	case O_AT: o->at = optarg; break;
 	case O_REPLAY: o->replay = optarg; break;
+	case O_SVG: o->svg = optarg; break;
+	case O_HTML: o->html = optarg; break;
+	case O_SVG_SCALE:
+		o->svg_scale = (int)number_in(optarg, 1, SVG_SCALE_MAX);
+		if (o->svg_scale < 0)
+			die_usage("--svg-scale wants a whole number from 1 to %d, not \"%s\"",
+				  SVG_SCALE_MAX, optarg);
+		break;
 	case O_DEMO: o->demo = true; break;
 	case O_DEMO_SERVE: o->demo_serve = optarg; break;
 	case O_TRUST: o->trust = true; break;
@@ -353,8 +409,8 @@ static void option_lists(const struct options *o, const char ***kw, const char *
 /* Several targets: the TARGETs given and the lines of --targets FILE. */
 static int run_fleet(const struct options *o)
 {
-	if (o->replay || o->demo || o->demo_serve || o->save || o->step)
-		die_usage("%s", "several targets go with neither --replay, --demo, --save-events nor --step");
+	if (o->replay || o->demo || o->demo_serve || o->save || o->step || o->svg || o->html)
+		die_usage("%s", "several targets go with neither --replay, --demo, --save-events, --svg, --html nor --step");
 	char **list = NULL;
 	int n = 0;
 	for (int i = 0; i < o->nargs; i++)
@@ -485,7 +541,7 @@ static int load_target(const struct options *o, const char *target, struct sessi
 }
 
 /* The report (and the saved log) of an inspected session; the exit code. */
-static int render(struct session *s, const struct options *o, FILE *savef)
+static int render(struct session *s, const struct options *o, FILE *savef, FILE *pics[2])
 {
 	if (s->dg.warning)
 		fprintf(stderr, "pgtls-inspect: warning: %s\n", s->dg.warning);
@@ -497,8 +553,13 @@ static int render(struct session *s, const struct options *o, FILE *savef)
 	int code = reached ? EXIT_DONE : EXIT_UNREACHABLE;
 	if (savef && save_events(savef, o->save, &rep) < 0)
 		return EXIT_INTERNAL;
-	if (o->check >= 0 && o->sink == SINK_DEFAULT ? write_check_line(&rep, o->check) < 0 :
-							   write_sink(o->sink, &rep) < 0) {
+	if (write_pictures(o->svg, o->html, o->svg_scale, pics, &rep) < 0)
+		return EXIT_INTERNAL;
+	/* --svg or --html alone: the answer on stdout, the pictures in files */
+	bool quiet = (o->svg || o->html) && o->sink == SINK_DEFAULT && o->check < 0;
+	if (quiet ? (report_answer_write(stdout, &rep) < 0 || fflush(stdout) != 0) :
+	    o->check >= 0 && o->sink == SINK_DEFAULT ? write_check_line(&rep, o->check) < 0 :
+							 write_sink(o->sink, &rep) < 0) {
 		fprintf(stderr, "pgtls-inspect: could not write the report\n");
 		return EXIT_INTERNAL;
 	}
@@ -511,13 +572,23 @@ static int render(struct session *s, const struct options *o, FILE *savef)
 	return code;
 }
 
+/* Close the files opened for an output that will not be written. */
+static void close_files(FILE *savef, FILE *pics[2])
+{
+	if (savef)
+		fclose(savef);
+	for (int i = 0; i < 2; i++)
+		if (pics[i])
+			fclose(pics[i]);
+}
+
 /* One target (or a replayed log, or a demo scenario): the interface, or a
  * report. */
 static int run_one(const struct options *o, const char *target, bool tui,
 		   const char *script, struct session *s)
 {
 	char *err = NULL;
-	FILE *savef = NULL;
+	FILE *savef = NULL, *pics[2] = { NULL, NULL };
 	int rc;
 	if (o->replay) {
 		if ((rc = load_replay(o, target, s)) >= 0)
@@ -535,6 +606,11 @@ static int run_one(const struct options *o, const char *target, bool tui,
 			return EXIT_USAGE;
 		}
 	}
+	if (open_pictures(o->svg, o->html, pics) < 0) {
+		if (savef)
+			fclose(savef);
+		return EXIT_USAGE;
+	}
 	if (o->at && o->replay && session_set(s, "at", o->at, &err) < 0)
 		return fail_with(err, EXIT_USAGE);
 	if (tui) {
@@ -549,16 +625,14 @@ static int run_one(const struct options *o, const char *target, bool tui,
 	if (!o->replay && session_inspect(s, &err) < 0) {
 		fprintf(stderr, "pgtls-inspect: internal error: %s\n", err);
 		free(err);
-		if (savef)
-			fclose(savef);
+		close_files(savef, pics);
 		return EXIT_INTERNAL;
 	}
 	if (o->at && !o->replay && session_set(s, "at", o->at, &err) < 0) {
-		if (savef)
-			fclose(savef);
+		close_files(savef, pics);
 		return fail_with(err, EXIT_USAGE);
 	}
-	return render(s, o, savef);
+	return render(s, o, savef, pics);
 }
 
 int main(int argc, char **argv)
@@ -574,7 +648,7 @@ int main(int argc, char **argv)
 	/* the interface opens on a terminal when no output was asked for
 	 * (or under a test's key script) */
 	const char *script = getenv("PGTLS_INSPECT_SCRIPT");
-	bool tui = o.sink == SINK_DEFAULT && o.check < 0 && !o.save &&
+	bool tui = o.sink == SINK_DEFAULT && o.check < 0 && !o.save && !o.svg && !o.html &&
 		   ((script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)));
 	if (o.step && !tui)
 		die_usage("%s", "--step needs the interactive interface (a terminal, no --json or --report)");
@@ -584,6 +658,8 @@ int main(int argc, char **argv)
 		return serve_demo(o.demo_serve, target, o.nsets, o.sets, o.trust);
 	if (o.trust)
 		die_usage("%s", "--trust goes with --demo-serve");
+	if (o.svg_scale && !o.svg)
+		die_usage("%s", "--svg-scale goes with --svg FILE");
 
 	char *demo_conninfo = NULL, *demo_name = NULL, *teaches = NULL;
 	int rc = -1;

@@ -700,9 +700,13 @@ struct report session_report(const struct session *s)
 
 int session_save(const struct session *s, const char *kind, const char *path, char **err)
 {
-	bool text = !strcmp(kind, "report");
-	if (!text && strcmp(kind, "json") && strcmp(kind, "events")) {
-		*err = xasprintf("cannot save \"%s\": report, json or events", kind);
+	static const char *const kinds[] = { "report", "json", "events", "svg", "html" };
+	int k = -1;
+	for (int i = 0; i < (int)(sizeof(kinds) / sizeof(*kinds)); i++)
+		if (!strcmp(kind, kinds[i]))
+			k = i;
+	if (k < 0) {
+		*err = xasprintf("cannot save \"%s\": report, json, events, svg or html", kind);
 		return -1;
 	}
 	FILE *f = fopen(path, "w");
@@ -711,7 +715,11 @@ int session_save(const struct session *s, const char *kind, const char *path, ch
 		return -1;
 	}
 	struct report r = session_report(s);
-	int rc = text ? report_text_write(f, &r) : report_json_write(f, &r);
+	struct svg_opts so = { 1, SVG_ALL, false };
+	int rc = k == 0 ? report_text_write(f, &r) :
+		 k == 3 ? report_svg_write(f, &r, &so) :
+		 k == 4 ? report_html_write(f, &r) :
+			  report_json_write(f, &r);
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc < 0) {

@@ -202,10 +202,7 @@ static void verdicts(FILE *out, const struct report *r)
 	for (int m = 0; m < SSLMODE_COUNT; m++) {
 		const struct verdict *v = &r->modes[m];
 		const char *name = sslmode_name((enum sslmode)m);
-		const char *what = v->outcome == OUTCOME_ENCRYPTED ? "connects, encrypted" :
-				   v->outcome == OUTCOME_PLAINTEXT ? "connects, NOT encrypted" :
-				   v->outcome == OUTCOME_FAILS	   ? "fails" :
-								     "unknown";
+		const char *what = report_outcome_words(v->outcome);
 		fprintf(out, "  %c %-12s %s\n", mine && !strcmp(mine, name) ? '*' : ' ',
 			name, what);
 	}
@@ -226,9 +223,7 @@ static void verdicts(FILE *out, const struct report *r)
 	}
 }
 
-/* The answer first: a line for the target's sslmode, and one for
- * verify-full when that is another. */
-static void answer_first(FILE *out, const struct report *r)
+int report_answer_write(FILE *out, const struct report *r)
 {
 	struct summary sm;
 	summary_build(r->ins, r->modes, r->findings, r->nfindings, r->provider, &sm);
@@ -240,8 +235,15 @@ static void answer_first(FILE *out, const struct report *r)
 		fprintf(out, "%s\n", a);
 		free(a);
 	}
-	fputc('\n', out);
 	summary_free(&sm);
+	return ferror(out) ? -1 : 0;
+}
+
+/* The answer first, and a blank line. */
+static void answer_first(FILE *out, const struct report *r)
+{
+	report_answer_write(out, r);
+	fputc('\n', out);
 }
 
 static void header(FILE *out, const struct inspection *ins)

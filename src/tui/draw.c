@@ -246,18 +246,6 @@ const char *tui_arrow(const struct tui *t, enum ev_dir d)
 	return d == EV_SEND ? ">" : d == EV_RECV ? "<" : ".";
 }
 
-/* The lane (model/sslmode.h) of the probe an event belongs to. */
-unsigned tui_lane_of(const struct event *e)
-{
-	if (!strcmp(e->probe, "tls"))
-		return LANE_TLS;
-	if (!strcmp(e->probe, "plain"))
-		return LANE_PLAIN;
-	if (!strcmp(e->probe, "direct"))
-		return LANE_DIRECT;
-	return 0;
-}
-
 /* "host:port via hostaddr" (the host or hostaddr alone when only one is
  * given), sanitized: a fresh string. */
 char *tui_endpoint(const char *host, const char *hostaddr, int port)

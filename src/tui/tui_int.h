@@ -10,6 +10,7 @@
 #include "app/session.h"
 #include "engine/event.h"
 #include "model/explain.h"
+#include "model/marks.h"
 #include "model/sslmode.h"
 #include <curses.h>
 #include <stdbool.h>
@@ -117,13 +118,14 @@ const char *tui_sym(const struct tui *t, enum outcome o);
 attr_t tui_outcome_attr(const struct tui *t, enum outcome o);
 attr_t tui_severity_attr(const struct tui *t, enum severity s);
 const char *tui_arrow(const struct tui *t, enum ev_dir d);
-unsigned tui_lane_of(const struct event *e);
+/* model/marks.h's event_lane */
+#define tui_lane_of event_lane
 char *tui_endpoint(const char *host, const char *hostaddr, int port);
 
 /* view_timeline.c: the events the selected mode's libpq reaches (marks[i]
  * MARK_REACHED) and the one where it fails (MARK_FAILS), for the first n
- * events of the open host; returns the failing event, or -1 */
-enum { MARK_NONE, MARK_REACHED, MARK_FAILS };
+ * events of the open host (model/marks.h, for the selected verdict when
+ * its path ended at the open host); returns the failing event, or -1 */
 /* a mark as the timeline and the ladder draw it: ' ', '*', 'x' */
 char tui_mark_char(unsigned char m);
 int tui_mode_marks(const struct tui *t, int mode, unsigned char *marks, int n);

@@ -33,67 +33,13 @@ static void follow_selection(struct tui *t, int n, int h)
 		t->top = n - h > 0 ? n - h : 0;
 }
 
-/* The event of lane l where libpq, taking the path of v, stops: the
- * certificate when OpenSSL refuses the chain, the end of the handshake when
- * the host name does not match (libpq's own messages say which), else the
- * lane's last event that is not its Close. -1 when the lane has no event. */
-static int failing_event(const struct tui *t, const struct verdict *v, unsigned l, int n)
-{
-	const struct event_log *log = &tui_ins(t)->log;
-	const char *want = NULL;
-	if (v->error && strstr(v->error, "certificate verify failed"))
-		want = "Certificate";
-	else if (v->error && strstr(v->error, "does not match host name"))
-		want = "HandshakeDone";
-	int last = -1, found = -1;
-	for (int i = 0; i < n; i++) {
-		const struct event *e = &log->ev[i];
-		if (tui_lane_of(e) != l)
-			continue;
-		if (want && found < 0 && !strcmp(e->kind, want))
-			found = i;
-		if (strcmp(e->kind, "Close"))
-			last = i;
-	}
-	return found >= 0 ? found : last;
-}
-
-/* The lane libpq ends on: where it fails, or the one it connects over. */
-static unsigned final_lane(const struct verdict *v)
-{
-	if (v->outcome == OUTCOME_FAILS)
-		return v->fail_lane > 0 ? (unsigned)v->fail_lane : 0;
-	if (v->outcome == OUTCOME_PLAINTEXT)
-		return LANE_PLAIN;
-	if (v->outcome == OUTCOME_ENCRYPTED)
-		return (v->lanes & LANE_TLS) ? LANE_TLS : LANE_DIRECT;
-	return 0;
-}
-
 int tui_mode_marks(const struct tui *t, int mode, unsigned char *marks, int n)
 {
-	const struct event_log *log = &tui_ins(t)->log;
 	memset(marks, MARK_NONE, (size_t)n);
 	/* the marks belong to the host where the mode's path ended */
 	if (!t->have_modes || t->s->modes[mode].host != tui_host(t))
 		return -1;
-	const struct verdict *v = &t->s->modes[mode];
-	unsigned last = final_lane(v);
-	/* each lane of the path up to where libpq stops on it: a lane it
-	 * leaves for another (prefer's fallback) failed there too */
-	int stop[8];
-	for (unsigned l = 1, k = 0; k < 3; l <<= 1, k++)
-		stop[l] = (v->lanes & l) && (l != last || v->outcome == OUTCOME_FAILS) ?
-				  failing_event(t, v, l, n) :
-				  n;
-	int fail_at = v->outcome == OUTCOME_FAILS && last ? stop[last] : -1;
-	for (int i = 0; i < n; i++) {
-		unsigned l = tui_lane_of(&log->ev[i]);
-		if (!(v->lanes & l) || i > stop[l])
-			continue;
-		marks[i] = i == fail_at ? MARK_FAILS : MARK_REACHED;
-	}
-	return fail_at;
+	return mode_marks(&tui_ins(t)->log, n, &t->s->modes[mode], marks);
 }
 
 char tui_mark_char(unsigned char m)

@@ -48,6 +48,8 @@ assert_eq "every expected screen was produced" "$n" "$(ls "$D"/expected/*.screen
 cat >"$T/save.keys" <<KEYS
 :save json $T/saved.json
 :save report $T/saved.txt
+:save svg $T/saved.svg
+:save html $T/saved.html
 :export-chain $T/chain.pem
 :save bogus $T/x
 :dump-screen save-usage
@@ -59,7 +61,9 @@ assert_eq "save: exit status" "$rc" 0
 assert_jq "$T/saved.json" '.modes["verify-full"].outcome' "encrypted"
 assert_contains "saved report" "$(cat "$T/saved.txt")" "Verdicts (as libpq 18 would act)"
 assert_eq "exported chain: two certificates" "$(grep -c 'BEGIN CERTIFICATE' "$T/chain.pem")" 2
-assert_contains "save with a bad kind" "$(tail -1 "$T/save-usage.screen")" "save report|json|events FILE"
+assert_contains "saved SVG" "$(cat "$T/saved.svg")" 'id="verdict-verify-full"'
+assert_contains "saved page" "$(cat "$T/saved.html")" '<section id="sec-ladder">'
+assert_contains "save with a bad kind" "$(tail -1 "$T/save-usage.screen")" "save report|json|events|svg|html FILE"
 
 # the history of the command line is kept across runs
 assert_contains "history file" "$(cat "$HOME/.pgtls_inspect_history" 2>/dev/null)" "set host db.example.com"
