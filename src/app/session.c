@@ -701,8 +701,12 @@ struct report session_report(const struct session *s)
 int session_save(const struct session *s, const char *kind, const char *path, char **err)
 {
 	bool text = !strcmp(kind, "report");
+	if (!strcmp(kind, "pcap")) {
+		struct report r = session_report(s);
+		return report_pcap_save(&r, path, err);
+	}
 	if (!text && strcmp(kind, "json") && strcmp(kind, "events")) {
-		*err = xasprintf("cannot save \"%s\": report, json or events", kind);
+		*err = xasprintf("cannot save \"%s\": report, json, events or pcap", kind);
 		return -1;
 	}
 	FILE *f = fopen(path, "w");

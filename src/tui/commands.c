@@ -349,8 +349,9 @@ static void l_save(struct tui *t, char *rest, const char *a1)
 	char kind[32] = "", file[1024] = "";
 	char *err = NULL;
 	if (sscanf(rest, "%31s %1023[^\n]", kind, file) != 2 ||
-	    (strcmp(kind, "report") && strcmp(kind, "json") && strcmp(kind, "events")))
-		snprintf(t->status, sizeof(t->status), "save report|json|events FILE");
+	    (strcmp(kind, "report") && strcmp(kind, "json") && strcmp(kind, "events") &&
+	     strcmp(kind, "pcap")))
+		snprintf(t->status, sizeof(t->status), "save report|json|events|pcap FILE");
 	else if (session_save(t->s, kind, file, &err) < 0)
 		tui_status_error(t, err);
 	else

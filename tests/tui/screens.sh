@@ -59,7 +59,7 @@ assert_eq "save: exit status" "$rc" 0
 assert_jq "$T/saved.json" '.modes["verify-full"].outcome' "encrypted"
 assert_contains "saved report" "$(cat "$T/saved.txt")" "Verdicts (as libpq 18 would act)"
 assert_eq "exported chain: two certificates" "$(grep -c 'BEGIN CERTIFICATE' "$T/chain.pem")" 2
-assert_contains "save with a bad kind" "$(tail -1 "$T/save-usage.screen")" "save report|json|events FILE"
+assert_contains "save with a bad kind" "$(tail -1 "$T/save-usage.screen")" "save report|json|events|pcap FILE"
 
 # the history of the command line is kept across runs
 assert_contains "history file" "$(cat "$HOME/.pgtls_inspect_history" 2>/dev/null)" "set host db.example.com"
