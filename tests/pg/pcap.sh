@@ -15,7 +15,12 @@ need_tool tshark editcap
 
 C=$T/certs
 make_certs "$C"
-pg_start pcap --ssl on --cert "$C/server.chain.pem" --key "$C/server.key"
+pg_start pcap --ssl on --cert "$C/server.chain.pem" --key "$C/server.key" \
+	--hba "host all postgres 127.0.0.1/32 trust" \
+	--hba "host all pw_user 127.0.0.1/32 password"
+psql_try "$T/setup.out" "$(pg_conninfo sslmode=disable)" \
+	"CREATE ROLE pw_user LOGIN PASSWORD 'clear secret';" ||
+	{ cat "$T/setup.out"; die "could not create the role"; }
 
 pgi_json "$T/pg.json" "$(pg_conninfo "sslkeylogfile=$T/keys.log")" --pcap "$T/pg.pcapng"
 assert_jq "$T/pg.json" '.tls.version' "TLS1.3"
@@ -34,7 +39,30 @@ v=$(tshark -n -r "$T/pg.pcapng" -d "tcp.port==$PGPORT_TEST,pgsql" -Y 'pgsql.para
 echo "# tshark: $v"
 assert_contains "pg15: tshark reads server_version from inside TLS" "$v" "$("$JQ" -r '.server.tls_startup.server_version' "$T/pg.json")"
 
+# one decrypted StartupMessage and the server's first answer, as tshark
+# shows them (for the record)
+echo "# tshark -r pg.pcapng -d tcp.port==$PGPORT_TEST,pgsql -Y 'tls && pgsql' -O pgsql (first lines):"
+tshark -n -r "$T/pg.pcapng" -d "tcp.port==$PGPORT_TEST,pgsql" -Y 'tls && pgsql' -O pgsql 2>/dev/null |
+	grep -E '^Frame|^Transport Layer|^PostgreSQL|^    (Type|Length|Parameter|Authentication)|^        (Parameter|Value)' |
+	head -24 | sed 's/^/#   /'
+
 # the key log file alone decrypts it
 editcap --discard-all-secrets "$T/pg.pcapng" "$T/bare.pcapng" 2>/dev/null
 check_capture pg15-keylog "$T/bare.pcapng" "$PGPORT_TEST" "$T/pg.json" -o "tls.keylog_file:$T/keys.log"
+
+# --login: a password that went inside TLS keeps its connection's keys out
+# of the capture; one in the clear is '*' there
+unset PGPASSWORD
+export PGPASSWORD='clear secret'
+pgi_json "$T/login.json" "$(pg_conninfo "user=pw_user")" --login --pcap "$T/login.pcapng"
+assert_jq "$T/login.json" '.server.tls_startup.login_sent' true
+assert_eq "--login over TLS: the password is nowhere in the capture" "$(grep -ac 'clear secret' "$T/login.pcapng")" 0
+n=$(pcap_messages "$T/login.pcapng" "$PGPORT_TEST" | awk -F'|' '$2 ~ /:tls:pgsql/' | wc -l)
+assert_eq "--login over TLS: that connection's keys are not in the capture (nothing decrypts)" "$n" 0
+pgi_json "$T/clear.json" "$(pg_conninfo "user=pw_user sslmode=disable")" --login=any --pcap "$T/clear.pcapng"
+assert_jq "$T/clear.json" '.server.plaintext_startup.login_sent' true
+assert_eq "--login=any in the clear: the password is nowhere in the capture" "$(grep -ac 'clear secret' "$T/clear.pcapng")" 0
+pw=$(tshark -n -r "$T/clear.pcapng" -d "tcp.port==$PGPORT_TEST,pgsql" -Y 'pgsql.type == "Password message"' -T fields -e pgsql.password 2>/dev/null)
+assert_eq "--login=any in the clear: the capture's PasswordMessage holds '*'s" "$pw" "************"
+unset PGPASSWORD
 finish
