@@ -11,16 +11,14 @@
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 . "$abs_top_srcdir/tests/tshark.sh"
 need_pgi
-need_tool tshark editcap
+need_tool "$PSQL" tshark editcap
 
 C=$T/certs
 make_certs "$C"
 pg_start pcap --ssl on --cert "$C/server.chain.pem" --key "$C/server.key" \
 	--hba "host all postgres 127.0.0.1/32 trust" \
 	--hba "host all pw_user 127.0.0.1/32 password"
-psql_try "$T/setup.out" "$(pg_conninfo sslmode=disable)" \
-	"CREATE ROLE pw_user LOGIN PASSWORD 'clear secret';" ||
-	{ cat "$T/setup.out"; die "could not create the role"; }
+pg_role pw_user 'clear secret'
 
 pgi_json "$T/pg.json" "$(pg_conninfo "sslkeylogfile=$T/keys.log")" --pcap "$T/pg.pcapng"
 assert_jq "$T/pg.json" '.tls.version' "TLS1.3"
