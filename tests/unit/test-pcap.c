@@ -4,7 +4,8 @@
  * agree, are multiples of four and tile the file; SHB, IDB, DSB, EPBs in
  * that order), the DSB's secrets type and key log lines, the IP/TCP
  * headers (lengths, checksums, sequence numbers that follow the bytes,
- * handshake and FIN), IPv6, the bound of the journal and its gap, a
+ * handshake and FIN), reads closer than a millisecond as one segment, IPv6,
+ * the bound of the journal and its gap, a
  * connection whose --login secret went inside TLS (its keys left out), the
  * key log line format, and the key log file's refusals (a FIFO, a
  * directory) and mode 0600. */
@@ -140,6 +141,20 @@ static struct sockaddr_in v4(const char *ip, uint16_t port)
 	return a;
 }
 
+/* A fresh inspection that ran live (t0_us) with one IPv4 connection made. */
+static struct wire_stream *v4_stream(struct inspection *ins, int64_t t0_us, const char *cip,
+				     uint16_t cport, const char *sip, uint16_t sport, double t_syn,
+				     double t_established)
+{
+	inspection_init(ins);
+	ins->wire.t0_us = t0_us;
+	struct sockaddr_in cl = v4(cip, cport), sv = v4(sip, sport);
+	struct wire_stream *s = wire_stream_open(&ins->wire, "tls", (struct sockaddr *)&cl,
+						 (struct sockaddr *)&sv, t_syn);
+	s->t_established = t_established;
+	return s;
+}
+
 static uint8_t *capture(const struct inspection *ins, size_t *n)
 {
 	struct report r = { .ins = ins };
@@ -154,14 +169,10 @@ static uint8_t *capture(const struct inspection *ins, size_t *n)
 static void test_blocks_and_tcp(void)
 {
 	struct inspection ins;
-	inspection_init(&ins);
+	struct wire_stream *s = v4_stream(&ins, 1700000000000000LL, "127.0.0.1", 40000, "127.0.0.2",
+					  6543, 1.0, 2.0);
 	ins.target.host = xstrdup("db.example.com");
-	ins.wire.t0_us = 1700000000000000LL;
-	struct sockaddr_in cl = v4("127.0.0.1", 40000), sv = v4("127.0.0.2", 6543);
-	struct wire_stream *s = wire_stream_open(&ins.wire, "tls", (struct sockaddr *)&cl,
-						 (struct sockaddr *)&sv, 1.0);
 	size_t used = 0;
-	s->t_established = 2.0;
 	CHECK(wire_record(s, &used, WIRE_TO_SERVER, 3.0, "\x00\x00\x00\x08\x04\xd2\x16\x2f", 8));
 	CHECK(wire_record(s, &used, WIRE_TO_CLIENT, 4.5, "S", 1));
 	CHECK(wire_record(s, &used, WIRE_TO_SERVER, 5.0, "hello", 5)); /* odd length */
@@ -169,9 +180,8 @@ static void test_blocks_and_tcp(void)
 	s->t_close = 7.0;
 	wire_keylog_add(s, "CLIENT_RANDOM 00 11");
 	/* a connection never made is left out */
-	struct wire_stream *never = wire_stream_open(&ins.wire, "plain", (struct sockaddr *)&cl,
-						     (struct sockaddr *)&sv, 1.0);
-	(void)never;
+	struct sockaddr_in cl = v4("127.0.0.1", 40002), sv = v4("127.0.0.2", 6543);
+	wire_stream_open(&ins.wire, "plain", (struct sockaddr *)&cl, (struct sockaddr *)&sv, 1.0);
 
 	size_t n;
 	uint8_t *f = capture(&ins, &n);
@@ -305,6 +315,35 @@ static void test_ipv6_and_bound(void)
 	inspection_free(&ins);
 }
 
+/* A record's header and body, read 0.2 ms apart, are one segment; a read
+ * 5 ms later is another. */
+static void test_segments(void)
+{
+	struct inspection ins;
+	struct wire_stream *s = v4_stream(&ins, 1, "10.0.0.1", 40001, "10.0.0.2", 5432, 0, 0.1);
+	size_t used = 0;
+	CHECK(wire_record(s, &used, WIRE_TO_CLIENT, 1.0, "\x17\x03\x03\x00\x02", 5));
+	CHECK(wire_record(s, &used, WIRE_TO_CLIENT, 1.2, "ab", 2));
+	CHECK(wire_record(s, &used, WIRE_TO_CLIENT, 6.2, "later", 5));
+	s->t_close = 7;
+	size_t n, pl;
+	uint8_t *f = capture(&ins, &n);
+	struct parsed p;
+	parse(f, n, &p);
+	CHECK(p.ok);
+	/* SYN, SYN/ACK, ACK, two segments, FIN, ACK */
+	CHECK_INT(p.npkts, 7);
+	const uint8_t *a = tcp4(&p.pkts[3], &pl);
+	CHECK_INT(pl, 7);
+	CHECK(pl == 7 && !memcmp(a + 20, "\x17\x03\x03\x00\x02" "ab", 7));
+	const uint8_t *b = tcp4(&p.pkts[4], &pl);
+	CHECK_INT(pl, 5);
+	CHECK_INT(be32(b + 4), be32(a + 4) + 7);
+	CHECK_INT(p.pkts[4].ts, 1 + 6200);
+	free(f);
+	inspection_free(&ins);
+}
+
 static void test_keylog(void)
 {
 	char line[WIRE_KEYLOG_LINE];
@@ -367,6 +406,7 @@ int main(void)
 {
 	test_blocks_and_tcp();
 	test_ipv6_and_bound();
+	test_segments();
 	test_keylog();
 	return check_status("test-pcap");
 }
