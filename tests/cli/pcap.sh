@@ -51,6 +51,11 @@ rc=0
 assert_eq "--pcap to a path that cannot be written: exit status" "$rc" 2
 assert_contains "--pcap to a path that cannot be written: why" "$(cat "$T/err")" "cannot write $T/no/such/dir/x.pcapng"
 
+rc=0
+"$PGI" --pcap "$T/fleet.pcapng" --json 127.0.0.1:1 127.0.0.1:2 >/dev/null 2>"$T/err" || rc=$?
+assert_eq "--pcap with several targets: exit status" "$rc" 2
+assert_contains "--pcap with several targets: why" "$(cat "$T/err")" "--pcap"
+
 # save pcap FILE in the interface
 cat >"$T/tui.keys" <<KEYS
 :save pcap $T/tui.pcapng
