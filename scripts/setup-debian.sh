@@ -5,6 +5,7 @@ set -eu
 packages="build-essential autoconf automake pkg-config
   libgnutls28-dev libssl-dev libjansson-dev libidn-dev libncurses-dev libreadline-dev
   gnutls-bin openssl postgresql-15 postgresql-client-15 jq tmux procps iproute2 ca-certificates
+  tshark
   clang valgrind time bison flex libxml2-utils chromium
   openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-asyncpg python3-pg8000
   golang-go golang-github-jackc-pgx-v4-dev golang-github-lib-pq-dev

@@ -8,6 +8,7 @@
 #include "model/sslmode.h"
 #include "model/summary.h"
 #include "demo/demo.h"
+#include "engine/wire.h"
 #include "tui/tui.h"
 #include "fleet.h"
 #include "output/report.h"
@@ -51,6 +52,8 @@ static void usage(FILE *out)
 	      "  --report              write the text report (the default without a terminal)\n"
 	      "  --json                write the JSON report\n"
 	      "  --save-events FILE    also save the event log (JSON) to FILE\n"
+	      "  --pcap FILE           also write every byte the probes sent and received as\n"
+	      "                        pcapng, TLS secrets included (Wireshark decrypts it)\n"
 	      "  --replay FILE         render a saved event log; no network\n"
 	      "  --svg FILE            also draw the negotiation as an SVG ladder diagram\n"
 	      "  --svg-scale N         the SVG's type, spacing and lines times N (1 to 4)\n"
@@ -176,6 +179,24 @@ static int write_pictures(const char *svg, const char *html, int scale, FILE *pi
 	return rc;
 }
 
+/* Write the capture to an already opened file. */
+static int save_pcap(FILE *f, const char *path, const struct report *r)
+{
+	char *err = NULL;
+	int rc = report_pcap_write(f, r, &err);
+	if (fclose(f) != 0 && rc == 0) {
+		rc = -1;
+		err = xasprintf("could not write %s", path);
+	}
+	if (rc < 0) {
+		char *e = sanitize(err);
+		fprintf(stderr, "pgtls-inspect: %s\n", e);
+		free(e);
+		free(err);
+	}
+	return rc;
+}
+
 /* --demo-serve NAME: keep the scenario's server up for other clients and
  * say how to reach it; ends on SIGINT or SIGTERM. */
 static int serve_demo(const char *name, const char *target, int nsets,
@@ -219,6 +240,7 @@ struct options {
 	const char *save, *replay, *targets_file, *demo_serve;
 	const char *svg, *html; /* --svg, --html: pictures to write */
 	int svg_scale;
+	const char *pcap; /* --pcap FILE */
 	const char *at; /* --at: judge the chain at this time */
 	int libpq_version, check, jobs;
 	int login; /* PROBE_LOGIN_* */
@@ -231,7 +253,7 @@ enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
        O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
        O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
        O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR, O_AT,
-       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML };
+       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML, O_PCAP };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -251,6 +273,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "login", optional_argument, NULL, O_LOGIN },
 	{ "save-events", required_argument, NULL, O_SAVE },
+	{ "pcap", required_argument, NULL, O_PCAP },
 	{ "replay", required_argument, NULL, O_REPLAY },
 	{ "svg", required_argument, NULL, O_SVG },
 	{ "svg-scale", required_argument, NULL, O_SVG_SCALE },
@@ -310,6 +333,7 @@ static void take_option(struct options *o, int c, char **argv)
 		o->sink = c == O_JSON ? SINK_JSON : SINK_TEXT;
 		break;
 	case O_SAVE: o->save = optarg; break;
+	case O_PCAP: o->pcap = optarg; break;
 	case O_AT: o->at = optarg; break;
 	case O_REPLAY: o->replay = optarg; break;
 	case O_SVG: o->svg = optarg; break;
@@ -409,8 +433,9 @@ static void option_lists(const struct options *o, const char ***kw, const char *
 /* Several targets: the TARGETs given and the lines of --targets FILE. */
 static int run_fleet(const struct options *o)
 {
-	if (o->replay || o->demo || o->demo_serve || o->save || o->step || o->svg || o->html)
-		die_usage("%s", "several targets go with neither --replay, --demo, --save-events, --svg, --html nor --step");
+	if (o->replay || o->demo || o->demo_serve || o->save || o->step || o->svg || o->html ||
+	    o->pcap)
+		die_usage("%s", "several targets go with neither --replay, --demo, --save-events, --svg, --html, --pcap nor --step");
 	char **list = NULL;
 	int n = 0;
 	for (int i = 0; i < o->nargs; i++)
@@ -511,6 +536,8 @@ static int load_replay(const struct options *o, const char *target, struct sessi
 	}
 	if (o->save)
 		die_usage("%s", "--replay and --save-events do not go together");
+	if (o->pcap)
+		die_usage("%s", "--pcap needs a live inspection: a saved event log does not carry the bytes on the wire");
 	if (o->login)
 		die_usage("%s", "--login needs a connection, not --replay");
 	if (session_load(s, o->replay, &err) < 0)
@@ -540,8 +567,10 @@ static int load_target(const struct options *o, const char *target, struct sessi
 	return -1;
 }
 
-/* The report (and the saved log) of an inspected session; the exit code. */
-static int render(struct session *s, const struct options *o, FILE *savef, FILE *pics[2])
+/* The report (and the saved log, the pictures and the capture) of an
+ * inspected session; the exit code. */
+static int render(struct session *s, const struct options *o, FILE *savef, FILE *pics[2],
+		  FILE *pcapf)
 {
 	if (s->dg.warning)
 		fprintf(stderr, "pgtls-inspect: warning: %s\n", s->dg.warning);
@@ -552,6 +581,8 @@ static int render(struct session *s, const struct options *o, FILE *savef, FILE 
 		reached |= s->extra[i].reachable != 0;
 	int code = reached ? EXIT_DONE : EXIT_UNREACHABLE;
 	if (savef && save_events(savef, o->save, &rep) < 0)
+		return EXIT_INTERNAL;
+	if (pcapf && save_pcap(pcapf, o->pcap, &rep) < 0)
 		return EXIT_INTERNAL;
 	if (write_pictures(o->svg, o->html, o->svg_scale, pics, &rep) < 0)
 		return EXIT_INTERNAL;
@@ -573,13 +604,15 @@ static int render(struct session *s, const struct options *o, FILE *savef, FILE 
 }
 
 /* Close the files opened for an output that will not be written. */
-static void close_files(FILE *savef, FILE *pics[2])
+static void close_files(FILE *savef, FILE *pics[2], FILE *pcapf)
 {
 	if (savef)
 		fclose(savef);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; pics && i < 2; i++)
 		if (pics[i])
 			fclose(pics[i]);
+	if (pcapf)
+		fclose(pcapf);
 }
 
 /* One target (or a replayed log, or a demo scenario): the interface, or a
@@ -588,7 +621,7 @@ static int run_one(const struct options *o, const char *target, bool tui,
 		   const char *script, struct session *s)
 {
 	char *err = NULL;
-	FILE *savef = NULL, *pics[2] = { NULL, NULL };
+	FILE *savef = NULL, *pics[2] = { NULL, NULL }, *pcapf = NULL;
 	int rc;
 	if (o->replay) {
 		if ((rc = load_replay(o, target, s)) >= 0)
@@ -605,10 +638,24 @@ static int run_one(const struct options *o, const char *target, bool tui,
 			free(pth);
 			return EXIT_USAGE;
 		}
+		if (o->pcap && !(pcapf = report_pcap_open(o->pcap, &err))) {
+			close_files(savef, NULL, NULL);
+			return fail_with(err, EXIT_USAGE);
+		}
+		/* sslkeylogfile or SSLKEYLOGFILE: a file that cannot be written
+		 * is one clear error, before any traffic (the run would only
+		 * note it) */
+		const char *kl = wire_keylog_file(s->ins.target.sslkeylogfile);
+		int kfd = kl ? wire_keylog_file_open(kl, &err) : -1;
+		if (kl && kfd < 0) {
+			close_files(savef, NULL, pcapf);
+			return fail_with(err, EXIT_USAGE);
+		}
+		if (kfd >= 0)
+			close(kfd);
 	}
 	if (open_pictures(o->svg, o->html, pics) < 0) {
-		if (savef)
-			fclose(savef);
+		close_files(savef, pics, pcapf);
 		return EXIT_USAGE;
 	}
 	if (o->at && o->replay && session_set(s, "at", o->at, &err) < 0)
@@ -625,14 +672,14 @@ static int run_one(const struct options *o, const char *target, bool tui,
 	if (!o->replay && session_inspect(s, &err) < 0) {
 		fprintf(stderr, "pgtls-inspect: internal error: %s\n", err);
 		free(err);
-		close_files(savef, pics);
+		close_files(savef, pics, pcapf);
 		return EXIT_INTERNAL;
 	}
 	if (o->at && !o->replay && session_set(s, "at", o->at, &err) < 0) {
-		close_files(savef, pics);
+		close_files(savef, pics, pcapf);
 		return fail_with(err, EXIT_USAGE);
 	}
-	return render(s, o, savef, pics);
+	return render(s, o, savef, pics, pcapf);
 }
 
 int main(int argc, char **argv)
@@ -648,7 +695,7 @@ int main(int argc, char **argv)
 	/* the interface opens on a terminal when no output was asked for
 	 * (or under a test's key script) */
 	const char *script = getenv("PGTLS_INSPECT_SCRIPT");
-	bool tui = o.sink == SINK_DEFAULT && o.check < 0 && !o.save && !o.svg && !o.html &&
+	bool tui = o.sink == SINK_DEFAULT && o.check < 0 && !o.save && !o.svg && !o.html && !o.pcap &&
 		   ((script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)));
 	if (o.step && !tui)
 		die_usage("%s", "--step needs the interactive interface (a terminal, no --json or --report)");

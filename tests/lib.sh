@@ -34,6 +34,9 @@ for _v in $(compgen -e); do
 	esac
 done
 unset _v
+# nor the caller's key log file: the tool would append the tests' TLS
+# secrets to it (tests/cli/pcap.sh sets its own)
+unset SSLKEYLOGFILE
 export LC_ALL="${LC_ALL:-C.UTF-8}" TZ=UTC
 
 _failed=0

@@ -700,13 +700,17 @@ struct report session_report(const struct session *s)
 
 int session_save(const struct session *s, const char *kind, const char *path, char **err)
 {
+	if (!strcmp(kind, "pcap")) {
+		struct report r = session_report(s);
+		return report_pcap_save(&r, path, err);
+	}
 	static const char *const kinds[] = { "report", "json", "events", "svg", "html" };
 	int k = -1;
 	for (int i = 0; i < (int)(sizeof(kinds) / sizeof(*kinds)); i++)
 		if (!strcmp(kind, kinds[i]))
 			k = i;
 	if (k < 0) {
-		*err = xasprintf("cannot save \"%s\": report, json, events, svg or html", kind);
+		*err = xasprintf("cannot save \"%s\": report, json, events, svg, html or pcap", kind);
 		return -1;
 	}
 	FILE *f = fopen(path, "w");

@@ -119,8 +119,9 @@ int session_set(struct session *s, const char *key, const char *value,
 /* What the sinks render (verdicts included once judged). */
 struct report session_report(const struct session *s);
 /* Write the text report ("report"), the JSON ("json"), the event log
- * ("events", the same JSON), the ladder as SVG ("svg", scale 1) or the
- * page ("html") to path. -1 with *err. */
+ * ("events", the same JSON), the ladder as SVG ("svg", scale 1), the
+ * page ("html") or the capture of the bytes on the wire ("pcap",
+ * output/report_pcap.c) to path. -1 with *err. */
 int session_save(const struct session *s, const char *kind, const char *path,
 		 char **err);
 

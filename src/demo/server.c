@@ -373,10 +373,22 @@ static void refuse_handshake(struct conn *c, int rc)
 		;
 }
 
+/* The server's side of the secrets is the client's too: written nowhere.
+ * (GnuTLS's own writer would append them to SSLKEYLOGFILE, a file the
+ * client's probes already write, with none of the tool's checks.) */
+static int no_keylog(gnutls_session_t session, const char *label, const gnutls_datum_t *secret)
+{
+	(void)session;
+	(void)label;
+	(void)secret;
+	return 0;
+}
+
 static int handshake(struct conn *c, bool direct)
 {
 	struct demo_server *s = c->srv;
 	gnutls_init(&c->tls, GNUTLS_SERVER | GNUTLS_NO_SIGNAL);
+	gnutls_session_set_keylog_function(c->tls, no_keylog);
 	gnutls_priority_set(c->tls, s->prio);
 	gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, s->cred);
 	if (s->sc->client_cert_handshake)

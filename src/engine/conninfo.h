@@ -96,6 +96,9 @@ struct conn_target {
 	char *ssl_min_protocol_version;
 	char *ssl_max_protocol_version;
 	char *application_name;
+	/* sslkeylogfile (libpq 18): where the TLS secrets are appended, or
+	 * NULL (the probes then take SSLKEYLOGFILE: engine/wire.h) */
+	char *sslkeylogfile;
 
 	/* Per host slot, nhosts entries each, NULL-terminated (ports: plain
 	 * array). A slot libpq fills from hostaddr only has "" in hosts[]; a

@@ -428,6 +428,7 @@ static void fill_tls_settings(const struct conninfo *ci, struct conn_target *t)
 		dup_nonempty(conninfo_get(ci, "ssl_max_protocol_version"));
 	v = conninfo_get(ci, "application_name");
 	t->application_name = v ? xstrdup(v) : NULL;
+	t->sslkeylogfile = dup_nonempty(conninfo_get(ci, "sslkeylogfile"));
 
 	v = conninfo_get(ci, "sslsni");
 	t->sslsni = v && v[0] == '1';
@@ -618,6 +619,7 @@ void conninfo_target_free(struct conn_target *t)
 	free(t->ssl_min_protocol_version);
 	free(t->ssl_max_protocol_version);
 	free(t->application_name);
+	free(t->sslkeylogfile);
 	free(t->sslcertmode);
 	free(t->channel_binding);
 	free(t->require_auth);

@@ -48,6 +48,7 @@ int login_mode_parse(const char *s)
 void inspection_set_refused(struct inspection *ins, const char *msg)
 {
 	free(ins->refused);
+	free(ins->keylog_error);
 	ins->refused = msg ? xstrdup(msg) : NULL;
 }
 
@@ -163,6 +164,7 @@ void inspection_free(struct inspection *ins)
 	free(ins->teaches);
 	conninfo_target_free(&ins->target);
 	event_log_free(&ins->log);
+	wire_journal_free(&ins->wire);
 	connect_fact_free(&ins->server.tls_connect);
 	connect_fact_free(&ins->server.plain_connect);
 	startup_answer_free(&ins->server.ssl_error);

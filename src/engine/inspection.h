@@ -13,6 +13,7 @@
 #include "engine/conninfo.h"
 #include "engine/event.h"
 #include "engine/facts.h"
+#include "engine/wire.h"
 #include "util/strlist.h"
 
 /* The server's answer to the SSLRequest. */
@@ -197,6 +198,12 @@ struct inspection {
 	time_t started;            /* wall clock, UTC */
 	struct conn_target target;
 	struct event_log log;
+	/* every byte the probes' sockets carried, per connection, and the TLS
+	 * secrets; the live run's only (a saved log does not carry it yet) */
+	struct wire_journal wire;
+	/* sslkeylogfile (or SSLKEYLOGFILE) could not be opened or written:
+	 * libpq's message; NULL when fine or not asked */
+	char *keylog_error;
 	struct server_facts server;
 	struct tls_facts tls;
 	struct tls_facts direct_tls; /* attempted only when the direct probe ran */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 static double wall_ms(const struct timespec *t0)
 {
@@ -59,6 +60,15 @@ static void lookup_free(struct lookup *l)
 /* An event of the run itself (the "setup" lane), not of one probe. */
 #define RUN_EV(r, kind, ...) \
 	event_add(&(r)->ins->log, probe_clock(r), "setup", EV_NOTE, kind, NULL, 0, __VA_ARGS__)
+
+/* The key log file failed (err taken over): said once, as an event and a
+ * fact. */
+static void keylog_failed(struct probe_run *r, char *err)
+{
+	RUN_EV(r, "KeyLogFailed", "%s", err);
+	free(r->ins->keylog_error);
+	r->ins->keylog_error = err;
+}
 
 /* The name did not resolve: both connection facts say so, as libpq's
  * "could not translate host name" does, and the run is over. */
@@ -204,6 +214,45 @@ static void resolve_step(struct probe_run *r)
 	resolved(r);
 }
 
+/* sslkeylogfile, else SSLKEYLOGFILE: opened once for the run (libpq 18
+ * opens it for each line; the lines are the same), a regular file only.
+ * A file that cannot be opened is the run's one error about it: an event
+ * and ins->keylog_error, and the probes go on, as libpq's do. */
+static void open_keylog(struct probe_run *r)
+{
+	char *err = NULL;
+	r->keylog_fd = -1;
+	r->keylog_path = wire_keylog_file(r->ins->target.sslkeylogfile);
+	if (!r->keylog_path || !(r->opts.tls || r->opts.direct))
+		return;
+	r->keylog_fd = wire_keylog_file_open(r->keylog_path, &err);
+	if (r->keylog_fd < 0)
+		keylog_failed(r, err);
+}
+
+void probe_keylog(struct probe *p, const char *line)
+{
+	struct probe_run *r = p->run;
+	char buf[WIRE_KEYLOG_LINE + 1];
+	size_t n = strlen(line);
+
+	wire_keylog_add(p->ws, line);
+	if (r->keylog_fd < 0 || n + 1 > sizeof(buf))
+		return;
+	memcpy(buf, line, n);
+	buf[n++] = '\n';
+	/* one write a line: O_APPEND keeps lines whole between writers */
+	ssize_t w = write(r->keylog_fd, buf, n);
+	int e = errno;
+	explicit_bzero(buf, sizeof(buf));
+	if (w == (ssize_t)n)
+		return;
+	close(r->keylog_fd);
+	r->keylog_fd = -1;
+	keylog_failed(r, xasprintf("could not write to SSL key logging file \"%s\": %s",
+				   r->keylog_path, w < 0 ? OS_ERROR(e) : "short write"));
+}
+
 int probe_start(struct inspection *ins, const struct probe_opts *opts,
 		struct probe_run **out, char **err)
 {
@@ -214,11 +263,15 @@ int probe_start(struct inspection *ins, const struct probe_opts *opts,
 		return -1;
 	}
 	struct probe_run *r = xcalloc(1, sizeof(*r));
+	struct timespec real;
 	r->ins = ins;
 	r->opts = *opts;
 	r->hold_since = -1;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	clock_gettime(CLOCK_REALTIME, &real);
 	ins->started = time(NULL);
+	ins->wire.t0_us = (int64_t)real.tv_sec * 1000000 + real.tv_nsec / 1000;
+	open_keylog(r);
 	ins->login = opts->login;
 	tls_client_files_check(t, &ins->trust.client_files_error);
 	ins->trust.client_cert = t->sslcert ? xstrdup(t->sslcert) : NULL;
@@ -347,6 +400,8 @@ void probe_finish(struct probe_run *r)
 	}
 	if (r->res)
 		freeaddrinfo(r->res);
+	if (r->keylog_fd >= 0)
+		close(r->keylog_fd);
 	if (ins->reachable < 0)
 		ins->reachable = 0;
 	if (r->unresolved) {

@@ -35,17 +35,65 @@ static void tls_event(void *ctx, enum ev_dir dir, const char *kind,
 	EV(p, dir, kind, raw, len, "%s", summary);
 }
 
+void probe_wire(struct probe *p, enum ev_dir dir, const void *buf, size_t n)
+{
+	if (wire_record(p->ws, &p->wire_used, dir == EV_SEND ? WIRE_TO_SERVER : WIRE_TO_CLIENT,
+			probe_clock(p->run), buf, n) || p->wire_full)
+		return;
+	p->wire_full = true;
+	EV(p, EV_NOTE, "JournalFull", NULL, 0,
+	   "the byte journal keeps %u MiB a probe: later bytes are counted, not kept (a capture shows the gap)",
+	   WIRE_MAX_BYTES >> 20);
+}
+
+void probe_wire_end(struct probe *p, bool reset)
+{
+	wire_peer_end(p->ws, &p->wire_used, probe_clock(p->run), reset);
+}
+
+static void tls_wire(void *ctx, enum ev_dir dir, const void *buf, size_t len)
+{
+	probe_wire(ctx, dir, buf, len);
+}
+
+static void tls_wire_end(void *ctx, bool reset)
+{
+	probe_wire_end(ctx, reset);
+}
+
+static void tls_keylog(void *ctx, const char *line)
+{
+	probe_keylog(ctx, line);
+}
+
+static void drop_shown(struct probe *p)
+{
+	free(p->out_shown);
+	p->out_shown = NULL;
+}
+
+/* Close the socket; its journal ends with our FIN. */
+static void close_fd(struct probe *p)
+{
+	close(p->fd);
+	p->fd = -1;
+	if (p->ws) {
+		p->ws->t_close = probe_clock(p->run);
+		p->ws = NULL;
+	}
+}
+
 void probe_conn_finish(struct probe *p)
 {
 	probe_login_end(p);
 	sb_wipe(&p->out);
+	drop_shown(p);
 	if (p->tls) {
 		tls_client_free(p->tls);
 		p->tls = NULL;
 	}
 	if (p->fd >= 0) {
-		close(p->fd);
-		p->fd = -1;
+		close_fd(p);
 		EV(p, EV_NOTE, "Close", NULL, 0, "connection closed by us");
 	}
 	p->st = P_DONE;
@@ -64,6 +112,7 @@ static void queue(struct probe *p, const struct strbuf *msg, enum pstate next)
 	EV(p, EV_SEND, kind, msg->buf, msg->len, "%s%s",
 	   summary ? summary : kind, p->over_tls ? " (over TLS)" : "");
 	free(summary);
+	drop_shown(p);
 	sb_reset(&p->out);
 	sb_add(&p->out, msg->buf, msg->len);
 	p->out_off = 0;
@@ -94,8 +143,23 @@ static void queue_terminate(struct probe *p)
 
 static void start_handshake(struct probe *p);
 
+/* The connection is made: its journal starts, with the socket's own
+ * address and port (getsockname) and the server's. */
+static void open_journal(struct probe *p)
+{
+	struct sockaddr_storage local;
+	socklen_t len = sizeof(local);
+	memset(&local, 0, sizeof(local));
+	if (getsockname(p->fd, (struct sockaddr *)&local, &len) != 0)
+		local.ss_family = p->ai->ai_family;
+	p->ws = wire_stream_open(&p->ins->wire, p->name, (struct sockaddr *)&local,
+				 p->ai->ai_addr, p->connect_start);
+	p->ws->t_established = probe_clock(p->run);
+}
+
 static void on_connected(struct probe *p)
 {
+	open_journal(p);
 	p->conn->ok = true;
 	p->conn->ms = probe_clock(p->run) - p->connect_start;
 	p->ins->reachable = 1;
@@ -129,10 +193,8 @@ static void fail_connect(struct probe *p, const char *why)
 	}
 	EV(p, EV_NOTE, "ConnectFailed", NULL, 0, "could not connect to %s: %s",
 	   p->conn->address, why);
-	if (p->fd >= 0) {
-		close(p->fd);
-		p->fd = -1;
-	}
+	if (p->fd >= 0)
+		close_fd(p);
 	if (p->ai && p->ai->ai_next) {
 		probe_conn_start(p, p->ai->ai_next);
 		return;
@@ -252,10 +314,14 @@ static void step_send(struct probe *p)
 				send_failure(p, OS_ERROR(errno));
 				return;
 			}
+			probe_wire(p, EV_SEND, p->out_shown ? (const char *)p->out_shown + p->out_off :
+							      p->out.buf + p->out_off,
+				   (size_t)n);
 		}
 		p->out_off += (size_t)n;
 	}
 	sb_wipe(&p->out); /* what went out may have been a password */
+	drop_shown(p);
 	p->st = p->after_send;
 	if (p->st == P_DONE)
 		probe_conn_finish(p);
@@ -263,6 +329,13 @@ static void step_send(struct probe *p)
 
 void probe_conn_send(struct probe *p, const struct strbuf *msg)
 {
+	probe_conn_send_shown(p, msg, NULL);
+}
+
+void probe_conn_send_shown(struct probe *p, const struct strbuf *msg, uint8_t *shown)
+{
+	drop_shown(p);
+	p->out_shown = shown;
 	sb_wipe(&p->out);
 	sb_reserve(&p->out, msg->len);
 	sb_add(&p->out, msg->buf, msg->len);
@@ -292,10 +365,15 @@ static int fill(struct probe *p, bool *ended, const char **why)
 			}
 		} else {
 			n = recv(p->fd, buf, sizeof(buf), 0);
-			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			int e = errno;
+			if (n < 0 && (e == EAGAIN || e == EINTR))
 				return added;
+			if (n > 0)
+				probe_wire(p, EV_RECV, buf, (size_t)n);
+			else if (n == 0 || e == ECONNRESET)
+				probe_wire_end(p, n < 0);
 			if (n <= 0) {
-				*why = n < 0 ? os_error(errno, p->errbuf, sizeof(p->errbuf)) : NULL;
+				*why = n < 0 ? os_error(e, p->errbuf, sizeof(p->errbuf)) : NULL;
 				*ended = true;
 				return added;
 			}
@@ -642,8 +720,7 @@ static void retry_lax(struct probe *p)
 	   "OpenSSL, which libpq uses, does not check it: connecting again without that check");
 	tls_client_free(p->tls);
 	p->tls = NULL;
-	close(p->fd);
-	p->fd = -1;
+	close_fd(p);
 	tls_facts_free(p->tlsf);
 	memset(p->tlsf, 0, sizeof(*p->tlsf));
 	p->tlsf->alert_code = -1;
@@ -671,8 +748,9 @@ static void step_handshake(struct probe *p)
 static void start_handshake(struct probe *p)
 {
 	char *err = NULL;
+	const struct tls_hooks hooks = { tls_event, tls_wire, tls_wire_end, tls_keylog, p };
 	if (tls_client_new(&p->tls, p->fd, &p->ins->target, p->tlsf, p->lax_key_usage,
-			   tls_event, p, &err) < 0) {
+			   &hooks, &err) < 0) {
 		p->tlsf->error = err;
 		EV(p, EV_NOTE, "TLSSetupFailed", NULL, 0, "%s", err);
 		probe_conn_finish(p);

@@ -32,6 +32,9 @@ struct probe {
 	enum pstate st, after_send;
 	struct strbuf out;
 	size_t out_off;
+	/* out as the journal keeps it: a secret as '*' (--login), or NULL
+	 * when out holds none */
+	uint8_t *out_shown;
 	struct strbuf in;
 	struct tls_client *tls;
 	bool over_tls;
@@ -54,6 +57,12 @@ struct probe {
 	/* --login refused this connection as one libpq would not complete
 	 * (its chain, its name, its client files) */
 	bool not_libpqs;
+	/* the byte journal of the connection in flight (ins->wire owns it),
+	 * the probe's bytes against WIRE_MAX_BYTES, and whether the bound
+	 * was reached */
+	struct wire_stream *ws;
+	size_t wire_used;
+	bool wire_full;
 };
 
 /* The resolution step of a run. */
@@ -74,6 +83,10 @@ struct probe_run {
 	bool unresolved;        /* the name did not resolve: no trust facts */
 	struct probe probes[PROBE_MAX_FDS];
 	int np;
+	/* sslkeylogfile (or SSLKEYLOGFILE): the file the TLS secrets are
+	 * appended to, -1 none (or it failed: ins->keylog_error says why) */
+	int keylog_fd;
+	const char *keylog_path; /* the target's, or the environment's */
 };
 
 /* The run's clock in milliseconds: wall time less the time step mode held
@@ -85,6 +98,12 @@ double probe_clock(const struct probe_run *r);
 	event_add(&(p)->ins->log, probe_clock((p)->run), (p)->name, dir, kind, \
 		  raw, len, __VA_ARGS__)
 
+/* The journal (engine/wire.h): n bytes that moved on p's connection, the
+ * peer's end of it, one key log line of its TLS session. */
+void probe_wire(struct probe *p, enum ev_dir dir, const void *buf, size_t n);
+void probe_wire_end(struct probe *p, bool reset);
+void probe_keylog(struct probe *p, const char *line);
+
 /* One probe's connection, as fe-connect.c's PQconnectPoll walks it. */
 void probe_conn_start(struct probe *p, const struct addrinfo *ai);
 void probe_conn_step(struct probe *p);       /* its descriptor is ready */
@@ -94,6 +113,9 @@ void probe_conn_finish(struct probe *p);     /* close, and done */
 /* Send msg and read the answer after it; the output buffer is wiped once
  * it went out (it may hold a password). */
 void probe_conn_send(struct probe *p, const struct strbuf *msg);
+/* The same, the journal keeping shown (msg's length, a secret as '*';
+ * taken over) in place of msg's bytes; shown NULL: msg's. */
+void probe_conn_send_shown(struct probe *p, const struct strbuf *msg, uint8_t *shown);
 
 /* --login (probe_login.c). The server's authentication request m, other
  * than AuthenticationOk (areq: its name as startup_answer.auth has it; raw

@@ -135,10 +135,13 @@ static void send_secret(struct probe *p, struct strbuf *m, const char *kind, siz
 		memset(shown + off, '*', n);
 	EV(p, EV_SEND, kind, shown, m->len, "%s%s%s", what, n ? SCRUBBED : "",
 	   p->over_tls ? " (over TLS)" : "");
-	free(shown);
 	/* the answer is open again until the server's next message */
 	p->ans->accepted = -1;
-	probe_conn_send(p, m);
+	if (n && p->over_tls && p->ws)
+		p->ws->secret_inside = true;
+	probe_conn_send_shown(p, m, n ? shown : NULL);
+	if (!n)
+		free(shown);
 	sb_wipe(m);
 	sb_free(m);
 }

@@ -6,6 +6,7 @@
  * load. Verification is left to x509.c, after the handshake. */
 #include "config.h"
 #include "engine/tls.h"
+#include "engine/wire.h"
 #include "engine/x509.h"
 #include "util/strbuf.h"
 #include "util/oserror.h"
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +32,7 @@ struct tls_client {
 	struct tls_facts *facts;
 	tls_event_fn fn;
 	void *ctx;
+	struct tls_hooks hooks;
 	gnutls_pcert_st *pcerts;
 	unsigned npcerts;
 	gnutls_privkey_t key;
@@ -208,7 +211,14 @@ static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t n)
 {
 	struct tls_client *c = ptr;
 	ssize_t got = recv(c->fd, buf, n, 0);
+	int e = errno; /* GnuTLS and the failure's facts read it */
 
+	if (got > 0 && c->hooks.wire)
+		c->hooks.wire(c->ctx, EV_RECV, buf, (size_t)got);
+	else if (got == 0 && c->hooks.wire_end)
+		c->hooks.wire_end(c->ctx, false);
+	else if (got < 0 && e == ECONNRESET && c->hooks.wire_end)
+		c->hooks.wire_end(c->ctx, true);
 	if (got > 0 && c->nhead < sizeof(c->head)) {
 		size_t take = sizeof(c->head) - c->nhead;
 		if (take > (size_t)got)
@@ -216,7 +226,47 @@ static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t n)
 		memcpy(c->head + c->nhead, buf, take);
 		c->nhead += take;
 	}
+	errno = e;
 	return got;
+}
+
+/* GnuTLS writes through here (as its own writev would, without SIGPIPE),
+ * so that the bytes that went out are journalled. */
+static ssize_t vec_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, int iovcnt)
+{
+	struct tls_client *c = ptr;
+	struct msghdr m = { .msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt };
+	ssize_t put = sendmsg(c->fd, &m, MSG_NOSIGNAL);
+	int e = errno;
+
+	if (put > 0 && c->hooks.wire) {
+		size_t left = (size_t)put;
+		for (int i = 0; i < iovcnt && left > 0; i++) {
+			size_t take = iov[i].iov_len < left ? iov[i].iov_len : left;
+			c->hooks.wire(c->ctx, EV_SEND, iov[i].iov_base, take);
+			left -= take;
+		}
+	}
+	errno = e;
+	return put;
+}
+
+/* GnuTLS derived a secret: its NSS key log line, to the owner (in place
+ * of GnuTLS's own writer, which would append to SSLKEYLOGFILE by itself). */
+static int keylog(gnutls_session_t s, const char *label, const gnutls_datum_t *secret)
+{
+	struct tls_client *c = gnutls_session_get_ptr(s);
+	gnutls_datum_t crandom = { 0 }, srandom = { 0 };
+	char line[WIRE_KEYLOG_LINE];
+
+	if (!c->hooks.keylog)
+		return 0;
+	gnutls_session_get_random(s, &crandom, &srandom);
+	if (wire_keylog_line(line, sizeof(line), label, crandom.data, crandom.size,
+			     secret->data, secret->size) > 0)
+		c->hooks.keylog(c->ctx, line);
+	explicit_bzero(line, sizeof(line));
+	return 0;
 }
 
 static int pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
@@ -229,7 +279,7 @@ static int pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
 
 int tls_client_new(struct tls_client **out, int fd,
 		   const struct conn_target *t, struct tls_facts *facts,
-		   bool lax_key_usage, tls_event_fn fn, void *ctx, char **err)
+		   bool lax_key_usage, const struct tls_hooks *hooks, char **err)
 {
 	static const char *const tokens[] = { "+VERS-TLS1.0", "+VERS-TLS1.1",
 					      "+VERS-TLS1.2", "+VERS-TLS1.3" };
@@ -238,8 +288,9 @@ int tls_client_new(struct tls_client **out, int fd,
 	int rc;
 
 	c->facts = facts;
-	c->fn = fn;
-	c->ctx = ctx;
+	c->hooks = *hooks;
+	c->fn = hooks->event;
+	c->ctx = hooks->ctx;
 	facts->attempted = true;
 	gnutls_certificate_allocate_credentials(&c->cred);
 	load_client_cert(c, t);
@@ -295,11 +346,12 @@ int tls_client_new(struct tls_client **out, int fd,
 	gnutls_handshake_set_max_packet_length(c->session, 1u << 20);
 	gnutls_handshake_set_hook_function(c->session, GNUTLS_HANDSHAKE_ANY,
 					   GNUTLS_HOOK_POST, hs_hook);
-	/* reads through pull (the client), writes by GnuTLS's own writev to
-	 * the descriptor */
+	/* reads through pull and writes through vec_push, both journalled */
 	c->fd = fd;
-	gnutls_transport_set_ptr2(c->session, c, (gnutls_transport_ptr_t)(intptr_t)fd);
+	gnutls_transport_set_ptr(c->session, c);
 	gnutls_transport_set_pull_function(c->session, pull);
+	gnutls_transport_set_vec_push_function(c->session, vec_push);
+	gnutls_session_set_keylog_function(c->session, keylog);
 	gnutls_transport_set_pull_timeout_function(c->session, pull_timeout);
 	*out = c;
 	return 0;

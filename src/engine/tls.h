@@ -18,12 +18,26 @@ struct tls_client;
 typedef void (*tls_event_fn)(void *ctx, enum ev_dir dir, const char *kind,
 			     const void *raw, size_t len, const char *summary);
 
+/* What the session tells its owner, each with ctx. */
+struct tls_hooks {
+	tls_event_fn event; /* each handshake message and alert */
+	/* the bytes written to (EV_SEND) or read from (EV_RECV) the socket,
+	 * TLS records as they moved; may be NULL */
+	void (*wire)(void *ctx, enum ev_dir dir, const void *buf, size_t len);
+	/* the peer closed (reset: with a reset) */
+	void (*wire_end)(void *ctx, bool reset);
+	/* one NSS key log line, without its newline, as GnuTLS derives a
+	 * secret (the buffer is wiped after the call); may be NULL */
+	void (*keylog)(void *ctx, const char *line);
+	void *ctx;
+};
+
 /* Set up a session on fd for target t; facts are written to *facts as
  * they become known. -1 with *err when GnuTLS refuses the setup (for
  * example a bad priority string). */
 int tls_client_new(struct tls_client **out, int fd,
 		   const struct conn_target *t, struct tls_facts *facts,
-		   bool lax_key_usage, tls_event_fn fn, void *ctx, char **err);
+		   bool lax_key_usage, const struct tls_hooks *hooks, char **err);
 /* Drive the handshake: 1 done, 0 call again when the socket is ready
  * (tls_client_wants_write says for what), -1 failed (facts->error set). */
 int tls_client_handshake(struct tls_client *c);

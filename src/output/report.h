@@ -98,6 +98,16 @@ int report_svg_write(FILE *out, const struct report *r, const struct svg_opts *o
  * chain (inline SVG), the findings, each mode's path, the client stacks
  * and the raw events (<details>); inline CSS, no script, no link. */
 int report_html_write(FILE *out, const struct report *r);
+/* The bytes the probes' sockets carried (ins->wire of the inspection and
+ * of each further host) as pcapng: synthetic IP/TCP around them, the TLS
+ * secrets in a Decryption Secrets Block (except a connection's that
+ * carried a --login secret inside TLS). -1 with *err when no inspection
+ * ran live (a replayed log carries no bytes) or writing failed. */
+int report_pcap_write(FILE *f, const struct report *r, char **err);
+/* Create path for a capture, mode 0600 (it holds secrets); NULL with *err. */
+FILE *report_pcap_open(const char *path, char **err);
+/* Both, and close. */
+int report_pcap_save(const struct report *r, const char *path, char **err);
 
 /* ISO 8601 UTC ("2026-11-28T19:55:00Z") into buf of at least 21 bytes. */
 void report_iso_time(time_t t, char *buf, size_t n);

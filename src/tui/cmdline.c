@@ -144,7 +144,7 @@ static const char *const set_keys[] = { "host", "hostaddr", "port", "user", "dbn
 static const char *const login_values[] = { "on", "off", "any", NULL };
 static const char *const modes_list[] = { "disable", "allow", "prefer", "require",
 					  "verify-ca", "verify-full", NULL };
-static const char *const save_kinds[] = { "report", "json", "events", "svg", "html", NULL };
+static const char *const save_kinds[] = { "report", "json", "events", "svg", "html", "pcap", NULL };
 /* the commands only the ':' line takes (commands.c) */
 static const char *const extra_commands[] = { "connect", "set", "host", "save", "export-chain",
 					      "help", NULL };

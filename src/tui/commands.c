@@ -350,8 +350,8 @@ static void l_save(struct tui *t, char *rest, const char *a1)
 	char *err = NULL;
 	if (sscanf(rest, "%31s %1023[^\n]", kind, file) != 2 ||
 	    (strcmp(kind, "report") && strcmp(kind, "json") && strcmp(kind, "events") &&
-	     strcmp(kind, "svg") && strcmp(kind, "html")))
-		snprintf(t->status, sizeof(t->status), "save report|json|events|svg|html FILE");
+	     strcmp(kind, "svg") && strcmp(kind, "html") && strcmp(kind, "pcap")))
+		snprintf(t->status, sizeof(t->status), "save report|json|events|svg|html|pcap FILE");
 	else if (session_save(t->s, kind, file, &err) < 0)
 		tui_status_error(t, err);
 	else

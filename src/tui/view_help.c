@@ -63,7 +63,7 @@ void view_help_rows(struct tui *t, struct tui_rows *r, int w)
 	static const char *const lines[] = {
 		"  :connect TARGET      :set KEY VALUE (host hostaddr port user dbname sslmode",
 		"  sslrootcert sslcert sslkey sslcrl sslcrldir libpq-version login) :rerun :step",
-		"  :save report|json|events|svg|html FILE  :export-chain FILE  :help  :quit",
+		"  :save report|json|events|svg|html|pcap FILE  :export-chain FILE  :help  :quit",
 	};
 	rows_add(r, w, 0, A_BOLD, " Keys (each is a named command; the : line takes the names too)");
 	for (size_t i = 0; i < tui_ncommands; i++) {

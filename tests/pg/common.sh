@@ -6,6 +6,7 @@
 #                                OUT holds exactly one JSON object
 #   psql_try OUT CONNINFO SQL    run real psql (-w, 5 s connect timeout),
 #                                stdout+stderr to OUT, returns psql's status
+#   pg_role ROLE PASSWORD        create a login role on the running server
 # Scripts call need_pgi themselves when they run pgtls-inspect.
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
@@ -55,6 +56,14 @@ pgi_json() {
 	else
 		fail "$(basename "$out"): output is a JSON object"
 	fi
+}
+
+# pg_role ROLE PASSWORD: a login role with PASSWORD on the running server
+# (as postgres, which the scenario's pg_hba.conf must trust)
+pg_role() {
+	psql_try "$T/role-$1.out" "$(pg_conninfo sslmode=disable)" \
+		"CREATE ROLE $1 LOGIN PASSWORD '$2'" ||
+		{ cat "$T/role-$1.out"; die "could not create the role $1"; }
 }
 
 psql_try() {

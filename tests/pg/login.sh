@@ -313,9 +313,7 @@ _server_key_owner "$C/ed.key"
 pg_start ed25519 --ssl on --cert "$C/ed.crt" --key "$C/ed.key" \
 	--hba "host all postgres 127.0.0.1/32 trust" \
 	--hba "host all scram_user 127.0.0.1/32 scram-sha-256"
-psql_try "$T/setup-ed.out" "$(pg_conninfo sslmode=disable)" \
-	"CREATE ROLE scram_user LOGIN PASSWORD 'scram secret'" ||
-	{ cat "$T/setup-ed.out"; die "could not create the role"; }
+pg_role scram_user 'scram secret'
 export PGPASSWORD='scram secret'
 agree ed25519 "$(pg_conninfo "user=scram_user sslmode=require")" require
 assert_jq "$T/ed25519.json" '.server.tls_startup | [.login_sent, .login_method, .login_error]' \

@@ -63,7 +63,7 @@ assert_contains "saved report" "$(cat "$T/saved.txt")" "Verdicts (as libpq 18 wo
 assert_eq "exported chain: two certificates" "$(grep -c 'BEGIN CERTIFICATE' "$T/chain.pem")" 2
 assert_contains "saved SVG" "$(cat "$T/saved.svg")" 'id="verdict-verify-full"'
 assert_contains "saved page" "$(cat "$T/saved.html")" '<section id="sec-ladder">'
-assert_contains "save with a bad kind" "$(tail -1 "$T/save-usage.screen")" "save report|json|events|svg|html FILE"
+assert_contains "save with a bad kind" "$(tail -1 "$T/save-usage.screen")" "save report|json|events|svg|html|pcap FILE"
 
 # the history of the command line is kept across runs
 assert_contains "history file" "$(cat "$HOME/.pgtls_inspect_history" 2>/dev/null)" "set host db.example.com"

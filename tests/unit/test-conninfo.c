@@ -229,6 +229,9 @@ static void test_keywords(void)
 	CHECK_INT(conninfo_keyword_since("sslcertmode"), 16);
 	CHECK_INT(conninfo_keyword_since("sslnegotiation"), 17);
 	CHECK_INT(conninfo_keyword_since("sslkeylogfile"), 18);
+	/* sslkeylogfile is followed (the probes write the key log) */
+	const char *why_kl;
+	CHECK_INT(conninfo_keyword_effect("sslkeylogfile", &why_kl), CI_EFFECT_MODELLED);
 	CHECK_INT(conninfo_keyword_since("nonsense"), 0);
 	CHECK(conninfo_keyword_secret("password"));
 	CHECK(conninfo_keyword_secret("sslpassword"));
@@ -562,6 +565,14 @@ static void test_precedence(void)
 	CHECK_STR(t.application_name, "envapp");
 	CHECK_STR(t.sslnegotiation, "postgres");
 	CHECK_INT(conninfo_source(&ci, "sslnegotiation"), CI_SRC_DEFAULT);
+	done(&ci, &t);
+
+	/* sslkeylogfile: the file, or NULL when empty or not given */
+	resolve_ok("host=h sslkeylogfile=/tmp/keys.log", &ci, &t);
+	CHECK_STR(t.sslkeylogfile, "/tmp/keys.log");
+	done(&ci, &t);
+	resolve_ok("host=h sslkeylogfile=''", &ci, &t);
+	CHECK_STR(t.sslkeylogfile, NULL);
 	done(&ci, &t);
 
 	/* an empty value from the target keeps the environment out */
