@@ -58,8 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sslmode_verdicts(&ins, &vo, modes);
 	struct diagnosis dg;
 	diagnosis_run(&ins, modes, &vo, &dg);
-	struct report rep = { &ins, modes, libpq_version, dg.findings, dg.nfindings,
-			      &dg.provider, dg.clients, dg.nclients };
+	struct report rep = { .ins = &ins, .modes = modes, .libpq_version = libpq_version,
+			      .findings = dg.findings, .nfindings = dg.nfindings,
+			      .provider = &dg.provider, .clients = dg.clients,
+			      .nclients = dg.nclients, .nlisted = 1 };
 	/* the JSON sink must write a document that parses again */
 	char *doc = NULL;
 	size_t doclen = 0;
