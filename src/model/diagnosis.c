@@ -49,6 +49,7 @@ void diagnosis_run(const struct inspection *ins, const struct verdict *modes,
 	clients_evaluate(ins, o ? o->host : ins->target.host, &d->clients, &d->nclients);
 	other_stacks(d);
 	findings_sort(d->findings, d->nfindings);
+	summary_build(ins, modes, d->findings, d->nfindings, &d->provider, &d->summary);
 }
 
 void diagnosis_free(struct diagnosis *d)
@@ -57,5 +58,6 @@ void diagnosis_free(struct diagnosis *d)
 	findings_free(d->findings, d->nfindings);
 	clients_free(d->clients, d->nclients);
 	free(d->warning);
+	summary_free(&d->summary);
 	memset(d, 0, sizeof(*d));
 }

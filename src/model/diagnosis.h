@@ -7,6 +7,7 @@
 #include "model/clients.h"
 #include "model/explain.h"
 #include "model/provider.h"
+#include "model/summary.h"
 
 struct diagnosis {
 	struct provider_match provider;
@@ -15,6 +16,7 @@ struct diagnosis {
 	struct client_verdict *clients;
 	int nclients;
 	char *warning; /* the provider patterns could not be read, or NULL */
+	struct summary summary; /* the answer first, drawn from the above once */
 };
 
 void diagnosis_run(const struct inspection *ins, const struct verdict *modes,

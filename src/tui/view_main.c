@@ -46,16 +46,16 @@ static int draw_answer(struct tui *t, int y, int w)
 		tui_put(y, 0, w, t->running ? " probing..." : "", A_DIM);
 		return 1;
 	}
-	const struct diagnosis *d = &t->s->dg;
-	struct summary sm;
-	summary_build(&t->s->ins, t->s->modes, d->findings, d->nfindings, &d->provider, &sm);
+	/* built once with the diagnosis, not at every redraw */
+	const struct summary *sm = &t->s->dg.summary;
+	if (!sm->text)
+		return 0;
 	int cap = LINES >= 30 ? 8 : 5, rows = 0;
 	/* a line a mode, or one for both (summary.text) */
-	char *two = strchr(sm.text, '\n');
-	if (two)
-		*two++ = '\0';
-	char *lines[] = { sm.text, two };
-	const struct summary_line *of[] = { &sm.mode, &sm.verify_full };
+	const char *nl = strchr(sm->text, '\n');
+	char *one = nl ? xstrndup(sm->text, (size_t)(nl - sm->text)) : xstrdup(sm->text);
+	const char *lines[] = { one, nl ? nl + 1 : NULL };
+	const struct summary_line *of[] = { &sm->mode, &sm->verify_full };
 	for (int i = 0; i < 2 && lines[i]; i++) {
 		char *txt = sanitize_dn(lines[i]);
 		int room = cap - rows - (i == 0 && lines[1] ? 1 : 0);
@@ -63,7 +63,7 @@ static int draw_answer(struct tui *t, int y, int w)
 				 (i == 0 ? A_BOLD : A_NORMAL) | tui_outcome_attr(t, of[i]->outcome));
 		free(txt);
 	}
-	summary_free(&sm);
+	free(one);
 	return rows;
 }
 
