@@ -71,7 +71,12 @@ assert_eq "every expected ladder screen was produced" "$n" "$(ls "$D"/expected-l
 
 # step mode, live: the ladder first, one more event a step, shown in its
 # lane (the probes run side by side), each narrated
-run 80x24 step '<Dump step-1>n<Dump step-2>n<Dump step-3>n<Dump step-4>n<Dump step-5>n<Dump step-6>n<Dump step-7>n<Dump step-8>S\n:dump-screen step-done\n' \
+# The probes run at once, so how many of the plaintext and direct probes'
+# events come before the TLS probe's reply depends on scheduling: step on
+# (up to 40 steps, more than the scenario's events) until it is narrated.
+keys=''
+for s in $(seq 1 40); do keys="$keys<Dump step-$s>n"; done
+run 80x24 step "${keys}S\n:dump-screen step-done\n" \
 	--demo healthy --step
 assert_contains "step mode: the ladder first" "$(screen step-1)" " Ladder: [TLS]"
 assert_eq "step 1: one arrow" "$(arrows step-1)" 1
@@ -83,7 +88,8 @@ for s in 1 2 3 4 5 6 7 8; do
 	[ $s -gt 1 ] && ! cmp -s "$T/out/step-$s.screen" "$T/out/step-$((s - 1)).screen" &&
 		pass "step $s: a new arrow" || { [ $s = 1 ] || fail "step $s: the screen did not change"; }
 done
-assert_contains "the server's 'S' narrated within 8 steps" \
-	"$(cat "$T"/out/step-[1-8].screen | tr '\n' ' ')" "The server answered 'S': it will do TLS."
-assert_contains "the demo's ladder at the end" "$(screen step-done)" " Ladder: [TLS]"
+assert_contains "the server's 'S' narrated on some step" \
+	"$(cat "$T"/out/step-*.screen | tr '\n' ' ')" "The server answered 'S': it will do TLS."
+# the lane shown is the last stepped event's, which depends on scheduling
+assert_contains "the demo's ladder at the end" "$(screen step-done)" " Ladder: "
 finish
