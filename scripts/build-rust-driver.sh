@@ -5,7 +5,7 @@
 # once per source and crate set; later calls reuse it. Offline, from Debian's
 # packaged crates (/usr/share/cargo/registry: librust-tokio-postgres-dev,
 # librust-tokio-rustls-dev, librust-rustls-pemfile-dev, librust-tokio-dev)
-# with Debian's cargo and rustc (scripts/setup-debian.sh installs them), never
+# with Debian's cargo and rustc (scripts/setup-debian.sh --tests installs them), never
 # a network registry. Prints the binary's path.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,32 +1,102 @@
 #!/bin/sh
-# setup-debian.sh: install what pgtls-inspect needs to build and test on
-# Debian 12 (bookworm). Runs apt-get as root, through sudo when not root.
+# setup-debian.sh: install what pgtls-inspect needs on Debian 12 (bookworm),
+# with apt-get as root (through sudo when not root).
+#
+#   ./scripts/setup-debian.sh           what building and running needs:
+#                                       a compiler, autotools and the
+#                                       libraries' development packages
+#   ./scripts/setup-debian.sh --tests   that, and what the test suite needs:
+#                                       PostgreSQL 15, tshark, Chromium,
+#                                       Prometheus, the client drivers, the
+#                                       Debian packaging tools, ...
+#
+# Neither starts a service or creates a database: services that packages
+# would start on installation are held back (policy-rc.d), and PostgreSQL's
+# packages are kept from creating their "main" cluster. The tests start
+# their own servers on free ports of 127.0.0.1 and stop them.
 set -eu
-packages="build-essential autoconf automake pkg-config
+build="build-essential autoconf automake pkg-config
   libgnutls28-dev libssl-dev libjansson-dev libidn-dev libncurses-dev libreadline-dev
-  gnutls-bin openssl postgresql-15 postgresql-client-15 jq tmux procps iproute2 ca-certificates
-  tshark
-  clang valgrind time bison flex libxml2-utils chromium
+  libmicrohttpd-dev bash-completion"
+tests="gnutls-bin openssl postgresql-15 postgresql-client-15 jq tmux procps iproute2
+  ca-certificates curl time groff-base tshark clang valgrind bison flex libxml2-utils chromium
+  prometheus debhelper lintian fakeroot dpkg-dev
   openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-asyncpg python3-pg8000
   golang-go golang-github-jackc-pgx-v4-dev golang-github-lib-pq-dev
   cargo rustc librust-tokio-postgres-dev librust-tokio-rustls-dev librust-rustls-dev
   librust-rustls-pemfile-dev librust-tokio-dev"
+# What the tests use, beyond the packages:
+# - libxml2-utils (xmllint) checks the SVG and the HTML page; headless
+#   Chromium renders the page (tests/cli/html-browser.sh).
+# - tests/clients/drivers.sh also runs node-postgres and postgres.js: Node.js
+#   and npm come with the machine, scripts/setup-npm-drivers.sh installs pg
+#   and postgres from the npm registry on first use. pgx v4 and lib/pq are
+#   Debian's Go sources in /usr/share/gocode, built offline (GOPATH mode).
+#   The tokio-postgres + rustls client is built offline from the
+#   librust-*-dev crates by scripts/build-rust-driver.sh.
+# - psql 18 is built once from Debian's source package by
+#   scripts/build-psql.sh into ~/.cache/pgtls-inspect.
+
+packages=$build
+case "${1:-}" in
+--tests) packages="$build $tests" ;;
+"") ;;
+*)
+	echo "usage: $0 [--tests]" >&2
+	exit 2
+	;;
+esac
+
 as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
 export DEBIAN_FRONTEND=noninteractive
+
+# Hold back services while installing (invoke-rc.d asks policy-rc.d; 101
+# means "not allowed"), unless the machine already has a policy of its own.
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' | $as_root tee $policy >/dev/null
+	$as_root chmod 755 $policy
+fi
+# Keep postgresql-15 from creating (and starting) a "main" cluster: its
+# postinst reads create_main_cluster from createcluster.conf. An existing
+# file is changed for the installation only and restored afterwards.
+conf=/etc/postgresql-common/createcluster.conf
+saved="" created=""
+if echo "$packages" | grep -q postgresql-15 && ! dpkg -s postgresql-15 >/dev/null 2>&1; then
+	$as_root mkdir -p /etc/postgresql-common
+	if [ -e $conf ]; then
+		saved=$(mktemp)
+		cp $conf "$saved"
+		$as_root sed -i '/^[[:space:]]*create_main_cluster/d' $conf
+	else
+		created=1
+	fi
+	echo "create_main_cluster = false" | $as_root tee -a $conf >/dev/null
+fi
+cleanup() {
+	[ -z "$policy" ] || $as_root rm -f "$policy"
+	if [ -n "$saved" ]; then
+		$as_root cp "$saved" $conf
+		rm -f "$saved"
+	fi
+	# a file written before postgresql-common came: dpkg kept it and put
+	# the package's own beside it; the package's own goes back in place
+	if [ -n "$created" ]; then
+		if [ -e $conf.dpkg-dist ]; then
+			$as_root mv $conf.dpkg-dist $conf
+		else
+			$as_root sed -i '/^create_main_cluster = false$/d' $conf
+		fi
+	fi
+}
+trap cleanup EXIT
+
 $as_root apt-get update -qq
+# --force-confold: a createcluster.conf written above is kept when
+# postgresql-common installs its own.
 # shellcheck disable=SC2086
-$as_root apt-get install -y -qq --no-install-recommends $packages >/dev/null
-# libxml2-utils (xmllint) checks the SVG and the HTML page
-# (tests/cli/svg-html.sh); headless Chromium renders the page
-# (tests/cli/html-browser.sh, scripts/bench-svg.sh).
-# tests/clients/drivers.sh also runs node-postgres and postgres.js: Node.js
-# and npm come with the machine, scripts/setup-npm-drivers.sh installs pg
-# and postgres from the npm registry on first use. pgx v4 and lib/pq are
-# Debian's Go sources in /usr/share/gocode, which the test builds against
-# offline (GOPATH mode). Its tokio-postgres + rustls client is built offline
-# from the librust-*-dev crates above by scripts/build-rust-driver.sh, with
-# Debian's cargo and rustc (/usr/bin, whatever else is on PATH).
-# Debian's postgresql package may start a cluster of its own; the tests
-# start their own servers on free ports and never touch it.
+$as_root apt-get install -y -qq --no-install-recommends \
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold $packages >/dev/null
 echo "setup-debian: installed $(echo $packages | wc -w) packages"

@@ -18,7 +18,7 @@
 # calls unknown are reported, not compared. The drivers are small programs
 # beside this script (each prints "ok" or "error: <message>"); pg and
 # postgres come from scripts/setup-npm-drivers.sh, pgjdbc, asyncpg, pg8000,
-# pgx v4 and lib/pq from Debian (scripts/setup-debian.sh); the two Go
+# pgx v4 and lib/pq from Debian (scripts/setup-debian.sh --tests); the two Go
 # programs are built once per run, offline, from Debian's sources in
 # $GO_SRC_PATH (GOPATH mode, no module proxy) into the test's directory,
 # the tokio-postgres client offline from Debian's crates by
