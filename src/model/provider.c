@@ -9,6 +9,7 @@
 #include "config.h"
 #include "model/provider.h"
 #include "util/datadir.h"
+#include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include <jansson.h>
@@ -376,6 +377,11 @@ int provider_recognise(const struct inspection *ins, struct provider_match *out,
 	pthread_mutex_lock(&cache.lock);
 	if (rules_get(&rs, err) < 0) {
 		pthread_mutex_unlock(&cache.lock);
+		/* the file's own text (a key, a pattern, jansson's excerpt) is
+		 * in the message: escaped here, for every sink */
+		char *raw = *err;
+		*err = sanitize(raw);
+		free(raw);
 		return -1;
 	}
 	for (size_t i = 0; i < rs->n; i++) {

@@ -5,9 +5,27 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Code points that are escaped although they are valid UTF-8: C1 controls
+ * (U+0080..U+009F) are terminal escapes; the bidirectional controls can
+ * make text read differently from what it is (CVE-2021-42574's "Trojan
+ * Source"); and the characters a reader cannot see or that break a line
+ * where none shows: the soft hyphen, the zero-width space, joiners and
+ * marks, the line and paragraph separators, the word joiner and the
+ * invisible operators, the byte order mark (zero-width no-break space),
+ * the Mongolian vowel separator and the interlinear annotation marks. A
+ * name "db.example.com" with a zero-width space inside must not look
+ * like the name it is not. */
+static bool invisible(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x061c || cp == 0x180e ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+}
 
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not valid
  * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
@@ -39,15 +57,7 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
-	/* C1 controls (U+0080..U+009F) are terminal escapes too, and the
-	 * bidirectional controls can make text read differently from what
-	 * it is (CVE-2021-42574's "Trojan Source"): both are escaped */
-	if (cp >= 0x80 && cp <= 0x9f)
-		return 0;
-	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	    cp == 0x200e || cp == 0x200f || cp == 0x061c)
-		return 0;
-	return len;
+	return invisible(cp) ? 0 : len;
 }
 
 char *sanitize_bytes(const void *data, size_t n)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* sanitize: makes untrusted bytes (anything a server sent) safe to show on a
- * terminal or in a report: control characters, DEL, C1 controls and invalid
- * UTF-8 become visible escapes. Valid printable UTF-8 passes unchanged. */
+ * terminal or in a report: control characters, DEL, C1 controls, invalid
+ * UTF-8, bidirectional controls and invisible characters (zero-width
+ * spaces and joiners, U+2028/U+2029, U+FEFF, the soft hyphen) become
+ * visible escapes. Other valid UTF-8 passes unchanged. */
 #ifndef PGI_SANITIZE_H
 #define PGI_SANITIZE_H
 #include <stddef.h>

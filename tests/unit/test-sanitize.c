@@ -54,6 +54,17 @@ int main(void)
 	/* bidi overrides are escaped: U+202E, U+2066 */
 	same("a\xe2\x80\xae" "b", 5, "a\\xe2\\x80\\xaeb");
 	same("\xe2\x81\xa6x", 4, "\\xe2\\x81\\xa6x");
+	/* invisible characters are escaped: a zero-width space (U+200B), the
+	 * line and paragraph separators (U+2028, U+2029), the byte order mark
+	 * (U+FEFF), the soft hyphen (U+00AD), the word joiner (U+2060) */
+	same("db\xe2\x80\x8b.x", 7, "db\\xe2\\x80\\x8b.x");
+	same("a\xe2\x80\xa8" "b\xe2\x80\xa9", 8, "a\\xe2\\x80\\xa8b\\xe2\\x80\\xa9");
+	same("\xef\xbb\xbfx", 4, "\\xef\\xbb\\xbfx");
+	same("ex\xc2\xad" "ample", 9, "ex\\xc2\\xadample");
+	same("w\xe2\x81\xa0j", 5, "w\\xe2\\x81\\xa0j");
+	/* visible non-ASCII text is kept */
+	same("caf\xc3\xa9 \xe2\x82\xac", 9, "caf\xc3\xa9 \xe2\x82\xac");
+	CHECK(!sanitize_is_clean("zero\xe2\x80\x8bwidth"));
 	CHECK(sanitize_is_clean("hello"));
 	CHECK(!sanitize_is_clean("a\x1b"));
 	CHECK(!sanitize_is_clean("bad \xff utf8"));
