@@ -137,6 +137,38 @@ static bool contains(const char *hay, const char *needle)
 	return hay && strstr(hay, needle);
 }
 
+/* Server text, matched only where no SQLSTATE or structure tells: in any
+ * case (proxies and translations capitalise differently). */
+static bool says(const char *hay, const char *needle)
+{
+	return hay && strcasestr(hay, needle);
+}
+
+/* An SNI-routing proxy's refusal of a startup it cannot route: Neon's
+ * "The endpoint ID is not specified", "Endpoint ID is not specified." as
+ * other such proxies send it, and the older "Project ID is not specified".
+ * They send no distinctive SQLSTATE, so the words decide. */
+static bool endpoint_refused(const struct startup_answer *a)
+{
+	return a->accepted == 0 &&
+	       (says(a->message, "endpoint ID is not specified") ||
+		says(a->message, "project ID is not specified"));
+}
+
+/* pg_hba.conf refused the startup over TLS: SQLSTATE 28000
+ * (invalid_authorization_specification, ClientAuthentication's "no
+ * pg_hba.conf entry" and "rejects connection") while the startup in clear
+ * went through, whatever the server's language; else, both refused, its
+ * English words name the TLS line ("SSL encryption"). */
+static bool hba_refused_tls(const struct server_facts *sf)
+{
+	if (!sf->tls.attempted || sf->tls.accepted != 0 || !sf->tls.sqlstate ||
+	    strcmp(sf->tls.sqlstate, "28000"))
+		return false;
+	return (sf->plain.attempted && sf->plain.accepted == 1) ||
+	       says(sf->tls.message, "SSL encryption");
+}
+
 static bool provider_is(const struct provider_match *p, const char *prefix)
 {
 	return p && p->id && !strncmp(p->id, prefix, strlen(prefix));
@@ -758,8 +790,7 @@ static void hba_findings(struct flist *l, struct topic_ctx *x)
 		      "a host (or hostnossl) line for this client."),
 		    S("On the server: hostssl lines instead of host in pg_hba.conf (and reload); "
 		      "clients: sslmode=verify-full."));
-	if (sf->tls.attempted && sf->tls.accepted == 0 && sf->tls.sqlstate &&
-	    !strcmp(sf->tls.sqlstate, "28000") && contains(sf->tls.message, "SSL encryption"))
+	if (hba_refused_tls(sf))
 		add(l, "hba-rejects-tls", SEV_ERROR, S("pg_hba.conf rejects encrypted sessions"),
 		    S("The StartupMessage over TLS got: %s.", sf->tls.message),
 		    S("Add a hostssl line for this user and database (or change hostnossl)."));
@@ -851,8 +882,7 @@ static void startup_findings(struct flist *l, struct topic_ctx *x)
 	const struct server_facts *sf = &x->ins->server;
 
 	if (sf->plain.attempted && sf->plain.accepted == 0 && sf->tls.attempted &&
-	    sf->tls.accepted == 0 && !contains(sf->tls.message, "SSL encryption") &&
-	    !contains(sf->tls.message, "endpoint ID"))
+	    sf->tls.accepted == 0 && !hba_refused_tls(sf) && !endpoint_refused(&sf->tls))
 		add(l, "startup-rejected", SEV_ERROR, S("The server refuses both startups"),
 		    S("In clear: %s %s: %s. Over TLS: %s %s: %s.",
 		      sf->plain.severity ? sf->plain.severity : "", sf->plain.sqlstate ? sf->plain.sqlstate : "",
@@ -861,7 +891,7 @@ static void startup_findings(struct flist *l, struct topic_ctx *x)
 		      sf->tls.message ? sf->tls.message : ""),
 		    S("Read the server's message: pg_hba.conf, the user and database names, and the "
 		      "server log say why."));
-	bool sni_refused = sf->tls.accepted == 0 && contains(sf->tls.message, "endpoint ID is not specified");
+	bool sni_refused = endpoint_refused(&sf->tls);
 	if (sni_refused || provider_is(x->prov, "neon"))
 		add(l, "sni-required", sni_refused ? SEV_ERROR : SEV_INFO,
 		    S("The server routes on SNI"),

@@ -920,6 +920,22 @@ static void test_sni(void)
 	run(&r, &ins, &o, false, &p);
 	EXPECT(&r, "sni-required", SEV_ERROR, "No SNI was sent");
 	run_free(&r);
+
+	/* the same refusal as other SNI-routing proxies word it: capitalised,
+	 * and the older "Project ID" */
+	static const char *const wordings[] = {
+		"Endpoint ID is not specified. Either please upgrade the postgres client library "
+		"(libpq) for SNI support or pass the endpoint ID (first part of the domain name) "
+		"as a parameter: '?options=endpoint%3D<endpoint-id>'.",
+		"PROJECT ID IS NOT SPECIFIED",
+	};
+	for (size_t i = 0; i < sizeof(wordings) / sizeof(*wordings); i++) {
+		rejected(&ins.server.tls, "XX000", wordings[i]);
+		run(&r, &ins, &o, false, NULL);
+		EXPECT(&r, "sni-required", SEV_ERROR, "No SNI was sent");
+		ABSENT(&r, "startup-rejected");
+		run_free(&r);
+	}
 	inspection_free(&ins);
 
 	/* Neon by its host name, SNI sent, accepted: information */
@@ -985,6 +1001,20 @@ static void test_downgrades(void)
 	run(&r, &ins, &o, true, NULL);
 	EXPECT(&r, "hba-rejects-tls", SEV_ERROR, FT);
 	EXPECT(&r, "prefer-plaintext", SEV_ERROR, "SSL encryption");
+	run_free(&r);
+	inspection_free(&ins);
+
+	/* a server in another language: SQLSTATE 28000 over TLS while the
+	 * startup in clear went through is pg_hba's hostnossl, whatever the
+	 * words */
+#define FT_DE "kein pg_hba.conf-Eintrag f\xc3\xbcr Host \"192.0.2.1\", Benutzer \"u\", " \
+	      "Datenbank \"d\", SSL-Verschl\xc3\xbcsselung"
+	healthy(&ins);
+	startup_answer_free(&ins.server.plain);
+	accepted(&ins.server.plain, false);
+	rejected(&ins.server.tls, "28000", FT_DE);
+	run(&r, &ins, &o, true, NULL);
+	EXPECT(&r, "hba-rejects-tls", SEV_ERROR, "Datenbank");
 	run_free(&r);
 	inspection_free(&ins);
 
