@@ -161,20 +161,15 @@ static void free_one(struct scenario *s)
 	free(s->hostile);
 }
 
-int scenarios_load(struct scenario_set *set, char **err)
+/* The scenarios of a parsed document (root may be NULL: jansson's error
+ * in *je), named set->path in messages; takes root. */
+static int scenarios_read(struct scenario_set *set, json_t *root, const json_error_t *je,
+			  char **err)
 {
-	json_error_t je;
-	memset(set, 0, sizeof(*set));
-	set->path = datadir_find("scenarios.json");
-	if (!set->path) {
-		*err = xasprintf("scenarios.json not found (looked in %s)", datadir_places());
-		return -1;
-	}
-	json_t *root = json_load_file(set->path, 0, &je);
 	json_t *arr = json_object_get(root, "scenarios");
 	if (!root || !json_is_array(arr)) {
 		*err = root ? xasprintf("%s: no \"scenarios\" array", set->path) :
-			      xasprintf("%s:%d: %s", set->path, je.line, je.text);
+			      xasprintf("%s:%d: %s", set->path, je->line, je->text);
 		json_decref(root);
 		free(set->path);
 		set->path = NULL;
@@ -194,6 +189,26 @@ int scenarios_load(struct scenario_set *set, char **err)
 	}
 	json_decref(root);
 	return 0;
+}
+
+int scenarios_load(struct scenario_set *set, char **err)
+{
+	json_error_t je;
+	memset(set, 0, sizeof(*set));
+	set->path = datadir_find("scenarios.json");
+	if (!set->path) {
+		*err = xasprintf("scenarios.json not found (looked in %s)", datadir_places());
+		return -1;
+	}
+	return scenarios_read(set, json_load_file(set->path, 0, &je), &je, err);
+}
+
+int scenarios_load_text(struct scenario_set *set, const char *text, size_t len, char **err)
+{
+	json_error_t je;
+	memset(set, 0, sizeof(*set));
+	set->path = xstrdup("scenarios.json");
+	return scenarios_read(set, json_loadb(text, len, 0, &je), &je, err);
 }
 
 const struct scenario *scenarios_find(const struct scenario_set *set, const char *name)

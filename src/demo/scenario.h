@@ -4,6 +4,7 @@
 #ifndef PGI_SCENARIO_H
 #define PGI_SCENARIO_H
 #include <stdbool.h>
+#include <stddef.h>
 
 enum sc_rootcert { SC_ROOT, SC_ROOT_NONE, SC_ROOT_OTHER };
 enum sc_reply { SC_REPLY_NORMAL, SC_REPLY_E, SC_REPLY_STALL, SC_REPLY_EXTRA };
@@ -42,6 +43,8 @@ struct scenario_set {
 /* Find and read scenarios.json: $PGTLS_INSPECT_DATADIR, the installed
  * pkgdatadir, then data/ of the source tree. -1 with a one-line *err. */
 int scenarios_load(struct scenario_set *set, char **err);
+/* The same from TEXT, a scenarios.json document of LEN bytes (fuzzing). */
+int scenarios_load_text(struct scenario_set *set, const char *text, size_t len, char **err);
 const struct scenario *scenarios_find(const struct scenario_set *set, const char *name);
 void scenarios_free(struct scenario_set *set);
 /* The scenarios' indexes, group by group (groups in the order of their

@@ -213,16 +213,10 @@ static int read_rule(const struct rules *rs, json_t *o, size_t idx,
 	return read_match(json_object_get(o, "match"), r, path, err);
 }
 
-static int rules_load(struct rules *rs, const char *path, char **err)
+/* The rules of a parsed document (rs->doc set, the rest zero); -1 with
+ * *err, the rules freed. */
+static int rules_read(struct rules *rs, const char *path, char **err)
 {
-	json_error_t je;
-
-	memset(rs, 0, sizeof(*rs));
-	rs->doc = json_load_file(path, 0, &je);
-	if (!rs->doc) {
-		*err = xasprintf("%s:%d: %s", path, je.line, je.text);
-		return -1;
-	}
 	json_t *ver = json_object_get(rs->doc, "version");
 	json_t *arr = json_object_get(rs->doc, "providers");
 	if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
@@ -247,6 +241,19 @@ static int rules_load(struct rules *rs, const char *path, char **err)
 fail:
 	rules_free(rs);
 	return -1;
+}
+
+static int rules_load(struct rules *rs, const char *path, char **err)
+{
+	json_error_t je;
+
+	memset(rs, 0, sizeof(*rs));
+	rs->doc = json_load_file(path, 0, &je);
+	if (!rs->doc) {
+		*err = xasprintf("%s:%d: %s", path, je.line, je.text);
+		return -1;
+	}
+	return rules_read(rs, path, err);
 }
 
 /* The patterns, read and compiled once and kept while the file is the
@@ -368,22 +375,10 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-int provider_recognise(const struct inspection *ins, struct provider_match *out,
-		       char **err)
+/* The first rule of rs that ins matches, into *out. */
+static void recognise_in(const struct rules *rs, const struct inspection *ins,
+			 struct provider_match *out)
 {
-	const struct rules *rs;
-
-	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&cache.lock);
-	if (rules_get(&rs, err) < 0) {
-		pthread_mutex_unlock(&cache.lock);
-		/* the file's own text (a key, a pattern, jansson's excerpt) is
-		 * in the message: escaped here, for every sink */
-		char *raw = *err;
-		*err = sanitize(raw);
-		free(raw);
-		return -1;
-	}
 	for (size_t i = 0; i < rs->n; i++) {
 		struct strbuf sb = STRBUF_INIT;
 		const struct rule *r = &rs->r[i];
@@ -399,7 +394,51 @@ int provider_recognise(const struct inspection *ins, struct provider_match *out,
 		out->advice = dup_or_null(r->advice);
 		break;
 	}
+}
+
+/* The file's own text (a key, a pattern, jansson's excerpt) is in *err:
+ * escaped here, for every sink. */
+static int escaped_error(char **err)
+{
+	char *raw = *err;
+	*err = sanitize(raw);
+	free(raw);
+	return -1;
+}
+
+int provider_recognise(const struct inspection *ins, struct provider_match *out,
+		       char **err)
+{
+	const struct rules *rs;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&cache.lock);
+	if (rules_get(&rs, err) < 0) {
+		pthread_mutex_unlock(&cache.lock);
+		return escaped_error(err);
+	}
+	recognise_in(rs, ins, out);
 	pthread_mutex_unlock(&cache.lock);
+	return 0;
+}
+
+int provider_recognise_text(const char *text, size_t len, const struct inspection *ins,
+			    struct provider_match *out, char **err)
+{
+	struct rules rs;
+	json_error_t je;
+
+	memset(out, 0, sizeof(*out));
+	memset(&rs, 0, sizeof(rs));
+	rs.doc = json_loadb(text, len, 0, &je);
+	if (!rs.doc) {
+		*err = xasprintf("providers.json:%d: %s", je.line, je.text);
+		return escaped_error(err);
+	}
+	if (rules_read(&rs, "providers.json", err) < 0)
+		return escaped_error(err);
+	recognise_in(&rs, ins, out);
+	rules_free(&rs);
 	return 0;
 }
 

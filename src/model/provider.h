@@ -19,6 +19,10 @@ struct provider_match {
  * *err when data/providers.json cannot be read or parsed. */
 int provider_recognise(const struct inspection *ins, struct provider_match *out,
 		       char **err);
+/* The same, with the rules read from TEXT (a providers.json document of
+ * LEN bytes) instead of the file: for checking a file and for fuzzing. */
+int provider_recognise_text(const char *text, size_t len, const struct inspection *ins,
+			    struct provider_match *out, char **err);
 void provider_match_free(struct provider_match *m);
 
 #endif
