@@ -86,61 +86,54 @@ static const char *first_line(char *out)
 	return out;
 }
 
+/* A leaf with leaf_days left (the CA with ten years): the status under -w
+ * warn -c crit, and a piece of the output. */
+static void days_case(double leaf_days, int warn, int crit, enum nagios_status want,
+		      const char *has)
+{
+	struct fixture f;
+	char *out;
+	setup(&f, leaf_days);
+	CHECK_INT(run(&f, warn, crit, -1, &out), want);
+	if (!strstr(out, has))
+		fprintf(stderr, "%g days: \"%s\" not in: %s", leaf_days, has, out);
+	CHECK(strstr(out, has) != NULL);
+	free(out);
+	teardown(&f);
+}
+
 static void check_days(void)
 {
 	struct fixture f;
 	char *out;
 
-	setup(&f, 100.5);
-	CHECK_INT(run(&f, 20, 15, -1, &out), NAGIOS_OK);
-	CHECK(!strncmp(out, "PGTLS OK - verify-full connects", 31));
-	CHECK(strstr(out, "Certificate CN=db.example.com expires in 100 days (") != NULL);
-	CHECK(strstr(out, " | days=100;20:;15:;; time=0.012s;;;0; errors=0;;;0; warnings=0;;;0;\n") != NULL);
-	CHECK_INT(strchr(out, '\n')[1], '\0'); /* no long output without findings */
-	free(out);
-	teardown(&f);
-
-	setup(&f, 17);
-	CHECK_INT(run(&f, 20, 15, -1, &out), NAGIOS_WARNING);
-	CHECK(!strncmp(out, "PGTLS WARNING - Certificate CN=db.example.com expires in 17 days", 64));
-	CHECK(strstr(out, "days=17;20:;15:;;") != NULL);
-	free(out);
-	teardown(&f);
-
+	days_case(100.5, 20, 15, NAGIOS_OK, "PGTLS OK - verify-full connects");
+	days_case(100.5, 20, 15, NAGIOS_OK, "Certificate CN=db.example.com expires in 100 days (");
+	days_case(100.5, 20, 15, NAGIOS_OK,
+		  " | days=100;20:;15:;; time=0.012s;;;0; errors=0;;;0; warnings=0;;;0;\n");
+	days_case(17, 20, 15, NAGIOS_WARNING,
+		  "PGTLS WARNING - Certificate CN=db.example.com expires in 17 days");
+	days_case(17, 20, 15, NAGIOS_WARNING, "days=17;20:;15:;;");
 	/* the boundary: exactly 15 days left is not under 15 */
-	setup(&f, 15);
-	CHECK_INT(run(&f, 20, 15, -1, &out), NAGIOS_WARNING);
-	free(out);
-	teardown(&f);
-	setup(&f, 14.9);
-	CHECK_INT(run(&f, 20, 15, -1, &out), NAGIOS_CRITICAL);
-	CHECK(strstr(out, "days=14;") != NULL);
-	free(out);
-	teardown(&f);
+	days_case(15, 20, 15, NAGIOS_WARNING, "days=15;");
+	days_case(14.9, 20, 15, NAGIOS_CRITICAL, "days=14;");
+	/* expired is critical even with -c 0 */
+	days_case(-3, 0, 0, NAGIOS_CRITICAL, "expired 3 days ago");
+	days_case(-3, 0, 0, NAGIOS_CRITICAL, "days=-3;0:;0:;;");
+	days_case(1, 0, 0, NAGIOS_OK, "expires in 1 day (");
 
+	/* no long output without findings */
+	setup(&f, 100);
+	run(&f, 20, 15, -1, &out);
+	CHECK_INT(strchr(out, '\n')[1], '\0');
+	free(out);
 	/* the earliest of the chain decides, whichever it is */
-	setup(&f, 400);
 	f.ins.chain[1].not_after = NOW + 5 * DAY;
 	CHECK_INT(run(&f, 30, 7, -1, &out), NAGIOS_CRITICAL);
 	CHECK(strstr(out, "Certificate CN=Example Root CA expires in 5 days") != NULL);
 	free(out);
-	teardown(&f);
-
-	/* expired is critical even with -c 0 */
-	setup(&f, -3);
-	CHECK_INT(run(&f, 0, 0, -1, &out), NAGIOS_CRITICAL);
-	CHECK(strstr(out, "expired 3 days ago") != NULL);
-	CHECK(strstr(out, "days=-3;0:;0:;;") != NULL);
-	free(out);
-	teardown(&f);
-	setup(&f, 1);
-	CHECK_INT(run(&f, 0, 0, -1, &out), NAGIOS_OK);
-	CHECK(strstr(out, "expires in 1 day (") != NULL);
-	free(out);
-	teardown(&f);
-
 	/* not valid yet */
-	setup(&f, 100);
+	f.ins.chain[1].not_after = NOW + 500 * DAY;
 	f.ins.chain[0].not_before = NOW + DAY;
 	CHECK_INT(run(&f, 20, 15, -1, &out), NAGIOS_CRITICAL);
 	CHECK(strstr(out, "is not valid before") != NULL);
