@@ -98,7 +98,7 @@ static void usage(FILE *out)
 	      "\n"
 	      "Exit status: 0 inspection done (with --check: MODE connects), 1 with --check:\n"
 	      "MODE would fail, 2 usage or input error, 3 server not reachable, 4 internal\n"
-	      "error.\n",
+	      "error. With --nagios: the plugin's 0 to 3 above.\n",
 	      out);
 }
 
