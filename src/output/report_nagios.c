@@ -87,7 +87,7 @@ static enum nagios_status cert_part(struct strbuf *sb, const struct inspection *
 	*known = c != NULL;
 	if (!c) {
 		sb_adds(sb, ins->nchain ? "No certificate of the chain has a readable expiry date." :
-					  "The server sent no certificate.");
+					  "No certificate was received from the server.");
 		return NAGIOS_CRITICAL;
 	}
 	double left = difftime(c->not_after, now);

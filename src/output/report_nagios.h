@@ -32,8 +32,8 @@ struct nagios_opts {
 /* "OK", "WARNING", "CRITICAL", "UNKNOWN". */
 const char *nagios_status_name(enum nagios_status s);
 /* The judged report r at time now (the time the chain was judged at):
- * CRITICAL when no host could be reached, when the mode fails, when the
- * server sent no certificate, or when a certificate of the chain has
+ * CRITICAL when no host could be reached, when the mode fails, when no
+ * certificate was received, or when a certificate of the chain has
  * expired, is not valid yet or has fewer than crit_days left; WARNING
  * when one has fewer than warn_days left; UNKNOWN when libpq refuses the
  * connection string or the mode's outcome cannot be told. The worst wins

@@ -80,7 +80,7 @@ run "expired" 2 --demo expired
 [ "$(perf days)" -lt 0 ] 2>/dev/null && pass "expired: days negative" || fail "expired: days negative ($(perf days))"
 assert_contains "expired: the finding in the long output" "$(tail -n +2 "$T/out")" "error: Certificate expired"
 run "ssl-off" 2 --demo ssl-off
-assert_contains "ssl-off: no certificate" "$(head -1 "$T/out")" "The server sent no certificate."
+assert_contains "ssl-off: no certificate" "$(head -1 "$T/out")" "No certificate was received from the server."
 assert_eq "ssl-off: days undetermined" "$(perf days)" U
 dead=$(free_port)
 run "unreachable" 2 "host=127.0.0.1 port=$dead"

@@ -186,7 +186,7 @@ static void check_modes(void)
 	f.ins.nchain = 0;
 	f.modes[SSLMODE_PREFER].outcome = OUTCOME_PLAINTEXT;
 	CHECK_INT(run(&f, 20, 15, SSLMODE_PREFER, &out), NAGIOS_CRITICAL);
-	CHECK(strstr(out, "The server sent no certificate.") != NULL);
+	CHECK(strstr(out, "No certificate was received from the server.") != NULL);
 	CHECK(strstr(out, "| days=U;20:;15:;; ") != NULL);
 	free(out);
 	teardown(&f);
