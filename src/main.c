@@ -102,11 +102,11 @@ static void usage(FILE *out)
 	      out);
 }
 
-static void die_usage(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
 /* --nagios: errors are the plugin's UNKNOWN, on standard output */
 static bool nagios_mode;
 
+static void die_usage(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
 static void die_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -443,18 +443,9 @@ static void take_option(struct options *o, int c, char **argv)
 	}
 }
 
-static void parse_options(int argc, char **argv, struct options *o)
+/* --nagios and its -w and -c: what goes with them, the defaults. */
+static void nagios_options(struct options *o)
 {
-	int c;
-	memset(o, 0, sizeof(*o));
-	o->check = -1;
-	o->jobs = 8;
-	o->warn_days = o->crit_days = -1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "w:c:", longopts, NULL)) != -1)
-		take_option(o, c, argv);
-	o->args = argv + optind;
-	o->nargs = argc - optind;
 	if (!o->nagios && (o->warn_days >= 0 || o->crit_days >= 0))
 		die_usage("%s", "-w and -c go with --nagios");
 	if (!o->nagios)
@@ -469,6 +460,21 @@ static void parse_options(int argc, char **argv, struct options *o)
 	if (o->warn_days < o->crit_days)
 		die_usage("-w %d is under -c %d: warning comes first, with more days left",
 			  o->warn_days, o->crit_days);
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+	memset(o, 0, sizeof(*o));
+	o->check = -1;
+	o->jobs = 8;
+	o->warn_days = o->crit_days = -1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "w:c:", longopts, NULL)) != -1)
+		take_option(o, c, argv);
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	nagios_options(o);
 }
 
 /* The connection options as two parallel lists, for the session. */
@@ -766,7 +772,8 @@ int main(int argc, char **argv)
 	/* the interface opens on a terminal when no output was asked for
 	 * (or under a test's key script) */
 	const char *script = getenv("PGTLS_INSPECT_SCRIPT");
-	bool tui = o.sink == SINK_DEFAULT && o.check < 0 && !o.nagios && !o.save && !o.svg && !o.html && !o.pcap &&
+	bool tui = o.sink == SINK_DEFAULT && o.check < 0 && !o.nagios && !o.save && !o.svg &&
+		   !o.html && !o.pcap &&
 		   ((script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)));
 	if (o.step && !tui)
 		die_usage("%s", "--step needs the interactive interface (a terminal, no --json or --report)");
