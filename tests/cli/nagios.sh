@@ -66,7 +66,7 @@ run "10 days left, -w 9" 0 --demo healthy --at "$(at 10)" --warning 9 --critical
 run "2 days left" 2 --demo healthy --at "$(at 2)" -w 30 -c 5 --check verify-full
 assert_contains "2 days left: the expiry first" "$(head -1 "$T/out")" "PGTLS CRITICAL - Certificate CN=db.example.com expires in 2 days"
 assert_contains "2 days left: verify-full still connects" "$(head -1 "$T/out")" "verify-full connects"
-run "a day past notAfter" 2 --demo healthy --at "$(at -2)" -c 0 -w 0
+run "two days past notAfter" 2 --demo healthy --at "$(at -2)" -c 0 -w 0
 assert_contains "past notAfter: expired" "$(head -1 "$T/out")" "expired"
 [ "$(perf days)" -lt 0 ] 2>/dev/null && pass "past notAfter: days negative" || fail "past notAfter: days negative ($(perf days))"
 
@@ -85,6 +85,8 @@ assert_eq "ssl-off: days undetermined" "$(perf days)" U
 dead=$(free_port)
 run "unreachable" 2 "host=127.0.0.1 port=$dead"
 assert_contains "unreachable: the cause" "$(head -1 "$T/out")" "Connection refused"
+run "no answer to the SSLRequest" 2 --demo stall
+assert_contains "stall: the cause" "$(head -1 "$T/out")" "no answer to the SSLRequest"
 
 # server text: escaped, no '|' but the performance data's
 run "hostile-names" 0 --demo hostile-names
@@ -104,6 +106,8 @@ run "an unknown option" 3 --bogus --demo healthy
 run "--nagios with --json" 3 --json --demo healthy
 run "a string libpq refuses" 3 "nonsense=1"
 run "an unknown scenario" 3 --demo no-such-scenario
+run "--demo without a name" 3 --demo </dev/null
+run "several targets" 3 127.0.0.1 127.0.0.2
 assert_eq "usage: nothing on standard error" "$(cat "$T/err")" ""
 rc=0
 "$PGI" -w 10 --demo healthy >"$T/out" 2>"$T/err" || rc=$?
