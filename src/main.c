@@ -12,6 +12,7 @@
 #include "tui/tui.h"
 #include "fleet.h"
 #include "output/report.h"
+#include "output/report_nagios.h"
 #include "util/sanitize.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
@@ -75,6 +76,14 @@ static void usage(FILE *out)
 	      "  --step                in the interface: hold after each network event\n"
 	      "  --check MODE          one line, MODE's outcome, cause and fix; exit 0 when MODE\n"
 	      "                        would connect, 1 when it would fail\n"
+	      "Monitoring (a Nagios/Icinga plugin, as check_ssl_cert):\n"
+	      "  --nagios              one status line with performance data; exit 0 OK,\n"
+	      "                        1 WARNING, 2 CRITICAL (the mode fails, unreachable, no\n"
+	      "                        certificate, expiry under -c), 3 UNKNOWN (usage)\n"
+	      "  -w, --warning DAYS    WARNING when a certificate of the chain has fewer days\n"
+	      "                        left (default 20)\n"
+	      "  -c, --critical DAYS   CRITICAL under DAYS (default 15); --check MODE decides\n"
+	      "                        which sslmode must connect (default: the target's)\n"
 	      "Demo (servers inside this process, on 127.0.0.1; no database needed):\n"
 	      "  --demo [NAME]         inspect a built-in scenario (no NAME on a terminal: a menu)\n"
 	      "  --demo list           list the scenarios and what each teaches\n"
@@ -89,17 +98,27 @@ static void usage(FILE *out)
 	      "\n"
 	      "Exit status: 0 inspection done (with --check: MODE connects), 1 with --check:\n"
 	      "MODE would fail, 2 usage or input error, 3 server not reachable, 4 internal\n"
-	      "error.\n",
+	      "error. With --nagios: the plugin's 0 to 3 above.\n",
 	      out);
 }
+
+/* --nagios: errors are the plugin's UNKNOWN, on standard output */
+static bool nagios_mode;
 
 static void die_usage(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 static void die_usage(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("pgtls-inspect: ", stderr);
 	va_start(ap, fmt);
+	if (nagios_mode) {
+		char *m = xvasprintf(fmt, ap);
+		va_end(ap);
+		report_nagios_unknown(stdout, m);
+		free(m);
+		exit(NAGIOS_UNKNOWN);
+	}
+	fputs("pgtls-inspect: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
@@ -244,7 +263,8 @@ struct options {
 	const char *at; /* --at: judge the chain at this time */
 	int libpq_version, check, jobs;
 	int login; /* PROBE_LOGIN_* */
-	bool demo, trust, step;
+	int warn_days, crit_days; /* -w, -c; -1 not given */
+	bool demo, trust, step, nagios;
 	char **args; /* the TARGETs */
 	int nargs;
 };
@@ -253,7 +273,7 @@ enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
        O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
        O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
        O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR, O_AT,
-       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML, O_PCAP };
+       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML, O_PCAP, O_NAGIOS };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -280,6 +300,9 @@ static const struct option longopts[] = {
 	{ "html", required_argument, NULL, O_HTML },
 	{ "libpq-version", required_argument, NULL, O_LIBPQ },
 	{ "check", required_argument, NULL, O_CHECK },
+	{ "nagios", no_argument, NULL, O_NAGIOS },
+	{ "warning", required_argument, NULL, 'w' },
+	{ "critical", required_argument, NULL, 'c' },
 	{ "demo", no_argument, NULL, O_DEMO },
 	{ "demo-serve", required_argument, NULL, O_DEMO_SERVE },
 	{ "trust", no_argument, NULL, O_TRUST },
@@ -313,6 +336,8 @@ static long number_in(const char *s, long lo, long hi)
 static void bad_option(char **argv)
 {
 	const char *bad = argv[optind - 1];
+	if (optopt == 'w' || optopt == 'c')
+		die_usage("option -%c needs a value (see --help)", optopt);
 	if (optopt > 0 && optopt < 256)
 		die_usage("unknown option -%c (see --help)", optopt);
 	if (optopt >= O_JSON && strchr(bad, '='))
@@ -365,6 +390,18 @@ static void take_option(struct options *o, int c, char **argv)
 			die_usage("--check wants an sslmode (disable, allow, prefer, require, verify-ca, verify-full), not \"%s\"",
 				  optarg);
 		break;
+	case O_NAGIOS:
+		o->nagios = nagios_mode = true;
+		break;
+	case 'w':
+	case 'c': {
+		int days = (int)number_in(optarg, 0, NAGIOS_DAYS_MAX);
+		if (days < 0)
+			die_usage("-%c wants whole days from 0 to %d, not \"%s\"", c,
+				  NAGIOS_DAYS_MAX, optarg);
+		*(c == 'w' ? &o->warn_days : &o->crit_days) = days;
+		break;
+	}
 	case O_JOBS:
 		o->jobs = (int)number_in(optarg, 1, 1024);
 		if (o->jobs < 0)
@@ -406,17 +443,38 @@ static void take_option(struct options *o, int c, char **argv)
 	}
 }
 
+/* --nagios and its -w and -c: what goes with them, the defaults. */
+static void nagios_options(struct options *o)
+{
+	if (!o->nagios && (o->warn_days >= 0 || o->crit_days >= 0))
+		die_usage("%s", "-w and -c go with --nagios");
+	if (!o->nagios)
+		return;
+	if (o->sink != SINK_DEFAULT || o->save || o->pcap || o->svg || o->html || o->step ||
+	    o->demo_serve || o->nargs > 1 || o->targets_file)
+		die_usage("%s", "--nagios checks one target and writes the plugin's answer alone: not with --json, --report, --save-events, --pcap, --svg, --html, --step, --demo-serve or several targets");
+	if (o->warn_days < 0)
+		o->warn_days = NAGIOS_WARN_DAYS;
+	if (o->crit_days < 0)
+		o->crit_days = NAGIOS_CRIT_DAYS;
+	if (o->warn_days < o->crit_days)
+		die_usage("-w %d is under -c %d: warning comes first, with more days left",
+			  o->warn_days, o->crit_days);
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	int c;
 	memset(o, 0, sizeof(*o));
 	o->check = -1;
 	o->jobs = 8;
+	o->warn_days = o->crit_days = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "w:c:", longopts, NULL)) != -1)
 		take_option(o, c, argv);
 	o->args = argv + optind;
 	o->nargs = argc - optind;
+	nagios_options(o);
 }
 
 /* The connection options as two parallel lists, for the session. */
@@ -472,6 +530,11 @@ static int run_fleet(const struct options *o)
 /* Print a tool error (sanitized: it may quote the input) and give code. */
 static int fail_with(char *err, int code)
 {
+	if (nagios_mode) {
+		report_nagios_unknown(stdout, err);
+		free(err);
+		return NAGIOS_UNKNOWN;
+	}
 	char *e = sanitize(err ? err : "error");
 	fprintf(stderr, "pgtls-inspect: %s\n", e);
 	free(e);
@@ -575,6 +638,12 @@ static int render(struct session *s, const struct options *o, FILE *savef, FILE 
 	if (s->dg.warning)
 		fprintf(stderr, "pgtls-inspect: warning: %s\n", s->dg.warning);
 	struct report rep = session_report(s);
+	if (o->nagios) {
+		struct nagios_opts no = { o->warn_days, o->crit_days, o->check };
+		enum nagios_status st = report_nagios_write(stdout, &rep, &no,
+							    inspection_now(&s->ins));
+		return fflush(stdout) != 0 ? NAGIOS_UNKNOWN : (int)st;
+	}
 	/* unreachable: no host of the list could be reached */
 	bool reached = s->ins.reachable != 0;
 	for (int i = 0; i < s->nextra; i++)
@@ -670,9 +739,14 @@ static int run_one(const struct options *o, const char *target, bool tui,
 		/* the text report instead: tui_run said why */
 	}
 	if (!o->replay && session_inspect(s, &err) < 0) {
+		close_files(savef, pics, pcapf);
+		if (o->nagios) {
+			char *m = xasprintf("internal error: %s", err);
+			free(err);
+			return fail_with(m, NAGIOS_UNKNOWN);
+		}
 		fprintf(stderr, "pgtls-inspect: internal error: %s\n", err);
 		free(err);
-		close_files(savef, pics, pcapf);
 		return EXIT_INTERNAL;
 	}
 	if (o->at && !o->replay && session_set(s, "at", o->at, &err) < 0) {
@@ -687,6 +761,9 @@ int main(int argc, char **argv)
 	struct options o;
 	/* a peer that closes must be an event, never a SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
+	/* --nagios anywhere: even an error in the options before it is UNKNOWN */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		nagios_mode |= !strcmp(argv[i], "--nagios");
 	parse_options(argc, argv, &o);
 	if (o.nargs > 1 || o.targets_file)
 		return run_fleet(&o);
@@ -695,7 +772,8 @@ int main(int argc, char **argv)
 	/* the interface opens on a terminal when no output was asked for
 	 * (or under a test's key script) */
 	const char *script = getenv("PGTLS_INSPECT_SCRIPT");
-	bool tui = o.sink == SINK_DEFAULT && o.check < 0 && !o.save && !o.svg && !o.html && !o.pcap &&
+	bool tui = o.sink == SINK_DEFAULT && o.check < 0 && !o.nagios && !o.save && !o.svg &&
+		   !o.html && !o.pcap &&
 		   ((script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)));
 	if (o.step && !tui)
 		die_usage("%s", "--step needs the interactive interface (a terminal, no --json or --report)");
@@ -731,5 +809,6 @@ int main(int argc, char **argv)
 	free(demo_conninfo);
 	free(demo_name);
 	free(teaches);
-	return rc;
+	/* --nagios: any other end (an internal error) is the plugin's UNKNOWN */
+	return o.nagios && rc > NAGIOS_UNKNOWN ? NAGIOS_UNKNOWN : rc;
 }
