@@ -1,7 +1,7 @@
 #!/bin/bash
 # doc/json.md is the JSON contract: every key the tool writes has a row
 # there, and every row names a key the tool writes. Every demo scenario is
-# inspected with --json, then a fleet (--targets --json) whose lines hold a
+# inspected with --json (and one replayed with --replay), then a fleet (--targets --json) whose lines hold a
 # host list (hosts[] entries), a string libpq refuses and a target the tool
 # cannot read (the fleet's error line); the key paths of all of them are
 # collected with jq and compared with the paths documented in the first
@@ -73,6 +73,14 @@ for name in $names; do
 	[ "$("$JQ" -c '.modes | keys_unsorted' "$T/$name.json")" = "$MODES" ] || badmodes="$badmodes $name"
 done
 assert_eq "every scenario's modes are the six sslmodes" "$badmodes" ""
+
+# a replayed log writes the same document
+rc=0
+timeout 60 "$PGI" --replay "$T/healthy.json" --json >"$T/replayed.json" 2>"$T/replayed.err" || rc=$?
+assert_eq "--replay --json: exit status" "$rc" 0
+paths "$T/replayed.json" >>"$T/written.raw"
+assert_eq "a replay writes the keys the live run wrote" \
+	"$(paths "$T/replayed.json" | sort -u)" "$(paths "$T/healthy.json" | sort -u)"
 
 # ---- a fleet: a host list, a refused string, an unreadable target ----
 demo_serve healthy
