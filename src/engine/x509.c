@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* x509: certificate facts, chain verification and libpq's host-name rules,
- * all through GnuTLS's X.509 API (no hand-written ASN.1). It owns how GnuTLS
- * is configured so that its verdict agrees with the OpenSSL check libpq runs;
- * it does not know about sslmodes (the verdict model decides what a failed
+/* x509: certificate facts through GnuTLS's X.509 API (no hand-written
+ * ASN.1), libpq's IP-literal test (is_ip_address) and the entry point of
+ * the chain verdict, which OpenSSL makes as libpq's initialize_SSL sets it
+ * up (engine/judge.c; the host-name rules are engine/x509_ossl.c's). It
+ * does not know about sslmodes (the verdict model decides what a failed
  * check means). */
 #include "config.h"
 #include "engine/x509.h"

@@ -225,8 +225,9 @@ static void test_root_missing(void)
 		inspection_free(&ins);
 	}
 
-	/* ssl=off: 'N' is answered before any file is read (section 1.2,
-	 * require/verify-*), so verify-full says NOSSL, not ROOT */
+	/* ssl=off: 'N' is answered before any file is read (PQconnectPoll
+	 * reads the root file in initialize_SSL, only after an 'S'), so
+	 * verify-full says NOSSL, not ROOT */
 	struct inspection ins;
 	struct verdict_opts o;
 	struct verdict v[SSLMODE_COUNT];
