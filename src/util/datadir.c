@@ -26,6 +26,8 @@ char *datadir_find(const char *name)
 
 const char *datadir_places(void)
 {
-	return getenv("PGTLS_INSPECT_DATADIR") ? "$PGTLS_INSPECT_DATADIR, which is used alone when set" :
-						 PKGDATADIR " and " PGI_SRCDATADIR;
+	if (getenv("PGTLS_INSPECT_DATADIR"))
+		return "$PGTLS_INSPECT_DATADIR, which is used alone when set";
+	/* a package's build has no source-tree fallback (PGI_SRCDATADIR empty) */
+	return *PGI_SRCDATADIR ? PKGDATADIR " and " PGI_SRCDATADIR : PKGDATADIR;
 }
