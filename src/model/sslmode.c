@@ -93,6 +93,7 @@ void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *
 	o->rootcert_exists = t->rootcert_exists;
 	o->sslcert = t->sslcert;
 	o->sslkey = t->sslkey;
+	o->sslpassword = t->sslpassword;
 	o->ssl_min_protocol_version = t->ssl_min_protocol_version;
 	o->ssl_max_protocol_version = t->ssl_max_protocol_version;
 	o->sslnegotiation = t->sslnegotiation;
@@ -656,6 +657,7 @@ static char *client_files_error(struct run *r)
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.sslcert = (char *)r->o->sslcert;
 	tmp.sslkey = (char *)r->o->sslkey;
+	tmp.sslpassword = (char *)r->o->sslpassword;
 	char *msg = NULL;
 	tls_client_files_check(&tmp, &msg);
 	return msg;
