@@ -298,7 +298,6 @@ static const struct {
 	{ "keepalives_count", CI_EFFECT_INERT, "TCP keepalive settings of an open connection" },
 	{ "tcp_user_timeout", CI_EFFECT_INERT, "a TCP timeout for unacknowledged data of an open connection" },
 	{ "sslcompression", CI_EFFECT_INERT, "OpenSSL 3 has no TLS compression to turn on" },
-	{ "sslpassword", CI_EFFECT_OTHER, "decrypts an encrypted client key, which this tool does not load" },
 	{ "requirepeer", CI_EFFECT_INERT, "checked on Unix-domain sockets only" },
 	{ "min_protocol_version", CI_EFFECT_OTHER,
 	  "libpq 18 refuses a server that cannot speak this protocol version; this tool speaks 3.0" },

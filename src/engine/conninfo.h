@@ -86,6 +86,9 @@ struct conn_target {
 	char *sslcert;     /* path libpq would try for the client certificate */
 	bool sslcert_exists;
 	char *sslkey;
+	/* sslpassword, a secret: never shown or written, wiped when freed;
+	 * NULL when unset or empty (libpq then installs no callback) */
+	char *sslpassword;
 	char *sslcrl;      /* the CRL file libpq would try, or NULL */
 	/* sslcrl is ~/.postgresql/root.crl, read because neither sslcrl nor
 	 * sslcrldir was given: setting sslcrldir drops it */

@@ -482,6 +482,7 @@ static void fill_client_files(const struct conninfo *ci,
 	t->sslcert_exists = path_exists(t->sslcert);
 	t->sslkey = param_or_home(conninfo_get(ci, "sslkey"), home,
 				  USER_KEY_FILE);
+	t->sslpassword = dup_nonempty(conninfo_get(ci, "sslpassword"));
 	t->sslcrl = param_or_home(crl, crldir && *crldir ? NULL : home,
 				  ROOT_CRL_FILE);
 	t->sslcrl_default = t->sslcrl && !(crl && *crl);
@@ -613,6 +614,7 @@ void conninfo_target_free(struct conn_target *t)
 	free(t->sslrootcert);
 	free(t->sslcert);
 	free(t->sslkey);
+	ci_wipe_free(t->sslpassword);
 	free(t->sslcrl);
 	free(t->sslcrldir);
 	free(t->sni);

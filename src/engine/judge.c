@@ -493,3 +493,58 @@ void judge_chain_as(const struct cert_facts *chain, size_t nchain, struct trust_
 	sk_X509_pop_free(rest, X509_free);
 	SSL_CTX_free(ctx);
 }
+
+/* ---- the client key, as initialize_SSL loads it ---- */
+
+struct pass {
+	const char *password; /* NULL or "": libpq installs no callback */
+	bool asked;
+};
+
+/* PQssl_passwd_cb and PQdefaultSSLKeyPassHook_OpenSSL: sslpassword, cut
+ * to the buffer. Without one libpq leaves OpenSSL's PEM_def_callback,
+ * which asks on the terminal: here it is only noted, never asked. */
+static int pass_cb(char *buf, int size, int rwflag, void *userdata)
+{
+	struct pass *p = userdata;
+	(void)rwflag;
+	p->asked = true;
+	if (!p->password || !*p->password || size <= 0)
+		return -1;
+	size_t n = strlen(p->password);
+	if (n > (size_t)size - 1)
+		n = (size_t)size - 1;
+	memcpy(buf, p->password, n);
+	buf[n] = '\0';
+	return (int)n;
+}
+
+char *judge_client_key(const char *path, const char *password)
+{
+	struct pass p = { password, false };
+	char *why = NULL;
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	if (!ctx)
+		return ssl_reason();
+	SSL_CTX_set_default_passwd_cb(ctx, pass_cb);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, &p);
+	ERR_clear_error();
+	/* SSL_use_PrivateKey_file, PEM then DER; libpq reports the PEM
+	 * attempt's first error (SSLerrmessage(ERR_get_error())) */
+	if (SSL_CTX_use_PrivateKey_file(ctx, path, SSL_FILETYPE_PEM) != 1) {
+		why = ssl_reason();
+		if (SSL_CTX_use_PrivateKey_file(ctx, path, SSL_FILETYPE_ASN1) == 1) {
+			free(why);
+			why = NULL;
+		} else if (p.asked && (!password || !*password)) {
+			/* PEM_def_callback's prompt ("Enter PEM pass phrase:")
+			 * read nothing: OpenSSL's UI says "processing error",
+			 * as psql does with no terminal and stdin at EOF */
+			free(why);
+			why = xstrdup("processing error");
+		}
+	}
+	ERR_clear_error();
+	SSL_CTX_free(ctx);
+	return why;
+}

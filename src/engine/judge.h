@@ -52,4 +52,11 @@ void judge_chain_as(const struct cert_facts *chain, size_t nchain,
 		    struct trust_facts *tr, time_t at,
 		    const struct judge_settings *s);
 
+/* fe-secure-openssl.c initialize_SSL: whether SSL_use_PrivateKey_file
+ * loads the client key at path (PEM, then DER) with password as
+ * PQssl_passwd_cb gives sslpassword (NULL or "": none, and OpenSSL's
+ * prompt reads nothing). NULL when it loads, else the reason libpq
+ * prints after "could not load private key file \"F\": " (heap). */
+char *judge_client_key(const char *path, const char *password);
+
 #endif

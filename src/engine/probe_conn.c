@@ -644,13 +644,17 @@ static void step_ssl_reply(struct probe *p)
 	if (p->in.len > 1) {
 		/* CVE-2021-23222: after 'S' libpq refuses bytes that came with
 		 * the reply (fe-connect.c, "received unencrypted data after SSL
-		 * response"); after another reply they are only recorded */
+		 * response"); after an 'N' it keeps them and reads them as the
+		 * start of the answer to its StartupMessage; after another
+		 * reply they are only recorded */
 		sf->n_after_reply = p->in.len - 1;
 		sf->bytes_after_reply = xmemdup(p->in.buf + 1, sf->n_after_reply);
 		EV(p, EV_RECV, "DataAfterSSLResponse", p->in.buf + 1, p->in.len - 1,
 		   "%zu byte%s came with the reply%s", p->in.len - 1,
 		   p->in.len == 2 ? "" : "s",
-		   c == 'S' ? ", unencrypted, before the handshake (libpq refuses this)" : "");
+		   c == 'S' ? ", unencrypted, before the handshake (libpq refuses this)" :
+		   c == 'N' ? " (libpq reads them as the start of the answer to its StartupMessage)" :
+			      "");
 	}
 	sb_reset(&p->in);
 	if (c == 'S')

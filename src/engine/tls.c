@@ -6,6 +6,7 @@
  * load. Verification is left to x509.c, after the handshake. */
 #include "config.h"
 #include "engine/tls.h"
+#include "engine/judge.h"
 #include "engine/wire.h"
 #include "engine/x509.h"
 #include "util/strbuf.h"
@@ -127,6 +128,18 @@ static int cert_cb(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn,
 
 int tls_client_files_check(const struct conn_target *t, char **msg);
 
+/* A client key as GnuTLS reads it: PEM, then DER; unencrypted, or
+ * decrypted with sslpassword (PKCS #8 or OpenSSL's traditional PEM). */
+static int import_key(gnutls_x509_privkey_t key, const gnutls_datum_t *kd,
+		      const char *password)
+{
+	unsigned flags = password && *password ? 0 : GNUTLS_PKCS_PLAIN;
+	const char *pw = password && *password ? password : NULL;
+	if (gnutls_x509_privkey_import2(key, kd, GNUTLS_X509_FMT_PEM, pw, flags) >= 0)
+		return 0;
+	return gnutls_x509_privkey_import2(key, kd, GNUTLS_X509_FMT_DER, pw, flags) < 0 ? -1 : 0;
+}
+
 /* libpq loads sslcert when the file exists, then sslkey (PEM, then DER). */
 static void load_client_cert(struct tls_client *c, const struct conn_target *t)
 {
@@ -173,12 +186,14 @@ static void load_client_cert(struct tls_client *c, const struct conn_target *t)
 			t->sslkey ? t->sslkey : "");
 		return;
 	}
+	/* decrypted with sslpassword, as PQssl_passwd_cb gives it */
+	gnutls_x509_privkey_t xkey = NULL;
+	gnutls_x509_privkey_init(&xkey);
 	gnutls_privkey_init(&c->key);
-	rc = gnutls_privkey_import_x509_raw(c->key, &kd, GNUTLS_X509_FMT_PEM,
-					    NULL, 0);
+	rc = import_key(xkey, &kd, t->sslpassword) < 0 ? GNUTLS_E_DECRYPTION_FAILED :
+		gnutls_privkey_import_x509(c->key, xkey, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE);
 	if (rc < 0)
-		rc = gnutls_privkey_import_x509_raw(c->key, &kd,
-						    GNUTLS_X509_FMT_DER, NULL, 0);
+		gnutls_x509_privkey_deinit(xkey);
 	gnutls_free(kd.data);
 	if (rc < 0) {
 		c->facts->client_cert_error = xasprintf(
@@ -769,13 +784,18 @@ int tls_client_files_check(const struct conn_target *t, char **msg)
 				 OS_ERROR(errno ? errno : EIO));
 		goto out;
 	}
+	/* OpenSSL decides whether libpq loads the key, and in which words
+	 * it refuses it (an encrypted key takes sslpassword); GnuTLS reads
+	 * it, with that password, for the comparison below */
+	char *why = judge_client_key(kf, t->sslpassword);
+	if (why) {
+		*msg = xasprintf("could not load private key file \"%s\": %s", kf, why);
+		free(why);
+		goto out;
+	}
 	gnutls_x509_privkey_init(&key);
-	if (gnutls_x509_privkey_import2(key, &kd, GNUTLS_X509_FMT_PEM, NULL,
-					GNUTLS_PKCS_PLAIN) < 0 &&
-	    gnutls_x509_privkey_import2(key, &kd, GNUTLS_X509_FMT_DER, NULL,
-					GNUTLS_PKCS_PLAIN) < 0) {
-		*msg = xasprintf("could not load private key file \"%s\": unsupported",
-				 kf);
+	if (import_key(key, &kd, t->sslpassword) < 0) {
+		rc = 0; /* OpenSSL takes what GnuTLS cannot: nothing to compare */
 		goto out;
 	}
 	unsigned char kid1[64], kid2[64];

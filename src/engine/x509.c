@@ -145,7 +145,10 @@ int x509_cert_facts(const uint8_t *der, size_t len, struct cert_facts *out,
 		rc = gnutls_x509_crt_get_subject_alt_name2(crt, i, NULL, &n, &type, &crit);
 		if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
 			break;
-		if (rc != GNUTLS_E_SHORT_MEMORY_BUFFER || n > NAME_MAX_BYTES)
+		/* every name, whatever its length (the certificate bounds
+		 * it): a dNSName dropped would let a stack that reads the CN
+		 * only without one consult it */
+		if (rc != GNUTLS_E_SHORT_MEMORY_BUFFER)
 			continue;
 		char *buf = xmalloc(n + 1);
 		rc = gnutls_x509_crt_get_subject_alt_name2(crt, i, buf, &n, &type, &crit);

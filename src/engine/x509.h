@@ -10,9 +10,6 @@
 #include "engine/inspection.h"
 #include "engine/x509_ossl.h"
 
-/* Longer names are not read (a name in a certificate of at most 64 KiB). */
-#define NAME_MAX_BYTES 65536
-
 /* Fill *out from one DER certificate: 0 when GnuTLS read it, 1 when it
  * could not (*err and out->parse_error say why, and the facts are what
  * OpenSSL could read), -1 with *err when nothing could be allocated. */

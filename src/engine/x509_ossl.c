@@ -223,7 +223,7 @@ static void add_cns(X509 *x, struct cert_facts *out)
 	for (int at = -1; subject && (at = X509_NAME_get_index_by_NID(subject, NID_commonName, at)) >= 0;) {
 		unsigned char *utf8 = NULL;
 		int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at)));
-		if (n >= 0 && n <= NAME_MAX_BYTES)
+		if (n >= 0)
 			cert_name_add(&out->cn, &out->cn_len, &out->ncn, (const char *)utf8, (size_t)n);
 		OPENSSL_free(utf8);
 	}
@@ -256,7 +256,7 @@ void x509_ossl_facts(const uint8_t *der, size_t len, struct cert_facts *out)
 						 ASN1_STRING_get0_data(gn->d.ia5) : NULL;
 		int n = d ? ASN1_STRING_length(gn->d.ia5) : -1;
 		char ip[INET6_ADDRSTRLEN];
-		if (!d || n < 0 || n > NAME_MAX_BYTES)
+		if (!d || n < 0)
 			continue;
 		if (gn->type == GEN_DNS)
 			cert_name_add(&out->san_dns, &out->san_dns_len, &out->nsan_dns,

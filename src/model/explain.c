@@ -683,11 +683,21 @@ static void name_findings(struct flist *l, struct topic_ctx *x)
 			nul_name |= cert_name_has_nul(leaf->san_dns, leaf->san_dns_len, i);
 		if (!leaf->nsan_dns && leaf->ncn)
 			nul_name = cert_name_has_nul(leaf->cn, leaf->cn_len, 0);
+		/* libpq compares the raw ASN.1 string: a CN the facts read
+		 * as clean UTF-8 is a BMPString or UniversalString, whose
+		 * zero bytes are its embedded null */
+		bool wide_cn = !nul_name && tr->name_error &&
+			       strstr(tr->name_error, "contains embedded null");
 		add(l, "host-name-mismatch", SEV_ERROR, S("verify-full: the name does not match"),
 		    S("libpq compared host \"%s\" with the certificate's names: %s. %s",
 		      t->host ? t->host : "(none)", names, tr->name_error ? tr->name_error : ""),
 		    classic_cn(leaf) ? S("No host name can match a CN like \"%s\": see the Cloud SQL finding.",
 					 leaf->cn[0]) :
+		    wide_cn ? S("libpq compares the CN's raw bytes, and this CN is a BMPString or "
+				"UniversalString (two or four bytes a character): libpq refuses its zero "
+				"bytes as an embedded null, whatever the host. Reissue the certificate with "
+				"\"%s\" in its subjectAltName (or a UTF8String CN).",
+				t->host ? t->host : "the host name") :
 		    nul_name ? S("No host name can match a name with a NUL byte in it (libpq refuses it "
 				 "outright as an embedded null; such a name is a known attack on "
 				 "certificate checks): reissue the certificate with \"%s\" in its "
@@ -709,7 +719,7 @@ static void name_findings(struct flist *l, struct topic_ctx *x)
 		else
 			brief(l, S("host \"%s\" is not among the certificate's names (%s)",
 				   t->host ? t->host : "(none)", short_names(leaf, names)),
-			      pass && !nul_name ?
+			      pass && !nul_name && !wide_cn ?
 				      S("host=%s, or a certificate with \"%s\" in its subjectAltName",
 					pass, t->host ? t->host : "the host") :
 				      S("reissue the certificate with \"%s\" in its subjectAltName",

@@ -93,6 +93,7 @@ void verdict_opts_from_target(struct verdict_opts *o, const struct conn_target *
 	o->rootcert_exists = t->rootcert_exists;
 	o->sslcert = t->sslcert;
 	o->sslkey = t->sslkey;
+	o->sslpassword = t->sslpassword;
 	o->ssl_min_protocol_version = t->ssl_min_protocol_version;
 	o->ssl_max_protocol_version = t->ssl_max_protocol_version;
 	o->sslnegotiation = t->sslnegotiation;
@@ -656,6 +657,7 @@ static char *client_files_error(struct run *r)
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.sslcert = (char *)r->o->sslcert;
 	tmp.sslkey = (char *)r->o->sslkey;
+	tmp.sslpassword = (char *)r->o->sslpassword;
 	char *msg = NULL;
 	tls_client_files_check(&tmp, &msg);
 	return msg;
@@ -693,6 +695,13 @@ static void root_missing(struct run *r)
 		sb_adds(&r->err, "Either provide the file or change sslmode to disable server certificate verification.\n");
 }
 
+/* A byte libpq prints with %c, escaped for the terminal (a NUL as \x00). */
+static char *byte_text(uint8_t byte)
+{
+	char b[2] = { (char)byte, 0 };
+	return byte ? clean(b) : xstrdup("\\x00");
+}
+
 /* PQconnectPoll, CONNECTION_SSL_STARTUP: the byte that answers the
  * SSLRequest; only an 'S' goes on to pqsecure_open_client. */
 static enum att sslrequest_reply(struct run *r)
@@ -718,8 +727,7 @@ static enum att sslrequest_reply(struct run *r)
 	case REPLY_OTHER:
 		step(r, "send SSLRequest; the server answers 0x%02x", sf->reply_byte);
 		{
-			char b[2] = { (char)sf->reply_byte, 0 };
-			char *c = sf->reply_byte ? clean(b) : xstrdup("\\x00");
+			char *c = byte_text(sf->reply_byte);
 			sb_addf(&r->err, "received invalid response to SSL negotiation: %s\n", c);
 			free(c);
 		}
@@ -942,6 +950,67 @@ static enum att plain_attempt(struct run *r, const char *how)
 	return startup(r, &r->ins->server.plain, how, NULL);
 }
 
+/* PQconnectPoll after an 'N': CONNECTION_SSL_STARTUP marks only that byte
+ * consumed (conn->inStart = conn->inCursor) and CONNECTION_MADE sends the
+ * StartupMessage on the same connection; in CONNECTION_AWAITING_RESPONSE,
+ * once pqReadData has new bytes (the server's answer, taken to be the one
+ * the probe's own plaintext StartupMessage got), libpq parses the bytes
+ * that came with the 'N' first, as the start of the server's answer. Their
+ * first byte must be 'R' or 'E' ('v' too in 18: PqMsg_NegotiateProtocol-
+ * Version; 16 and 17 are taken to as well), and an 'R' (or 'v') length
+ * word 8..2000, worded per release (15 and 18 checked with psql; 16/17's
+ * words for a bad length are not predicted). What follows a well-formed
+ * start joins the server's real answer: not predicted either. */
+static enum att bytes_after_n(struct run *r, const char *how)
+{
+	const struct server_facts *sf = &r->ins->server;
+	const struct startup_answer *a = &sf->plain;
+	const uint8_t *b = sf->bytes_after_reply;
+	size_t n = sf->n_after_reply;
+	int v = r->o->libpq_version;
+
+	r->v->lanes |= LANE_PLAIN;
+	r->v->fail_lane = LANE_PLAIN;
+	enum startup_failure fail = facts_startup_failure(a);
+	if (!a->attempted || (a->accepted < 0 && fail != STARTUP_FAIL_UNEXPECTED &&
+			      fail != STARTUP_FAIL_BAD_LENGTH && fail != STARTUP_FAIL_FLOOD))
+		/* the server sends nothing new: pqReadData sees the close
+		 * or the timeout, as the probe did */
+		return startup(r, a, how, NULL);
+	step(r, "StartupMessage %s: libpq reads the %zu byte%s that came with the 'N' as the start of the server's answer",
+	     how, n, n == 1 ? "" : "s");
+	if (b[0] != 'R' && b[0] != 'E' && (b[0] != 'v' || v == 15)) {
+		char *c = byte_text(b[0]);
+		sb_addf(&r->err, "expected authentication request from server, but received %s\n", c);
+		free(c);
+		return ATT_HARD;
+	}
+	if (b[0] != 'E' && n >= 5) {
+		uint32_t len = (uint32_t)b[1] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 8 | b[4];
+		if ((int32_t)len < 8 || len > 2000) {
+			if (v == 15) {
+				sb_adds(&r->err, "expected authentication request from server, but received R\n");
+				return ATT_HARD;
+			}
+			if (v >= 18) {
+				sb_adds(&r->err, b[0] == 'R' ? "received invalid authentication request\n" :
+							"received invalid protocol negotiation message\n");
+				return ATT_HARD;
+			}
+		}
+	}
+	unknown(r, "bytes after 'N' start a server message; libpq would read on into the server's "
+		   "answer to its StartupMessage, which the probe did not see joined to them");
+	return ATT_UNKNOWN;
+}
+
+/* The plaintext StartupMessage on the connection that got an 'N'. */
+static enum att plain_after_n(struct run *r)
+{
+	const char *how = "in clear, on the same connection";
+	return r->ins->server.n_after_reply ? bytes_after_n(r, how) : plain_attempt(r, how);
+}
+
 /* The verdict an attempt that ends the path comes to: ok when it
  * connected, unknown when the probe did not see it, else a failure. */
 static enum outcome outcome_of(struct run *r, enum att a, enum outcome ok)
@@ -996,7 +1065,7 @@ static enum outcome mode_allow(struct run *r)
 		return ssl_required(r);
 	/* 15/16 clear allow_ssl_try and send the plaintext startup again on
 	 * the same socket */
-	a = plain_attempt(r, "in clear, on the same connection");
+	a = plain_after_n(r);
 	return outcome_of(r, a, OUTCOME_PLAINTEXT);
 }
 
@@ -1011,8 +1080,7 @@ static enum outcome mode_prefer(struct run *r)
 		return OUTCOME_FAILS;
 	a = ssl_attempt(r);
 	if (a == ATT_NEGOTIATION_FAILED)
-		return outcome_of(r, plain_attempt(r, "in clear, on the same connection"),
-				  OUTCOME_PLAINTEXT);
+		return outcome_of(r, plain_after_n(r), OUTCOME_PLAINTEXT);
 	if (a != ATT_SOFT)
 		return outcome_of(r, a, OUTCOME_ENCRYPTED);
 	step(r, "new connection, without SSL");

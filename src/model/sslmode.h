@@ -54,6 +54,7 @@ struct verdict_opts {
 	enum rootcert_source rootcert_source;
 	bool rootcert_exists;
 	const char *sslcert, *sslkey;
+	const char *sslpassword; /* a secret: decrypts sslkey, never shown */
 	const char *ssl_min_protocol_version, *ssl_max_protocol_version;
 	const char *sslnegotiation;        /* "postgres" or "direct" */
 	enum ci_source sslmode_source;     /* CI_SRC_DEFAULT: not chosen by the user */

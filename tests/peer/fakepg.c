@@ -7,7 +7,10 @@
  * an ErrorResponse; in the scram: modes ('N' to an SSLRequest) with a
  * SCRAM-SHA-256 exchange a real server never ends that way: a server
  * signature that is wrong (scram:badsig), a nonce that is not the
- * client's (scram:nonce), an e= error (scram:error). It listens on
+ * client's (scram:nonce), an e= error (scram:error). In n-then:STRING
+ * it answers an SSLRequest with 'N' and STRING in the same write, and a
+ * plaintext StartupMessage with AuthenticationOk, then one query with one
+ * row, "plaintext". It listens on
  * 127.0.0.1 only, prints its port, and exits after --lifetime seconds. */
 #include "config.h"
 #include "engine/pgwire.h"
@@ -145,6 +148,42 @@ static void scram(int fd, const char *variant, struct strbuf *out)
 	auth_request(out, PGWIRE_AUTH_SASL_FINAL, final, strlen(final));
 }
 
+/* n-then: a plaintext session that logs in with no password and answers
+ * one Query with one text row "plaintext" (the word the tests' SQL prints). */
+static void plain_session(int fd, struct strbuf *out)
+{
+	static const char col[] = "ssl";
+	char buf[4096];
+	auth_request(out, PGWIRE_AUTH_OK, NULL, 0);
+	sb_adds(out, "Z");
+	sb_add_u32be(out, 5);
+	sb_addc(out, 'I');
+	if (write(fd, out->buf, out->len) < 0 || read_typed(fd, buf, sizeof(buf)) < 0)
+		return;
+	sb_reset(out);
+	sb_addc(out, 'T'); /* one text column */
+	sb_add_u32be(out, (uint32_t)(4 + 2 + sizeof(col) + 18));
+	sb_add_u16be(out, 1);
+	sb_add(out, col, sizeof(col));
+	sb_add_u32be(out, 0);
+	sb_add_u16be(out, 0);
+	sb_add_u32be(out, 25); /* text */
+	sb_add_u16be(out, 0xffff);
+	sb_add_u32be(out, 0xffffffffu);
+	sb_add_u16be(out, 0);
+	sb_addc(out, 'D');
+	sb_add_u32be(out, 4 + 2 + 4 + 9);
+	sb_add_u16be(out, 1);
+	sb_add_u32be(out, 9);
+	sb_adds(out, "plaintext");
+	sb_addc(out, 'C');
+	sb_add_u32be(out, 4 + 9);
+	sb_add(out, "SELECT 1", 9);
+	sb_adds(out, "Z");
+	sb_add_u32be(out, 5);
+	sb_addc(out, 'I');
+}
+
 static void serve(int fd, const char *mode)
 {
 	uint32_t code;
@@ -158,6 +197,20 @@ static void serve(int fd, const char *mode)
 		    (write(fd, "N", 1) != 1 || read_packet(fd, &code) < 0))
 			return;
 		scram(fd, mode + 6, &out);
+	} else if (!strncmp(mode, "n-then:", 7)) {
+		if (code == PGWIRE_SSLREQUEST_CODE) {
+			/* then the StartupMessage libpq sends on this connection,
+			 * answered as on a new one: libpq's pqReadData needs new
+			 * bytes before it parses those it holds */
+			sb_addc(&out, 'N');
+			sb_adds(&out, mode + 7);
+			if (write(fd, out.buf, out.len) < 0 || read_packet(fd, &code) < 0) {
+				sb_free(&out);
+				return;
+			}
+			sb_reset(&out);
+		}
+		plain_session(fd, &out);
 	} else if (code != PGWIRE_SSLREQUEST_CODE) {
 		if (strcmp(mode, "silent") != 0) {
 			error_response(&out, "28000", "fake: plaintext startup rejected");
@@ -196,7 +249,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: fakepg MODE LIFETIME_SECONDS\n"
 				"MODE: silent | close | error | extra | byte:STRING |\n"
 				"      s-then:error | s-then:STRING | s-alert:N |\n"
-				"      scram:badsig | scram:nonce | scram:error\n");
+				"      scram:badsig | scram:nonce | scram:error |\n"
+				"      n-then:STRING\n");
 		return 2;
 	}
 	const char *mode = argv[1];

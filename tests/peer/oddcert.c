@@ -11,6 +11,7 @@
  *       nul-cn      CN NAME "\0.attacker.test", no SAN
  *       bmp-cn      CN NAME as a BMPString, no SAN
  *       long-san    one dNSName SAN of 1,100 bytes, CN NAME
+ *       huge-san    one dNSName SAN of 70,000 bytes, CN NAME
  *       dup-ext     a good leaf for NAME with its subjectAltName twice
  *       bad-san     CN NAME and a subjectAltName whose value does not decode
  *       sig-mismatch a good leaf for NAME whose outer signature algorithm
@@ -19,7 +20,7 @@
  *       ca-KIND     an intermediate CA instead of a leaf, for dup-ext (its
  *                   keyUsage twice), bad-san, sig-mismatch and good
  * A leaf gets SAN IP:127.0.0.1 beside its names unless the kind is about
- * its names only (nul-*, bmp-cn, long-san, bad-san). Exit 0, or 1 with a
+ * its names only (nul-*, bmp-cn, long-san, huge-san, bad-san). Exit 0, or 1 with a
  * message. */
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
@@ -158,6 +159,17 @@ int main(int argc, char **argv)
 		for (int i = 63; i < 1088; i += 64)
 			san[i] = '.';
 		add_san_bytes(x, san, 1100, 0);
+	} else if (!strcmp(kind, "huge-san")) {
+		enum { HUGE = 70000 };
+		char *big = malloc(HUGE);
+		if (!big)
+			die("out of memory");
+		memset(big, 'a', HUGE);
+		memcpy(big + HUGE - 12, ".example.com", 12);
+		for (int i = 63; i < HUGE - 12; i += 64)
+			big[i] = '.';
+		add_san_bytes(x, big, HUGE, 0);
+		free(big);
 	} else if (ca) {
 		if (strcmp(kind, "dup-ext") && strcmp(kind, "sig-mismatch") && strcmp(kind, "good") &&
 		    strcmp(kind, "bad-san"))
@@ -179,7 +191,8 @@ int main(int argc, char **argv)
 			die("bad SAN add");
 		X509_EXTENSION_free(e);
 		ASN1_OCTET_STRING_free(o);
-	} else if (!ca && strcmp(kind, "nul-san") && strcmp(kind, "long-san") && strcmp(kind, "nul-cn") &&
+	} else if (!ca && strcmp(kind, "nul-san") && strcmp(kind, "long-san") && strcmp(kind, "huge-san") &&
+		   strcmp(kind, "nul-cn") &&
 		   strcmp(kind, "bmp-cn") && strcmp(kind, "dup-ext") && strcmp(kind, "sig-mismatch") &&
 		   strcmp(kind, "good")) {
 		die("unknown kind");

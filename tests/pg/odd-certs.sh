@@ -3,7 +3,7 @@
 # and psql 18: written by tests/peer/oddcert (OpenSSL's API writes what
 # certtool refuses to), served by a real PostgreSQL 15. Names with a NUL
 # byte (SAN and CN), a CN encoded as a BMPString, a dNSName SAN of 1,100
-# bytes, a leaf whose outer signature algorithm differs from the one it was
+# bytes and one of 70,000, a leaf whose outer signature algorithm differs from the one it was
 # signed with, and intermediates with an extension twice, a subjectAltName
 # that does not decode or disagreeing signature algorithms. Every
 # sslmode's outcome and libpq's whole message must agree with psql; the
@@ -77,9 +77,22 @@ json_has nul-cn "[$FULL | .outcome] | all(. == \"rejects\") and length >= 7" \
 	'every verify-full row rejects the CN instead of matching it cut at its NUL'
 odd bmp-cn bmp-cn
 serve bmp-cn "$C/bmp-cn.chain.pem" "$C/bmp-cn.key" ""
+# libpq refuses the BMPString's zero bytes: the fix is a new certificate,
+# never host=localhost, the host that was refused
+json_has bmp-cn '[.findings[] | select(.id == "host-name-mismatch") | .fix] | length == 1 and (.[0] | contains("BMPString") and (contains("host=localhost") | not))' \
+	'the name finding says why a BMPString CN never matches'
+json_has bmp-cn '[.summary, .summary.verify_full | .fix? // empty] | all(contains("host=localhost") | not)' \
+	'the summary does not offer the host that was refused'
 odd long-san long-san
 serve long-san "$C/long-san.chain.pem" "$C/long-san.key" ""
 json_has long-san '(.chain[0].san_dns | length) == 1 and (.chain[0].san_dns[0] | length) == 1100' 'the 1,100-byte SAN is read'
+# 70,000 bytes: no name is dropped for its length, so no stack that reads
+# the CN only without a dNSName SAN takes CN=localhost
+odd huge-san huge-san
+serve huge-san "$C/huge-san.chain.pem" "$C/huge-san.key" ""
+json_has huge-san '(.chain[0].san_dns | length) == 1 and (.chain[0].san_dns[0] | length) == 70000' 'the 70,000-byte SAN is read'
+json_has huge-san "[$FULL | .outcome] | all(. == \"rejects\") and length >= 7" \
+	'every verify-full row rejects: none falls back to CN=localhost'
 # A leaf whose subjectAltName does not decode, or that has an extension
 # twice, cannot be served: OpenSSL refuses to load it, so PostgreSQL does not
 # start. An intermediate can be, and a leaf whose signature algorithms
