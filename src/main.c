@@ -11,6 +11,7 @@
 #include "engine/wire.h"
 #include "tui/tui.h"
 #include "fleet.h"
+#include "exporter.h"
 #include "output/report.h"
 #include "util/sanitize.h"
 #include "util/strlist.h"
@@ -85,6 +86,11 @@ static void usage(FILE *out)
 	      "  --jobs N              inspect N at once (default 8); --json gives one JSON\n"
 	      "                        object a line, else a summary table; --check MODE counts\n"
 	      "                        the servers that pass\n"
+	      "Prometheus exporter (blackbox_exporter's style):\n"
+	      "  --exporter[=[ADDR:]PORT]  serve /probe?target=... and /metrics on ADDR:PORT\n"
+	      "                        (default 127.0.0.1:9865) until interrupted\n"
+	      "  --exporter-config FILE  the targets (target HOST:PORT, target-pattern GLOB)\n"
+	      "                        and root files (rootcert FILE) it may probe; required\n"
 	      "  --help  --version\n"
 	      "\n"
 	      "Exit status: 0 inspection done (with --check: MODE connects), 1 with --check:\n"
@@ -241,6 +247,8 @@ struct options {
 	const char *svg, *html; /* --svg, --html: pictures to write */
 	int svg_scale;
 	const char *pcap; /* --pcap FILE */
+	bool exporter; /* --exporter[=ADDR:PORT] */
+	const char *exporter_listen, *exporter_config;
 	const char *at; /* --at: judge the chain at this time */
 	int libpq_version, check, jobs;
 	int login; /* PROBE_LOGIN_* */
@@ -253,7 +261,7 @@ enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
        O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
        O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
        O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR, O_AT,
-       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML, O_PCAP };
+       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML, O_PCAP, O_EXPORTER, O_EXPORTER_CONFIG };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -286,6 +294,8 @@ static const struct option longopts[] = {
 	{ "step", no_argument, NULL, O_STEP },
 	{ "targets", required_argument, NULL, O_TARGETS },
 	{ "jobs", required_argument, NULL, O_JOBS },
+	{ "exporter", optional_argument, NULL, O_EXPORTER },
+	{ "exporter-config", required_argument, NULL, O_EXPORTER_CONFIG },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -334,6 +344,8 @@ static void take_option(struct options *o, int c, char **argv)
 		break;
 	case O_SAVE: o->save = optarg; break;
 	case O_PCAP: o->pcap = optarg; break;
+	case O_EXPORTER: o->exporter = true, o->exporter_listen = optarg; break;
+	case O_EXPORTER_CONFIG: o->exporter_config = optarg; break;
 	case O_AT: o->at = optarg; break;
 	case O_REPLAY: o->replay = optarg; break;
 	case O_SVG: o->svg = optarg; break;
@@ -467,6 +479,21 @@ static int run_fleet(const struct options *o)
 	free(kw);
 	free(val);
 	return rc;
+}
+
+/* --exporter: serve until interrupted; the connection options of the
+ * command line do not apply (each probe's come from its request). */
+static int run_exporter(const struct options *o)
+{
+	if (!o->exporter)
+		die_usage("%s", "--exporter-config goes with --exporter");
+	if (o->nargs || o->targets_file || o->replay || o->demo || o->demo_serve || o->save ||
+	    o->svg || o->html || o->pcap || o->step || o->check >= 0 || o->sink != SINK_DEFAULT ||
+	    o->nsets || o->login || o->at)
+		die_usage("%s", "--exporter takes only --exporter-config and --libpq-version: the targets and their options come from the requests");
+	struct exporter_opts eo = { o->exporter_listen, o->exporter_config,
+				    o->libpq_version ? o->libpq_version : LIBPQ_VERSION_DEFAULT };
+	return exporter_run(&eo);
 }
 
 /* Print a tool error (sanitized: it may quote the input) and give code. */
@@ -688,6 +715,8 @@ int main(int argc, char **argv)
 	/* a peer that closes must be an event, never a SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
 	parse_options(argc, argv, &o);
+	if (o.exporter || o.exporter_config)
+		return run_exporter(&o);
 	if (o.nargs > 1 || o.targets_file)
 		return run_fleet(&o);
 

@@ -1,0 +1,213 @@
+#!/bin/bash
+# The Prometheus exporter (--exporter): /probe of a listed demo target
+# (the metrics pass `promtool check metrics`, the certificate's notAfter is
+# the one the JSON report gives), 403 for a target or root file the
+# configuration does not list (also a key=value string slipped past a
+# pattern), 400 for a bad request, /metrics for its own health, the
+# refusals at start (no configuration, an empty one, a bad line, a bad
+# address), a real Prometheus scraping it as blackbox_exporter is scraped
+# (its HTTP API answers the expiry metric), and the shipped alert rules
+# (`promtool check rules`).
+. "$(cd "$(dirname "$0")" && pwd)/../lib.sh"
+need_pgi
+need_tool "$JQ" curl promtool prometheus timeout
+export PGTLS_INSPECT_DATADIR=$abs_top_srcdir/data
+
+demo_serve healthy
+ci=$DEMO_CI
+[ -n "$ci" ] || die "demo server did not start: $(cat "$T/healthy.serve")"
+port=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$ci")
+root=$(sed -n 's/.*sslrootcert=\([^ ]*\).*/\1/p' <<<"$ci")
+
+# --- refusals at start: never an open proxy ---
+rc=0
+timeout 10 "$PGI" --exporter=127.0.0.1:0 >"$T/out" 2>"$T/err" || rc=$?
+assert_eq "no --exporter-config: exit 2" "$rc" 2
+assert_contains "no --exporter-config: says so" "$(cat "$T/err")" "--exporter-config"
+echo "# nothing" >"$T/empty.conf"
+rc=0
+timeout 10 "$PGI" --exporter=127.0.0.1:0 --exporter-config "$T/empty.conf" >"$T/out" 2>"$T/err" || rc=$?
+assert_eq "a configuration without a target: exit 2" "$rc" 2
+assert_contains "... says so" "$(cat "$T/err")" "lists no target"
+printf 'target 127.0.0.1:1\nallow-all yes\n' >"$T/bad.conf"
+rc=0
+timeout 10 "$PGI" --exporter=127.0.0.1:0 --exporter-config "$T/bad.conf" >"$T/out" 2>"$T/err" || rc=$?
+assert_eq "an unknown keyword: exit 2" "$rc" 2
+assert_contains "... with its line" "$(cat "$T/err")" "bad.conf:2: unknown keyword \"allow-all\""
+rc=0
+timeout 10 "$PGI" --exporter=localhost:x --exporter-config "$T/bad.conf" >"$T/out" 2>"$T/err" || rc=$?
+assert_eq "a bad address: exit 2" "$rc" 2
+rc=0
+timeout 10 "$PGI" --exporter=127.0.0.1:0 --exporter-config "$T/bad.conf" "$ci" >"$T/out" 2>"$T/err" || rc=$?
+assert_eq "a TARGET beside --exporter: exit 2" "$rc" 2
+
+# --- the exporter, with the demo listed ---
+{
+	echo "# the demo, as written, and any port of 127.0.0.1"
+	echo "target $ci"
+	echo "target-pattern 127.0.0.1:*"
+	echo "rootcert $root"
+	echo "timeout 10"
+} >"$T/exporter.conf"
+"$PGI" --exporter=127.0.0.1:0 --exporter-config "$T/exporter.conf" >"$T/exporter.out" 2>"$T/exporter.err" &
+epid=$!
+register_pid "$epid"
+show_on_failure "$T/exporter.out" "$T/exporter.err"
+for _ in $(seq 50); do
+	grep -q 'listening on' "$T/exporter.out" && break
+	sleep 0.1
+done
+eport=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/exporter.out")
+[ -n "$eport" ] || die "the exporter did not start: $(cat "$T/exporter.err")"
+pass "the exporter listens on 127.0.0.1 (port $eport)"
+E="http://127.0.0.1:$eport"
+
+# get PATH [curl options...]: the body in $T/body, the status in $code
+get() {
+	local path=$1
+	shift
+	code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 30 -G "$@" "$E$path") || code=curl-failed
+}
+
+get /probe --data-urlencode "target=$ci"
+assert_eq "/probe of the listed demo: 200" "$code" 200
+cp "$T/body" "$T/probe.prom"
+show_on_failure "$T/probe.prom"
+rc=0
+promtool check metrics <"$T/probe.prom" >"$T/lint" 2>&1 || rc=$?
+assert_eq "promtool check metrics: exit status" "$rc" 0
+assert_eq "promtool check metrics: nothing to say" "$(cat "$T/lint")" ""
+prom() { sed -n "s/^$1 //p" "$T/probe.prom"; }
+assert_eq "probe success" "$(prom pgtls_probe_success)" 1
+assert_eq "the reply byte" "$(prom 'pgtls_sslrequest_reply_info{reply="S"}')" 1
+assert_eq "verify-full connects, encrypted" \
+	"$(prom 'pgtls_sslmode_outcome{sslmode="verify-full",outcome="encrypted"}')" 1
+timeout 30 "$PGI" --json "$ci" >"$T/report.json"
+for m in disable allow prefer require verify-ca verify-full; do
+	assert_eq "sslmode=$m's outcome is the report's" \
+		"$(sed -n 's/^pgtls_sslmode_outcome{sslmode="'"$m"'",outcome="\([a-z]*\)"} 1$/\1/p' "$T/probe.prom")" \
+		"$("$JQ" -r ".modes[\"$m\"].outcome" "$T/report.json")"
+done
+want=$(date -u -d "$("$JQ" -r '.chain[0].not_after' "$T/report.json")" +%s)
+assert_eq "notAfter of position 0 is the report's" \
+	"$(sed -n 's/^pgtls_cert_not_after_timestamp_seconds{position="0",[^}]*} //p' "$T/probe.prom")" "$want"
+earliest=$("$JQ" -r '[.chain[].not_after] | min' "$T/report.json")
+assert_eq "the earliest notAfter is the chain's" \
+	"$(prom pgtls_cert_earliest_not_after_timestamp_seconds)" "$(date -u -d "$earliest" +%s)"
+days=$(( ($(prom pgtls_cert_earliest_expiry_seconds) + 43200) / 86400 ))
+assert_eq "days to the earliest expiry" "$days" $(( ($(date -u -d "$earliest" +%s) - $(date +%s) + 43200) / 86400 ))
+assert_contains "TLS version and cipher as info" "$(cat "$T/probe.prom")" 'pgtls_tls_info{version="TLS1.'
+assert_contains "plaintext sessions" "$(cat "$T/probe.prom")" "pgtls_plaintext_accepted "
+assert_contains "findings by severity and id" "$(cat "$T/probe.prom")" 'pgtls_findings{severity="'
+
+# a pattern's target with a listed root file and an sslmode
+get /probe --data-urlencode "target=127.0.0.1:$port" --data-urlencode "sslrootcert=$root" \
+	--data-urlencode "sslmode=verify-ca"
+assert_eq "a pattern's target with a listed root: 200" "$code" 200
+assert_contains "... and its chain" "$(cat "$T/body")" 'pgtls_cert_not_after_timestamp_seconds{position="0"'
+
+# --- refusals per request ---
+get /probe --data-urlencode "target=10.1.2.3:5432"
+assert_eq "an unlisted target: 403" "$code" 403
+assert_contains "... one line, why" "$(cat "$T/body")" "not listed in the exporter's configuration"
+get /probe --data-urlencode "target=127.0.0.1:$port" --data-urlencode "sslrootcert=/etc/passwd"
+assert_eq "an unlisted root file: 403" "$code" 403
+assert_contains "... names it" "$(cat "$T/body")" 'sslrootcert "/etc/passwd"'
+get /probe --data-urlencode "target=127.0.0.1:$port sslrootcert=/etc/passwd"
+assert_eq "a key=value string past the pattern: 403" "$code" 403
+get /probe --data-urlencode "target=127.0.0.1:$port" --data-urlencode "module=x"
+assert_eq "an unknown parameter: 400" "$code" 400
+get /probe
+assert_eq "no target: 400" "$code" 400
+get /probe --data-urlencode "target=127.0.0.1:$port" --data-urlencode "sslmode=maybe"
+assert_eq "a bad sslmode: 400" "$code" 400
+get /probe --data-urlencode "target=$(head -c 2000 /dev/zero | tr '\0' a)"
+assert_eq "a long target: 400" "$code" 400
+get /nothing
+assert_eq "another path: 404" "$code" 404
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST "$E/probe") || code=curl-failed
+assert_eq "POST: 405" "$code" 405
+
+# --- /metrics ---
+get /metrics
+assert_eq "/metrics: 200" "$code" 200
+cp "$T/body" "$T/self.prom"
+rc=0
+promtool check metrics <"$T/self.prom" >"$T/lint" 2>&1 || rc=$?
+assert_eq "/metrics passes promtool" "$rc:$(cat "$T/lint")" "0:"
+assert_eq "/metrics counts the 403s" \
+	"$(sed -n 's/^pgtls_exporter_requests_total{path="\/probe",code="403"} //p' "$T/self.prom")" 3
+assert_eq "/metrics counts the probes" "$(sed -n 's/^pgtls_exporter_probes_total //p' "$T/self.prom")" 2
+assert_eq "nothing in flight" "$(sed -n 's/^pgtls_exporter_probes_in_flight //p' "$T/self.prom")" 0
+
+# --- hostile label values (tests/unit/test-prom's output) pass promtool ---
+if [ -x "$abs_top_builddir/tests/unit/test-prom" ]; then
+	"$abs_top_builddir/tests/unit/test-prom" "$T/hostile.prom" >/dev/null 2>&1
+	rc=0
+	promtool check metrics <"$T/hostile.prom" >"$T/lint" 2>&1 || rc=$?
+	assert_eq "escaped hostile subjects pass promtool" "$rc:$(cat "$T/lint")" "0:"
+fi
+
+# --- the shipped alert rules ---
+rc=0
+promtool check rules "$abs_top_srcdir/doc/pgtls-alerts.yml" >"$T/rules" 2>&1 || rc=$?
+assert_eq "promtool check rules doc/pgtls-alerts.yml" "$rc" 0
+assert_contains "... four rules" "$(cat "$T/rules")" "SUCCESS: 4 rules found"
+
+# --- a real Prometheus scraping it, blackbox_exporter's way ---
+pport=$(free_port)
+cat >"$T/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+rule_files:
+  - $abs_top_srcdir/doc/pgtls-alerts.yml
+scrape_configs:
+  - job_name: pgtls
+    metrics_path: /probe
+    params:
+      sslrootcert: ['$root']
+    static_configs:
+      - targets: ['127.0.0.1:$port']
+    relabel_configs:
+      - source_labels: [__address__]
+        target_label: __param_target
+      - source_labels: [__param_target]
+        target_label: instance
+      - target_label: __address__
+        replacement: 127.0.0.1:$eport
+  - job_name: pgtls-exporter
+    static_configs:
+      - targets: ['127.0.0.1:$eport']
+EOF
+prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
+	--web.listen-address="127.0.0.1:$pport" --log.level=warn >"$T/prometheus.log" 2>&1 &
+ppid=$!
+register_pid "$ppid"
+show_on_failure "$T/prometheus.log"
+q() {
+	curl -s --max-time 5 -G "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$1" |
+		"$JQ" -r '.data.result[0].value[1] // empty' 2>/dev/null
+}
+got=
+for _ in $(seq 60); do
+	got=$(q 'pgtls_cert_earliest_not_after_timestamp_seconds{instance="127.0.0.1:'"$port"'"}')
+	[ -n "$got" ] && break
+	sleep 0.5
+done
+assert_eq "Prometheus's API answers the expiry metric of the demo" "$got" "$(date -u -d "$earliest" +%s)"
+got=
+for _ in $(seq 20); do
+	got=$(q 'up{job="pgtls-exporter"}')
+	[ -n "$got" ] && break
+	sleep 0.5
+done
+assert_eq "Prometheus scrapes the exporter's /metrics" "$got" 1
+stop_pid "$ppid" TERM 20
+
+# --- a clean stop ---
+stop_pid "$epid" TERM 10
+wait "$epid" 2>/dev/null
+rc=$?
+assert_eq "the exporter is gone after SIGTERM" "$(pid_alive "$epid" && echo up || echo gone)" gone
+finish
