@@ -25,15 +25,10 @@ W=${3:-10}
 demo_serve healthy
 [ -n "$DEMO_CI" ] || die "the demo server did not start"
 printf 'target %s\nmax-probes 64\n' "$DEMO_CI" >"$T/exporter.conf"
-"$PGI" --exporter=127.0.0.1:0 --exporter-config "$T/exporter.conf" >"$T/exporter.out" 2>&1 &
-epid=$!
-register_pid "$epid"
-for _ in $(seq 50); do
-	grep -q 'listening on' "$T/exporter.out" && break
-	sleep 0.1
-done
-eport=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/exporter.out")
-[ -n "$eport" ] || die "the exporter did not start: $(cat "$T/exporter.out")"
+exporter_start "$T/exporter.conf"
+epid=$EXPORTER_PID
+eport=$EXPORTER_PORT
+[ -n "$eport" ] || die "the exporter did not start: $(cat "$T/exporter.err")"
 url="http://127.0.0.1:$eport/probe?target=$(printf '%s' "$DEMO_CI" | "$JQ" -sRr @uri)"
 
 # one client loop: a scrape every W/RATE seconds, on a fixed schedule

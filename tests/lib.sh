@@ -92,6 +92,21 @@ demo_serve() {
 	DEMO_CI=$(sed -n 's/^conninfo: //p' "$T/$1.serve")
 }
 
+# exporter_start CONF: start pgtls-inspect --exporter on a free port of
+# 127.0.0.1 with configuration CONF (stopped by pid at the end) and set
+# EXPORTER_PID and EXPORTER_PORT (empty when it did not start;
+# $T/exporter.out and $T/exporter.err hold what it printed).
+exporter_start() {
+	"$PGI" --exporter=127.0.0.1:0 --exporter-config "$1" >"$T/exporter.out" 2>"$T/exporter.err" &
+	EXPORTER_PID=$!
+	register_pid "$EXPORTER_PID"
+	for _ in $(seq 50); do
+		grep -q 'listening on' "$T/exporter.out" && break
+		sleep 0.1
+	done
+	EXPORTER_PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/exporter.out")
+}
+
 # fakepg_start MODE: start tests/peer/fakepg in MODE (stopped by pid at
 # the end) and set PORT to its port. The port file is removed first: the
 # child truncates it only when it runs, so a previous fakepg's port could

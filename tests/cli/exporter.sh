@@ -49,15 +49,10 @@ assert_eq "a TARGET beside --exporter: exit 2" "$rc" 2
 	echo "rootcert $root"
 	echo "timeout 10"
 } >"$T/exporter.conf"
-"$PGI" --exporter=127.0.0.1:0 --exporter-config "$T/exporter.conf" >"$T/exporter.out" 2>"$T/exporter.err" &
-epid=$!
-register_pid "$epid"
+exporter_start "$T/exporter.conf"
+epid=$EXPORTER_PID
+eport=$EXPORTER_PORT
 show_on_failure "$T/exporter.out" "$T/exporter.err"
-for _ in $(seq 50); do
-	grep -q 'listening on' "$T/exporter.out" && break
-	sleep 0.1
-done
-eport=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/exporter.out")
 [ -n "$eport" ] || die "the exporter did not start: $(cat "$T/exporter.err")"
 pass "the exporter listens on 127.0.0.1 (port $eport)"
 E="http://127.0.0.1:$eport"
@@ -139,6 +134,29 @@ assert_eq "/metrics counts the 403s" \
 	"$(sed -n 's/^pgtls_exporter_requests_total{path="\/probe",code="403"} //p' "$T/self.prom")" 3
 assert_eq "/metrics counts the probes" "$(sed -n 's/^pgtls_exporter_probes_total //p' "$T/self.prom")" 2
 assert_eq "nothing in flight" "$(sed -n 's/^pgtls_exporter_probes_in_flight //p' "$T/self.prom")" 0
+
+# --- a bound on the probes in flight: over it, 503 ---
+fakepg_start silent
+printf 'target-pattern 127.0.0.1:*\nmax-probes 1\ntimeout 3\n' >"$T/one.conf"
+exporter_start "$T/one.conf"
+[ -n "$EXPORTER_PORT" ] || die "the second exporter did not start: $(cat "$T/exporter.err")"
+curl -s -o "$T/slow" -w '%{http_code}' --max-time 30 "http://127.0.0.1:$EXPORTER_PORT/probe?target=127.0.0.1:$PORT" >"$T/slow.code" &
+slow=$!
+register_pid "$slow"
+busy=
+for _ in $(seq 50); do
+	busy=$(curl -s --max-time 5 "http://127.0.0.1:$EXPORTER_PORT/metrics" |
+		sed -n 's/^pgtls_exporter_probes_in_flight //p')
+	[ "$busy" = 1 ] && break
+	sleep 0.1
+done
+assert_eq "one probe in flight (a silent server)" "$busy" 1
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 30 "http://127.0.0.1:$EXPORTER_PORT/probe?target=127.0.0.1:$PORT") || code=curl-failed
+assert_eq "a second probe over max-probes 1: 503" "$code" 503
+wait "$slow"
+assert_eq "the silent server's probe ends at its deadline: 200" "$(cat "$T/slow.code")" 200
+assert_contains "... the reply timed out" "$(cat "$T/slow")" 'pgtls_sslrequest_reply_info{reply="timeout"} 1'
+stop_pid "$EXPORTER_PID" TERM 10
 
 # --- hostile label values (tests/unit/test-prom's output) pass promtool ---
 if [ -x "$abs_top_builddir/tests/unit/test-prom" ]; then
