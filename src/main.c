@@ -34,7 +34,7 @@ enum exit_code {
 	EXIT_INTERNAL = 4,
 };
 
-enum sink { SINK_DEFAULT, SINK_TEXT, SINK_JSON };
+enum sink { SINK_DEFAULT, SINK_TEXT, SINK_JSON, SINK_PROM };
 
 /* a connection option given on the command line */
 struct opt_set {
@@ -52,6 +52,8 @@ static void usage(FILE *out)
 	      "Output:\n"
 	      "  --report              write the text report (the default without a terminal)\n"
 	      "  --json                write the JSON report\n"
+	      "  --prometheus          write the metrics the exporter's /probe answers (for\n"
+	      "                        node_exporter's textfile collector)\n"
 	      "  --save-events FILE    also save the event log (JSON) to FILE\n"
 	      "  --pcap FILE           also write every byte the probes sent and received as\n"
 	      "                        pcapng, TLS secrets included (Wireshark decrypts it)\n"
@@ -115,6 +117,7 @@ static void die_usage(const char *fmt, ...)
 static int write_sink(enum sink sink, const struct report *r)
 {
 	int rc = sink == SINK_JSON ? report_json_write(stdout, r) :
+		 sink == SINK_PROM ? report_prom_write(stdout, r, -1, time(NULL)) :
 				     report_text_write(stdout, r);
 	if (fflush(stdout) != 0)
 		rc = -1;
@@ -261,7 +264,7 @@ enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
        O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
        O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
        O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR, O_AT,
-       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML, O_PCAP, O_EXPORTER, O_EXPORTER_CONFIG };
+       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML, O_PCAP, O_EXPORTER, O_EXPORTER_CONFIG, O_PROM };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -295,6 +298,7 @@ static const struct option longopts[] = {
 	{ "targets", required_argument, NULL, O_TARGETS },
 	{ "jobs", required_argument, NULL, O_JOBS },
 	{ "exporter", optional_argument, NULL, O_EXPORTER },
+	{ "prometheus", no_argument, NULL, O_PROM },
 	{ "exporter-config", required_argument, NULL, O_EXPORTER_CONFIG },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
@@ -338,9 +342,10 @@ static void take_option(struct options *o, int c, char **argv)
 	switch (c) {
 	case O_JSON:
 	case O_REPORT:
+	case O_PROM:
 		if (o->sink != SINK_DEFAULT)
-			die_usage("%s", "give only one of --json and --report");
-		o->sink = c == O_JSON ? SINK_JSON : SINK_TEXT;
+			die_usage("%s", "give only one of --json and --report (or --prometheus)");
+		o->sink = c == O_JSON ? SINK_JSON : c == O_PROM ? SINK_PROM : SINK_TEXT;
 		break;
 	case O_SAVE: o->save = optarg; break;
 	case O_PCAP: o->pcap = optarg; break;
@@ -445,6 +450,8 @@ static void option_lists(const struct options *o, const char ***kw, const char *
 /* Several targets: the TARGETs given and the lines of --targets FILE. */
 static int run_fleet(const struct options *o)
 {
+	if (o->sink == SINK_PROM)
+		die_usage("%s", "--prometheus writes one target's metrics (several: --exporter)");
 	if (o->replay || o->demo || o->demo_serve || o->save || o->step || o->svg || o->html ||
 	    o->pcap)
 		die_usage("%s", "several targets go with neither --replay, --demo, --save-events, --svg, --html, --pcap nor --step");

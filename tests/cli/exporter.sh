@@ -6,8 +6,9 @@
 # pattern), 400 for a bad request, /metrics for its own health, the
 # refusals at start (no configuration, an empty one, a bad line, a bad
 # address), a real Prometheus scraping it as blackbox_exporter is scraped
-# (its HTTP API answers the expiry metric), and the shipped alert rules
-# (`promtool check rules`).
+# (its HTTP API answers the expiry metric), the shipped alert rules
+# (`promtool check rules`, and `promtool test rules` with
+# tests/cli/exporter-alerts.test.yml), and --prometheus.
 . "$(cd "$(dirname "$0")" && pwd)/../lib.sh"
 need_pgi
 need_tool "$JQ" curl promtool prometheus timeout
@@ -171,9 +172,31 @@ rc=0
 promtool check rules "$abs_top_srcdir/doc/pgtls-alerts.yml" >"$T/rules" 2>&1 || rc=$?
 assert_eq "promtool check rules doc/pgtls-alerts.yml" "$rc" 0
 assert_contains "... four rules" "$(cat "$T/rules")" "SUCCESS: 4 rules found"
+rc=0
+promtool test rules "$abs_top_srcdir/tests/cli/exporter-alerts.test.yml" >"$T/rules-test" 2>&1 || rc=$?
+show_on_failure "$T/rules-test"
+assert_eq "promtool test rules: each alert fires when it should, and only then" "$rc" 0
+
+# --- --prometheus: the same metrics, once, on standard output ---
+rc=0
+timeout 60 "$PGI" --demo expired --prometheus >"$T/expired.prom" 2>"$T/err" || rc=$?
+assert_eq "--prometheus --demo expired: exit status" "$rc" 0
+rc=0
+promtool check metrics <"$T/expired.prom" >"$T/lint" 2>&1 || rc=$?
+assert_eq "--prometheus passes promtool" "$rc:$(cat "$T/lint")" "0:"
+assert_eq "an expired chain: negative seconds to expiry" \
+	"$(sed -n 's/^pgtls_cert_earliest_expiry_seconds \(-\)\{0,1\}.*/\1/p' "$T/expired.prom")" "-"
+assert_contains "an expired chain: verify-full fails" "$(cat "$T/expired.prom")" \
+	'pgtls_sslmode_outcome{sslmode="verify-full",outcome="fails"} 1'
+assert_contains "an expired chain: its finding" "$(cat "$T/expired.prom")" \
+	'pgtls_findings{severity="error",id="cert-expired"} 1'
+rc=0
+"$PGI" --prometheus "$ci" "$ci" >"$T/out" 2>"$T/err" || rc=$?
+assert_eq "--prometheus with several targets: exit 2" "$rc" 2
 
 # --- a real Prometheus scraping it, blackbox_exporter's way ---
-pport=$(free_port)
+# the ports are chosen before Prometheus binds its own: another process
+# may take it first, so a failed start is tried again on a fresh port
 cat >"$T/prometheus.yml" <<EOF
 global:
   scrape_interval: 1s
@@ -198,10 +221,19 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:$eport']
 EOF
-prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
-	--web.listen-address="127.0.0.1:$pport" --log.level=warn >"$T/prometheus.log" 2>&1 &
-ppid=$!
-register_pid "$ppid"
+for _ in 1 2 3; do
+	pport=$(free_port)
+	prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
+		--web.listen-address="127.0.0.1:$pport" --log.level=warn >"$T/prometheus.log" 2>&1 &
+	ppid=$!
+	register_pid "$ppid"
+	for _ in $(seq 100); do
+		curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$pport/-/ready" && break
+		pid_alive "$ppid" || break
+		sleep 0.2
+	done
+	pid_alive "$ppid" && break
+done
 show_on_failure "$T/prometheus.log"
 q() {
 	curl -s --max-time 5 -G "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$1" |
