@@ -159,6 +159,37 @@ assert_eq "the silent server's probe ends at its deadline: 200" "$(cat "$T/slow.
 assert_contains "... the reply timed out" "$(cat "$T/slow")" 'pgtls_sslrequest_reply_info{reply="timeout"} 1'
 stop_pid "$EXPORTER_PID" TERM 10
 
+# --- concurrent probes under ThreadSanitizer (the -fsanitize=thread build
+# make check makes for tests/cli/fleet-tsan.sh), when it is there ---
+TSAN=$abs_top_builddir/tests/tsan/pgtls-inspect-tsan
+if [ -x "$TSAN" ]; then
+	keep=$PGI
+	PGI=$TSAN
+	export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
+	exporter_start "$T/exporter.conf"
+	unset TSAN_OPTIONS
+	PGI=$keep
+	[ -n "$EXPORTER_PORT" ] || die "the TSan exporter did not start: $(cat "$T/exporter.err")"
+	tpids=()
+	for i in $(seq 12); do
+		curl -s -o "$T/tsan.$i" -w '%{http_code}' --max-time 120 -G \
+			"http://127.0.0.1:$EXPORTER_PORT/probe" --data-urlencode "target=$ci" >"$T/tsan.$i.code" &
+		tpids+=($!)
+		curl -s -o /dev/null --max-time 60 "http://127.0.0.1:$EXPORTER_PORT/metrics" &
+		tpids+=($!)
+	done
+	wait "${tpids[@]}"
+	assert_eq "12 concurrent probes under TSan: all 200" "$(cat "$T"/tsan.*.code | tr -d '\n')" \
+		"$(printf '200%.0s' $(seq 12))"
+	stop_pid "$EXPORTER_PID" TERM 30
+	if grep -q 'ThreadSanitizer' "$T/exporter.err"; then
+		sed -n '1,60s/^/# /p' "$T/exporter.err"
+		fail "ThreadSanitizer reported a race in the exporter"
+	else
+		pass "no ThreadSanitizer report over concurrent probes and /metrics"
+	fi
+fi
+
 # --- hostile label values (tests/unit/test-prom's output) pass promtool ---
 if [ -x "$abs_top_builddir/tests/unit/test-prom" ]; then
 	"$abs_top_builddir/tests/unit/test-prom" "$T/hostile.prom" >/dev/null 2>&1
