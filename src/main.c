@@ -89,7 +89,7 @@ static void usage(FILE *out)
 	      "                        object a line, else a summary table; --check MODE counts\n"
 	      "                        the servers that pass\n"
 	      "Prometheus exporter (blackbox_exporter's style):\n"
-	      "  --exporter[=[ADDR:]PORT]  serve /probe?target=... and /metrics on ADDR:PORT\n"
+	      "  --exporter [[ADDR:]PORT]  serve /probe?target=... and /metrics on ADDR:PORT\n"
 	      "                        (default 127.0.0.1:9865) until interrupted\n"
 	      "  --exporter-config FILE  the targets (target HOST:PORT, target-pattern GLOB)\n"
 	      "                        and root files (rootcert FILE) it may probe; required\n"
@@ -494,11 +494,16 @@ static int run_exporter(const struct options *o)
 {
 	if (!o->exporter)
 		die_usage("%s", "--exporter-config goes with --exporter");
-	if (o->nargs || o->targets_file || o->replay || o->demo || o->demo_serve || o->save ||
+	/* --exporter [ADDR:]PORT as well as --exporter=[ADDR:]PORT */
+	const char *listen = o->exporter_listen;
+	int nargs = o->nargs;
+	if (!listen && nargs == 1)
+		listen = o->args[0], nargs = 0;
+	if (nargs || o->targets_file || o->replay || o->demo || o->demo_serve || o->save ||
 	    o->svg || o->html || o->pcap || o->step || o->check >= 0 || o->sink != SINK_DEFAULT ||
 	    o->nsets || o->login || o->at)
 		die_usage("%s", "--exporter takes only --exporter-config and --libpq-version: the targets and their options come from the requests");
-	struct exporter_opts eo = { o->exporter_listen, o->exporter_config,
+	struct exporter_opts eo = { listen, o->exporter_config,
 				    o->libpq_version ? o->libpq_version : LIBPQ_VERSION_DEFAULT };
 	return exporter_run(&eo);
 }

@@ -42,6 +42,29 @@ rc=0
 timeout 10 "$PGI" --exporter=127.0.0.1:0 --exporter-config "$T/bad.conf" "$ci" >"$T/out" 2>"$T/err" || rc=$?
 assert_eq "a TARGET beside --exporter: exit 2" "$rc" 2
 
+# --- where it listens: 127.0.0.1 unless told otherwise ---
+printf 'target 127.0.0.1:1\n' >"$T/min.conf"
+# listening_on ARGS...: the address the exporter says it listens on
+listening_on() {
+	"$PGI" "$@" --exporter-config "$T/min.conf" >"$T/listen.out" 2>&1 &
+	local pid=$!
+	register_pid "$pid"
+	for _ in $(seq 50); do
+		grep -q 'listening on' "$T/listen.out" && break
+		sleep 0.1
+	done
+	stop_pid "$pid" TERM 10
+	sed -n 's|.*listening on http://\([^/]*\)/.*|\1|p' "$T/listen.out" | sed 's/:[0-9]*$/:N/'
+}
+assert_eq "--exporter ADDR:PORT (a separate word)" "$(listening_on --exporter 127.0.0.1:0)" "127.0.0.1:N"
+if ! (exec 3<>/dev/tcp/127.0.0.1/9865) 2>/dev/null; then
+	assert_eq "--exporter alone: 127.0.0.1, port 9865" \
+		"$(listening_on --exporter | sed 's/:N$//')" "127.0.0.1"
+fi
+if [ -n "$(ip -6 addr show lo 2>/dev/null | grep '::1')" ]; then
+	assert_eq "--exporter=[::1]:0" "$(listening_on --exporter='[::1]:0')" "[::1]:N"
+fi
+
 # --- the exporter, with the demo listed ---
 {
 	echo "# the demo, as written, and any port of 127.0.0.1"
