@@ -11,6 +11,7 @@
 #include "engine/wire.h"
 #include "tui/tui.h"
 #include "fleet.h"
+#include "exporter.h"
 #include "output/report.h"
 #include "output/report_nagios.h"
 #include "util/sanitize.h"
@@ -34,7 +35,7 @@ enum exit_code {
 	EXIT_INTERNAL = 4,
 };
 
-enum sink { SINK_DEFAULT, SINK_TEXT, SINK_JSON };
+enum sink { SINK_DEFAULT, SINK_TEXT, SINK_JSON, SINK_PROM };
 
 /* a connection option given on the command line */
 struct opt_set {
@@ -52,6 +53,8 @@ static void usage(FILE *out)
 	      "Output:\n"
 	      "  --report              write the text report (the default without a terminal)\n"
 	      "  --json                write the JSON report\n"
+	      "  --prometheus          write the metrics the exporter's /probe answers (for\n"
+	      "                        node_exporter's textfile collector)\n"
 	      "  --save-events FILE    also save the event log (JSON) to FILE\n"
 	      "  --pcap FILE           also write every byte the probes sent and received as\n"
 	      "                        pcapng, TLS secrets included (Wireshark decrypts it)\n"
@@ -94,6 +97,11 @@ static void usage(FILE *out)
 	      "  --jobs N              inspect N at once (default 8); --json gives one JSON\n"
 	      "                        object a line, else a summary table; --check MODE counts\n"
 	      "                        the servers that pass\n"
+	      "Prometheus exporter (blackbox_exporter's style):\n"
+	      "  --exporter [[ADDR:]PORT]  serve /probe?target=... and /metrics on ADDR:PORT\n"
+	      "                        (default 127.0.0.1:9865) until interrupted\n"
+	      "  --exporter-config FILE  the targets (target HOST:PORT, target-pattern GLOB)\n"
+	      "                        and root files (rootcert FILE) it may probe; required\n"
 	      "  --help  --version\n"
 	      "\n"
 	      "Exit status: 0 inspection done (with --check: MODE connects), 1 with --check:\n"
@@ -128,6 +136,7 @@ static void die_usage(const char *fmt, ...)
 static int write_sink(enum sink sink, const struct report *r)
 {
 	int rc = sink == SINK_JSON ? report_json_write(stdout, r) :
+		 sink == SINK_PROM ? report_prom_write(stdout, r, -1, time(NULL)) :
 				     report_text_write(stdout, r);
 	if (fflush(stdout) != 0)
 		rc = -1;
@@ -260,6 +269,8 @@ struct options {
 	const char *svg, *html; /* --svg, --html: pictures to write */
 	int svg_scale;
 	const char *pcap; /* --pcap FILE */
+	bool exporter; /* --exporter[=ADDR:PORT] */
+	const char *exporter_listen, *exporter_config;
 	const char *at; /* --at: judge the chain at this time */
 	int libpq_version, check, jobs;
 	int login; /* PROBE_LOGIN_* */
@@ -273,7 +284,8 @@ enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
        O_DBNAME, O_SSLMODE, O_ROOTCERT, O_CERT, O_KEY, O_TIMEOUT,
        O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
        O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR, O_AT,
-       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML, O_PCAP, O_NAGIOS };
+       O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML, O_PCAP, O_NAGIOS, O_EXPORTER, O_EXPORTER_CONFIG,
+       O_PROM };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -309,6 +321,9 @@ static const struct option longopts[] = {
 	{ "step", no_argument, NULL, O_STEP },
 	{ "targets", required_argument, NULL, O_TARGETS },
 	{ "jobs", required_argument, NULL, O_JOBS },
+	{ "exporter", optional_argument, NULL, O_EXPORTER },
+	{ "prometheus", no_argument, NULL, O_PROM },
+	{ "exporter-config", required_argument, NULL, O_EXPORTER_CONFIG },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -353,12 +368,15 @@ static void take_option(struct options *o, int c, char **argv)
 	switch (c) {
 	case O_JSON:
 	case O_REPORT:
+	case O_PROM:
 		if (o->sink != SINK_DEFAULT)
-			die_usage("%s", "give only one of --json and --report");
-		o->sink = c == O_JSON ? SINK_JSON : SINK_TEXT;
+			die_usage("%s", "give only one of --json and --report (or --prometheus)");
+		o->sink = c == O_JSON ? SINK_JSON : c == O_PROM ? SINK_PROM : SINK_TEXT;
 		break;
 	case O_SAVE: o->save = optarg; break;
 	case O_PCAP: o->pcap = optarg; break;
+	case O_EXPORTER: o->exporter = true, o->exporter_listen = optarg; break;
+	case O_EXPORTER_CONFIG: o->exporter_config = optarg; break;
 	case O_AT: o->at = optarg; break;
 	case O_REPLAY: o->replay = optarg; break;
 	case O_SVG: o->svg = optarg; break;
@@ -491,6 +509,8 @@ static void option_lists(const struct options *o, const char ***kw, const char *
 /* Several targets: the TARGETs given and the lines of --targets FILE. */
 static int run_fleet(const struct options *o)
 {
+	if (o->sink == SINK_PROM)
+		die_usage("%s", "--prometheus writes one target's metrics (several: --exporter)");
 	if (o->replay || o->demo || o->demo_serve || o->save || o->step || o->svg || o->html ||
 	    o->pcap)
 		die_usage("%s", "several targets go with neither --replay, --demo, --save-events, --svg, --html, --pcap nor --step");
@@ -525,6 +545,26 @@ static int run_fleet(const struct options *o)
 	free(kw);
 	free(val);
 	return rc;
+}
+
+/* --exporter: serve until interrupted; the connection options of the
+ * command line do not apply (each probe's come from its request). */
+static int run_exporter(const struct options *o)
+{
+	if (!o->exporter)
+		die_usage("%s", "--exporter-config goes with --exporter");
+	/* --exporter [ADDR:]PORT as well as --exporter=[ADDR:]PORT */
+	const char *listen = o->exporter_listen;
+	int nargs = o->nargs;
+	if (!listen && nargs == 1)
+		listen = o->args[0], nargs = 0;
+	if (nargs || o->targets_file || o->replay || o->demo || o->demo_serve || o->save ||
+	    o->svg || o->html || o->pcap || o->step || o->check >= 0 || o->sink != SINK_DEFAULT ||
+	    o->nsets || o->login || o->at)
+		die_usage("%s", "--exporter takes only --exporter-config and --libpq-version: the targets and their options come from the requests");
+	struct exporter_opts eo = { listen, o->exporter_config,
+				    o->libpq_version ? o->libpq_version : LIBPQ_VERSION_DEFAULT };
+	return exporter_run(&eo);
 }
 
 /* Print a tool error (sanitized: it may quote the input) and give code. */
@@ -765,6 +805,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		nagios_mode |= !strcmp(argv[i], "--nagios");
 	parse_options(argc, argv, &o);
+	if (o.exporter || o.exporter_config)
+		return run_exporter(&o);
 	if (o.nargs > 1 || o.targets_file)
 		return run_fleet(&o);
 

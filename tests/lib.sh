@@ -92,6 +92,23 @@ demo_serve() {
 	DEMO_CI=$(sed -n 's/^conninfo: //p' "$T/$1.serve")
 }
 
+# exporter_start CONF [NAME]: start pgtls-inspect --exporter on a free port
+# of 127.0.0.1 with configuration CONF (stopped by pid at the end) and set
+# EXPORTER_PID and EXPORTER_PORT (empty when it did not start;
+# $T/NAME.out and $T/NAME.err, NAME "exporter" by default, hold what it
+# printed).
+exporter_start() {
+	local name=${2:-exporter}
+	"$PGI" --exporter=127.0.0.1:0 --exporter-config "$1" >"$T/$name.out" 2>"$T/$name.err" &
+	EXPORTER_PID=$!
+	register_pid "$EXPORTER_PID"
+	for _ in $(seq 50); do
+		grep -q 'listening on' "$T/$name.out" && break
+		sleep 0.1
+	done
+	EXPORTER_PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/$name.out")
+}
+
 # fakepg_start MODE: start tests/peer/fakepg in MODE (stopped by pid at
 # the end) and set PORT to its port. The port file is removed first: the
 # child truncates it only when it runs, so a previous fakepg's port could

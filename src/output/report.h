@@ -109,6 +109,14 @@ FILE *report_pcap_open(const char *path, char **err);
 /* Both, and close. */
 int report_pcap_save(const struct report *r, const char *path, char **err);
 
+/* The Prometheus text exposition format of one finished inspection (the
+ * exporter's /probe; output/report_prom.c): probe success and duration
+ * (duration_s < 0: left out), the SSLRequest reply, TLS version and cipher,
+ * each sslmode's outcome, each certificate's notAfter and notBefore, the
+ * earliest notAfter and the seconds to it from now, the findings, whether
+ * the server accepts plaintext sessions. -1 when writing failed. */
+int report_prom_write(FILE *out, const struct report *r, double duration_s, time_t now);
+
 /* ISO 8601 UTC ("2026-11-28T19:55:00Z") into buf of at least 21 bytes. */
 void report_iso_time(time_t t, char *buf, size_t n);
 
