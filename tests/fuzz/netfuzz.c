@@ -780,9 +780,13 @@ int main(int argc, char **argv)
 	printf("netfuzz: %lu iterations, %lu connections, %lu findings (seeds %llu to %llu)\n",
 	       iterations, conns, found, (unsigned long long)seed0,
 	       (unsigned long long)(seed0 + iterations - 1));
+	fflush(stdout);
 	char *rm = xasprintf("rm -rf '%s'", tmp);
 	if (system(rm) != 0)
 		fprintf(stderr, "netfuzz: could not remove %s\n", tmp);
 	free(rm);
+	free(roots);
+	free(outp);
+	free(errp);
 	return found ? 1 : 0;
 }
