@@ -93,9 +93,11 @@ static void usage(FILE *out)
 	      "  --demo-serve NAME     keep a scenario's server running for psql or other clients\n"
 	      "                        (--port N to choose the port, --trust to skip authentication)\n"
 	      "Fleet (several TARGETs, or a list):\n"
-	      "  --targets FILE        one target a line (- for standard input; # comments)\n"
-	      "  --jobs N              inspect N at once (default 8); --json gives one JSON\n"
-	      "                        object a line, else a summary table; --check MODE counts\n"
+	      "  --targets FILE        one target a line (- for standard input; # comments),\n"
+	      "                        read as the inspections go; lines up to 64 KiB\n"
+	      "  --jobs N              inspect N at once (default 8; fewer if ulimit -n is\n"
+	      "                        too low for N); --json gives one JSON object a line,\n"
+	      "                        else a summary table; --check MODE counts\n"
 	      "                        the servers that pass\n"
 	      "Prometheus exporter (blackbox_exporter's style):\n"
 	      "  --exporter [[ADDR:]PORT]  serve /probe?target=... and /metrics on ADDR:PORT\n"
@@ -514,34 +516,24 @@ static int run_fleet(const struct options *o)
 	if (o->replay || o->demo || o->demo_serve || o->save || o->step || o->svg || o->html ||
 	    o->pcap)
 		die_usage("%s", "several targets go with neither --replay, --demo, --save-events, --svg, --html, --pcap nor --step");
-	char **list = NULL;
-	int n = 0;
-	for (int i = 0; i < o->nargs; i++)
-		strlist_add(&list, &n, o->args[i]);
+	FILE *tf = NULL;
 	if (o->targets_file) {
-		FILE *tf = strcmp(o->targets_file, "-") ? fopen(o->targets_file, "r") : stdin;
+		tf = strcmp(o->targets_file, "-") ? fopen(o->targets_file, "r") : stdin;
 		if (!tf)
 			die_usage("cannot read %s: %s", o->targets_file, strerror(errno));
-		char line[4096];
-		while (fgets(line, sizeof(line), tf)) {
-			char *p = line + strspn(line, " \t");
-			p[strcspn(p, "\r\n")] = '\0';
-			if (*p && *p != '#')
-				strlist_add(&list, &n, p);
-		}
-		if (tf != stdin)
-			fclose(tf);
 	}
-	if (n == 0)
-		die_usage("%s", "no target in the list");
 	const char **kw, **val;
 	option_lists(o, &kw, &val);
-	struct fleet_opts fo = { list, n, kw, val, o->nsets, o->jobs, o->sink == SINK_JSON,
-				 o->check,
+	/* the file is read as the inspections go (fleet.c) */
+	struct fleet_opts fo = { o->args, o->nargs, tf, kw, val, o->nsets, o->jobs,
+				 o->sink == SINK_JSON, o->check,
 				 o->libpq_version ? o->libpq_version : LIBPQ_VERSION_DEFAULT,
 				 o->login };
 	int rc = fleet_run(&fo);
-	strlist_free(list);
+	if (tf && tf != stdin)
+		fclose(tf);
+	if (rc == FLEET_NO_TARGET)
+		die_usage("%s", "no target in the list");
 	free(kw);
 	free(val);
 	return rc;

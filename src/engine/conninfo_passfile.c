@@ -16,6 +16,7 @@
  * stopped, so that no file can make the tool wait or read forever. */
 #include "config.h"
 #include "engine/conninfo_int.h"
+#include "util/oserror.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -114,8 +115,10 @@ static FILE *open_passfile(const char *file, char **warning)
 		return NULL;
 	}
 	fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		os_note_fd_error(errno);
 		return NULL;
+	}
 	if (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode) || fst.st_dev != st.st_dev ||
 	    fst.st_ino != st.st_ino) {
 		close(fd); /* replaced since the stat: not libpq's case, read nothing */

@@ -102,7 +102,9 @@ static int own_passwd(struct passwd *pw, char **buf)
 		free(*buf);
 		len *= 2;
 	}
-	return rc ? rc : found ? 0 : ENOENT;
+	/* getpwuid_r opens the passwd database (nsswitch): a full
+	 * descriptor table is noted, never taken for a missing user */
+	return rc ? os_note_fd_error(rc) : found ? 0 : ENOENT;
 }
 
 /* fe-auth.c: pg_fe_getauthname */

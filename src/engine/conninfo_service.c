@@ -10,6 +10,7 @@
  * the tool wait or read forever. */
 #include "config.h"
 #include "engine/conninfo_int.h"
+#include "util/oserror.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
@@ -36,8 +37,10 @@ static FILE *open_regular(const char *path)
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 
-	if (fd < 0)
+	if (fd < 0) {
+		os_note_fd_error(errno);
 		return NULL;
+	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		errno = EINVAL;

@@ -20,7 +20,9 @@
 #include "config.h"
 #include "engine/judge.h"
 #include "engine/facts.h"
+#include "util/oserror.h"
 #include "util/xalloc.h"
+#include <errno.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -42,6 +44,8 @@ struct store {
 	char *error;          /* why not: libpq's text after the file name */
 	int ncerts, nanchors; /* certificates in the store, self-signed ones */
 	bool crl_checked;     /* the CRL load succeeded: CRL_CHECK flags on */
+	bool shortage;        /* the root file could not be opened for want of
+			       * descriptors: dropped once read */
 };
 
 #define NSTORES 8
@@ -112,7 +116,11 @@ static struct store *store_load(const char *root, bool system, const char *crl,
 		count_store(s);
 		return s;
 	}
+	errno = 0;
 	if (SSL_CTX_load_verify_locations(s->ctx, root, NULL) != 1) {
+		/* its fopen's errno: a full descriptor table is this
+		 * process's shortage, not the file's; not kept */
+		s->shortage = os_note_fd_error(errno) == EMFILE || errno == ENFILE;
 		s->error = ssl_reason();
 		SSL_CTX_free(s->ctx);
 		s->ctx = NULL;
@@ -175,6 +183,12 @@ static void store_get(const char *root, bool system, const char *crl, const char
 	v->nanchors = s->nanchors;
 	v->crl_checked = s->crl_checked;
 	v->error = s->error ? xstrdup(s->error) : NULL;
+	if (s->shortage) {
+		for (int i = 0; i < NSTORES; i++)
+			if (stores[i] == s)
+				stores[i] = NULL;
+		store_free(s);
+	}
 	pthread_mutex_unlock(&stores_lock);
 	free(key);
 }

@@ -10,6 +10,7 @@
 #include "engine/probe_int.h"
 #include "engine/facts.h"
 #include "engine/pgwire.h"
+#include "util/oserror.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 #include <errno.h>
@@ -219,7 +220,7 @@ void probe_conn_start(struct probe *p, const struct addrinfo *ai)
 	p->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		       ai->ai_protocol);
 	if (p->fd < 0) {
-		fail_connect(p, OS_ERROR(errno));
+		fail_connect(p, OS_ERROR(os_note_fd_error(errno)));
 		return;
 	}
 	int one = 1;

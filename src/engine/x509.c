@@ -9,9 +9,11 @@
 #include "engine/x509.h"
 #include "engine/judge.h"
 #include "engine/x509_ossl.h"
+#include "util/oserror.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
 #include "util/xalloc.h"
+#include <errno.h>
 #include <arpa/inet.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -241,9 +243,12 @@ char **x509_file_subjects(const char *path, int max)
 	char **out = NULL;
 	int nout = 0;
 
-	if (!path || stat(path, &st) < 0 || st.st_size > 4 * 1024 * 1024 ||
-	    gnutls_load_file(path, &data) < 0)
+	if (!path || stat(path, &st) < 0 || st.st_size > 4 * 1024 * 1024)
 		return NULL;
+	if (gnutls_load_file(path, &data) < 0) {
+		os_note_fd_error(errno); /* its fopen's */
+		return NULL;
+	}
 	if (gnutls_x509_crt_list_import2(&crts, &n, &data, GNUTLS_X509_FMT_PEM, 0) < 0)
 		n = 0;
 	out = xcalloc(1, sizeof(*out)); /* a list, even when empty */

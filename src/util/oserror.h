@@ -13,4 +13,14 @@ const char *os_error(int err, char *buf, size_t len);
  * full expression. */
 #define OS_ERROR(err) os_error((err), (char[OS_ERROR_BUFSIZE]){ 0 }, OS_ERROR_BUFSIZE)
 
+/* A descriptor this thread could not have: socket(), open() or a library
+ * call that opens files failed with err. EMFILE and ENFILE (the process's
+ * or the system's table is full) are counted, per thread, so a caller
+ * running many inspections (the fleet) can tell a local shortage from the
+ * target's fault and try that target again later; other values are
+ * ignored. Returns err. */
+int os_note_fd_error(int err);
+/* How many such shortages this thread has met so far. */
+unsigned os_fd_shortages(void);
+
 #endif

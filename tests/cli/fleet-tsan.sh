@@ -3,13 +3,24 @@
 # -fsanitize=thread inspects four demo servers, cycled, with --jobs 32 (one
 # worker thread a core, each looping over its sessions). Every target gets
 # its JSON line and its verdicts, and TSan reports nothing: no state is
-# shared between concurrent inspections.
+# shared between concurrent inspections. Nor does the program import a
+# function that keeps its answer in one buffer for the whole process
+# (getpwuid, localtime...: their _r forms instead) or GnuTLS's global
+# verification clock (each judgement is given its time: OpenSSL's
+# X509_VERIFY_PARAM_set_time).
 . "$(cd "$(dirname "$0")" && pwd)/../lib.sh"
 TSAN=$abs_top_builddir/tests/tsan/pgtls-inspect-tsan
 need_pgi
 need_tool "$JQ" timeout "$TSAN"
 export PGTLS_INSPECT_DATADIR=$abs_top_srcdir/data
 N=${FLEET_TSAN_TARGETS:-1000}
+
+if command -v nm >/dev/null; then
+	shared=$(nm -D --undefined-only "$PGI" | awk '{ sub(/@.*/, "", $2); print $2 }' |
+		grep -xE 'getpw(uid|nam)|getgr(gid|nam)|(localtime|gmtime|ctime|asctime)|strtok|getlogin|gnutls_global_set_time_function' |
+		tr '\n' ' ')
+	assert_eq "no process-wide buffer nor global clock imported" "$shared" ""
+fi
 
 cis=()
 for sc in healthy wrong-host expired ssl-off; do
