@@ -163,6 +163,7 @@ void tls_facts_free(struct tls_facts *t)
 	free(t->description);
 	strlist_free(t->client_ca_names);
 	free(t->client_cert_error);
+	free(t->flood_kind);
 }
 
 void inspection_free(struct inspection *ins)

@@ -610,6 +610,13 @@ static void step_answer(struct probe *p)
 	int n = fill(p, &ended, &why);
 	if (n > 0 && consume(p))
 		return;
+	if (ended && p->over_tls && p->tlsf->flood_kind) {
+		/* tls.c stopped a flood of TLS messages after the handshake */
+		if (p->ans->accepted < 0)
+			facts_set_startup_failure(p->ans, STARTUP_FAIL_FLOOD, NULL);
+		probe_conn_finish(p);
+		return;
+	}
 	if (ended) {
 		const char *what = facts_startup_failures[STARTUP_FAIL_CLOSED].text;
 		/* tls_client_recv recorded the alert that ended the read */

@@ -244,6 +244,11 @@ static json_t *tls_json(const struct tls_facts *f)
 	json_object_set_new(o, "client_ca_names", jlist(f->client_ca_names));
 	json_object_set_new(o, "client_cert_sent", json_boolean(f->client_cert_sent));
 	json_object_set_new(o, "client_cert_error", js(f->client_cert_error));
+	/* only when a flood stopped the probe (no churn in every log) */
+	if (f->flood_kind) {
+		json_object_set_new(o, "flood_kind", js(f->flood_kind));
+		json_object_set_new(o, "flood_count", json_integer(f->flood_count));
+	}
 	return o;
 }
 
@@ -636,6 +641,8 @@ static void load_tls(json_t *tl, struct tls_facts *f)
 	f->client_ca_names = rlist(tl, "client_ca_names", &f->nclient_ca);
 	f->client_cert_sent = json_is_true(json_object_get(tl, "client_cert_sent"));
 	f->client_cert_error = rs(tl, "client_cert_error");
+	f->flood_kind = rs(tl, "flood_kind");
+	f->flood_count = f->flood_kind ? rint_or_unknown(tl, "flood_count") : 0;
 }
 
 static time_t parse_time(json_t *o, const char *key)
