@@ -8,6 +8,7 @@
 #include "model/summary.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
+#include "util/ufile.h"
 #include "util/xalloc.h"
 #include <jansson.h>
 #include <math.h>
@@ -921,7 +922,13 @@ int report_json_load_list(const char *path, struct inspection *ins,
 			  int *libpq_version, char **err)
 {
 	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
+	char *text = NULL;
+	size_t len = 0;
+	/* a regular file of at most UFILE_REPLAY_MAX, opened without waiting */
+	if (ufile_read(path, UFILE_REPLAY_MAX, &text, &len, err) < 0)
+		return -1;
+	json_t *root = json_loadb(text, len, 0, &je);
+	free(text);
 	if (!root) {
 		*err = je.line > 0 ? xasprintf("%s:%d: %s", path, je.line, je.text) :
 				     xasprintf("%s: %s", path, je.text);
