@@ -257,6 +257,7 @@ void cmdline_setup(struct tui *t)
 			free(err);
 			free(t->histfile);
 			t->histfile = NULL;
+			t->no_history = true;
 		} else {
 			read_history(t->histfile);
 		}

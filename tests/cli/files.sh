@@ -78,6 +78,7 @@ HOME=$T/home TERM=dumb LINES=30 COLUMNS=200 LC_ALL=C.UTF-8 INPUTRC=/dev/null \
 	PGTLS_INSPECT_SCRIPT=$T/keys PGTLS_INSPECT_DUMPDIR=$T \
 	timeout -k 2 10 "$PGI" --replay "$LOG" </dev/null >"$T/tui.out" 2>&1 || RC=$?
 assert_eq "interface with a FIFO as history: ends, exit 0" "$RC" 0
+assert_contains "history FIFO: said" "$(cat "$T/start.screen" 2>/dev/null)" "no command history"
 assert_contains "save to a FIFO: refused" "$(cat "$T/save-fifo.screen" 2>/dev/null)" "a FIFO"
 assert_contains "export-chain to a FIFO: refused" "$(cat "$T/chain-fifo.screen" 2>/dev/null)" "a FIFO"
 assert_contains "export-chain to /dev/full: failure said" "$(cat "$T/chain-full.screen" 2>/dev/null)" "could not write /dev/full"
