@@ -16,6 +16,7 @@
 #include "output/report_nagios.h"
 #include "util/sanitize.h"
 #include "util/strlist.h"
+#include "util/ufile.h"
 #include "util/xalloc.h"
 #include <errno.h>
 #include <getopt.h>
@@ -58,7 +59,7 @@ static void usage(FILE *out)
 	      "  --save-events FILE    also save the event log (JSON) to FILE\n"
 	      "  --pcap FILE           also write every byte the probes sent and received as\n"
 	      "                        pcapng, TLS secrets included (Wireshark decrypts it)\n"
-	      "  --replay FILE         render a saved event log; no network\n"
+	      "  --replay FILE         render a saved event log (16 MiB at most); no network\n"
 	      "  --svg FILE            also draw the negotiation as an SVG ladder diagram\n"
 	      "  --svg-scale N         the SVG's type, spacing and lines times N (1 to 4)\n"
 	      "  --html FILE           also write a self-contained HTML page (no script)\n"
@@ -158,12 +159,14 @@ static int write_check_line(const struct report *r, int mode)
 	return fflush(stdout) != 0 ? -1 : 0;
 }
 
+static int fail_with(char *err, int code);
+
 /* Write the event log to an already opened file. */
 static int save_events(FILE *f, const char *path, const struct report *r)
 {
 	int rc = report_json_write(f, r);
 	if (fclose(f) != 0 || rc < 0) {
-		fprintf(stderr, "pgtls-inspect: could not write %s\n", path);
+		fail_with(xasprintf("could not write %s", path), EXIT_INTERNAL);
 		return -1;
 	}
 	return 0;
@@ -177,10 +180,9 @@ static int open_pictures(const char *svg, const char *html, FILE *pics[2])
 	for (int i = 0; i < 2; i++) {
 		if (!paths[i])
 			continue;
-		if (!(pics[i] = fopen(paths[i], "w"))) {
-			char *pth = sanitize(paths[i]);
-			fprintf(stderr, "pgtls-inspect: cannot write %s: %s\n", pth, strerror(errno));
-			free(pth);
+		char *err = NULL;
+		if (!(pics[i] = ufile_write(paths[i], 0666, &err))) {
+			fail_with(err, EXIT_USAGE);
 			return -1;
 		}
 	}
@@ -681,12 +683,15 @@ static int render(struct session *s, const struct options *o, FILE *savef, FILE 
 	for (int i = 0; i < s->nextra; i++)
 		reached |= s->extra[i].reachable != 0;
 	int code = reached ? EXIT_DONE : EXIT_UNREACHABLE;
+	/* a file that cannot be written is said on stderr and makes the exit
+	 * status 4, but the report on stdout is still written */
+	bool file_failed = false;
 	if (savef && save_events(savef, o->save, &rep) < 0)
-		return EXIT_INTERNAL;
+		file_failed = true;
 	if (pcapf && save_pcap(pcapf, o->pcap, &rep) < 0)
-		return EXIT_INTERNAL;
+		file_failed = true;
 	if (write_pictures(o->svg, o->html, o->svg_scale, pics, &rep) < 0)
-		return EXIT_INTERNAL;
+		file_failed = true;
 	/* --svg or --html alone: the answer on stdout, the pictures in files */
 	bool quiet = (o->svg || o->html) && o->sink == SINK_DEFAULT && o->check < 0;
 	if (quiet ? (report_answer_write(stdout, &rep) < 0 || fflush(stdout) != 0) :
@@ -701,7 +706,7 @@ static int render(struct session *s, const struct options *o, FILE *savef, FILE 
 		code = oc == OUTCOME_ENCRYPTED || oc == OUTCOME_PLAINTEXT ? EXIT_DONE :
 									      EXIT_CHECK_FAILS;
 	}
-	return code;
+	return file_failed ? EXIT_INTERNAL : code;
 }
 
 /* Close the files opened for an output that will not be written. */
@@ -732,13 +737,8 @@ static int run_one(const struct options *o, const char *target, bool tui,
 			return rc;
 		/* open the log file first: a bad path is an input error, found
 		 * before any network traffic */
-		if (o->save && !(savef = fopen(o->save, "w"))) {
-			char *pth = sanitize(o->save);
-			fprintf(stderr, "pgtls-inspect: cannot write %s: %s\n", pth,
-				strerror(errno));
-			free(pth);
-			return EXIT_USAGE;
-		}
+		if (o->save && !(savef = ufile_write(o->save, 0666, &err)))
+			return fail_with(err, EXIT_USAGE);
 		if (o->pcap && !(pcapf = report_pcap_open(o->pcap, &err))) {
 			close_files(savef, NULL, NULL);
 			return fail_with(err, EXIT_USAGE);

@@ -110,21 +110,29 @@ exporter_start() {
 }
 
 # fakepg_start MODE: start tests/peer/fakepg in MODE (stopped by pid at
-# the end) and set PORT to its port. The port file is removed first: the
-# child truncates it only when it runs, so a previous fakepg's port could
-# be read.
+# the end) and set PORT to its port. Each start has a port file of its own,
+# which fakepg writes atomically (rename): a previous fakepg's port is never
+# read, nor half a line. It may take its time (sanitizers, a loaded
+# machine): the wait ends when the port is there or fakepg has exited.
+FAKEPG_STARTS=0
 fakepg_start() {
-	local fake=$abs_top_builddir/tests/peer/fakepg
+	local fake=$abs_top_builddir/tests/peer/fakepg pid file
 	[ -x "$fake" ] || die "fakepg not built: $fake"
-	rm -f "$T/port"
-	"$fake" "$1" 30 >"$T/port" 2>"$T/fake.err" &
-	register_pid $!
-	for _ in $(seq 50); do
-		[ -s "$T/port" ] && break
+	FAKEPG_STARTS=$((FAKEPG_STARTS + 1))
+	file=$T/port.$FAKEPG_STARTS
+	rm -f "$file"
+	"$fake" "$1" 30 "$file" 2>"$T/fake.err" &
+	pid=$!
+	register_pid "$pid"
+	for _ in $(seq 300); do
+		[ -s "$file" ] && break
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	PORT=$(cat "$T/port")
-	[ -n "$PORT" ] || die "fakepg did not start: $(cat "$T/fake.err")"
+	PORT=$(cat "$file" 2>/dev/null)
+	case $PORT in
+	'' | *[!0-9]*) die "fakepg did not start: $(cat "$T/fake.err")" ;;
+	esac
 }
 
 need_pgi() {

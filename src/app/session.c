@@ -9,6 +9,7 @@
 #include "engine/login.h"
 #include "util/oserror.h"
 #include "util/strlist.h"
+#include "util/ufile.h"
 #include "util/xalloc.h"
 #include <errno.h>
 #include <stdio.h>
@@ -713,11 +714,9 @@ int session_save(const struct session *s, const char *kind, const char *path, ch
 		*err = xasprintf("cannot save \"%s\": report, json, events, svg, html or pcap", kind);
 		return -1;
 	}
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		*err = xasprintf("cannot write %s: %s", path, OS_ERROR(errno));
+	FILE *f = ufile_write(path, 0666, err);
+	if (!f)
 		return -1;
-	}
 	struct report r = session_report(s);
 	struct svg_opts so = { 1, SVG_ALL, false };
 	int rc = k == 0 ? report_text_write(f, &r) :

@@ -44,6 +44,7 @@ struct conn {
 	struct demo_server *srv;
 	int fd;
 	gnutls_session_t tls; /* NULL in clear */
+	gnutls_datum_t ticket_key; /* hostile "ticket-flood": tickets enabled */
 	bool sni;
 	bool client_cert_ok;
 	pthread_t thread;
@@ -255,6 +256,14 @@ static bool hostile_answer(struct conn *c)
 		sb_addc(&out, 'E');
 		sb_add_u32be(&out, (uint32_t)(sizeof(body) - 1 + 4));
 		sb_add(&out, body, sizeof(body) - 1);
+	} else if (hostile(c, "ticket-flood") && c->tls && c->ticket_key.data) {
+		/* TLS 1.3 NewSessionTickets without end and no answer, until
+		 * the client leaves (gnutls_session_ticket_send fails) */
+		for (int i = 0; i < 10000000; i++)
+			if (gnutls_session_ticket_send(c->tls, 1, 0) < 0)
+				break;
+		sb_free(&out);
+		return true;
 	} else if (hostile(c, "notice-flood")) {
 		/* NoticeResponses without end (bounded here only by a minute) */
 		static const char body[] = "SNOTICE\0VNOTICE\0C00000\0Mstill here\0\0";
@@ -395,6 +404,9 @@ static int handshake(struct conn *c, bool direct)
 		gnutls_certificate_server_set_request(c->tls, GNUTLS_CERT_REQUIRE);
 	else if (s->pki->have_client_ca)
 		gnutls_certificate_server_set_request(c->tls, GNUTLS_CERT_REQUEST);
+	if (hostile(c, "ticket-flood") &&
+	    gnutls_session_ticket_key_generate(&c->ticket_key) == 0)
+		gnutls_session_ticket_enable_server(c->tls, &c->ticket_key);
 	if (s->sc->direct) {
 		/* a PostgreSQL 17 server offers ALPN; direct TLS requires it */
 		gnutls_datum_t alpn = { (unsigned char *)"postgresql", 10 };
@@ -517,6 +529,7 @@ out:
 		gnutls_bye(c->tls, GNUTLS_SHUT_WR);
 		gnutls_deinit(c->tls);
 	}
+	gnutls_free(c->ticket_key.data);
 	sb_free(&body);
 	/* closed under the lock: demo_server_stop never shuts a reused fd */
 	pthread_mutex_lock(&c->srv->lock);

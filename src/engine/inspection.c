@@ -6,6 +6,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
 
 void inspection_init(struct inspection *ins)
@@ -83,8 +84,16 @@ void cert_name_add(char ***names, size_t **lens, int *n, const char *name, size_
 	char *copy = xmalloc(len + 1);
 	memcpy(copy, name, len);
 	copy[len] = '\0';
-	*names = xrealloc(*names, ((size_t)*n + 2) * sizeof(**names));
-	*lens = xrealloc(*lens, ((size_t)*n + 1) * sizeof(**lens));
+	/* geometric growth, as strlist_add's (a certificate may hold tens of
+	 * thousands of names) */
+	if (!*names || malloc_usable_size(*names) < ((size_t)*n + 2) * sizeof(**names) ||
+	    !*lens || malloc_usable_size(*lens) < ((size_t)*n + 1) * sizeof(**lens)) {
+		size_t room = 4;
+		while (room < (size_t)*n + 2)
+			room *= 2;
+		*names = xrealloc(*names, room * sizeof(**names));
+		*lens = xrealloc(*lens, room * sizeof(**lens));
+	}
 	(*names)[*n] = copy;
 	(*lens)[*n] = len;
 	(*names)[++*n] = NULL;
@@ -154,6 +163,7 @@ void tls_facts_free(struct tls_facts *t)
 	free(t->description);
 	strlist_free(t->client_ca_names);
 	free(t->client_cert_error);
+	free(t->flood_kind);
 }
 
 void inspection_free(struct inspection *ins)

@@ -103,6 +103,11 @@ struct tls_facts {
 	int nclient_ca;
 	bool client_cert_sent;
 	char *client_cert_error; /* loading sslcert/sslkey failed */
+	/* after the handshake the server sent more of one kind of TLS message
+	 * than the probe reads (engine/tls.h TLS_MAX_POST_MESSAGES): its name
+	 * ("NewSessionTicket") and the count read, or NULL and 0 */
+	char *flood_kind;
+	int flood_count;
 };
 
 struct cert_facts {

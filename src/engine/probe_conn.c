@@ -450,28 +450,51 @@ static void take_error(struct startup_answer *a, const struct pgwire_msg *m)
 	set_str(&a->hint, pgwire_error_field(m, 'H'));
 }
 
+/* The first off bytes of p->in are read: drop them (once a batch, not
+ * after every message, which made a flood's buffer move quadratically). */
+static void compact(struct probe *p, size_t *off)
+{
+	if (*off) {
+		memmove(p->in.buf, p->in.buf + *off, p->in.len - *off);
+		p->in.len -= *off;
+		*off = 0;
+	}
+}
+
+static bool consume_at(struct probe *p, size_t *off);
+
 /* Consume whole backend messages from p->in. Returns true when the answer
  * is decided and the probe moved on. */
 static bool consume(struct probe *p)
 {
+	size_t off = 0;
+	bool done = consume_at(p, &off);
+	compact(p, &off);
+	return done;
+}
+
+/* consume's walk: the messages from p->in.buf + *off on, *off moved past
+ * each one read. */
+static bool consume_at(struct probe *p, size_t *off)
+{
 	for (;;) {
 		size_t total = 0;
 		enum pgwire_frame_status fs = pgwire_frame(
-			(const uint8_t *)p->in.buf, p->in.len, &total);
+			(const uint8_t *)p->in.buf + *off, p->in.len - *off, &total);
 		if (fs == PGWIRE_FRAME_INCOMPLETE)
 			return false;
 		if (fs == PGWIRE_FRAME_BAD) {
-			EV(p, EV_RECV, "InvalidMessage", p->in.buf,
-			   p->in.len > 64 ? 64 : p->in.len,
+			EV(p, EV_RECV, "InvalidMessage", p->in.buf + *off,
+			   p->in.len - *off > 64 ? 64 : p->in.len - *off,
 			   "invalid message length from server (type byte 0x%02x)",
-			   (uint8_t)p->in.buf[0]);
+			   (uint8_t)p->in.buf[*off]);
 			facts_set_startup_failure(p->ans, STARTUP_FAIL_BAD_LENGTH, NULL);
 			probe_conn_finish(p);
 			return true;
 		}
 		struct pgwire_msg m;
 		const char *why = NULL;
-		const uint8_t *raw = (const uint8_t *)p->in.buf;
+		const uint8_t *raw = (const uint8_t *)p->in.buf + *off;
 		if (pgwire_decode(raw, total, &m, &why) < 0) {
 			EV(p, EV_RECV, "InvalidMessage", raw, total,
 			   "malformed '%c' message: %s", raw[0] >= 0x20 && raw[0] < 0x7f ? raw[0] : '?', why);
@@ -527,8 +550,8 @@ static bool consume(struct probe *p)
 				uint8_t *copy = xmemdup(raw, total);
 				if (m.u.auth.data)
 					m.u.auth.data = copy + (m.u.auth.data - raw);
-				memmove(p->in.buf, p->in.buf + total, p->in.len - total);
-				p->in.len -= total;
+				*off += total;
+				compact(p, off);
 				bool done = probe_login_answer(p, &m, auth_word(m.u.auth.code),
 							       copy, total);
 				free(copy);
@@ -558,8 +581,8 @@ static bool consume(struct probe *p)
 			break;
 		case 'Z':
 			if (p->auth_ok) {
-				memmove(p->in.buf, p->in.buf + total, p->in.len - total);
-				p->in.len -= total;
+				*off += total;
+				compact(p, off);
 				pgwire_msg_free(&m);
 				queue_terminate(p);
 				step_send(p);
@@ -575,8 +598,7 @@ static bool consume(struct probe *p)
 			decided = true;
 		}
 		pgwire_msg_free(&m);
-		memmove(p->in.buf, p->in.buf + total, p->in.len - total);
-		p->in.len -= total;
+		*off += total;
 		if (decided)
 			return true;
 	}
@@ -589,6 +611,13 @@ static void step_answer(struct probe *p)
 	int n = fill(p, &ended, &why);
 	if (n > 0 && consume(p))
 		return;
+	if (ended && p->over_tls && p->tlsf->flood_kind) {
+		/* tls.c stopped a flood of TLS messages after the handshake */
+		if (p->ans->accepted < 0)
+			facts_set_startup_failure(p->ans, STARTUP_FAIL_FLOOD, NULL);
+		probe_conn_finish(p);
+		return;
+	}
 	if (ended) {
 		const char *what = facts_startup_failures[STARTUP_FAIL_CLOSED].text;
 		/* tls_client_recv recorded the alert that ended the read */

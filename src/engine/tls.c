@@ -48,6 +48,10 @@ struct tls_client {
 	uint8_t *cert_msg;
 	size_t cert_msg_len;
 	bool cert_msg_tls13;
+	/* the handshake messages after the handshake (NewSessionTicket,
+	 * KeyUpdate, HelloRequest, ...), counted a type, and their bytes */
+	unsigned post_count[256];
+	size_t post_bytes;
 };
 
 /* "CLIENT HELLO" -> "ClientHello" */
@@ -68,12 +72,45 @@ static char *camel(const char *name)
 	return out;
 }
 
+/* A message GnuTLS read after the handshake (it handles them inside
+ * gnutls_record_recv): true when it is over the bounds, the session's
+ * flood facts set and the event that says so logged (once). */
+static bool post_flood(struct tls_client *c, unsigned htype, size_t size, const char *kind)
+{
+	struct tls_facts *f = c->facts;
+	unsigned *n = &c->post_count[htype & 0xffu];
+	if (f->flood_kind)
+		return true;
+	++*n;
+	c->post_bytes += size;
+	if (*n <= TLS_MAX_POST_MESSAGES && c->post_bytes <= TLS_MAX_POST_BYTES)
+		return false;
+	f->flood_kind = xstrdup(kind);
+	f->flood_count = (int)*n;
+	char *what = xasprintf("the server sent %u %s messages (%zu bytes of messages after the "
+			       "handshake) without answering; giving up (the bound: %u of a kind, "
+			       "%u KiB in all)",
+			       *n, kind, c->post_bytes, TLS_MAX_POST_MESSAGES,
+			       TLS_MAX_POST_BYTES >> 10);
+	c->fn(c->ctx, EV_NOTE, "TooMuch", NULL, 0, what);
+	free(what);
+	return true;
+}
+
 static int hs_hook(gnutls_session_t s, unsigned htype, unsigned when,
 		   unsigned incoming, const gnutls_datum_t *msg)
 {
 	struct tls_client *c = gnutls_session_get_ptr(s);
 	const char *name = gnutls_handshake_description_get_name(htype);
 	char *kind = camel(name ? name : "Handshake");
+	/* after the handshake every kind of message is bounded, as the
+	 * PostgreSQL messages are: past the bound nothing is logged, and the
+	 * error ends gnutls_record_recv (tls_client_recv) */
+	if (c->handshake_done && incoming &&
+	    post_flood(c, htype, msg ? msg->size : 0, kind)) {
+		free(kind);
+		return GNUTLS_E_TOO_MANY_HANDSHAKE_PACKETS;
+	}
 	char *summary = xasprintf("%s (%u bytes)", kind, msg ? msg->size : 0);
 	c->fn(c->ctx, incoming ? EV_RECV : EV_SEND, kind, msg ? msg->data : NULL,
 	      msg ? msg->size : 0, summary);

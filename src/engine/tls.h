@@ -14,6 +14,14 @@
 
 struct tls_client;
 
+/* After the handshake, the messages GnuTLS handles inside
+ * gnutls_record_recv (NewSessionTicket, KeyUpdate, HelloRequest) are
+ * bounded as the PostgreSQL messages are: at most this many of one kind,
+ * and this many bytes of them in all; past that the read fails and the
+ * session's flood_kind says which kind flooded. */
+#define TLS_MAX_POST_MESSAGES 100u
+#define TLS_MAX_POST_BYTES (1u << 20)
+
 /* Called for each handshake message and alert. */
 typedef void (*tls_event_fn)(void *ctx, enum ev_dir dir, const char *kind,
 			     const void *raw, size_t len, const char *summary);

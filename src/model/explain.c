@@ -8,6 +8,7 @@
  * the sinks escape. */
 #include "config.h"
 #include "model/explain.h"
+#include "engine/tls.h"
 #include "engine/x509.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
@@ -92,6 +93,7 @@ static const struct {
 	{ "tls-alert-after-handshake", 5, FIND_TLS },
 	{ "hba-rejects-tls", 5, FIND_TLS },
 	{ "message-flood", 5, FIND_ANY },
+	{ "tls-message-flood", 5, FIND_ANY },
 	{ "malformed-message", 5, FIND_ANY },
 	{ "startup-rejected", 5, FIND_ANY },
 	{ "plaintext-accepted", 6, 0 },
@@ -839,6 +841,20 @@ static void answer_findings(struct flist *l, struct topic_ctx *x)
 					    "(ssl_ca_file)." :
 					    "Read the server's log (or the proxy's) for why it refused the "
 					    "session."));
+		} else if (fail == STARTUP_FAIL_FLOOD && !flood && sessions[i] &&
+			   sessions[i]->flood_kind) {
+			/* the flood was of TLS messages after the handshake
+			 * (engine/tls.c), not of PostgreSQL's */
+			flood = true;
+			add(l, "tls-message-flood", SEV_ERROR, S("The server floods TLS messages"),
+			    S("After the handshake %s, the server sent too many %s messages (%d read) "
+			      "without answering the StartupMessage; pgtls-inspect stops after %u of "
+			      "one kind of TLS message, or %u KiB of them (libpq would read on until "
+			      "its timeout).",
+			      lanes[i], sessions[i]->flood_kind, sessions[i]->flood_count,
+			      TLS_MAX_POST_MESSAGES, TLS_MAX_POST_BYTES >> 10),
+			    S("Look at the server or the proxy in front of it (its session-ticket "
+			      "settings); set connect_timeout in clients."));
 		} else if (fail == STARTUP_FAIL_FLOOD && !flood) {
 			flood = true;
 			add(l, "message-flood", SEV_ERROR, S("The server floods messages"),

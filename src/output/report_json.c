@@ -8,6 +8,7 @@
 #include "model/summary.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
+#include "util/ufile.h"
 #include "util/xalloc.h"
 #include <jansson.h>
 #include <math.h>
@@ -244,6 +245,11 @@ static json_t *tls_json(const struct tls_facts *f)
 	json_object_set_new(o, "client_ca_names", jlist(f->client_ca_names));
 	json_object_set_new(o, "client_cert_sent", json_boolean(f->client_cert_sent));
 	json_object_set_new(o, "client_cert_error", js(f->client_cert_error));
+	/* only when a flood stopped the probe (no churn in every log) */
+	if (f->flood_kind) {
+		json_object_set_new(o, "flood_kind", js(f->flood_kind));
+		json_object_set_new(o, "flood_count", json_integer(f->flood_count));
+	}
 	return o;
 }
 
@@ -636,6 +642,8 @@ static void load_tls(json_t *tl, struct tls_facts *f)
 	f->client_ca_names = rlist(tl, "client_ca_names", &f->nclient_ca);
 	f->client_cert_sent = json_is_true(json_object_get(tl, "client_cert_sent"));
 	f->client_cert_error = rs(tl, "client_cert_error");
+	f->flood_kind = rs(tl, "flood_kind");
+	f->flood_count = f->flood_kind ? rint_or_unknown(tl, "flood_count") : 0;
 }
 
 static time_t parse_time(json_t *o, const char *key)
@@ -914,7 +922,13 @@ int report_json_load_list(const char *path, struct inspection *ins,
 			  int *libpq_version, char **err)
 {
 	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
+	char *text = NULL;
+	size_t len = 0;
+	/* a regular file of at most UFILE_REPLAY_MAX, opened without waiting */
+	if (ufile_read(path, UFILE_REPLAY_MAX, &text, &len, err) < 0)
+		return -1;
+	json_t *root = json_loadb(text, len, 0, &je);
+	free(text);
 	if (!root) {
 		*err = je.line > 0 ? xasprintf("%s:%d: %s", path, je.line, je.text) :
 				     xasprintf("%s: %s", path, je.text);

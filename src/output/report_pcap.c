@@ -20,6 +20,7 @@
 #include "output/report.h"
 #include "util/oserror.h"
 #include "util/strbuf.h"
+#include "util/ufile.h"
 #include "util/xalloc.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -399,14 +400,7 @@ int report_pcap_write(FILE *f, const struct report *r, char **err)
 FILE *report_pcap_open(const char *path, char **err)
 {
 	/* the capture holds the TLS secrets: readable by its owner only */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		*err = xasprintf("cannot write %s: %s", path, OS_ERROR(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	return f;
+	return ufile_write(path, 0600, err);
 }
 
 int report_pcap_save(const struct report *r, const char *path, char **err)

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "output/report.h"
 #include "util/oserror.h"
+#include "util/ufile.h"
 #include "util/xalloc.h"
 #include <errno.h>
 #include <gnutls/gnutls.h>
@@ -11,11 +12,9 @@
 
 int report_pem_save(const struct inspection *ins, const char *path, char **err)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		*err = xasprintf("cannot write %s: %s", path, OS_ERROR(errno));
+	FILE *f = ufile_write(path, 0666, err);
+	if (!f)
 		return -1;
-	}
 	int rc = 0;
 	for (size_t i = 0; i < ins->nchain && rc == 0; i++) {
 		gnutls_datum_t der = { ins->chain[i].der, (unsigned)ins->chain[i].der_len };

@@ -8,7 +8,9 @@
 #include "config.h"
 #include "tui/tui_int.h"
 #include "engine/conninfo.h"
+#include "util/sanitize.h"
 #include "util/strbuf.h"
+#include "util/ufile.h"
 #include "util/xalloc.h"
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -244,7 +246,21 @@ void cmdline_setup(struct tui *t)
 	const char *home = getenv("HOME");
 	if (home && *home) {
 		t->histfile = xasprintf("%s/.pgtls_inspect_history", home);
-		read_history(t->histfile);
+		/* readline's read_history and write_history open the file
+		 * themselves: anything but a regular file (a FIFO would block
+		 * them) means no history, said on the status line */
+		char *err = NULL;
+		if (ufile_regular_or_absent(t->histfile, &err) < 0) {
+			char *e = sanitize(err);
+			snprintf(t->status, sizeof(t->status), "no command history: %s", e);
+			free(e);
+			free(err);
+			free(t->histfile);
+			t->histfile = NULL;
+			t->no_history = true;
+		} else {
+			read_history(t->histfile);
+		}
 	}
 	rl_set_screen_size(LINES, COLS);
 }
@@ -293,10 +309,13 @@ void cmdline_release(struct tui *t)
  * script, a signal). */
 void cmdline_save_history(struct tui *t)
 {
-	if (t->histfile) {
+	char *err = NULL;
+	/* a FIFO put there meanwhile is left alone */
+	if (t->histfile && ufile_regular_or_absent(t->histfile, &err) == 0) {
 		write_history(t->histfile);
 		history_truncate_file(t->histfile, 500);
 	}
+	free(err);
 }
 
 void cmdline_finish(struct tui *t)

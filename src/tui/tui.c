@@ -200,6 +200,15 @@ static bool all_shown(const struct tui *t)
  * and the keys that see the rest. */
 static void announce(struct tui *t, const char *what)
 {
+	char note[160];
+	if (t->no_history) {
+		/* said once, on the first run's line (cmdline_setup refused it) */
+		snprintf(note, sizeof(note),
+			 "no command history (~/.pgtls_inspect_history is not a regular file); %s",
+			 what);
+		what = note;
+		t->no_history = false;
+	}
 	if (t->s->nlisted > 1)
 		snprintf(t->status, sizeof(t->status),
 			 "%s%d of %d hosts, %zu events; ] [ open each host, h/l each sslmode", what,

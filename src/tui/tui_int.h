@@ -81,6 +81,7 @@ struct tui {
 	char **dumps; /* names of <Dump NAME> directives */
 	int ndumps;
 	char *histfile;
+	bool no_history; /* the history file is not a regular file: unused */
 	SCREEN *screen; /* the in-memory screen of script mode */
 	/* the demo (view_demo.c): NULL unless a live demo, whose ] [ switch
 	 * scenarios; its menu on screen; opened from the menu, q goes back */

@@ -11,7 +11,11 @@
  * it answers an SSLRequest with 'N' and STRING in the same write, and a
  * plaintext StartupMessage with AuthenticationOk, then one query with one
  * row, "plaintext". It listens on
- * 127.0.0.1 only, prints its port, and exits after --lifetime seconds. */
+ * 127.0.0.1 only, prints its port, and exits after LIFETIME seconds. With
+ * PORT_FILE it writes the port there instead, atomically (a temporary
+ * file renamed over it), so a reader never sees a part or an old port.
+ * FAKEPG_START_DELAY_MS makes it wait that long before it listens (the
+ * tests' slow start under load). */
 #include "config.h"
 #include "engine/pgwire.h"
 #include "util/strbuf.h"
@@ -245,8 +249,8 @@ static void serve(int fd, const char *mode)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: fakepg MODE LIFETIME_SECONDS\n"
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: fakepg MODE LIFETIME_SECONDS [PORT_FILE]\n"
 				"MODE: silent | close | error | extra | byte:STRING |\n"
 				"      s-then:error | s-then:STRING | s-alert:N |\n"
 				"      scram:badsig | scram:nonce | scram:error |\n"
@@ -255,6 +259,9 @@ int main(int argc, char **argv)
 	}
 	const char *mode = argv[1];
 	alarm((unsigned)atoi(argv[2]));
+	const char *delay = getenv("FAKEPG_START_DELAY_MS");
+	if (delay)
+		usleep((useconds_t)atoi(delay) * 1000u);
 	signal(SIGCHLD, SIG_IGN);
 	/* a shell starts background jobs with SIGINT ignored; the tests stop
 	 * us with it */
@@ -270,8 +277,19 @@ int main(int argc, char **argv)
 		perror("fakepg");
 		return 1;
 	}
-	printf("%d\n", ntohs(a.sin_port));
-	fflush(stdout);
+	if (argc == 4) {
+		char tmp[4096];
+		snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", argv[3], (long)getpid());
+		FILE *f = fopen(tmp, "w");
+		if (!f || fprintf(f, "%d\n", ntohs(a.sin_port)) < 0 || fclose(f) != 0 ||
+		    rename(tmp, argv[3]) != 0) {
+			perror(argv[3]);
+			return 1;
+		}
+	} else {
+		printf("%d\n", ntohs(a.sin_port));
+		fflush(stdout);
+	}
 	for (;;) {
 		int c = accept(s, NULL, NULL);
 		if (c < 0)

@@ -425,6 +425,28 @@ static void test_tls(void)
 	run_free(&r);
 	inspection_free(&ins);
 
+	/* a flood of TLS messages after the handshake (NewSessionTickets):
+	 * its own finding, naming the kind; a PostgreSQL flood keeps
+	 * message-flood */
+	healthy(&ins);
+	startup_answer_free(&ins.server.tls);
+	startup_answer_init(&ins.server.tls);
+	ins.server.tls.attempted = true;
+	facts_set_startup_failure(&ins.server.tls, STARTUP_FAIL_FLOOD, NULL);
+	ins.tls.flood_kind = xstrdup("NewSessionTicket");
+	ins.tls.flood_count = 101;
+	run(&r, &ins, &o, true, NULL);
+	f = EXPECT(&r, "tls-message-flood", SEV_ERROR, "too many NewSessionTicket messages");
+	ABSENT(&r, "message-flood");
+	run_free(&r);
+	free(ins.tls.flood_kind);
+	ins.tls.flood_kind = NULL;
+	run(&r, &ins, &o, true, NULL);
+	EXPECT(&r, "message-flood", SEV_ERROR, NULL);
+	ABSENT(&r, "tls-message-flood");
+	run_free(&r);
+	inspection_free(&ins);
+
 	/* a session below TLS 1.2 (ssl_min_protocol_version lowered) */
 	const char *old[] = { "TLS1.0", "TLS1.1" };
 	for (int i = 0; i < 2; i++) {
