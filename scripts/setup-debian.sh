@@ -5,7 +5,7 @@ set -eu
 packages="build-essential autoconf automake pkg-config
   libgnutls28-dev libssl-dev libjansson-dev libidn-dev libncurses-dev libreadline-dev
   gnutls-bin openssl postgresql-15 postgresql-client-15 jq tmux procps iproute2 ca-certificates
-  tshark
+  tshark bash-completion groff-base man-db
   clang valgrind time bison flex libxml2-utils chromium
   openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-asyncpg python3-pg8000
   golang-go golang-github-jackc-pgx-v4-dev golang-github-lib-pq-dev
@@ -17,6 +17,8 @@ export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -qq
 # shellcheck disable=SC2086
 $as_root apt-get install -y -qq --no-install-recommends $packages >/dev/null
+# bash-completion drives the completion's test (tests/cli/completion.sh);
+# groff-base and man-db render the man page (tests/cli/manpage.sh).
 # libxml2-utils (xmllint) checks the SVG and the HTML page
 # (tests/cli/svg-html.sh); headless Chromium renders the page
 # (tests/cli/html-browser.sh, scripts/bench-svg.sh).
