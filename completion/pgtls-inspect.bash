@@ -118,8 +118,16 @@ _pgtls_inspect()
             _filedir -d
             return
             ;;
-        --host | --hostaddr | --port | --user | --dbname | --timeout | --at | \
-            --svg-scale | --jobs)
+        --login)
+            # an optional value, only after '='
+            $split && COMPREPLY=($(compgen -W "any" -- "$cur"))
+            $split && return
+            ;;
+        --svg-scale)
+            COMPREPLY=($(compgen -W "1 2 3 4" -- "$cur"))
+            return
+            ;;
+        --host | --hostaddr | --port | --user | --dbname | --timeout | --at | --jobs)
             return
             ;;
     esac

@@ -84,6 +84,9 @@ assert_eq "--sslrootcert: files in the directory" "$(comp "pgtls-inspect --sslro
 	$'rds.pem\nroot.crt'
 assert_eq "--sslcrldir: directories only" "$(comp "pgtls-inspect --sslcrldir $T/files/" pgtls-inspect --sslcrldir "$T/files/")" \
 	"$T/files/crls"
+assert_eq "--login=: any" "$(comp "pgtls-inspect --login=" pgtls-inspect --login =)" "any"
+assert_eq "--login then a TARGET" "$(comp "pgtls-inspect --login sslm" pgtls-inspect --login sslm)" "sslmode="
+assert_eq "--svg-scale" "$(comp "pgtls-inspect --svg-scale " pgtls-inspect --svg-scale "")" $'1\n2\n3\n4'
 assert_eq "--port: no candidates" "$(comp "pgtls-inspect --port " pgtls-inspect --port "")" ""
 
 # libpq keywords in a key=value TARGET ('=' breaks words: bash splits

@@ -73,6 +73,16 @@ for c in $(cat "$T/commands"); do
 done
 assert_eq "every command is in bold in THE INTERFACE" "${missing_cmds# }" ""
 
+# the keys :set takes, as the ? table lists them, in bold too
+keys=$(sed -n '/:set KEY VALUE (/,/)/p' "$T/out/help.screen" | tr '\n' ' ' |
+	sed 's/.*:set KEY VALUE (\([^)]*\)).*/\1/')
+[ "$(wc -w <<<"$keys")" -ge 10 ] && pass "the ? table lists the keys of set" || fail "the ? table lists the keys of set"
+missing_set=
+for k in $keys; do
+	grep -qxF -- "$k" "$T/bold" || missing_set+=" $k"
+done
+assert_eq "every key of set is in bold in THE INTERFACE" "${missing_set# }" ""
+
 # ---- it renders without a warning ----
 groff -man -Tutf8 -ww -z "$MAN" >"$T/groff.err" 2>&1
 assert_eq "groff -ww: no warning" "$(cat "$T/groff.err")" ""
