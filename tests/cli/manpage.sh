@@ -13,8 +13,20 @@
 . "$(cd "$(dirname "$0")" && pwd)/../lib.sh"
 need_pgi
 need_tool groff perl timeout
+# keys such as ? and [ are words here, never patterns
+set -f
 MAN=$abs_top_srcdir/doc/pgtls-inspect.1
 CMDS=$abs_top_srcdir/src/tui/commands.c
+
+# assert_all_in DESC FILE WORD...: every WORD is a line of FILE
+assert_all_in() {
+	local desc=$1 file=$2 w missing=
+	shift 2
+	for w in "$@"; do
+		grep -qxF -- "$w" "$file" || missing+=" $w"
+	done
+	assert_eq "$desc" "${missing# }" ""
+}
 
 # ---- options: every --help option is a tag ----
 # the tags: the line after .TP/.TQ, \- read as -
@@ -51,11 +63,7 @@ show_on_failure "$T/out/help.screen"
 # its rows: "   KEYS     NAME  help", from the title to the ':' lines
 awk '/^  Keys/ { k = 1; next } /^   :/ { k = 0 } k { print substr($0, 4, 8) }' "$T/out/help.screen" >"$T/help-keys"
 [ "$(wc -l <"$T/help-keys")" -ge 20 ] && pass "the ? table lists the keys" || fail "the ? table lists the keys"
-missing_keys=
-for k in $(cat "$T/help-keys"); do
-	grep -qxF -- "$k" "$T/key-tags" || missing_keys+=" $k"
-done
-assert_eq "every key of the ? table is a tag of the man page's Keys" "${missing_keys# }" ""
+assert_all_in "every key of the ? table is a tag of the man page's Keys" "$T/key-tags" $(cat "$T/help-keys")
 
 # the commands: the table's names, those only the ':' line takes (not the
 # tests' own), and the ':' words of the ? table
@@ -67,21 +75,13 @@ assert_eq "every key of the ? table is a tag of the man page's Keys" "${missing_
 	grep -oE '(^| ):[a-z][a-z-]*' "$T/out/help.screen" | sed 's/^ *://'
 } | LC_ALL=C sort -u >"$T/commands"
 [ "$(wc -l <"$T/commands")" -ge 30 ] && pass "the command table read" || fail "the command table read"
-missing_cmds=
-for c in $(cat "$T/commands"); do
-	grep -qxF -- "$c" "$T/bold" || missing_cmds+=" $c"
-done
-assert_eq "every command is in bold in THE INTERFACE" "${missing_cmds# }" ""
+assert_all_in "every command is in bold in THE INTERFACE" "$T/bold" $(cat "$T/commands")
 
 # the keys :set takes, as the ? table lists them, in bold too
 keys=$(sed -n '/:set KEY VALUE (/,/)/p' "$T/out/help.screen" | tr '\n' ' ' |
 	sed 's/.*:set KEY VALUE (\([^)]*\)).*/\1/')
 [ "$(wc -w <<<"$keys")" -ge 10 ] && pass "the ? table lists the keys of set" || fail "the ? table lists the keys of set"
-missing_set=
-for k in $keys; do
-	grep -qxF -- "$k" "$T/bold" || missing_set+=" $k"
-done
-assert_eq "every key of set is in bold in THE INTERFACE" "${missing_set# }" ""
+assert_all_in "every key of set is in bold in THE INTERFACE" "$T/bold" $keys
 
 # ---- it renders without a warning ----
 groff -man -Tutf8 -ww -z "$MAN" >"$T/groff.err" 2>&1
