@@ -111,4 +111,11 @@ assert_eq '"host=db sslmode=verify-' "$(comp 'pgtls-inspect "host=db sslmode=ver
 	$'host=db sslmode=verify-ca\nhost=db sslmode=verify-full'
 assert_eq "'sslmode=dis" "$(comp "pgtls-inspect 'sslmode=dis" pgtls-inspect "'sslmode=dis")" "sslmode=disable"
 assert_eq "after an option's value, a TARGET" "$(comp "pgtls-inspect --port 5 gssenc" pgtls-inspect --port 5 gssenc)" "gssencmode="
+
+# installed under the command's name, bash-completion loads it on demand
+mkdir -p "$T/share/bash-completion/completions"
+cp "$abs_top_srcdir/completion/pgtls-inspect.bash" "$T/share/bash-completion/completions/pgtls-inspect"
+got=$(XDG_DATA_DIRS=$T/share BASH_COMPLETION_USER_DIR=$T/none bash -c \
+	". $BC; __load_completion pgtls-inspect && complete -p pgtls-inspect" 2>&1)
+assert_eq "loaded on demand as completions/pgtls-inspect" "$got" "complete -F _pgtls_inspect pgtls-inspect"
 finish
