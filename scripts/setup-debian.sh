@@ -19,7 +19,7 @@ build="build-essential autoconf automake pkg-config
   libgnutls28-dev libssl-dev libjansson-dev libidn-dev libncurses-dev libreadline-dev
   libmicrohttpd-dev bash-completion"
 tests="gnutls-bin openssl postgresql-15 postgresql-client-15 jq tmux procps iproute2
-  ca-certificates curl time groff-base tshark clang valgrind bison flex libxml2-utils chromium
+  ca-certificates curl time groff-base man-db tshark clang valgrind bison flex libxml2-utils chromium
   prometheus debhelper lintian fakeroot dpkg-dev git
   openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-asyncpg python3-pg8000
   golang-go golang-github-jackc-pgx-v4-dev golang-github-lib-pq-dev

@@ -8,6 +8,7 @@
 #include "model/sslmode.h"
 #include "model/summary.h"
 #include "demo/demo.h"
+#include "engine/conninfo.h"
 #include "engine/wire.h"
 #include "tui/tui.h"
 #include "fleet.h"
@@ -289,7 +290,7 @@ enum { O_JSON = 256, O_REPORT, O_HOST, O_HOSTADDR, O_PORT, O_USER,
        O_SAVE, O_REPLAY, O_HELP, O_VERSION, O_LIBPQ, O_CHECK, O_DEMO,
        O_DEMO_SERVE, O_TRUST, O_STEP, O_TARGETS, O_JOBS, O_CRL, O_CRLDIR, O_AT,
        O_LOGIN, O_SVG, O_SVG_SCALE, O_HTML, O_PCAP, O_NAGIOS, O_EXPORTER, O_EXPORTER_CONFIG,
-       O_PROM };
+       O_PROM, O_KEYWORDS };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -330,6 +331,9 @@ static const struct option longopts[] = {
 	{ "exporter-config", required_argument, NULL, O_EXPORTER_CONFIG },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
+	/* hidden, for the shell's completion (completion/pgtls-inspect.bash):
+	 * the connection keywords libpq 15 to 18 know, one a line */
+	{ "keywords", no_argument, NULL, O_KEYWORDS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -434,6 +438,10 @@ static void take_option(struct options *o, int c, char **argv)
 		exit(EXIT_DONE);
 	case O_VERSION:
 		printf("pgtls-inspect %s\n", PACKAGE_VERSION);
+		exit(EXIT_DONE);
+	case O_KEYWORDS:
+		for (int i = 0; conninfo_keyword(i); i++)
+			printf("%s\n", conninfo_keyword(i));
 		exit(EXIT_DONE);
 	case O_TIMEOUT:
 		if (number_in(optarg, 1, 3600) < 0)

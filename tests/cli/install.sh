@@ -43,10 +43,10 @@ show_on_failure "$T/install.log"
 assert_eq "make install" "$rc" 0
 
 for f in bin/pgtls-inspect share/pgtls-inspect/scenarios.json share/pgtls-inspect/providers.json \
-	share/man/man1/pgtls-inspect.1 share/bash-completion/completions/pgtls-inspect.bash; do
+	share/man/man1/pgtls-inspect.1 share/bash-completion/completions/pgtls-inspect; do
 	if [ -f "$T/p/$f" ]; then pass "installed: \$prefix/$f"; else fail "installed: \$prefix/$f"; fi
 done
-assert_contains "the completion names the program" "$(cat "$T/p/share/bash-completion/completions/pgtls-inspect.bash" 2>&1)" \
+assert_contains "the completion names the program" "$(cat "$T/p/share/bash-completion/completions/pgtls-inspect" 2>&1)" \
 	"complete -F"
 
 mv "$T/src" "$T/src.away" && mv "$T/build" "$T/build.away" || die "moving the tree away failed"
