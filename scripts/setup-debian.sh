@@ -59,44 +59,37 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' | $as_root tee $policy >/dev/null
 	$as_root chmod 755 $policy
 fi
-# Keep postgresql-15 from creating (and starting) a "main" cluster: its
-# postinst reads create_main_cluster from createcluster.conf. An existing
-# file is changed for the installation only and restored afterwards.
 conf=/etc/postgresql-common/createcluster.conf
-saved="" created=""
-if echo "$packages" | grep -q postgresql-15 && ! dpkg -s postgresql-15 >/dev/null 2>&1; then
-	$as_root mkdir -p /etc/postgresql-common
-	if [ -e $conf ]; then
-		saved=$(mktemp)
-		cp $conf "$saved"
-		$as_root sed -i '/^[[:space:]]*create_main_cluster/d' $conf
-	else
-		created=1
-	fi
-	echo "create_main_cluster = false" | $as_root tee -a $conf >/dev/null
-fi
+saved=""
 cleanup() {
 	[ -z "$policy" ] || $as_root rm -f "$policy"
 	if [ -n "$saved" ]; then
 		$as_root cp "$saved" $conf
 		rm -f "$saved"
 	fi
-	# a file written before postgresql-common came: dpkg kept it and put
-	# the package's own beside it; the package's own goes back in place
-	if [ -n "$created" ]; then
-		if [ -e $conf.dpkg-dist ]; then
-			$as_root mv $conf.dpkg-dist $conf
-		else
-			$as_root sed -i '/^create_main_cluster = false$/d' $conf
-		fi
-	fi
 }
 trap cleanup EXIT
-
 $as_root apt-get update -qq
-# --force-confold: a createcluster.conf written above is kept when
-# postgresql-common installs its own.
+
+# Keep postgresql-15 from creating (and starting) a "main" cluster: its
+# postinst reads create_main_cluster from createcluster.conf, a file
+# postgresql-common's own postinst writes (through ucf). So postgresql-common
+# comes first; its file is then changed for the installation only and put
+# back as it was afterwards.
+if echo "$packages" | grep -q postgresql-15 && ! dpkg -s postgresql-15 >/dev/null 2>&1; then
+	$as_root apt-get install -y -qq --no-install-recommends postgresql-common >/dev/null
+	saved=$(mktemp)
+	if [ -e $conf ]; then
+		cp $conf "$saved"
+	else
+		# no file to restore: an empty one stands for it
+		: >"$saved"
+	fi
+	$as_root mkdir -p /etc/postgresql-common
+	$as_root sed -i '/^[[:space:]]*create_main_cluster/d' $conf 2>/dev/null || true
+	echo "create_main_cluster = false" | $as_root tee -a $conf >/dev/null
+fi
+
 # shellcheck disable=SC2086
-$as_root apt-get install -y -qq --no-install-recommends \
-	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold $packages >/dev/null
+$as_root apt-get install -y -qq --no-install-recommends $packages >/dev/null
 echo "setup-debian: installed $(echo $packages | wc -w) packages"

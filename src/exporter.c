@@ -165,6 +165,19 @@ static int config_read(const char *path, struct allow *a, char **err)
 	return rc;
 }
 
+/* fnmatch's * also matches dots and letters: a pattern whose host part is
+ * an address (digits, dots, wildcards: "10.0.*:5432") must not let a name
+ * through ("10.0.evil.example:5432"), which whoever owns that name points
+ * anywhere. True when pattern is such and t's host part is not an IPv4
+ * address's characters. */
+static bool name_for_address(const char *pattern, const char *t)
+{
+	size_t ph = strcspn(pattern, ":"), th = strcspn(t, ":");
+	if (strspn(pattern, "0123456789.*?[]-!") < ph || pattern[0] == '[')
+		return false;
+	return strspn(t, "0123456789.") < th;
+}
+
 /* A target listed as written, or a plain HOST[:PORT] (no keyword, no
  * space, no path) that a pattern matches. */
 static bool target_allowed(const struct allow *a, const char *t)
@@ -175,7 +188,7 @@ static bool target_allowed(const struct allow *a, const char *t)
 	if (!*t || strspn(t, PROBE_CHARS) != strlen(t))
 		return false;
 	for (int i = 0; i < a->npatterns; i++)
-		if (fnmatch(a->patterns[i], t, 0) == 0)
+		if (fnmatch(a->patterns[i], t, 0) == 0 && !name_for_address(a->patterns[i], t))
 			return true;
 	return false;
 }
@@ -258,7 +271,7 @@ static int probe_timeout(struct MHD_Connection *c, const struct allow *a)
 						    "X-Prometheus-Scrape-Timeout-Seconds");
 	char *end;
 	double s = h ? strtod(h, &end) : 0;
-	if (!h || end == h || *end || !(s > 0))
+	if (!h || end == h || *end || !(s > 0) || s >= a->timeout + 0.5)
 		return a->timeout;
 	int t = (int)(s - 0.5);
 	return t < 1 ? 1 : t < a->timeout ? t : a->timeout;

@@ -42,7 +42,12 @@ FILE *ufile_write(const char *path, mode_t mode, char **err)
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode);
 	if (fd < 0)
 		return fail(err, "write", path, errno == ENXIO ? "a FIFO" : OS_ERROR(errno));
-	if (fstat(fd, &st) != 0 || !writable_kind(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return fail(err, "write", path, OS_ERROR(e));
+	}
+	if (!writable_kind(st.st_mode)) {
 		close(fd);
 		return fail(err, "write", path, what(st.st_mode));
 	}
@@ -70,7 +75,13 @@ int ufile_read(const char *path, size_t max, char **buf, size_t *len, char **err
 		fail(err, "read", path, OS_ERROR(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		fail(err, "read", path, OS_ERROR(e));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		fail(err, "read", path, what(st.st_mode));
 		return -1;

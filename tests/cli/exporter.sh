@@ -70,6 +70,7 @@ fi
 	echo "# the demo, as written, and any port of 127.0.0.1"
 	echo "target $ci"
 	echo "target-pattern 127.0.0.1:*"
+	echo "target-pattern 127.0.0.*:5432"
 	echo "rootcert $root"
 	echo "timeout 10"
 } >"$T/exporter.conf"
@@ -134,6 +135,9 @@ assert_eq "an unlisted root file: 403" "$code" 403
 assert_contains "... names it" "$(cat "$T/body")" 'sslrootcert "/etc/passwd"'
 get /probe --data-urlencode "target=127.0.0.1:$port sslrootcert=/etc/passwd"
 assert_eq "a key=value string past the pattern: 403" "$code" 403
+# an address pattern's * matches no name (whose owner points it anywhere)
+get /probe --data-urlencode "target=127.0.0.evil.example:5432"
+assert_eq "a name through an address pattern: 403" "$code" 403
 get /probe --data-urlencode "target=127.0.0.1:$port" --data-urlencode "module=x"
 assert_eq "an unknown parameter: 400" "$code" 400
 get /probe
@@ -155,7 +159,7 @@ rc=0
 promtool check metrics <"$T/self.prom" >"$T/lint" 2>&1 || rc=$?
 assert_eq "/metrics passes promtool" "$rc:$(cat "$T/lint")" "0:"
 assert_eq "/metrics counts the 403s" \
-	"$(sed -n 's/^pgtls_exporter_requests_total{path="\/probe",code="403"} //p' "$T/self.prom")" 3
+	"$(sed -n 's/^pgtls_exporter_requests_total{path="\/probe",code="403"} //p' "$T/self.prom")" 4
 assert_eq "/metrics counts the probes" "$(sed -n 's/^pgtls_exporter_probes_total //p' "$T/self.prom")" 2
 assert_eq "nothing in flight" "$(sed -n 's/^pgtls_exporter_probes_in_flight //p' "$T/self.prom")" 0
 
