@@ -111,9 +111,20 @@ const struct diagnosis *session_host_diagnosis(struct session *s, int i)
 	return &s->host_dg[i - 1];
 }
 
+/* Free text that may hold a secret (a password=, sslpassword= in the
+ * target or an option's value), zeroed first. */
+static void free_wiped(char *p)
+{
+	if (p)
+		explicit_bzero(p, strlen(p));
+	free(p);
+}
+
 static void clear_sets(struct session *s)
 {
 	strlist_free(s->keywords);
+	for (size_t i = 0; s->values && s->values[i]; i++)
+		explicit_bzero(s->values[i], strlen(s->values[i]));
 	strlist_free(s->values);
 	s->keywords = s->values = NULL;
 	s->nsets = 0;
@@ -139,7 +150,7 @@ void session_free(struct session *s)
 	/* the scenario strings are the session's, not the inspection's */
 	s->ins.scenario = s->ins.teaches = NULL;
 	inspection_free(&s->ins);
-	free(s->target_text);
+	free_wiped(s->target_text);
 	clear_sets(s);
 	strlist_free(s->warnings);
 	free(s->scenario);
@@ -227,7 +238,7 @@ int session_set_target(struct session *s, const char *target,
 	inspection_set_refused(&s->ins, refusal);
 	free(refusal);
 	s->replayed = false;
-	free(s->target_text);
+	free_wiped(s->target_text);
 	s->target_text = target ? xstrdup(target) : NULL;
 	clear_sets(s);
 	s->keywords = kw;
@@ -271,7 +282,7 @@ int session_load(struct session *s, const char *path, char **err)
 	s->scenario = ins.scenario;
 	s->teaches = ins.teaches;
 	s->replayed = true;
-	free(s->target_text);
+	free_wiped(s->target_text);
 	s->target_text = NULL;
 	clear_sets(s);
 	if (!s->libpq_given && recorded >= LIBPQ_VERSION_MIN &&
