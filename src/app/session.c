@@ -111,15 +111,6 @@ const struct diagnosis *session_host_diagnosis(struct session *s, int i)
 	return &s->host_dg[i - 1];
 }
 
-/* Free text that may hold a secret (a password=, sslpassword= in the
- * target or an option's value), zeroed first. */
-static void free_wiped(char *p)
-{
-	if (p)
-		explicit_bzero(p, strlen(p));
-	free(p);
-}
-
 static void clear_sets(struct session *s)
 {
 	strlist_free(s->keywords);
@@ -150,7 +141,8 @@ void session_free(struct session *s)
 	/* the scenario strings are the session's, not the inspection's */
 	s->ins.scenario = s->ins.teaches = NULL;
 	inspection_free(&s->ins);
-	free_wiped(s->target_text);
+	/* it may hold password= or sslpassword= */
+	login_free_secret(s->target_text);
 	clear_sets(s);
 	strlist_free(s->warnings);
 	free(s->scenario);
@@ -238,7 +230,8 @@ int session_set_target(struct session *s, const char *target,
 	inspection_set_refused(&s->ins, refusal);
 	free(refusal);
 	s->replayed = false;
-	free_wiped(s->target_text);
+	/* it may hold password= or sslpassword= */
+	login_free_secret(s->target_text);
 	s->target_text = target ? xstrdup(target) : NULL;
 	clear_sets(s);
 	s->keywords = kw;
@@ -282,7 +275,8 @@ int session_load(struct session *s, const char *path, char **err)
 	s->scenario = ins.scenario;
 	s->teaches = ins.teaches;
 	s->replayed = true;
-	free_wiped(s->target_text);
+	/* it may hold password= or sslpassword= */
+	login_free_secret(s->target_text);
 	s->target_text = NULL;
 	clear_sets(s);
 	if (!s->libpq_given && recorded >= LIBPQ_VERSION_MIN &&
